@@ -1,0 +1,64 @@
+"""Shared helpers for the benchmarks: timing, memory, the data sets and the table row."""
+
+from __future__ import annotations
+
+import gc
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from generate import write_listing
+
+DATA = Path(__file__).parent / "data"
+
+
+@dataclass
+class Row:
+    """One line of the benchmark table: litreview against a baseline."""
+
+    area: str
+    case: str
+    papers: int
+    litreview_s: float
+    baseline: str = ""
+    baseline_s: float | None = None
+    target: str = ""
+    ok: bool | None = None
+
+    @property
+    def ratio(self) -> float | None:
+        if self.baseline_s:
+            return self.litreview_s / self.baseline_s
+        return None
+
+
+def timed(fn: Callable[[], Any], repeat: int = 1) -> tuple[float, Any]:
+    """Best wall time of ``repeat`` calls, and the last result."""
+    best = float("inf")
+    result = None
+    for _ in range(repeat):
+        gc.collect()
+        start = time.perf_counter()
+        result = fn()
+        best = min(best, time.perf_counter() - start)
+    return best, result
+
+
+def latencies(fn: Callable[[Any], Any], inputs: list[Any]) -> tuple[float, float]:
+    """Median and 95th percentile seconds of ``fn`` over ``inputs``."""
+    times = []
+    for item in inputs:
+        start = time.perf_counter()
+        fn(item)
+        times.append(time.perf_counter() - start)
+    times.sort()
+    p95 = times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
+    return statistics.median(times), p95
+
+
+def listing(n: int) -> Path:
+    """The deterministic benchmark listing of ``n`` papers (generated once, cached)."""
+    return write_listing(DATA / f"listing-{n}.txt", n)

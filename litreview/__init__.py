@@ -1,0 +1,48 @@
+"""litreview: literature reviews inside Jupyter.
+
+>>> import litreview
+>>> papers = litreview.read_listing(litreview.SAMPLE_LISTING)
+>>> len(papers)
+36
+"""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from pathlib import Path
+
+from litreview.errors import ListingError, ListingWarning, Problem, QueryError
+from litreview.ids import normalize_title, paper_id
+from litreview.schema import (
+    ANNOTATION_COLUMNS,
+    DECISIONS,
+    PAPER_COLUMNS,
+    Decision,
+    SchemaError,
+    empty_papers,
+    validate,
+)
+from litreview.sources import read_listing
+
+#: Path of the bundled sample: a Hugging Face Daily Papers listing (36 papers).
+SAMPLE_LISTING: Path = Path(str(files("litreview") / "data" / "hf-papers-transformers.txt"))
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ANNOTATION_COLUMNS",
+    "DECISIONS",
+    "PAPER_COLUMNS",
+    "SAMPLE_LISTING",
+    "Decision",
+    "ListingError",
+    "ListingWarning",
+    "Problem",
+    "QueryError",
+    "SchemaError",
+    "empty_papers",
+    "normalize_title",
+    "paper_id",
+    "read_listing",
+    "validate",
+]

@@ -1,0 +1,58 @@
+"""Stable paper ids and the normalizations used to match papers across sources.
+
+>>> normalize_title("  Attention Is  All You Need! ") == normalize_title("attention is all you need")
+True
+>>> paper_id("Attention Is All You Need")
+'12286c43e70e'
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+_NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
+_ARXIV_ID = re.compile(
+    r"(?:arxiv[:/]|abs/|pdf/|papers/)?(?P<id>\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?",
+    re.IGNORECASE,
+)
+ID_LENGTH = 12
+
+
+def normalize_title(title: str) -> str:
+    """Fold a title to the key used for matching: case, accents, Unicode form,
+    punctuation, whitespace and Markdown line-break escapes do not matter.
+
+    >>> normalize_title("Bézier  Curves — A Survey\\\\ ")
+    'beziercurvesasurvey'
+    """
+    if title.isascii():
+        return _NON_WORD.sub("", title.lower())
+    text = unicodedata.normalize("NFKD", title)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return _NON_WORD.sub("", text.casefold())
+
+
+def paper_id(title: str) -> str:
+    """The stable id of a paper: a short hash of its normalized title.
+
+    The same title gives the same id in every file, format and run; it is never
+    a row number.
+    """
+    key = normalize_title(title) or title.strip()
+    return hashlib.blake2b(key.encode("utf-8"), digest_size=8).hexdigest()[:ID_LENGTH]
+
+
+def normalize_arxiv_id(value: str | None) -> str | None:
+    """The bare arXiv id (no version, no URL) or ``None``.
+
+    >>> normalize_arxiv_id("https://arxiv.org/abs/2401.12345v2")
+    '2401.12345'
+    >>> normalize_arxiv_id("https://huggingface.co/papers/2410.05434")
+    '2410.05434'
+    """
+    if not value:
+        return None
+    match = _ARXIV_ID.search(value.strip())
+    return match.group("id") if match else None
