@@ -18,6 +18,7 @@ _ARXIV_ID = re.compile(
     re.IGNORECASE,
 )
 ID_LENGTH = 12
+_ASCII_NON_ALNUM = bytes(c for c in range(128) if not chr(c).isalnum())
 
 
 def normalize_title(title: str) -> str:
@@ -28,7 +29,7 @@ def normalize_title(title: str) -> str:
     'beziercurvesasurvey'
     """
     if title.isascii():
-        return _NON_WORD.sub("", title.lower())
+        return title.encode("ascii").lower().translate(None, _ASCII_NON_ALNUM).decode("ascii")
     text = unicodedata.normalize("NFKD", title)
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return _NON_WORD.sub("", text.casefold())

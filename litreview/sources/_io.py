@@ -18,6 +18,7 @@ from litreview.errors import ListingError
 TEXT_NAME = "<text>"
 HEAD_BYTES = 64 * 1024
 BLOCK_CHARS = 4 * 1024 * 1024
+BOM = "\ufeff".encode()
 Source = str | os.PathLike[str] | IO[str]
 
 
@@ -50,6 +51,29 @@ class SourceText:
     def read(self) -> str:
         """The whole text."""
         return "".join(self.blocks())
+
+    def byte_blocks(self, size: int = BLOCK_CHARS) -> Iterator[bytes]:
+        """The UTF-8 bytes with ``\\n`` line endings, in blocks cut anywhere.
+
+        Files are re-read in binary (faster than decoding everything); the
+        reader decodes what it keeps and reports bytes that are not UTF-8.
+        """
+        if self.path is None:
+            yield self.read().encode("utf-8")
+            return
+        self.stream.close()
+        with self.path.open("rb") as raw:
+            held = raw.read(len(BOM)).removeprefix(BOM)
+            while chunk := raw.read(size):
+                chunk = held + chunk
+                held = b""
+                if chunk.endswith(b"\r"):
+                    chunk, held = chunk[:-1], b"\r"
+                if b"\r" in chunk:
+                    chunk = chunk.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+                yield chunk
+            if held:
+                yield held.replace(b"\r", b"\n")
 
     def _reading(self) -> _Reading:
         return _Reading(self)

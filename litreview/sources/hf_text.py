@@ -11,10 +11,10 @@ author count, a ``·`` line and the date with an optional comment count::
     ·
     Feb 26, 2021 1
 
-The text is cut into *segments* that end with a ``·`` line and its date line.
-A segment in the usual shape is read on a fast path; any other segment (page
-furniture, wrapped lines, broken blocks) goes through the line-by-line parser,
-which reports what it cannot read instead of dropping it.
+The text is split into paragraphs. A paper in the usual shape (one-line title,
+one-line abstract, the author/date block) is read on a fast path; everything
+else (page furniture, wrapped lines, broken blocks) goes through the
+line-by-line parser, which reports what it cannot read instead of dropping it.
 """
 
 from __future__ import annotations
@@ -22,13 +22,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
 
-from litreview.errors import Problem
+from litreview.errors import ListingError, Problem
 from litreview.ids import paper_id
-from litreview.links import code_and_project_urls
+from litreview.links import links_of_texts
 
 MONTHS = {
     name: number
@@ -63,7 +64,14 @@ FURNITURE = frozenset(
     }
 )
 EXPECTED_META = "an author line '• N authors', a '·' line and a date like 'Jan 25, 2025'"
-SEPARATOR = "\n·\n"
+_FAST_META = re.compile(
+    "[ \t]*•[ \t]*(?P<n>[0-9]+) authors?[ \t]*\n·[ \t]*\n".encode()
+    + rb"(?P<month>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec) (?P<day>[0-9]{1,2}), "
+    + rb"(?P<year>[0-9]{4})(?: (?P<comments>[0-9]+))?[ \t]*"
+)
+_DOT = "·".encode()
+_FAST_META_CHARS = 80
+_FAST_PAPER_LINES = 8  # title, blank, abstract, blank, authors, ·, date, blank
 EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 NAT = np.iinfo(np.int64).min
 
@@ -77,78 +85,88 @@ def looks_like_hf_text(head: str) -> bool:
 
 
 def parse_hf_text(
-    blocks: Iterable[str], source: str, *, year: int | None = None
+    blocks: Iterable[bytes], source: str, *, year: int | None = None
 ) -> tuple[Columns, list[Problem]]:
-    """Parse a plain-text capture, given as blocks of whole lines, into
+    """Parse a plain-text capture, given as UTF-8 blocks cut anywhere, into
     per-column lists and the problems found."""
     parser = _Parser(source, year or dt.date.today().year)
-    carry = ""
-    line = 1  # line number of carry[0]
+    carry = b""
+    line = 1  # line number where carry starts
     for block in blocks:
-        text = carry + block
-        end, line = parser.segments(text, line, final=False)
-        carry = text[end:]
-    parser.segments("\n" + carry if carry.startswith("·") else carry, line, final=True)
+        carry, line = parser.paragraphs(carry + block, line, final=False)
+    parser.paragraphs(carry, line, final=True)
     return parser.finish(), parser.problems
 
 
 class _Parser:
-    """Turns segments of text into papers and problems."""
+    """Turns paragraphs of text into papers and problems."""
 
     def __init__(self, source: str, default_year: int) -> None:
         self.source = source
         self.default_year = default_year
         self.problems: list[Problem] = []
         self.pending: list[tuple[int, list[str]]] = []  # text paragraphs waiting for a meta block
-        self.cols: Columns = {
-            k: []
-            for k in (
-                "paper_id", "title", "abstract", "n_authors", "organization", "published",
-                "comments", "code_urls", "project_urls", "source_line",
-            )
-        }
+        self.rows: list[tuple[Any, ...]] = []
 
-    # -- segmenting ---------------------------------------------------------------------
+    # -- fast path: paragraphs in the usual shape ----------------------------------------
 
-    def segments(self, text: str, line: int, *, final: bool) -> tuple[int, int]:
-        """Read every complete segment of ``text``; return where the rest starts and its line."""
-        pos = 0
-        while (dot := text.find(SEPARATOR, pos)) >= 0:
-            end = text.find("\n", dot + len(SEPARATOR))
-            if end < 0:
-                if not final:
-                    break
-                end = len(text)
-            if not self._fast_segment(text, pos, dot, end, line):
-                self._slow_lines(text[pos:end].split("\n"), line)
-            line += text.count("\n", pos, end)
-            pos = end
+    def paragraphs(self, data: bytes, line: int, *, final: bool) -> tuple[bytes, int]:
+        """Read the complete paragraphs of ``data`` (starting at ``line``); return the
+        unread rest and the line where it starts."""
+        paras = data.split(b"\n\n")
+        usable = len(paras) if final else len(paras) - 1  # the last one may be cut short
+        done = 0  # paragraphs before this index are read; ``line`` is where paras[done] starts
+        metas = [i for i in range(2, usable) if len(paras[i]) < _FAST_META_CHARS and _DOT in paras[i]]
+        append, fullmatch = self.rows.append, _FAST_META.fullmatch
+        for i in metas:
+            if i - 2 < done:
+                continue
+            meta = fullmatch(paras[i])
+            title, abstract = paras[i - 2], paras[i - 1]
+            if meta is not None and b"\n" not in title and b"\n" not in abstract:
+                n, month, day_of_month, year, comments = meta.groups()
+                day = _day_number(year, month, day_of_month)
+                try:
+                    title_text, abstract_text = title.decode().strip(), abstract.decode().strip()
+                except UnicodeDecodeError:
+                    title_text = abstract_text = ""  # the slow path reports it with its line
+                if title_text and abstract_text and day is not None:
+                    if done < i - 2:
+                        line = self._slow(paras[done : i - 2], line)
+                    if self.pending:
+                        self._flush_pending()
+                    append((line, title_text, abstract_text, int(n), None, day, comments))
+                    line += _FAST_PAPER_LINES
+                    done = i + 1
+                    continue
+            line = self._slow(paras[done : i + 1], line)
+            done = i + 1
         if final:
-            self._slow_lines(text[pos:].split("\n"), line)
-        return pos, line
+            self._slow(paras[done:], line)
+            return b"", line
+        return b"\n\n".join(paras[done:]), line
 
-    def _fast_segment(self, text: str, pos: int, dot: int, end: int, line: int) -> bool:
-        """Read a segment in the usual shape; False sends it to the slow path."""
-        if self.pending:
-            return False
-        body = text[pos:dot]
-        stripped = body.lstrip("\n")
-        parts = stripped.split("\n")
-        if len(parts) != 5 or parts[1].strip() or parts[3].strip():
-            return False
-        title, abstract = parts[0].strip(), parts[2].strip()
-        authors = _AUTHORS.fullmatch(parts[4].strip())
-        date = _DATE_LINE.fullmatch(text[dot + len(SEPARATOR) : end].strip())
-        if not (title and abstract and authors and date and date["year"]) or (
-            not self.cols["title"] and title.casefold() in FURNITURE
-        ):
-            return False
-        day = _days(int(date["year"]), date["month"], date["day"])
-        if day is None:
-            return False
-        first_line = line + len(body) - len(stripped)
-        self._emit(first_line, title, abstract, int(authors["n"]), None, day, date["comments"])
-        return True
+    def _decode(self, data: bytes, line: int) -> str:
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            at = line + data.count(b"\n", 0, exc.start)
+            raise ListingError(
+                f"{self.source}:{at}: not UTF-8 text ({exc.reason}); save the listing as UTF-8"
+            ) from exc
+
+    def _slow(self, paras: list[bytes], line: int) -> int:
+        """Read ``paras`` line by line; return the line after them."""
+        if not paras:
+            return line
+        lines = self._decode(b"\n\n".join(paras), line).split("\n")
+        self._slow_lines(lines, line)
+        return line + len(lines) + 1
+
+    def _flush_pending(self) -> None:
+        for stray_line, stray in self.pending:
+            self._problem(stray_line, stray, "a title, an abstract and " + EXPECTED_META)
+        self.pending = []
 
     # -- slow path: paragraphs ----------------------------------------------------------
 
@@ -172,7 +190,7 @@ class _Parser:
             self._meta(line, lines)
         elif len(lines) == 1 and _BARE_DATE.match(lines[0]):
             return  # the page's own date ("Jan 2"), not part of a paper
-        elif not self.cols["title"] and not self.pending and lines[0].casefold() in FURNITURE:
+        elif not self.rows and not self.pending and lines[0].casefold() in FURNITURE:
             return  # page furniture before the first paper
         else:
             self.pending.append((line, lines))
@@ -223,30 +241,30 @@ class _Parser:
         day: int,
         comments: str | None,
     ) -> None:
-        cols = self.cols
-        code, project = code_and_project_urls(abstract) if abstract else ([], [])
-        cols["paper_id"].append(paper_id(title))
-        cols["title"].append(title)
-        cols["abstract"].append(abstract)
-        cols["n_authors"].append(n_authors)
-        cols["organization"].append(organization)
-        cols["published"].append(day)
-        cols["comments"].append(int(comments) if comments else 0)
-        cols["code_urls"].append(code)
-        cols["project_urls"].append(project)
-        cols["source_line"].append(line)
+        self.rows.append((line, title, abstract, n_authors, organization, day, comments))
 
     def finish(self) -> Columns:
+        """The papers read, as columns."""
         for line, lines in self.pending:
             self._problem(line, lines, "a title and abstract followed by " + EXPECTED_META)
         self.pending = []
-        cols = self.cols
-        days = np.array(cols["published"], dtype=np.int64)
-        cols["published"] = days.view("datetime64[D]").astype("datetime64[ns]")
-        n = len(cols["title"])
-        cols["source"] = [self.source] * n
+        names = ("source_line", "title", "abstract", "n_authors", "organization", "published", "comments")
+        cols: Columns = dict(zip(names, map(list, zip(*self.rows, strict=True)), strict=True))
+        if not self.rows:
+            cols = {name: [] for name in names}
+        cols["published"] = np.array(cols["published"], dtype=np.int64).view("datetime64[D]")
+        cols["comments"] = [int(c) if c else 0 for c in cols["comments"]]
+        cols["paper_id"] = [paper_id(t) for t in cols["title"]]
+        cols["code_urls"], cols["project_urls"] = links_of_texts(cols["abstract"])
+        cols["source"] = [self.source] * len(self.rows)
         cols["sources"] = [[f"{self.source}:{line}"] for line in cols["source_line"]]
         return cols
+
+
+@lru_cache(maxsize=65536)
+def _day_number(year: bytes, month: bytes, day: bytes) -> int | None:
+    """:func:`_days` for the fast path's bytes (dates repeat: cached)."""
+    return _days(int(year), month.decode(), day.decode())
 
 
 def _days(year: int, month: str, day: str) -> int | None:
