@@ -11,8 +11,11 @@ from __future__ import annotations
 from importlib.resources import files
 from pathlib import Path
 
+from litreview import charts as charts  # litreview.charts.timeline(df)
 from litreview.errors import ListingError, ListingWarning, Problem, QueryError
+from litreview.export import export, to_bibtex, to_csv, to_markdown, to_ris
 from litreview.ids import normalize_title, paper_id
+from litreview.review import Review
 from litreview.schema import (
     ANNOTATION_COLUMNS,
     DECISIONS,
@@ -39,10 +42,16 @@ __all__ = [
     "ListingWarning",
     "Problem",
     "QueryError",
+    "Review",
     "SchemaError",
     "empty_papers",
+    "export",
     "normalize_title",
     "paper_id",
     "read_listing",
+    "to_bibtex",
+    "to_csv",
+    "to_markdown",
+    "to_ris",
     "validate",
 ]

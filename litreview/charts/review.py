@@ -1,0 +1,174 @@
+"""Charts of the screening: decisions, exclusion reasons, tags and the PRISMA counts.
+
+Each takes a Review (anything with ``.papers``) or its annotated paper table.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from litreview.charts._style import (
+    DECISION_COLORS,
+    TEMPLATE,
+    add_note,
+    decision_column,
+    empty_figure,
+    group_color,
+    group_labels,
+    hover_titles,
+    new_figure,
+    papers_of,
+    require,
+)
+from litreview.schema import DECISIONS
+
+NO_REASON = "(no reason given)"
+
+
+def _reasons(papers: pd.DataFrame) -> pd.Series:
+    """The exclusion reason of every excluded paper, NA and blank shown as "(no reason given)"."""
+    excluded = papers[decision_column(papers).eq("exclude").to_numpy()]
+    if "reason" not in excluded.columns:
+        return pd.Series(NO_REASON, index=excluded.index, dtype=object)
+    reason = excluded["reason"].astype(object)
+    blank = reason.isna() | reason.map(lambda r: not str(r).strip() if r is not None else True)
+    return reason.where(~blank, NO_REASON).map(lambda r: str(r).strip())
+
+
+def decisions(review: Any, *, title: str | None = None) -> go.Figure:
+    """Papers per decision and, for the excluded ones, per exclusion reason.
+
+    >>> import litreview
+    >>> papers = litreview.read_listing(litreview.SAMPLE_LISTING)
+    >>> fig = decisions(papers.assign(decision="include"))
+    >>> dict(zip(fig.data[0].x, fig.data[0].y))["include"]
+    36
+    """
+    title = title or "Screening decisions"
+    papers = papers_of(review)
+    if len(papers) == 0:
+        return empty_figure(title)
+    require(papers, "title", chart="decisions")
+    decided = decision_column(papers)
+    counts = decided.value_counts().reindex(list(DECISIONS), fill_value=0)
+    hovers = hover_titles(papers["title"], decided)
+    fig = make_subplots(
+        rows=1,
+        cols=2,
+        column_widths=[0.4, 0.6],
+        horizontal_spacing=0.22,
+        subplot_titles=("Papers by decision", "Excluded papers by reason"),
+    )
+    fig.update_layout(template=TEMPLATE, title={"text": title}, showlegend=False)
+    fig.add_bar(
+        x=list(counts.index),
+        y=[int(v) for v in counts],
+        marker_color=[DECISION_COLORS[d] for d in counts.index],
+        customdata=np.array([hovers.get(d, "") for d in counts.index], dtype=object),
+        hovertemplate="<b>%{x}</b>: %{y} papers<br>%{customdata}<extra></extra>",
+        name="decisions",
+        row=1,
+        col=1,
+    )
+    reasons = _reasons(papers)
+    by_reason = reasons.value_counts()
+    reason_hover = hover_titles(papers.loc[reasons.index, "title"], reasons)
+    fig.add_bar(
+        x=[int(v) for v in by_reason],
+        y=list(by_reason.index),
+        orientation="h",
+        marker_color=DECISION_COLORS["exclude"],
+        customdata=np.array([reason_hover.get(r, "") for r in by_reason.index], dtype=object),
+        hovertemplate="<b>%{y}</b>: %{x} papers<br>%{customdata}<extra></extra>",
+        name="reasons",
+        row=1,
+        col=2,
+    )
+    fig.update_xaxes(title_text="Decision", row=1, col=1)
+    fig.update_yaxes(title_text="Papers", row=1, col=1)
+    fig.update_xaxes(title_text="Papers", row=1, col=2)
+    fig.update_yaxes(autorange="reversed", type="category", row=1, col=2)
+    if by_reason.empty:
+        fig.add_annotation(
+            text="No papers excluded yet",
+            xref="x2 domain",
+            yref="y2 domain",
+            x=0.5,
+            y=0.5,
+            showarrow=False,
+        )
+    return fig
+
+
+def tags(
+    review: Any, n: int = 30, color: str | None = None, *, title: str | None = None
+) -> go.Figure:
+    """How many papers carry each tag (the ``n`` most used), optionally stacked by ``color``.
+
+    >>> import litreview
+    >>> papers = litreview.read_listing(litreview.SAMPLE_LISTING)
+    >>> fig = tags(papers.assign(tags=[["vision"]] * 36))
+    >>> list(fig.data[0].y), list(fig.data[0].x)
+    (['vision'], [36])
+    """
+    title = title or "Papers per tag"
+    papers = papers_of(review)
+    if len(papers) == 0:
+        return empty_figure(title)
+    require(papers, "title", "tags", chart="tags")
+    cells = papers["tags"].map(
+        lambda v: list(v) if isinstance(v, list | tuple | np.ndarray) else []
+    )
+    untagged = int(cells.map(len).eq(0).sum())
+    tagged = papers.assign(_tag=cells).explode("_tag")
+    tagged = tagged[tagged["_tag"].notna()].assign(_tag=lambda d: d["_tag"].astype(str))
+    if tagged.empty:
+        return empty_figure(title, f"No tagged papers ({untagged:,} papers without a tag)")
+    totals = tagged["_tag"].value_counts()
+    shown = list(totals.index[:n])
+    tagged = tagged[tagged["_tag"].isin(shown)]
+    if color:
+        if color != "decision":
+            require(papers, color, chart="tags")
+        tagged, order = group_labels(tagged, color)
+    else:
+        tagged, order = tagged.assign(_group="papers"), ["papers"]
+    counts = tagged.groupby(["_group", "_tag"]).size()
+    hovers = hover_titles(tagged["title"], tagged["_group"] + "|" + tagged["_tag"])
+    fig = new_figure(title)
+    for i, group in enumerate(order):
+        if group not in counts.index.get_level_values("_group"):
+            continue
+        x = counts.xs(group, level="_group").reindex(shown, fill_value=0)
+        fig.add_bar(
+            x=[int(v) for v in x],
+            y=shown,
+            orientation="h",
+            name=group,
+            marker_color=group_color(color, group, i),
+            customdata=np.array([hovers.get(f"{group}|{t}", "") for t in shown], dtype=object),
+            hovertemplate=(
+                f"<b>%{{y}}</b> · {group}: %{{x}} papers<br>%{{customdata}}<extra></extra>"
+            ),
+        )
+    fig.update_layout(
+        barmode="stack",
+        showlegend=bool(color),
+        legend_title_text=color or "",
+        height=max(400, 24 * len(shown) + 140),
+    )
+    fig.update_yaxes(autorange="reversed", type="category", title_text="Tag")
+    fig.update_xaxes(title_text="Papers")
+    notes = []
+    if len(totals) > n:
+        notes.append(f"the {n} most used of {len(totals):,} tags")
+    if untagged:
+        notes.append(f"{untagged:,} papers have no tag")
+    if notes:
+        add_note(fig, "; ".join(notes))
+    return fig

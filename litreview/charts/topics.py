@@ -1,0 +1,168 @@
+"""A 2D map of the papers: TF-IDF, truncated SVD, k-means topics and a t-SNE layout."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from sklearn.cluster import KMeans
+from sklearn.decomposition import TruncatedSVD
+from sklearn.manifold import TSNE
+from sklearn.preprocessing import normalize
+
+from litreview.charts._style import (
+    add_note,
+    decision_column,
+    empty_figure,
+    group_color,
+    new_figure,
+    require,
+    sample_note,
+    shorten,
+)
+from litreview.text import make_vectorizer, paper_documents
+
+#: Above this many papers the map draws a random sample (t-SNE grows fast with n).
+TOPIC_SAMPLE = 3_000
+#: Below this many papers t-SNE runs exactly (faster and steadier than Barnes-Hut there).
+EXACT_TSNE = 300
+#: Terms that name a topic.
+LABEL_TERMS = 3
+
+
+def topic_table(
+    df: pd.DataFrame, n_topics: int | None = None, *, seed: int = 0
+) -> tuple[pd.DataFrame, list[str]]:
+    """Every paper's 2D position and topic: a copy of ``df`` with ``x, y, topic`` columns,
+    and the topic labels (top terms of each cluster, by topic number).
+
+    >>> import litreview
+    >>> table, labels = topic_table(litreview.read_listing(litreview.SAMPLE_LISTING), 3)
+    >>> len(labels), sorted(table["topic"].unique().tolist())
+    (3, [0, 1, 2])
+    """
+    n = len(df)
+    vectorizer = make_vectorizer(min_df=2 if n >= 50 else 1, max_features=20_000)
+    matrix = vectorizer.fit_transform(paper_documents(df))
+    names = vectorizer.get_feature_names_out()
+    k = n_topics or int(np.clip(round(np.sqrt(n / 4)), 2, 12))
+    k = max(1, min(k, n))
+    dims = min(50, matrix.shape[1] - 1, n - 1)
+    if dims >= 2:
+        reduced = normalize(TruncatedSVD(dims, random_state=seed).fit_transform(matrix))
+    else:
+        reduced = np.zeros((n, 2))
+    labels = (
+        KMeans(k, n_init=4, random_state=seed).fit_predict(reduced) if k > 1 else np.zeros(n, int)
+    )
+    if n >= 8:
+        perplexity = float(min(30.0, (n - 1) / 3))
+        method = "exact" if n < EXACT_TSNE else "barnes_hut"  # exact is faster on few papers
+        tsne = TSNE(2, perplexity=perplexity, init="pca", method=method, random_state=seed)
+        xy = tsne.fit_transform(reduced)
+    else:  # too few papers for t-SNE: the first two SVD axes
+        xy = np.zeros((n, 2))
+        xy[:, : min(2, reduced.shape[1])] = reduced[:, :2]
+    topic_names = []
+    for topic in range(k):
+        rows = labels == topic
+        weight = (
+            np.asarray(matrix[rows].mean(axis=0)).ravel() if rows.any() else np.zeros(len(names))
+        )
+        best = np.argsort(-weight, kind="stable")[:LABEL_TERMS]
+        topic_names.append(", ".join(names[best]) if len(best) else f"topic {topic + 1}")
+    out = df.assign(x=xy[:, 0], y=xy[:, 1], topic=labels.astype(int))
+    return out, topic_names
+
+
+def topic_map(
+    df: pd.DataFrame,
+    n_topics: int | None = None,
+    color: str = "cluster",
+    *,
+    title: str | None = None,
+    max_papers: int | None = TOPIC_SAMPLE,
+    seed: int = 0,
+) -> go.Figure:
+    """A 2D map of the papers: close papers use similar words; clusters are labelled
+    by their top terms. ``color="cluster"`` or ``"decision"``; hover shows title and date.
+
+    ``n_topics`` defaults to about √(n/4) (2 to 12). Above ``max_papers`` a random
+    sample with ``seed`` is drawn, and the figure says so.
+
+    >>> import litreview
+    >>> fig = topic_map(litreview.read_listing(litreview.SAMPLE_LISTING), n_topics=3)
+    >>> sum(len(trace.x) for trace in fig.data)
+    36
+    """
+    title = title or "Topic map of the papers"
+    if color not in ("cluster", "decision"):
+        raise ValueError(f"color must be 'cluster' or 'decision', got {color!r}")
+    if len(df) == 0:
+        return empty_figure(title)
+    require(df, "title", "abstract", chart="topic_map")
+    note = ""
+    if max_papers is not None and len(df) > max_papers:
+        note = sample_note(max_papers, len(df), seed)
+        df = df.sample(max_papers, random_state=seed)
+    try:
+        table, names = topic_table(df, n_topics, seed=seed)
+    except ValueError as exc:  # no vocabulary: every word a stop word
+        if "vocabulary" not in str(exc):
+            raise
+        return empty_figure(title, "No papers with words to map (only stop words)")
+    dates = (
+        pd.to_datetime(table["published"]).dt.strftime("%Y-%m-%d").fillna("no date")
+        if "published" in table.columns
+        else pd.Series("no date", index=table.index)
+    )
+    table = table.assign(
+        _topic=[names[t] for t in table["topic"]],
+        _decision=decision_column(table),
+        _hover=[
+            f"<b>{shorten(str(t))}</b><br>{d}"
+            for t, d in zip(table["title"].fillna(""), dates, strict=True)
+        ],
+    )
+    fig = new_figure(title)
+    if color == "cluster":
+        groups: list[tuple[str, pd.DataFrame, str | None]] = [
+            (names[t], table[table["topic"] == t], None) for t in range(len(names))
+        ]
+    else:
+        order = [
+            d for d in ("include", "maybe", "exclude", "unscreened") if d in set(table["_decision"])
+        ]
+        groups = [(d, table[table["_decision"] == d], "decision") for d in order]
+    for i, (name, part, column) in enumerate(groups):
+        if part.empty:
+            continue
+        fig.add_scatter(
+            x=part["x"].to_numpy(),
+            y=part["y"].to_numpy(),
+            mode="markers",
+            name=name,
+            marker={"size": 7, "opacity": 0.8, "color": group_color(column, name, i)},
+            customdata=np.column_stack([part["_hover"], part["_topic"], part["_decision"]]),
+            hovertemplate=(
+                "%{customdata[0]}<br>topic: %{customdata[1]}<br>"
+                "decision: %{customdata[2]}<extra></extra>"
+            ),
+        )
+    if color == "decision":
+        centers = table.groupby("topic")[["x", "y"]].median()
+        for topic, x, y in zip(centers.index, centers["x"], centers["y"], strict=True):
+            fig.add_annotation(
+                x=x,
+                y=y,
+                text=names[int(topic)],
+                showarrow=False,
+                font={"size": 11, "color": "#333"},
+                bgcolor="rgba(255,255,255,0.7)",
+            )
+    fig.update_xaxes(showticklabels=False, title_text="", showgrid=False)
+    fig.update_yaxes(showticklabels=False, title_text="", showgrid=False, scaleanchor="x")
+    fig.update_layout(legend_title_text="topic" if color == "cluster" else "decision", height=600)
+    if note:
+        add_note(fig, note)
+    return fig
