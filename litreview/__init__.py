@@ -14,6 +14,7 @@ from pathlib import Path
 from litreview import charts as charts  # litreview.charts.timeline(df)
 from litreview.errors import ListingError, ListingWarning, Problem, QueryError
 from litreview.export import export, to_bibtex, to_csv, to_markdown, to_ris
+from litreview.export import export, to_bibtex, to_csv, to_markdown, to_ris
 from litreview.ids import normalize_title, paper_id
 from litreview.review import Review
 from litreview.schema import (
@@ -46,9 +47,14 @@ __all__ = [
     "SchemaError",
     "empty_papers",
     "export",
+    "export",
     "normalize_title",
     "paper_id",
     "read_listing",
+    "to_bibtex",
+    "to_csv",
+    "to_markdown",
+    "to_ris",
     "to_bibtex",
     "to_csv",
     "to_markdown",

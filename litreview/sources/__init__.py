@@ -19,6 +19,7 @@ import pandas as pd
 from litreview.errors import ListingError, ListingWarning, Problem
 from litreview.schema import papers_from_columns
 from litreview.sources._io import Source, SourceText, open_source
+from litreview.sources import table_csv
 from litreview.sources.hf_text import Columns, looks_like_hf_text, parse_hf_text
 
 Errors = Literal["warn", "raise", "ignore"]
@@ -41,6 +42,7 @@ def _parse_hf_text(src: SourceText, year: int | None) -> ParseResult:
 
 #: Known formats, tried in order; later issues register more here.
 READERS: list[Reader] = [
+    Reader("csv", table_csv.detect, table_csv.read),
     Reader("hf-text", lambda src: looks_like_hf_text(src.head_text), _parse_hf_text),
 ]
 

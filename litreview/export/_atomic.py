@@ -1,0 +1,70 @@
+"""Write a file atomically: a temporary file in the same folder, then a rename.
+
+A reader never sees a half-written export, and an interrupted export leaves
+the previous file intact::
+
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> write_atomic(folder / "a.txt", "hi").read_text()
+    'hi'
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+
+def write_atomic(path: str | os.PathLike[str], text: str, *, overwrite: bool = True) -> Path:
+    """Write ``text`` as UTF-8 to ``path`` through a temporary file and a rename.
+
+    With ``overwrite=False`` an existing file is left alone and
+    :class:`FileExistsError` is raised (checked atomically where the file
+    system supports hard links). Returns the path written.
+    """
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if not overwrite and target.exists():
+        raise _exists(target)
+    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())
+        if overwrite:
+            os.replace(tmp, target)
+        else:
+            _link_without_replacing(tmp, target)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+    return target
+
+
+def _link_without_replacing(tmp: Path, target: Path) -> None:
+    """Move ``tmp`` to ``target`` unless ``target`` exists (no race on POSIX)."""
+    try:
+        os.link(tmp, target)
+    except FileExistsError:
+        raise _exists(target) from None
+    except OSError:  # file system without hard links: best effort
+        if target.exists():
+            raise _exists(target) from None
+        os.replace(tmp, target)
+
+
+def _exists(target: Path) -> FileExistsError:
+    return FileExistsError(
+        f"{target} already exists; pass overwrite=True to replace it or choose another name"
+    )
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
