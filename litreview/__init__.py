@@ -16,6 +16,7 @@ from litreview.errors import ListingError, ListingWarning, Problem, QueryError
 from litreview.export import export, to_bibtex, to_csv, to_markdown, to_ris
 from litreview.export import export, to_bibtex, to_csv, to_markdown, to_ris
 from litreview.ids import normalize_title, paper_id
+from litreview.merge import read_listings
 from litreview.review import Review
 from litreview.schema import (
     ANNOTATION_COLUMNS,
@@ -51,6 +52,7 @@ __all__ = [
     "normalize_title",
     "paper_id",
     "read_listing",
+    "read_listings",
     "to_bibtex",
     "to_csv",
     "to_markdown",

@@ -18,8 +18,9 @@ import pandas as pd
 
 from litreview.errors import ListingError, ListingWarning, Problem
 from litreview.schema import papers_from_columns
+from litreview.sources import bibtex, hf_json, hf_linked_text, hf_markdown, ris, table_csv
 from litreview.sources._io import Source, SourceText, open_source
-from litreview.sources import table_csv
+from litreview.sources.frontmatter import capture_year
 from litreview.sources.hf_text import Columns, looks_like_hf_text, parse_hf_text
 
 Errors = Literal["warn", "raise", "ignore"]
@@ -37,13 +38,20 @@ class Reader:
 
 
 def _parse_hf_text(src: SourceText, year: int | None) -> ParseResult:
+    year = year if year is not None else capture_year(src.head_text)
     return parse_hf_text(src.byte_blocks(), src.name, year=year)
 
 
 #: Known formats, tried in order; later issues register more here.
 READERS: list[Reader] = [
-    Reader("csv", table_csv.detect, table_csv.read),
+    # most specific first: structured formats, then the page captures, then the plain copy
+    Reader("hf-json", hf_json.detect, hf_json.read),
+    Reader("bibtex", bibtex.detect, bibtex.read),
+    Reader("ris", ris.detect, ris.read),
+    Reader("hf-markdown", hf_markdown.detect, hf_markdown.read),
+    Reader("hf-linked-text", hf_linked_text.detect, hf_linked_text.read),
     Reader("hf-text", lambda src: looks_like_hf_text(src.head_text), _parse_hf_text),
+    Reader("csv", table_csv.detect, table_csv.read),
 ]
 
 

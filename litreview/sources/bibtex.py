@@ -1,0 +1,142 @@
+r"""Reader for BibTeX files, via bibtexparser 2.x, with LaTeX decoded to Unicode.
+
+>>> entry = r"@article{k, title={Caf{\'e} {GPU}s}, author={M{\"u}ller, Hans and Jane Doe}}"
+>>> cols, problems = parse_bibtex(entry, "refs.bib")
+>>> cols["title"], cols["authors"]
+(['Café GPUs'], [['Hans Müller', 'Jane Doe']])
+
+Fields read: ``title``, ``abstract``, ``author`` (``Last, First`` becomes
+``First Last``), ``date`` or ``year``/``month`` (a missing month or day
+counts as the first), ``eprint``/``arxiv`` (and any arXiv id in ``url``,
+``journal``, ``note`` or ``howpublished``), ``url`` (else a ``doi`` as
+``https://doi.org/…``), ``keywords``. Blocks bibtexparser cannot parse are
+reported with their line, never dropped silently.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+
+import bibtexparser
+from pylatexenc.latex2text import LatexNodes2Text
+
+from litreview.errors import Problem
+from litreview.ids import normalize_arxiv_id
+from litreview.sources._io import SourceText
+from litreview.sources._records import Columns, Record, clean_text, iso_date, records_to_columns
+
+_DETECT = re.compile(r"^[ \t]*@[A-Za-z]+[ \t]*[{(]", re.MULTILINE)
+_AND = re.compile(r"\s+and\s+", re.IGNORECASE)
+_KEYWORD_SPLIT = re.compile(r"[;,]")
+MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+EXPECTED = "a BibTeX entry like '@article{key, title = {...}, ...}'"
+_LATEX = LatexNodes2Text(math_mode="text", keep_comments=False)
+
+
+def looks_like_bibtex(head: str) -> bool:
+    """True when ``head`` holds an entry start such as ``@article{``."""
+    return _DETECT.search(head) is not None
+
+
+def latex_to_text(value: str) -> str:
+    """LaTeX markup (accents, ``\\&``, braces, math) as plain Unicode text."""
+    if not any(c in value for c in "\\{}$~"):
+        return value
+    logging.getLogger("pylatexenc").setLevel(logging.ERROR)
+    return _LATEX.latex_to_text(value)
+
+
+def parse_bibtex(text: str, source: str) -> tuple[Columns, list[Problem]]:
+    """Parse BibTeX text into per-column lists and the problems found."""
+    logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
+    library = bibtexparser.parse_string(text)
+    records: list[Record] = []
+    problems = [
+        Problem(source, (block.start_line or 0) + 1, block.raw or "", EXPECTED)
+        for block in library.failed_blocks
+    ]
+    for entry in library.entries:
+        fields = {f.key.lower(): str(f.value) for f in entry.fields}
+        record = _record(fields)
+        if record is None:
+            problems.append(
+                Problem(source, (entry.start_line or 0) + 1, entry.raw or "", "a title field")
+            )
+            continue
+        record["source_line"] = (entry.start_line or 0) + 1
+        records.append(record)
+    return records_to_columns(records, source), problems
+
+
+def person_name(name: str) -> str:
+    """``Last, First`` (or ``Last, Jr, First``) as ``First Last``; other forms unchanged."""
+    parts = [p.strip() for p in name.split(",")]
+    if len(parts) == 2 and all(parts):
+        return f"{parts[1]} {parts[0]}"
+    if len(parts) == 3 and all(parts):
+        return f"{parts[2]} {parts[0]} {parts[1]}"
+    return name.strip()
+
+
+def _record(fields: dict[str, str]) -> Record | None:
+    text = {k: clean_text(latex_to_text(v)) for k, v in fields.items() if k not in ("url", "doi")}
+    title = text.get("title")
+    if not title:
+        return None
+    authors = [
+        person_name(a) for a in _AND.split(text.get("author") or "") if a.strip() and a != "others"
+    ]
+    url = clean_text(fields.get("url"))
+    doi = clean_text(fields.get("doi"))
+    if not url and doi:
+        url = "https://doi.org/" + doi.removeprefix("https://doi.org/")
+    keywords = [k.strip() for k in _KEYWORD_SPLIT.split(text.get("keywords") or "") if k.strip()]
+    return {
+        "title": title,
+        "abstract": text.get("abstract"),
+        "authors": authors,
+        "published": iso_date(text.get("date")) or _year_month(text.get("year"), text.get("month")),
+        "arxiv_id": _arxiv_id(fields, text),
+        "url": url,
+        "keywords": keywords,
+    }
+
+
+def _year_month(year: str | None, month: str | None) -> dt.date | None:
+    if not year or not re.fullmatch(r"\d{4}", year.strip()):
+        return None
+    number = 1
+    if month:
+        m = month.strip().lower()
+        number = MONTHS.index(m[:3]) + 1 if m[:3] in MONTHS else int(m) if m.isdigit() else 1
+    return iso_date(f"{year.strip()}-{number:02d}")
+
+
+def _arxiv_id(fields: dict[str, str], text: dict[str, str | None]) -> str | None:
+    prefix = (fields.get("archiveprefix") or fields.get("eprinttype") or "arxiv").lower()
+    for key in ("eprint", "arxiv", "arxivid"):
+        if fields.get(key) and prefix == "arxiv":
+            found = normalize_arxiv_id(fields[key])
+            if found:
+                return found
+    for key in ("url", "journal", "note", "howpublished", "eprint"):
+        value = fields.get(key) or ""
+        if "arxiv" in value.lower() or "huggingface.co/papers" in value:
+            found = normalize_arxiv_id(
+                value.lower().split("arxiv", 1)[1] if "arxiv" in value.lower() else value
+            )
+            if found:
+                return found
+    return None
+
+
+def detect(src: SourceText) -> bool:
+    """Registry hook: is ``src`` BibTeX?"""
+    return looks_like_bibtex(src.head_text)
+
+
+def read(src: SourceText, year: int | None) -> tuple[Columns, list[Problem]]:
+    """Registry hook: parse ``src``."""
+    return parse_bibtex(src.read(), src.name)
