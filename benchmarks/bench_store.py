@@ -1,0 +1,95 @@
+"""Review store benchmarks: import, the paper table, bulk annotate, undo.
+
+Targets (issue 4): ``review.papers`` for 100k papers < 0.5 s; annotating 10k
+papers in one call (one transaction) < 1 s. Baselines measured in the same run:
+``read_listing`` of the same file (add = read + store), ``pandas.read_sql`` of
+the same table (the obvious hand-written alternative), a bare ``executemany``
+of the same number of rows.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+from common import Row, listing, timed
+
+import litreview
+
+
+def rows(quick: bool) -> list[Row]:
+    n = 2_000 if quick else 100_000
+    n_annotate = 1_000 if quick else 10_000
+    out: list[Row] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "bench.litreview"
+        source = listing(n)
+        read_s, _ = timed(lambda: litreview.read_listing(source))
+        review = litreview.Review.open(path, reviewer="bench")
+        add_s, _ = timed(lambda: review.add(source))
+        out.append(Row("store", "add listing (new review)", n, add_s, "read_listing", read_s))
+        readd_s, _ = timed(lambda: review.add(source))
+        out.append(Row("store", "re-add same listing", n, readd_s, "read_listing", read_s))
+        review.close()
+
+        conn = sqlite3.connect(path)
+        sql_s, _ = timed(lambda: pd.read_sql("SELECT * FROM papers", conn), repeat=2)
+        conn.close()
+        review = litreview.Review.open(path, reviewer="bench")
+        cold_s, papers = timed(lambda: review.papers)
+        ok = cold_s < 0.5 if not quick else None
+        out.append(
+            Row("store", "papers (cold, after open)", n, cold_s, "pd.read_sql", sql_s, "<0.5 s", ok)
+        )
+        warm_s, _ = timed(lambda: review.papers, repeat=3)
+        ok = warm_s < 0.5 if not quick else None
+        out.append(Row("store", "papers (warm)", n, warm_s, "pd.read_sql", sql_s, "<0.5 s", ok))
+
+        ids = papers["paper_id"].iloc[:n_annotate].tolist()
+        scratch = sqlite3.connect(Path(tmp) / "scratch.db", isolation_level=None)
+        scratch.execute("CREATE TABLE t (paper_id TEXT, reviewer TEXT, decision TEXT)")
+
+        def bare() -> None:
+            scratch.execute("BEGIN")
+            scratch.executemany("INSERT INTO t VALUES (?, 'bench', 'include')", [(i,) for i in ids])
+            scratch.execute("COMMIT")
+
+        bare_s, _ = timed(bare)
+        scratch.close()
+        ann_s, _ = timed(
+            lambda: review.annotate(ids, decision="include", add_tags="bench", rating=4)
+        )
+        ok = ann_s < 1.0 if not quick else None
+        out.append(
+            Row(
+                "store",
+                "annotate 10k ids, 1 transaction",
+                n_annotate,
+                ann_s,
+                "bare executemany",
+                bare_s,
+                "<1 s",
+                ok,
+            )
+        )
+        after_s, _ = timed(lambda: review.papers)
+        out.append(
+            Row(
+                "store",
+                "papers after annotate",
+                n,
+                after_s,
+                "pd.read_sql",
+                sql_s,
+                "<0.5 s",
+                after_s < 0.5 if not quick else None,
+            )
+        )
+        undo_s, _ = timed(review.undo)
+        out.append(Row("store", "undo the bulk annotate", n_annotate, undo_s))
+        hist_s, _ = timed(review.history)
+        out.append(Row("store", "history (all rows)", n_annotate, hist_s))
+        review.close()
+    return out

@@ -1,0 +1,311 @@
+"""Papers in the review file: import (match, merge, count) and the fast paper table.
+
+Matching follows the merging rules: a paper is the same paper when its
+``paper_id`` matches, else its arXiv id, else its normalized title. A matched
+paper keeps its stored ``paper_id`` (so its annotations stay attached); its
+fields take the new non-missing values and its ``sources`` gain the new ones.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from litreview.ids import normalize_arxiv_id, normalize_title
+from litreview.schema import DATETIME, INT, LIST, PAPER_COLUMNS, STRING, conform
+from litreview.store import TIME_FORMAT, Store, now
+
+COLUMNS: tuple[str, ...] = tuple(PAPER_COLUMNS)
+#: Columns that record where a paper was read from; they never make a paper "updated".
+PROVENANCE = ("source", "source_line", "sources")
+_CONTENT = tuple(c for c in COLUMNS if c not in PROVENANCE and c != "paper_id")
+_SELECT = "SELECT " + ", ".join(COLUMNS) + " FROM papers"
+CHUNK = 500
+PAPERS_COUNTER = "papers_version"
+
+
+@dataclass(frozen=True)
+class AddSummary:
+    """What :meth:`Review.add` did: counts of new, updated and unchanged records.
+
+    >>> print(AddSummary(source="a.txt", new=3, updated=1, unchanged=2))
+    a.txt: 6 records, 3 new, 1 updated, 2 unchanged
+    """
+
+    source: str
+    new: int
+    updated: int
+    unchanged: int
+
+    @property
+    def n_records(self) -> int:
+        return self.new + self.updated + self.unchanged
+
+    def __str__(self) -> str:
+        return (
+            f"{self.source}: {self.n_records:,} records, {self.new:,} new, "
+            f"{self.updated:,} updated, {self.unchanged:,} unchanged"
+        )
+
+
+# -- encoding: DataFrame columns <-> SQLite values --------------------------------------------
+
+
+@contextmanager
+def no_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many small containers.
+
+    Building 100k-row list columns otherwise triggers repeated full collections
+    that cost more than the work itself (none of these objects form cycles).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def encode_column(series: pd.Series, dtype: Any) -> list[Any]:
+    """The SQLite values of one schema column (None for missing; lists as JSON, [] as None)."""
+    if dtype is LIST:
+        return [json.dumps(list(v), ensure_ascii=False) if len(v) else None for v in series]
+    if dtype is DATETIME:
+        text = series.dt.strftime(TIME_FORMAT)
+        return [None if pd.isna(v) else v for v in text.tolist()]
+    values = series.astype(object).tolist()
+    if dtype is INT:
+        return [None if v is pd.NA or v is None else int(v) for v in values]
+    return [None if v is pd.NA or v is None else str(v) for v in values]
+
+
+def decode_lists(values: Sequence[str | None]) -> list[list[str]]:
+    """Decode a JSON list column in one parse (``None`` is ``[]``)."""
+    present = [i for i, v in enumerate(values) if v is not None]
+    out: list[list[str]] = [[] for _ in range(len(values))]
+    if present:
+        decoded = json.loads("[" + ",".join(values[i] for i in present) + "]")  # type: ignore[misc]
+        for i, value in zip(present, decoded, strict=True):
+            out[i] = value
+    return out
+
+
+def decode_column(values: Sequence[Any], dtype: Any) -> Any:
+    """A pandas array (or list of lists) from the SQLite values of one column."""
+    if dtype is LIST:
+        return decode_lists(values)
+    if dtype is DATETIME:
+        return pd.to_datetime(pd.Series(values, dtype=object), format="ISO8601").to_numpy(
+            dtype=DATETIME
+        )
+    if dtype is INT:
+        return pd.array(values, dtype=INT)
+    return pd.array(values, dtype=STRING)
+
+
+def paper_columns(store: Store) -> dict[str, Any]:
+    """Decoded paper columns (cached until any process changes the papers).
+
+    The cache is private: :func:`paper_frame` hands out copies.
+    """
+
+    def load(conn: sqlite3.Connection) -> tuple[int, list[tuple[Any, ...]] | None]:
+        version = store.counter(conn, PAPERS_COUNTER)
+        cached = store.cache.get("papers")
+        if cached is not None and cached[0] == version:
+            return version, None
+        return version, conn.execute(_SELECT + " ORDER BY rowid").fetchall()
+
+    with no_gc():
+        version, rows = store.read(load)
+        if rows is None:
+            return store.cache["papers"][1]  # type: ignore[no-any-return]
+        columns = list(zip(*rows, strict=True)) if rows else [() for _ in COLUMNS]
+        del rows
+        decoded = {
+            name: decode_column(values, PAPER_COLUMNS[name])
+            for name, values in zip(COLUMNS, columns, strict=True)
+        }
+    store.cache["papers"] = (version, decoded)
+    return decoded
+
+
+def paper_frame(store: Store) -> pd.DataFrame:
+    """The paper table (schema columns only), a fresh copy the caller may change."""
+    cols = paper_columns(store)
+    data: dict[str, Any] = {}
+    with no_gc():
+        for name, dtype in PAPER_COLUMNS.items():
+            values = cols[name]
+            if dtype is LIST:
+                array = np.empty(len(values), dtype=object)
+                array[:] = [v[:] for v in values]
+                data[name] = array
+            else:
+                data[name] = values.copy()
+        return pd.DataFrame(data)
+
+
+# -- import ------------------------------------------------------------------------------
+
+
+def content_hash(rows: list[tuple[Any, ...]]) -> str:
+    """SHA-256 of the encoded records (used when the source is not a file)."""
+    digest = hashlib.sha256()
+    for row in rows:
+        digest.update(json.dumps(row, ensure_ascii=False).encode("utf-8"))
+        digest.update(b"\n")
+    return digest.hexdigest()
+
+
+def add_papers(
+    store: Store, df: pd.DataFrame, *, source: str, digest: str | None, reviewer: str
+) -> AddSummary:
+    """Import the rows of ``df`` (anything :func:`schema.conform` accepts) in one transaction."""
+    frame = conform(df)
+    encoded = {name: encode_column(frame[name], PAPER_COLUMNS[name]) for name in COLUMNS}
+    rows = list(zip(*(encoded[name] for name in COLUMNS), strict=True))
+    digest = digest or content_hash(rows)
+    keys = [normalize_title(t or "") for t in encoded["title"]]
+    arxiv = [normalize_arxiv_id(a) for a in encoded["arxiv_id"]]
+    for row, key in zip(rows, keys, strict=True):
+        if row[0] is None or not key:
+            raise ValueError(f"{source}: every paper needs a paper_id and a title; got {row[:2]}")
+    with store.write() as conn:
+        summary, inserts, updates = _plan(conn, rows, keys, arxiv, source)
+        at = now()
+        cur = conn.execute(
+            "INSERT INTO imports(source, content_hash, imported_at, reviewer, n_records, "
+            "n_new, n_updated, n_unchanged) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (source, digest, at, reviewer, len(rows), summary[0], summary[1], summary[2]),
+        )
+        import_id = cur.lastrowid
+        names = ("title_key", *COLUMNS, "first_import", "last_import")
+        conn.executemany(
+            f"INSERT INTO papers({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
+            [(key, *row, import_id, import_id) for key, row in inserts],
+        )
+        sets = ", ".join(f"{c} = ?" for c in ("title_key", *COLUMNS[1:], "last_import"))
+        conn.executemany(
+            f"UPDATE papers SET {sets} WHERE paper_id = ?",
+            [(key, *row[1:], import_id, row[0]) for key, row in updates],
+        )
+        if inserts or updates:
+            store.bump(conn, PAPERS_COUNTER)
+    return AddSummary(source, *summary)
+
+
+def _plan(
+    conn: sqlite3.Connection,
+    rows: list[tuple[Any, ...]],
+    keys: list[str],
+    arxiv: list[str | None],
+    source: str,
+) -> tuple[tuple[int, int, int], list[tuple[str, tuple[Any, ...]]], list[Any]]:
+    """Decide, row by row, what is new, updated or unchanged (later rows see earlier ones)."""
+    by_id: dict[str, str] = {}
+    by_arxiv: dict[str, str] = {}
+    by_key: dict[str, str] = {}
+    for pid, arx, key in conn.execute("SELECT paper_id, arxiv_id, title_key FROM papers"):
+        by_id[pid] = pid
+        if arx:
+            by_arxiv.setdefault(arx, pid)
+        by_key.setdefault(key, pid)
+    matches = [
+        by_id.get(row[0]) or (arx and by_arxiv.get(arx)) or by_key.get(key)
+        for row, key, arx in zip(rows, keys, arxiv, strict=True)
+    ]
+    current = _fetch(conn, sorted({m for m in matches if m}))
+    new_rows: dict[str, tuple[str, tuple[Any, ...]]] = {}
+    changed: dict[str, tuple[str, tuple[Any, ...]]] = {}
+    n_new = n_updated = n_unchanged = 0
+    for row, key, arx, match in zip(rows, keys, arxiv, matches, strict=True):
+        if match is None:
+            match = by_id.get(row[0]) or (arx and by_arxiv.get(arx)) or by_key.get(key)
+        if match is None:
+            n_new += 1
+            pid = row[0]
+            by_id[pid] = pid
+            if arx:
+                by_arxiv.setdefault(arx, pid)
+            by_key.setdefault(key, pid)
+            new_rows[pid] = (key, row)
+            continue
+        pending = new_rows.get(match) or changed.get(match)
+        old_key, old = pending if pending else (by_key_of(current[match]), current[match])
+        merged = _merge(old, row)
+        if merged[1:] == old[1:] and old_key == key:
+            n_unchanged += 1
+            continue
+        content_changed = any(merged[COLUMNS.index(c)] != old[COLUMNS.index(c)] for c in _CONTENT)
+        n_updated += content_changed
+        n_unchanged += not content_changed
+        new_key = normalize_title(merged[1] or "")
+        if match in new_rows:
+            new_rows[match] = (new_key, merged)
+        else:
+            changed[match] = (new_key, merged)
+    return (n_new, n_updated, n_unchanged), list(new_rows.values()), list(changed.values())
+
+
+def by_key_of(row: tuple[Any, ...]) -> str:
+    return normalize_title(row[1] or "")
+
+
+def _fetch(conn: sqlite3.Connection, ids: list[str]) -> dict[str, tuple[Any, ...]]:
+    out: dict[str, tuple[Any, ...]] = {}
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        marks = ", ".join("?" * len(chunk))
+        for row in conn.execute(f"{_SELECT} WHERE paper_id IN ({marks})", chunk):
+            out[row[0]] = row
+    return out
+
+
+_SOURCE = COLUMNS.index("source")
+_SOURCE_LINE = COLUMNS.index("source_line")
+_SOURCES = COLUMNS.index("sources")
+
+
+def _merge(old: tuple[Any, ...], new: tuple[Any, ...]) -> tuple[Any, ...]:
+    """New non-missing values win; the first source is kept; ``sources`` is the union."""
+    merged = [n if n is not None else o for o, n in zip(old, new, strict=True)]
+    merged[0] = old[0]
+    merged[_SOURCE] = old[_SOURCE] if old[_SOURCE] is not None else new[_SOURCE]
+    merged[_SOURCE_LINE] = old[_SOURCE_LINE] if old[_SOURCE] is not None else new[_SOURCE_LINE]
+    sources = json.loads(old[_SOURCES]) if old[_SOURCES] else []
+    extra = [s for s in (json.loads(new[_SOURCES]) if new[_SOURCES] else []) if s not in sources]
+    merged[_SOURCES] = json.dumps(sources + extra, ensure_ascii=False) if sources + extra else None
+    return tuple(merged)
+
+
+def imports_frame(store: Store) -> pd.DataFrame:
+    """Every import, oldest first: the records identified per source (for PRISMA)."""
+    rows = store.read(
+        lambda c: c.execute(
+            "SELECT source, content_hash, imported_at, n_records, n_new, n_updated, n_unchanged "
+            "FROM imports ORDER BY import_id"
+        ).fetchall()
+    )
+    names = ["source", "content_hash", "imported_at", "n_records", "n_new", "n_updated"]
+    names.append("n_unchanged")
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in names]
+    data: dict[str, Any] = {}
+    for name, values in zip(names, columns, strict=True):
+        if name == "imported_at":
+            data[name] = decode_column(values, DATETIME)
+        elif name.startswith("n_"):
+            data[name] = pd.array(values, dtype=INT)
+        else:
+            data[name] = pd.array(values, dtype=STRING)
+    return pd.DataFrame(data)
