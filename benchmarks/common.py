@@ -27,6 +27,7 @@ class Row:
     baseline_s: float | None = None
     target: str = ""
     ok: bool | None = None
+    notes: str = ""
 
     @property
     def ratio(self) -> float | None:
@@ -55,7 +56,7 @@ def latencies(fn: Callable[[Any], Any], inputs: list[Any]) -> tuple[float, float
         fn(item)
         times.append(time.perf_counter() - start)
     times.sort()
-    p95 = times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
+    p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
     return statistics.median(times), p95
 
 

@@ -12,17 +12,87 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-WORDS = (
-    "transformer attention efficient sparse linear vision language model diffusion image "
-    "generation token scaling training inference quantization pruning distillation graph "
-    "neural network point cloud segmentation detection retrieval reasoning benchmark dataset "
-    "multimodal video audio speech robot policy reinforcement learning self-supervised "
-    "contrastive representation latent flow normalizing memory long context recurrent state "
-    "space kernel approximation theorem expressive power survey optimization hardware energy "
-    "low-rank adapter fine-tuning prompt instruction alignment evaluation medical protein "
-    "molecule physics operator equation weather forecasting time series anomaly code program"
-).split()
-MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+WORDS = [
+    "transformer",
+    "attention",
+    "efficient",
+    "sparse",
+    "linear",
+    "vision",
+    "language",
+    "model",
+    "diffusion",
+    "image",
+    "generation",
+    "token",
+    "scaling",
+    "training",
+    "inference",
+    "quantization",
+    "pruning",
+    "distillation",
+    "graph",
+    "neural",
+    "network",
+    "point",
+    "cloud",
+    "segmentation",
+    "detection",
+    "retrieval",
+    "reasoning",
+    "benchmark",
+    "dataset",
+    "multimodal",
+    "video",
+    "audio",
+    "speech",
+    "robot",
+    "policy",
+    "reinforcement",
+    "learning",
+    "self-supervised",
+    "contrastive",
+    "representation",
+    "latent",
+    "flow",
+    "normalizing",
+    "memory",
+    "long",
+    "context",
+    "recurrent",
+    "state",
+    "space",
+    "kernel",
+    "approximation",
+    "theorem",
+    "expressive",
+    "power",
+    "survey",
+    "optimization",
+    "hardware",
+    "energy",
+    "low-rank",
+    "adapter",
+    "fine-tuning",
+    "prompt",
+    "instruction",
+    "alignment",
+    "evaluation",
+    "medical",
+    "protein",
+    "molecule",
+    "physics",
+    "operator",
+    "equation",
+    "weather",
+    "forecasting",
+    "time",
+    "series",
+    "anomaly",
+    "code",
+    "program",
+]
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 HOSTS = ("https://github.com", "https://gitlab.com", "https://gitee.com")
 
 

@@ -21,15 +21,16 @@ from common import Row  # noqa: E402
 
 def format_table(rows: list[Row]) -> str:
     """A Markdown table of the rows."""
-    head = "| area | case | papers | litreview s | baseline | baseline s | ratio | target | ok |"
-    lines = [head, "|" + "---|" * 9]
+    names = ["area", "case", "papers", "litreview s", "baseline", "baseline s", "ratio"]
+    names += ["target", "ok", "notes"]
+    lines = ["| " + " | ".join(names) + " |", "|" + "---|" * len(names)]
     for r in rows:
         base = f"{r.baseline_s:.3f}" if r.baseline_s is not None else ""
         ratio = f"{r.ratio:.2f}" if r.ratio is not None else ""
         ok = "" if r.ok is None else ("yes" if r.ok else "NO")
         lines.append(
             f"| {r.area} | {r.case} | {r.papers:,} | {r.litreview_s:.4f} | {r.baseline} "
-            f"| {base} | {ratio} | {r.target} | {ok} |"
+            f"| {base} | {ratio} | {r.target} | {ok} | {r.notes} |"
         )
     return "\n".join(lines)
 

@@ -3,8 +3,8 @@
 Every problem names the file, the 1-based line and what was expected, so a
 user can open the file and fix it::
 
-    >>> Problem("papers.txt", 12, "Jam 3, 2024", "a date like 'Jan 3, 2024'")
-    Problem(source='papers.txt', line=12, snippet='Jam 3, 2024', expected="a date like 'Jan 3, 2024'")
+    >>> print(Problem("papers.txt", 12, "Jam 3, 2024", "a date like 'Jan 3, 2024'"))
+    papers.txt:12: expected a date like 'Jan 3, 2024', found 'Jam 3, 2024'
 """
 
 from __future__ import annotations

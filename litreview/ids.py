@@ -1,7 +1,7 @@
 """Stable paper ids and the normalizations used to match papers across sources.
 
->>> normalize_title("  Attention Is  All You Need! ") == normalize_title("attention is all you need")
-True
+>>> normalize_title("  Attention Is  All You Need! ")
+'attentionisallyouneed'
 >>> paper_id("Attention Is All You Need")
 '12286c43e70e'
 """
@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Iterable
 
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 _ARXIV_ID = re.compile(
@@ -18,6 +19,7 @@ _ARXIV_ID = re.compile(
     re.IGNORECASE,
 )
 ID_LENGTH = 12
+_DIGEST_BYTES = 8
 _ASCII_NON_ALNUM = bytes(c for c in range(128) if not chr(c).isalnum())
 
 
@@ -42,7 +44,22 @@ def paper_id(title: str) -> str:
     a row number.
     """
     key = normalize_title(title) or title.strip()
-    return hashlib.blake2b(key.encode("utf-8"), digest_size=8).hexdigest()[:ID_LENGTH]
+    return hashlib.blake2b(key.encode("utf-8"), digest_size=_DIGEST_BYTES).hexdigest()[:ID_LENGTH]
+
+
+def paper_ids(titles: Iterable[str]) -> list[str]:
+    """:func:`paper_id` of many titles (ASCII titles take a faster path).
+
+    >>> paper_ids(["Attention Is All You Need"]) == [paper_id("attention is all you need!")]
+    True
+    """
+    blake2b, size, ascii_punct = hashlib.blake2b, _DIGEST_BYTES, _ASCII_NON_ALNUM
+    return [
+        blake2b(key, digest_size=size).hexdigest()[:ID_LENGTH]
+        if t.isascii() and (key := t.encode().lower().translate(None, ascii_punct))
+        else paper_id(t)
+        for t in titles
+    ]
 
 
 def normalize_arxiv_id(value: str | None) -> str | None:

@@ -29,6 +29,7 @@ _URL = re.compile(r"https?://[^\s<>\"'`\x00]+")
 _BARE_HOSTS = ("github.com/", "gitlab.com/", "gitee.com/", "bitbucket.org/", "codeberg.org/")
 _URL_BODY = re.compile(r"[^\s<>\"'`\x00]+")
 _BATCH = 4096
+_HOST_TAIL = re.compile(r"\.(?:com|org)/")  # a regex finds these faster than str.find
 _HOST = re.compile(r"^(?:https?://)?([^/:?#]+)", re.IGNORECASE)
 _TRAILING = ".,;:!?'\"*/>]}"
 
@@ -73,19 +74,16 @@ def is_code_url(url: str) -> bool:
 def _bare_host_urls(text: str) -> list[tuple[int, str]]:
     """Links to code hosts written without ``https://`` (``github.com/a/b``), with positions."""
     found = []
-    for suffix in (".com/", ".org/"):
-        at = text.find(suffix)
-        while at >= 0:
-            for host in _BARE_HOSTS:
-                start = at + len(suffix) - len(host)
-                if text.startswith(host, start):
-                    if text.startswith("www.", start - 4):
-                        start -= 4
-                    before = text[start - 1] if start > 0 else " "
-                    if not (before.isalnum() or before in "/.@:-_"):
-                        found.append((start, _URL_BODY.match(text, start)[0]))  # type: ignore[index]
-                    break
-            at = text.find(suffix, at + len(suffix))
+    for tail in _HOST_TAIL.finditer(text):
+        for host in _BARE_HOSTS:
+            start = tail.end() - len(host)
+            if text.startswith(host, start):
+                if text.startswith("www.", start - 4):
+                    start -= 4
+                before = text[start - 1] if start > 0 else " "
+                if not (before.isalnum() or before in "/.@:-_"):
+                    found.append((start, _URL_BODY.match(text, start)[0]))  # type: ignore[index]
+                break
     return found
 
 

@@ -12,7 +12,7 @@ litreview accepts one::
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any
 
@@ -103,10 +103,12 @@ def empty_papers(*, annotated: bool = False) -> pd.DataFrame:
     return pd.DataFrame({name: pd.Series([], dtype=dtype) for name, dtype in columns.items()})
 
 
-def papers_from_columns(columns: Mapping[str, Iterable[Any]]) -> pd.DataFrame:
+def papers_from_columns(columns: Mapping[str, Any]) -> pd.DataFrame:
     """Build a paper table from per-column sequences, filling missing columns.
 
     Missing list columns become empty lists, ``comments`` becomes 0, the rest NA.
+    A list column given as a Python list must hold a list in every cell (readers
+    build them so; this is the fast path for large listings).
 
     >>> df = papers_from_columns({"paper_id": ["x"], "title": ["T"]})
     >>> df.loc[0, "comments"], df.loc[0, "authors"]
@@ -134,7 +136,9 @@ def papers_from_columns(columns: Mapping[str, Iterable[Any]]) -> pd.DataFrame:
 
 def _series(values: Any, dtype: Any) -> pd.Series:
     if dtype is LIST:
-        return pd.Series([v if type(v) is list else _as_list(v) for v in values], dtype=object)
+        if type(values) is not list:
+            values = [_as_list(v) for v in values]
+        return pd.Series(values, dtype=object)
     if dtype is DATETIME:
         return pd.Series(pd.to_datetime(values), dtype=DATETIME)
     return pd.Series(values, dtype=dtype)

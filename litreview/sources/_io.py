@@ -5,6 +5,7 @@ Paths are streamed, so a large listing is never held in memory at once.
 
 from __future__ import annotations
 
+import codecs
 import io
 import os
 from collections.abc import Iterator
@@ -143,6 +144,22 @@ def _from_path(path: Path) -> SourceText:
     return _with_head(path.name, stream, path)
 
 
+def first_bad_utf8(path: Path) -> tuple[int, int]:
+    """The 1-based line and the byte offset of the first byte of ``path`` that is not UTF-8."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    line, offset = 1, 0
+    with path.open("rb") as raw:
+        while chunk := raw.read(BLOCK_CHARS):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                bad = max(exc.start, 0)
+                return line + chunk.count(b"\n", 0, bad), offset + bad
+            line += chunk.count(b"\n")
+            offset += len(chunk)
+    return line, offset
+
+
 def _refuse_binary(head: bytes, name: str) -> None:
     if b"\x00" in head:
         raise ListingError(f"{name}: binary file (contains NUL bytes), expected a text listing")
@@ -157,9 +174,14 @@ def _with_head(name: str, stream: IO[str], path: Path | None = None) -> SourceTe
             head.append(line)
             size += len(line)
     except UnicodeDecodeError as exc:
-        if path is not None:
-            stream.close()
-        raise _not_utf8(name, exc) from exc
+        if path is None:
+            raise _not_utf8(name, exc) from exc
+        stream.close()
+        bad_line, offset = first_bad_utf8(path)
+        raise ListingError(
+            f"{name}:{bad_line}: not UTF-8 text (byte {offset} is not valid UTF-8); "
+            "save the listing as UTF-8"
+        ) from exc
     if head and head[0].startswith("\ufeff"):
         head[0] = head[0][1:]
     return SourceText(name, head, stream, path, owns_stream=path is not None)

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from litreview.errors import ListingError, Problem
-from litreview.ids import paper_id
+from litreview.ids import paper_ids
 from litreview.links import links_of_texts
 
 MONTHS = {
@@ -51,7 +51,7 @@ _META = re.compile(
     + r"(?:\s+(?P<comments>\d+))?$",
     re.IGNORECASE,
 )
-_BARE_DATE = re.compile(r"^" + DATE_PATTERN + r"$", re.IGNORECASE)
+_BARE_DATE = re.compile(r"^" + DATE_PATTERN + r"$")
 FURNITURE = frozenset(
     {
         "new",
@@ -70,6 +70,8 @@ _FAST_META = re.compile(
     + rb"(?P<year>[0-9]{4})(?: (?P<comments>[0-9]+))?[ \t]*"
 )
 _DOT = "·".encode()
+_RUN_META = re.compile(rb"(?<![^\x00])" + _FAST_META.pattern + rb"\x00")
+_FIELDS = ("source_line", "title", "abstract", "n_authors", "organization", "published", "comments")
 _FAST_META_CHARS = 80
 _FAST_PAPER_LINES = 8  # title, blank, abstract, blank, authors, ·, date, blank
 EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
@@ -106,7 +108,7 @@ class _Parser:
         self.default_year = default_year
         self.problems: list[Problem] = []
         self.pending: list[tuple[int, list[str]]] = []  # text paragraphs waiting for a meta block
-        self.rows: list[tuple[Any, ...]] = []
+        self.cols: Columns = {name: [] for name in _FIELDS}
 
     # -- fast path: paragraphs in the usual shape ----------------------------------------
 
@@ -116,12 +118,56 @@ class _Parser:
         paras = data.split(b"\n\n")
         usable = len(paras) if final else len(paras) - 1  # the last one may be cut short
         done = 0  # paragraphs before this index are read; ``line`` is where paras[done] starts
-        metas = [i for i in range(2, usable) if len(paras[i]) < _FAST_META_CHARS and _DOT in paras[i]]
-        append, fullmatch = self.rows.append, _FAST_META.fullmatch
-        for i in metas:
+        metas = [
+            i for i in range(2, usable) if len(paras[i]) < _FAST_META_CHARS and _DOT in paras[i]
+        ]
+        for run in _runs(metas):
+            if run[0] - 2 < done:
+                run = [i for i in run if i - 2 >= done]
+            if run:
+                done, line = self._run(paras, run, done, line)
+        if final:
+            self._slow(paras[done:], line)
+            return b"", line
+        return b"\n\n".join(paras[done:]), line
+
+    def _run(self, paras: list[bytes], run: list[int], done: int, line: int) -> tuple[int, int]:
+        """Read a run of papers whose meta blocks stand every third paragraph, all at
+        once; fall back to one paper at a time when any of them is unusual."""
+        first, last = run[0], run[-1]
+        titles, abstracts = paras[first - 2 : last - 1 : 3], paras[first - 1 : last : 3]
+        metas = _RUN_META.findall(b"\x00".join(paras[first : last + 1 : 3]) + b"\x00")
+        ok = len(metas) == len(run) and not any(b"\n" in t for t in titles)
+        ok = ok and not any(b"\n" in a for a in abstracts)
+        try:
+            title_texts = [t.decode().strip() for t in titles] if ok else []
+            abstract_texts = [a.decode().strip() for a in abstracts] if ok else []
+        except UnicodeDecodeError:
+            ok = False
+        days = [_day_number(y, m, d) for _, m, d, y, _ in metas] if ok else []
+        if not (ok and all(title_texts) and all(abstract_texts) and None not in days):
+            return self._one_by_one(paras, run, done, line)
+        if done < first - 2:
+            line = self._slow(paras[done : first - 2], line)
+        if self.pending:
+            self._flush_pending()
+        cols, n = self.cols, len(run)
+        cols["source_line"].extend(range(line, line + n * _FAST_PAPER_LINES, _FAST_PAPER_LINES))
+        cols["title"].extend(title_texts)
+        cols["abstract"].extend(abstract_texts)
+        cols["n_authors"].extend([int(m[0]) for m in metas])
+        cols["organization"].extend([None] * n)
+        cols["published"].extend(days)
+        cols["comments"].extend([int(m[4]) if m[4] else 0 for m in metas])
+        return last + 1, line + n * _FAST_PAPER_LINES
+
+    def _one_by_one(
+        self, paras: list[bytes], run: list[int], done: int, line: int
+    ) -> tuple[int, int]:
+        for i in run:
             if i - 2 < done:
                 continue
-            meta = fullmatch(paras[i])
+            meta = _FAST_META.fullmatch(paras[i])
             title, abstract = paras[i - 2], paras[i - 1]
             if meta is not None and b"\n" not in title and b"\n" not in abstract:
                 n, month, day_of_month, year, comments = meta.groups()
@@ -135,16 +181,13 @@ class _Parser:
                         line = self._slow(paras[done : i - 2], line)
                     if self.pending:
                         self._flush_pending()
-                    append((line, title_text, abstract_text, int(n), None, day, comments))
+                    self._emit(line, title_text, abstract_text, int(n), None, day, comments)
                     line += _FAST_PAPER_LINES
                     done = i + 1
                     continue
             line = self._slow(paras[done : i + 1], line)
             done = i + 1
-        if final:
-            self._slow(paras[done:], line)
-            return b"", line
-        return b"\n\n".join(paras[done:]), line
+        return done, line
 
     def _decode(self, data: bytes, line: int) -> str:
         try:
@@ -188,9 +231,9 @@ class _Parser:
     def _paragraph(self, line: int, lines: list[str]) -> None:
         if "·" in lines or lines[0].startswith("•"):
             self._meta(line, lines)
-        elif len(lines) == 1 and _BARE_DATE.match(lines[0]):
-            return  # the page's own date ("Jan 2"), not part of a paper
-        elif not self.rows and not self.pending and lines[0].casefold() in FURNITURE:
+        elif not self.pending and len(lines) == 1 and _BARE_DATE.match(lines[0]):
+            return  # the page's own date ("Jan 2") between papers, not part of one
+        elif not self.cols["title"] and not self.pending and lines[0].casefold() in FURNITURE:
             return  # page furniture before the first paper
         else:
             self.pending.append((line, lines))
@@ -206,7 +249,9 @@ class _Parser:
             self._problem(line, lines, EXPECTED_META)
             if len(pending) >= 2:
                 title_line, title = pending[-2]
-                self._problem(title_line, title, f"a paper whose author/date block at line {line} is readable")
+                self._problem(
+                    title_line, title, f"a paper whose author/date block at line {line} is readable"
+                )
             return
         if not pending:
             self._problem(line, lines, "a title and an abstract before the author/date block")
@@ -215,7 +260,9 @@ class _Parser:
             self._problem(stray_line, stray, "a title, an abstract and " + EXPECTED_META)
         if len(pending) == 1:
             (title_line, title), abstract = pending[0], None
-            self._problem(title_line, title, "an abstract paragraph between the title and the author line")
+            self._problem(
+                title_line, title, "an abstract paragraph between the title and the author line"
+            )
         else:
             (title_line, title), (_, abstract_lines) = pending[-2], pending[-1]
             abstract = " ".join(abstract_lines)
@@ -239,26 +286,35 @@ class _Parser:
         n_authors: int | None,
         organization: str | None,
         day: int,
-        comments: str | None,
+        comments: bytes | str | None,
     ) -> None:
-        self.rows.append((line, title, abstract, n_authors, organization, day, comments))
+        values = (line, title, abstract, n_authors, organization, day, int(comments or 0))
+        for name, value in zip(_FIELDS, values, strict=True):
+            self.cols[name].append(value)
 
     def finish(self) -> Columns:
         """The papers read, as columns."""
         for line, lines in self.pending:
             self._problem(line, lines, "a title and abstract followed by " + EXPECTED_META)
         self.pending = []
-        names = ("source_line", "title", "abstract", "n_authors", "organization", "published", "comments")
-        cols: Columns = dict(zip(names, map(list, zip(*self.rows, strict=True)), strict=True))
-        if not self.rows:
-            cols = {name: [] for name in names}
+        cols = self.cols
         cols["published"] = np.array(cols["published"], dtype=np.int64).view("datetime64[D]")
-        cols["comments"] = [int(c) if c else 0 for c in cols["comments"]]
-        cols["paper_id"] = [paper_id(t) for t in cols["title"]]
+        cols["paper_id"] = paper_ids(cols["title"])
         cols["code_urls"], cols["project_urls"] = links_of_texts(cols["abstract"])
-        cols["source"] = [self.source] * len(self.rows)
+        cols["source"] = [self.source] * len(cols["title"])
         cols["sources"] = [[f"{self.source}:{line}"] for line in cols["source_line"]]
         return cols
+
+
+def _runs(metas: list[int]) -> list[list[int]]:
+    """Split meta-block positions into runs that stand every third paragraph."""
+    runs: list[list[int]] = []
+    for i in metas:
+        if runs and i - runs[-1][-1] == 3:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return runs
 
 
 @lru_cache(maxsize=65536)

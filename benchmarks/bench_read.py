@@ -1,0 +1,69 @@
+"""read_listing against pandas.read_csv of the same records, and peak memory.
+
+The baseline writes exactly the DataFrame read_listing returns with
+``DataFrame.to_csv`` and times ``pandas.read_csv(..., parse_dates=["published"])``,
+so both sides produce the same typed table from the same papers.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pandas as pd
+from common import DATA, Row, listing, timed
+
+import litreview
+
+SIZES = (1_000, 10_000, 100_000)
+QUICK_SIZES = (1_000, 10_000)
+MAX_RSS_RATIO = 4.0
+PEAK_RSS_SCRIPT = """
+import json, resource, sys
+import litreview
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+df = litreview.read_listing(sys.argv[1])
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({"rows": len(df), "before_kb": before, "peak_kb": peak}))
+"""
+
+
+def peak_rss(path: str) -> dict[str, int]:
+    """Peak RSS (KiB) of a fresh interpreter that imports litreview and reads ``path``."""
+    out = subprocess.run(
+        [sys.executable, "-c", PEAK_RSS_SCRIPT, path], capture_output=True, text=True, check=True
+    )
+    return json.loads(out.stdout)
+
+
+def rows(quick: bool = False) -> list[Row]:
+    result = []
+    for n in QUICK_SIZES if quick else SIZES:
+        path = listing(n)
+        csv_path = DATA / f"listing-{n}.csv"
+        lit_s, df = timed(lambda p=path: litreview.read_listing(p), repeat=3)
+        df.to_csv(csv_path, index=False)
+        csv_s, _ = timed(lambda p=csv_path: pd.read_csv(p, parse_dates=["published"]), repeat=3)
+        mb = path.stat().st_size / 1e6
+        row = Row("read", "read_listing", n, lit_s, "pandas.read_csv", csv_s, "ratio <= 1.0")
+        row.ok = row.ratio is not None and row.ratio <= 1.0 if n == max(SIZES) else None
+        row.notes = f"{mb:.1f} MB"
+        result.append(row)
+        if n == max(SIZES):
+            mem = peak_rss(str(path))
+            peak_mb = mem["peak_kb"] / 1024
+            ratio = peak_mb / mb
+            result.append(
+                Row(
+                    "read",
+                    "peak RSS / file size",
+                    n,
+                    lit_s,
+                    target=f"< {MAX_RSS_RATIO:.0f}x file",
+                    ok=ratio < MAX_RSS_RATIO,
+                    notes=f"peak {peak_mb:.0f} MB for {mb:.0f} MB ({ratio:.2f}x; "
+                    f"{mem['before_kb'] / 1024:.0f} MB after imports)",
+                )
+            )
+    return result

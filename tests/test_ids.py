@@ -1,0 +1,59 @@
+"""Stable paper ids and title/arXiv normalization."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from litreview.ids import normalize_arxiv_id, normalize_title, paper_id, paper_ids
+
+
+def test_case_punctuation_whitespace_and_unicode_form_do_not_matter() -> None:
+    base = paper_id("Attention Is All You Need")
+    for variant in (
+        "attention is all you need",
+        "  Attention   Is All You Need!  ",
+        "Attention-Is-All-You-Need.",
+        "ATTENTION IS ALL YOU NEED",
+        "Attention Is\\ All You Need",  # Markdown line-break escape
+    ):
+        assert paper_id(variant) == base, variant
+
+
+def test_accents_and_normal_forms_fold_together() -> None:
+    nfc = unicodedata.normalize("NFC", "Bézier Curves")
+    nfd = unicodedata.normalize("NFD", "Bézier Curves")
+    assert paper_id(nfc) == paper_id(nfd) == paper_id("Bezier curves")
+
+
+def test_different_titles_get_different_ids() -> None:
+    assert paper_id("Transformer in Transformer") != paper_id("Transformer Fusion")
+
+
+def test_id_shape_and_known_value() -> None:
+    assert paper_id("Attention Is All You Need") == "12286c43e70e"
+
+
+def test_punctuation_only_title_still_gets_an_id() -> None:
+    assert paper_id("???") != paper_id("!!!")
+
+
+@given(st.lists(st.text(max_size=40), max_size=20))
+def test_batch_ids_equal_single_ids(titles: list[str]) -> None:
+    assert paper_ids(titles) == [paper_id(t) for t in titles]
+
+
+def test_normalize_title_keeps_other_scripts() -> None:
+    assert normalize_title("变换器 模型") == "变换器模型"
+
+
+def test_normalize_arxiv_id() -> None:
+    assert normalize_arxiv_id("2401.12345v2") == "2401.12345"
+    assert normalize_arxiv_id("arXiv:2401.12345") == "2401.12345"
+    assert normalize_arxiv_id("https://huggingface.co/papers/2410.05434") == "2410.05434"
+    assert normalize_arxiv_id("https://arxiv.org/pdf/2106.12345v3.pdf") == "2106.12345"
+    assert normalize_arxiv_id("hep-th/9901001") == "hep-th/9901001"
+    assert normalize_arxiv_id("") is None
+    assert normalize_arxiv_id("no id here") is None
