@@ -49,7 +49,8 @@ def _is_na(value: Any) -> bool:
 
 def one_line(text: str) -> str:
     """Whitespace runs (line breaks too) as one space; control characters removed."""
-    return _SPACE.sub(" ", _CONTROL.sub("", text)).strip()
+    out = " ".join(text.split())
+    return out if out.isprintable() else _SPACE.sub(" ", _CONTROL.sub("", out)).strip()
 
 
 def as_list(value: Any) -> list[str]:

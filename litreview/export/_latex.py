@@ -40,6 +40,9 @@ _SAFE_MATH = re.compile(rf"{_SCRIPT}?(?: *{_ATOM}[ {_ATOM[1:-1]}]*{_SCRIPT}?)*")
 # Pandoc's rule: no space just inside the dollars, no digit right after the closing one.
 _MATH = re.compile(r"\$(?=[^\s$])([^$]*?[^\s$\\])\$(?!\d)")
 _WORD_SPLIT = re.compile(r"(\s+)")
+# within one hyphen-separated part: a capital after another letter, or capitals with digits
+_ASCII_PROTECT = re.compile(r"[A-Za-z][^-]*?[A-Z]|[A-Z][^-]*?\d|\d[^-]*?[A-Z]")
+_NOT_KEY_CHAR = re.compile(r"[^a-z0-9\s]+")
 _FOLD = str.maketrans(
     {"ß": "ss", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d"}
     | {"Đ": "D", "þ": "th", "Þ": "Th", "œ": "oe", "Œ": "OE", "ı": "i"}
@@ -86,6 +89,8 @@ def _protect_words(text: str) -> str:
 
 def needs_protection(word: str) -> bool:
     """True when lowercasing ``word`` would lose information (``Tokens-to-Token`` would not)."""
+    if word.isascii():
+        return _ASCII_PROTECT.search(word) is not None
     return any(_part_needs_protection(part) for part in word.split("-"))
 
 
@@ -99,5 +104,7 @@ def _part_needs_protection(word: str) -> bool:
 
 def ascii_fold(text: str) -> str:
     """Lower-case ASCII letters and digits only (``Łódź-2`` -> ``lodz2``)."""
+    if text.isascii():
+        return _NOT_KEY_CHAR.sub("", text.lower()).replace(" ", "")
     text = unicodedata.normalize("NFKD", text.translate(_FOLD))
     return "".join(ch for ch in text.lower() if ch.isascii() and ch.isalnum())

@@ -12,9 +12,11 @@ verbatim)::
 
 from __future__ import annotations
 
+import gc
 import os
 from collections import defaultdict
 from collections.abc import Iterator
+from contextlib import contextmanager
 from itertools import count
 from string import ascii_lowercase
 
@@ -37,7 +39,7 @@ from litreview.export._fields import (
     split_name,
     terms,
 )
-from litreview.export._latex import ascii_fold, escape, protect_title
+from litreview.export._latex import _NOT_KEY_CHAR, ascii_fold, escape, protect_title
 
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 #: Title words a citation key skips, as Better BibTeX does.
@@ -69,21 +71,34 @@ def to_bibtex(
     >>> "@misc{" in to_bibtex(df)
     True
     """
-    rows = paper_rows(df)
-    keys = citation_keys(rows)
-    library = Library([_entry(row, key, with_notes) for row, key in zip(rows, keys, strict=True)])
-    enclose = AddEnclosingMiddleware(
-        reuse_previous_enclosing=False,
-        enclose_integers=True,
-        default_enclosing="{",
-        allow_inplace_modification=True,
-    )
-    text = bibtexparser.write_string(library, unparse_stack=[enclose])
+    with _gc_paused():
+        rows = paper_rows(df)
+        keys = citation_keys(rows)
+        entries = [_entry(row, key, with_notes) for row, key in zip(rows, keys, strict=True)]
+        enclose = AddEnclosingMiddleware(
+            reuse_previous_enclosing=False,
+            enclose_integers=True,
+            default_enclosing="{",
+            allow_inplace_modification=True,  # our fresh entries: no deep copy needed
+        )
+        text = bibtexparser.write_string(Library(entries), unparse_stack=[enclose])
     if text:
         text += "\n"
     if path is not None:
         write_atomic(path, text)
     return text
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic GC while building thousands of small acyclic objects."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _entry(row: Row, key: str, with_notes: bool) -> Entry:
@@ -191,7 +206,10 @@ def _last_name_for_key(name: str) -> str:
 
 
 def _significant_words(title: str) -> list[str]:
-    words = [ascii_fold(w) for w in title.split()]
+    if title.isascii():
+        words = _NOT_KEY_CHAR.sub("", title.lower()).split()
+    else:
+        words = [ascii_fold(w) for w in title.split()]
     return [w for w in words if w and w not in SKIP_WORDS and not w.isdigit()]
 
 
