@@ -190,10 +190,10 @@ def import_annotations(
                 incoming, mine = record[name], local[name]
                 if name == "tags":
                     incoming = mine + [t for t in incoming if t not in mine]
-                if incoming == DEFAULTS[name] or incoming == mine:
+                if incoming is None or incoming == DEFAULTS[name] or incoming == mine:
                     report.unchanged += 1
                     continue
-                if mine != DEFAULTS[name]:
+                if mine != DEFAULTS[name] and name != "tags":  # tags merge as a union
                     resolution = "replaced" if on_conflict == "replace" else "kept local"
                     conflicts.append(
                         dict(
