@@ -24,7 +24,7 @@ import bibtexparser
 import pandas as pd
 from bibtexparser.library import Library
 from bibtexparser.middlewares import AddEnclosingMiddleware
-from bibtexparser.model import Entry, Field
+from bibtexparser.model import Block, Entry, Field
 
 from litreview.export._atomic import write_atomic
 from litreview.export._fields import (
@@ -74,7 +74,7 @@ def to_bibtex(
     with _gc_paused():
         rows = paper_rows(df)
         keys = citation_keys(rows)
-        entries = [_entry(row, key, with_notes) for row, key in zip(rows, keys, strict=True)]
+        entries: list[Block] = [_entry(r, k, with_notes) for r, k in zip(rows, keys, strict=True)]
         enclose = AddEnclosingMiddleware(
             reuse_previous_enclosing=False,
             enclose_integers=True,
