@@ -139,16 +139,17 @@ def merge_papers(
     df = pd.concat(parts, ignore_index=True)
     if df.empty:
         return conform(df.drop(columns=["_priority", "_frame", "_row"])), _empty_report()
-    df["_group"], df["_by_title"] = _match_keys(df)
+    df["_group"], df["_by_title"], arxiv = _match_keys(df)
+    df["arxiv_id"] = pd.array(arxiv, dtype="string")  # versions dropped
     df = df.sort_values(["_group", "_priority", "_frame", "_row"], kind="stable")
     merged = _aggregate(df)
     report = _report(df, merged)
     return _schema_order(merged.drop(columns="_rows")), report
 
 
-def _match_keys(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Group number of each row (in order of first appearance) and whether a row
-    without an arXiv id joined a group through its title."""
+def _match_keys(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Group number of each row (in order of first appearance), whether a row
+    without an arXiv id joined a group through its title, and the bare arXiv ids."""
     raw = df["arxiv_id"].astype("string")
     bare = raw.str.fullmatch(_BARE_ARXIV).fillna(False).to_numpy(dtype=bool)
     arxiv = pd.Series(
@@ -168,17 +169,16 @@ def _match_keys(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     pairs = pd.DataFrame({"title": titles[has_id], "arxiv": arxiv[has_id]}).drop_duplicates()
     ids_per_title = pairs.groupby("title")["arxiv"].agg(["first", "size"])
     unique = ids_per_title.loc[ids_per_title["size"] == 1, "first"]
-    joined = titles.map(unique).where(~has_id)
+    joined = titles.map(unique).astype(object).where(~has_id)
     by_title = joined.notna().to_numpy()
+    matched = arxiv.where(has_id, joined).astype(object)
     key = np.where(
-        has_id,
-        "a:" + arxiv.fillna("").to_numpy(dtype=object),
-        np.where(
-            by_title, "a:" + joined.fillna("").to_numpy(dtype=object), "t:" + titles.to_numpy()
-        ),
+        has_id | by_title,
+        "a:" + matched.where(has_id | by_title, "").to_numpy(dtype=object),
+        "t:" + titles.to_numpy(dtype=object),
     )
     codes, _ = pd.factorize(key)
-    return codes, by_title
+    return codes, by_title, arxiv.to_numpy()
 
 
 def _aggregate(df: pd.DataFrame) -> pd.DataFrame:

@@ -88,6 +88,22 @@ def author_count(text: str) -> int | None:
     return int(match["n"]) if match else None
 
 
+def arxiv_id_in(texts: list[str]) -> str | None:
+    """The first arXiv id named in ``texts`` (arXiv URLs, ``arXiv:2401.12345``, DOIs
+    ``10.48550/arXiv.…``, Hugging Face paper pages); other numbers are ignored."""
+    for text in texts:
+        lower = text.lower()
+        if "arxiv" in lower:
+            found = normalize_arxiv_id(lower.split("arxiv", 1)[1])
+        elif "huggingface.co/papers/" in lower:
+            found = normalize_arxiv_id(lower.split("huggingface.co/papers/", 1)[1])
+        else:
+            continue
+        if found:
+            return found
+    return None
+
+
 def clean_text(value: Any) -> str | None:
     """A trimmed one-line string, or ``None`` for missing or blank values."""
     if value is None:
@@ -111,8 +127,8 @@ def records_to_columns(records: list[Record], source: str) -> Columns:
     cols["paper_id"] = [paper_id(t) for t in cols["title"]]
     cols["n_authors"] = [r.get("n_authors") for r in records]
     cols["authors"] = [list(r.get("authors") or []) for r in records]
-    for i, authors in enumerate(cols["authors"]):
-        if authors and cols["n_authors"][i] is None:
+    for i, (r, authors) in enumerate(zip(records, cols["authors"], strict=True)):
+        if authors and "n_authors" not in r:  # a reader sets None when the count is unknown
             cols["n_authors"][i] = len(authors)
     cols["comments"] = [int(r.get("comments") or 0) for r in records]
     cols["upvotes"] = [r.get("upvotes") for r in records]

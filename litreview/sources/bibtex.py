@@ -24,8 +24,16 @@ from pylatexenc.latex2text import LatexNodes2Text
 
 from litreview.errors import Problem
 from litreview.ids import normalize_arxiv_id
+from litreview.links import is_code_url
 from litreview.sources._io import SourceText
-from litreview.sources._records import Columns, Record, clean_text, iso_date, records_to_columns
+from litreview.sources._records import (
+    Columns,
+    Record,
+    arxiv_id_in,
+    clean_text,
+    iso_date,
+    records_to_columns,
+)
 
 _DETECT = re.compile(r"^[ \t]*@[A-Za-z]+[ \t]*[{(]", re.MULTILINE)
 _AND = re.compile(r"\s+and\s+", re.IGNORECASE)
@@ -85,20 +93,23 @@ def _record(fields: dict[str, str]) -> Record | None:
     title = text.get("title")
     if not title:
         return None
-    authors = [
-        person_name(a) for a in _AND.split(text.get("author") or "") if a.strip() and a != "others"
-    ]
+    names = [a.strip() for a in _AND.split(text.get("author") or "") if a.strip()]
+    authors = [person_name(a) for a in names if a != "others"]
     url = clean_text(fields.get("url"))
     doi = clean_text(fields.get("doi"))
     if not url and doi:
         url = "https://doi.org/" + doi.removeprefix("https://doi.org/")
+    code_urls = [url] if url and is_code_url(url) else []
+    url = None if code_urls else url
     keywords = [k.strip() for k in _KEYWORD_SPLIT.split(text.get("keywords") or "") if k.strip()]
     return {
         "title": title,
         "abstract": text.get("abstract"),
         "authors": authors,
+        **({"n_authors": None} if "others" in names else {}),
+        "code_urls": code_urls,
         "published": iso_date(text.get("date")) or _year_month(text.get("year"), text.get("month")),
-        "arxiv_id": _arxiv_id(fields, text),
+        "arxiv_id": _arxiv_id(fields),
         "url": url,
         "keywords": keywords,
     }
@@ -114,22 +125,15 @@ def _year_month(year: str | None, month: str | None) -> dt.date | None:
     return iso_date(f"{year.strip()}-{number:02d}")
 
 
-def _arxiv_id(fields: dict[str, str], text: dict[str, str | None]) -> str | None:
+def _arxiv_id(fields: dict[str, str]) -> str | None:
     prefix = (fields.get("archiveprefix") or fields.get("eprinttype") or "arxiv").lower()
     for key in ("eprint", "arxiv", "arxivid"):
         if fields.get(key) and prefix == "arxiv":
             found = normalize_arxiv_id(fields[key])
             if found:
                 return found
-    for key in ("url", "journal", "note", "howpublished", "eprint"):
-        value = fields.get(key) or ""
-        if "arxiv" in value.lower() or "huggingface.co/papers" in value:
-            found = normalize_arxiv_id(
-                value.lower().split("arxiv", 1)[1] if "arxiv" in value.lower() else value
-            )
-            if found:
-                return found
-    return None
+    keys = ("url", "journal", "note", "howpublished", "doi", "eprint")
+    return arxiv_id_in([fields.get(k) or "" for k in keys])
 
 
 def detect(src: SourceText) -> bool:

@@ -130,7 +130,8 @@ def parse_hf_markdown(text: str, source: str, *, year: int) -> tuple[Columns, li
         record = _paper(text, heading, body_end, year)
         start_line = line_of(vote.start() if vote else heading.start)
         if record is None:
-            snippet = text[heading.start : min(body_end, heading.start + 200)]
+            line_start = text.rfind("\n", 0, heading.start) + 1
+            snippet = text[line_start : min(body_end, line_start + 200)]
             problems.append(Problem(source, line_of(heading.start), snippet, EXPECTED))
             continue
         if vote is not None:

@@ -20,14 +20,21 @@ from typing import Any
 import rispy
 
 from litreview.errors import Problem
-from litreview.ids import normalize_arxiv_id
 from litreview.links import is_code_url
 from litreview.sources._io import SourceText
-from litreview.sources._records import Columns, Record, clean_text, iso_date, records_to_columns
+from litreview.sources._records import (
+    Columns,
+    Record,
+    arxiv_id_in,
+    clean_text,
+    iso_date,
+    records_to_columns,
+)
 from litreview.sources.bibtex import person_name
 
 _TAG = re.compile(r"^(?P<tag>[A-Z][A-Z0-9])  -(?: (?P<value>.*))?$")
 _DETECT = re.compile(r"^TY  - ", re.MULTILINE)
+_COUNTER = re.compile(r"^\s*\d+\.\s*$")  # rispy's default writer numbers the records
 EXPECTED = "an RIS record from 'TY  - ' to 'ER  - ' with a TI or T1 title"
 
 
@@ -70,7 +77,7 @@ def _entries(lines: list[str], source: str, problems: list[Problem]) -> list[tup
                 problems.append(Problem(source, start, current[0], EXPECTED + " (no ER line)"))
             current, start = [line], number
         elif current is None:
-            if line.strip():
+            if line.strip() and not _COUNTER.match(line):
                 problems.append(Problem(source, number, line, EXPECTED))
         elif tag and tag["tag"] == "ER":
             current.append("ER  - ")
@@ -95,16 +102,10 @@ def _record(entry: dict[str, Any]) -> Record | None:
     if url is None and doi:
         url = "https://doi.org/" + doi.removeprefix("https://doi.org/")
     date = entry.get("date") or entry.get("year") or entry.get("publication_year")
-    places = [*urls, doi or "", entry.get("journal_name") or "", entry.get("secondary_title") or ""]
+    places = [*urls, doi or "", str(entry.get("accession_number") or "")]
+    places += [str(entry.get("journal_name") or ""), str(entry.get("secondary_title") or "")]
     places += [str(n) for n in entry.get("notes") or []]
-    arxiv = next(
-        (
-            normalize_arxiv_id(p.lower().split("arxiv", 1)[1])
-            for p in places
-            if "arxiv" in p.lower()
-        ),
-        None,
-    )
+    arxiv = arxiv_id_in(places)
     return {
         "title": title,
         "abstract": clean_text(entry.get("abstract") or entry.get("notes_abstract")),
