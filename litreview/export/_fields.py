@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
@@ -28,10 +29,11 @@ SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
 Row = dict[str, Any]
 
 
-def paper_rows(df: pd.DataFrame) -> list[Row]:
-    """One dict per row with every schema and annotation column (``None`` for NA/absent)."""
+def paper_rows(df: pd.DataFrame, names: Sequence[str] | None = None) -> list[Row]:
+    """One dict per row with ``names`` (default: every schema and annotation column);
+    ``None`` for NA or an absent column."""
     n = len(df)
-    names = list(dict.fromkeys([*PAPER_COLUMNS, *ANNOTATION_COLUMNS]))
+    names = list(names) if names is not None else [*PAPER_COLUMNS, *ANNOTATION_COLUMNS]
     columns = {name: _values(df[name]) if name in df.columns else [None] * n for name in names}
     return [{name: columns[name][i] for name in names} for i in range(n)]
 

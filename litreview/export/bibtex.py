@@ -53,6 +53,10 @@ SKIP_WORDS = frozenset(
     von while with within without yet zu zum
     """.split()  # noqa: SIM905
 )
+BIBTEX_COLUMNS = (
+    "paper_id", "title", "abstract", "n_authors", "authors", "published", "arxiv_id", "url",
+    "keywords", "decision", "reason", "tags", "note", "rating",
+)  # fmt: skip
 _URL_UNSAFE = str.maketrans({"{": "%7B", "}": "%7D", "\\": "%5C", " ": "%20"})
 
 
@@ -72,7 +76,7 @@ def to_bibtex(
     True
     """
     with _gc_paused():
-        rows = paper_rows(df)
+        rows = paper_rows(df, BIBTEX_COLUMNS)
         keys = citation_keys(rows)
         entries: list[Block] = [_entry(r, k, with_notes) for r, k in zip(rows, keys, strict=True)]
         enclose = AddEnclosingMiddleware(
