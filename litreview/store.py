@@ -18,6 +18,7 @@ object is :class:`litreview.review.Review`.
 
 from __future__ import annotations
 
+import random
 import sqlite3
 import threading
 import time
@@ -169,19 +170,26 @@ def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> int:
 
 
 def _begin_immediate(conn: sqlite3.Connection, timeout: float = BUSY_TIMEOUT_S) -> None:
-    """Take the write lock, retrying while another process holds it."""
+    """Take the write lock, retrying while another process holds it.
+
+    SQLite's own busy handler backs off to 100 ms sleeps, so a writer that
+    commits in a tight loop can starve another one; polling every few
+    milliseconds (with jitter) lets both make progress.
+    """
     deadline = time.monotonic() + timeout
-    delay = 0.005
-    while True:
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-            return
-        except sqlite3.OperationalError as exc:
-            busy = "locked" in str(exc) or "busy" in str(exc)
-            if not busy or time.monotonic() > deadline:
-                raise
-            time.sleep(delay)
-            delay = min(delay * 2, 0.1)
+    conn.execute("PRAGMA busy_timeout = 0")
+    try:
+        while True:
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                busy = "locked" in str(exc) or "busy" in str(exc)
+                if not busy or time.monotonic() > deadline:
+                    raise
+                time.sleep(random.uniform(0.0005, 0.004))
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
 
 
 def inspect(path: Path) -> tuple[int, int]:
