@@ -4,6 +4,7 @@ migrations, concurrent writers and a writer killed mid-run."""
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import signal
 import sqlite3
@@ -150,8 +151,10 @@ def test_version_1_file_is_migrated_forward(tmp_path: Path) -> None:
     at = "2025-01-02T03:04:05.000000"
     conn.executescript(
         f"""
-        INSERT INTO papers(paper_id, title_key, title, comments) VALUES ('p1', 'oldpaper', 'Old paper', 0);
-        INSERT INTO annotations(paper_id, reviewer, decision, tags) VALUES ('p1', 'ada', 'include', '["t"]');
+        INSERT INTO papers(paper_id, title_key, title, comments)
+        VALUES ('p1', 'oldpaper', 'Old paper', 0);
+        INSERT INTO annotations(paper_id, reviewer, decision, tags)
+        VALUES ('p1', 'ada', 'include', '["t"]');
         INSERT INTO steps(reviewer, at, action) VALUES ('ada', '{at}', 'annotate');
         INSERT INTO history(step_id, paper_id, reviewer, at, field, old_value, new_value)
         VALUES (1, 'p1', 'ada', '{at}', 'decision', '"unscreened"', '"include"');
@@ -227,7 +230,7 @@ def test_two_processes_annotating_at_once(tmp_path: Path) -> None:
         assert added == expected  # every change is in the history
         assert len(tags) == 2 * n
         by_writer = tags["new_value"].map(lambda v: v[-1][:2]).tolist()
-        switches = sum(a != b for a, b in zip(by_writer, by_writer[1:], strict=False))
+        switches = sum(a != b for a, b in itertools.pairwise(by_writer))
         assert switches > 2, f"the two writers did not overlap ({switches} switches)"
         papers = review.papers.set_index("paper_id")
         for j, pid in enumerate(ids):
