@@ -20,7 +20,7 @@ from litreview.errors import ListingError, ListingWarning, Problem
 from litreview.schema import papers_from_columns
 from litreview.sources import bibtex, hf_json, hf_linked_text, hf_markdown, ris, table_csv
 from litreview.sources._io import Source, SourceText, open_source
-from litreview.sources.frontmatter import capture_year
+from litreview.sources.frontmatter import blank_front_matter, capture_year
 from litreview.sources.hf_text import Columns, looks_like_hf_text, parse_hf_text
 
 Errors = Literal["warn", "raise", "ignore"]
@@ -39,7 +39,8 @@ class Reader:
 
 def _parse_hf_text(src: SourceText, year: int | None) -> ParseResult:
     year = year if year is not None else capture_year(src.head_text)
-    return parse_hf_text(src.byte_blocks(), src.name, year=year)
+    blocks = blank_front_matter(src.byte_blocks(), src.head_text)
+    return parse_hf_text(blocks, src.name, year=year)
 
 
 #: Known formats, tried in order; later issues register more here.

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable, Iterator
 
 DATE_KEYS = ("retrieved", "exported", "date")
 _DELIMITER = re.compile(r"^(?:---|\+\+\+)\s*$")
@@ -70,3 +71,23 @@ def default_year(year: int | None, head: str) -> int:
     if year is not None:
         return year
     return capture_year(head) or dt.date.today().year
+
+
+def blank_front_matter(blocks: Iterable[bytes], head: str) -> Iterator[bytes]:
+    """``blocks`` (text cut anywhere) with the front matter lines emptied, so a
+    reader that knows nothing of front matter skips them and line numbers stay right.
+
+    >>> head = "---\\ndate: 2026\\n---\\n"
+    >>> b"".join(blank_front_matter([b"---\\nda", b"te: 2026\\n---\\nTitle\\n"], head))
+    b'\\n\\n\\nTitle\\n'
+    """
+    remaining = front_matter_lines(head)
+    for block in blocks:
+        if remaining:
+            parts = block.split(b"\n", remaining)
+            if len(parts) > remaining:
+                block, remaining = b"\n" * remaining + parts[remaining], 0
+            else:
+                newlines = len(parts) - 1
+                block, remaining = b"\n" * newlines, remaining - newlines
+        yield block

@@ -105,7 +105,7 @@ def scan_link(text: str, start: int) -> Link | None:
 
 def parse_hf_markdown(text: str, source: str, *, year: int) -> tuple[Columns, list[Problem]]:
     """Parse a Markdown capture into per-column lists and the problems found."""
-    newlines = [i for i, c in enumerate(text) if c == "\n"] if "\n" in text else []
+    newlines = [m.start() for m in re.finditer("\n", text)]
 
     def line_of(pos: int) -> int:
         return bisect.bisect_right(newlines, pos - 1) + 1
