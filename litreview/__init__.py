@@ -14,7 +14,6 @@ from pathlib import Path
 from litreview import charts as charts  # litreview.charts.timeline(df)
 from litreview.errors import ListingError, ListingWarning, Problem, QueryError
 from litreview.export import export, to_bibtex, to_csv, to_markdown, to_ris
-from litreview.export import export, to_bibtex, to_csv, to_markdown, to_ris
 from litreview.ids import normalize_title, paper_id
 from litreview.merge import read_listings
 from litreview.review import Review
@@ -27,6 +26,7 @@ from litreview.schema import (
     empty_papers,
     validate,
 )
+from litreview.search import SearchIndex, explain_priority, prioritize, search, similar
 from litreview.sources import read_listing
 
 #: Path of the bundled sample: a Hugging Face Daily Papers listing (36 papers).
@@ -46,17 +46,17 @@ __all__ = [
     "QueryError",
     "Review",
     "SchemaError",
+    "SearchIndex",
     "empty_papers",
-    "export",
+    "explain_priority",
     "export",
     "normalize_title",
     "paper_id",
+    "prioritize",
     "read_listing",
     "read_listings",
-    "to_bibtex",
-    "to_csv",
-    "to_markdown",
-    "to_ris",
+    "search",
+    "similar",
     "to_bibtex",
     "to_csv",
     "to_markdown",

@@ -1,0 +1,288 @@
+"""The search index: word postings, positions and TF-IDF weights of paper text.
+
+Built once per set of papers (:class:`SearchIndex`), extended with
+:meth:`SearchIndex.add`; everything that changes often (decisions, tags,
+notes, counts) is read from the DataFrame at query time instead.
+
+Layout, for ``n`` papers and a vocabulary of ``V`` folded words (sorted, so a
+prefix is one contiguous block of term ids found with ``np.searchsorted``):
+
+- ``stream``: every paper's title words, a separator, abstract words, a
+  separator, as int32 term ids (kept so :meth:`add` never re-tokenizes);
+- ``positions``: the stream positions grouped by term (phrase checks);
+- ``weights``: CSC matrix papers x terms, TF-IDF of ``title_weight * title
+  counts + abstract counts`` (columns are postings: matches and relevance);
+- ``title``: CSC matrix of title counts (``title:`` queries);
+- ``features``: CSR of the weights without stop words, rows L2-normalized
+  (similarity and screening priority).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from litreview.text import TITLE_WEIGHT, fold, is_feature_term, words
+
+SEP = -1
+CHUNK = 2000  # papers tokenized per batch
+
+
+class _Vocabulary(dict[str, int]):
+    """word -> id in order of first appearance; "" is the separator."""
+
+    def __missing__(self, word: str) -> int:
+        new_id = self[word] = len(self) - 1
+        return new_id
+
+
+class SearchIndex:
+    """Word index of the titles and abstracts of ``df`` (keyed by ``paper_id``).
+
+    >>> import litreview
+    >>> papers = litreview.read_listing(litreview.SAMPLE_LISTING)
+    >>> index = litreview.SearchIndex(papers)
+    >>> len(index), len(litreview.search(papers, "vision transformer", index=index)) > 0
+    (36, True)
+
+    Paper text is taken as fixed per ``paper_id`` (the id is a hash of the
+    title): :meth:`add` indexes papers with new ids and leaves known ids alone.
+    """
+
+    def __init__(self, df: pd.DataFrame, *, title_weight: int = TITLE_WEIGHT) -> None:
+        self.title_weight = title_weight
+        self._vocab = _Vocabulary({"": SEP})
+        self._stream = np.zeros(0, dtype=np.int32)
+        self._title_start = np.zeros(0, dtype=np.int64)
+        self._abstract_start = np.zeros(0, dtype=np.int64)
+        self.ids = np.zeros(0, dtype=object)
+        self._org = np.zeros(0, dtype=object)
+        self._author = np.zeros(0, dtype=object)
+        self._has_code = np.zeros(0, dtype=bool)
+        self._append(df)
+        self._derive()
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __repr__(self) -> str:
+        return f"<SearchIndex: {len(self)} papers, {len(self.terms)} words>"
+
+    # ------------------------------------------------------------ building
+
+    def add(self, df: pd.DataFrame) -> int:
+        """Index the papers of ``df`` whose ``paper_id`` is not indexed yet;
+        return how many were added. Only the new papers are tokenized."""
+        new = df[~df["paper_id"].isin(self.ids)]
+        new = new[~new["paper_id"].duplicated()]
+        if len(new):
+            self._append(new)
+            self._derive()
+        return len(new)
+
+    def _append(self, df: pd.DataFrame) -> None:
+        """Tokenize ``df`` (titles and abstracts) onto the end of the stream."""
+        vocab = self._vocab
+        lookup = vocab.__getitem__
+        lengths = np.empty(2 * len(df), dtype=np.int64)  # title, abstract, title, ...
+        parts = [self._stream]
+        titles = df["title"].fillna("").tolist()
+        abstracts = df["abstract"].fillna("").tolist()
+        for start in range(0, len(df), CHUNK):
+            tokens: list[str] = []
+            for i in range(start, min(start + CHUNK, len(df))):
+                for k, text in enumerate((titles[i], abstracts[i])):
+                    ws = words(text)
+                    lengths[2 * i + k] = len(ws) + 1
+                    tokens += ws
+                    tokens.append("")  # the separator, id SEP
+            parts.append(np.fromiter(map(lookup, tokens), dtype=np.int32, count=len(tokens)))
+        ends = len(self._stream) + np.cumsum(lengths)
+        starts = ends - lengths
+        self._stream = np.concatenate(parts)
+        self._title_start = np.concatenate([self._title_start, starts[0::2]])
+        self._abstract_start = np.concatenate([self._abstract_start, starts[1::2]])
+        self.ids = np.concatenate([self.ids, df["paper_id"].to_numpy(dtype=object)])
+        self._org = np.concatenate([self._org, _folded(df, "organization")])
+        authors = df["authors"] if "authors" in df else pd.Series([[]] * len(df))
+        joined = [" ; ".join(a) if isinstance(a, list | tuple) and a else "" for a in authors]
+        self._author = np.concatenate(
+            [self._author, np.array([fold(a) for a in joined], dtype=object)]
+        )
+        code = df["code_urls"].tolist() if "code_urls" in df else [[]] * len(df)
+        self._has_code = np.concatenate([self._has_code, [_nonempty(v) for v in code]]).astype(bool)
+        self._row_of: pd.Index | None = None
+
+    def _derive(self) -> None:
+        """Recompute the sorted vocabulary, positions and matrices from the stream
+        (linear-time numpy/scipy work: no text is read again)."""
+        n = len(self.ids)
+        insertion_terms = np.array([t for t in self._vocab if t], dtype=str)
+        order = np.argsort(insertion_terms, kind="stable")
+        self.terms: np.ndarray = insertion_terms[order]
+        v = len(self.terms)
+        rank = np.empty(v, dtype=np.int32)
+        rank[order] = np.arange(v, dtype=np.int32)
+
+        stream = self._stream
+        real = np.flatnonzero(stream != SEP)
+        term_of = rank[stream[real]]
+        # group positions by term with a counting sort (CSR -> CSC), ascending within a term
+        one_per_row = sp.csr_matrix(
+            (np.ones(len(real), dtype=bool), term_of, np.arange(len(real) + 1)),
+            shape=(len(real), v),
+        ).tocsc()
+        self.positions = real[one_per_row.indices]
+        self.term_ptr = one_per_row.indptr.astype(np.int64)
+        del one_per_row
+
+        doc_len = np.diff(np.append(self._title_start, len(stream)))
+        doc_of = np.repeat(np.arange(n, dtype=np.int32), doc_len)[self.positions]
+        in_title = self.positions < self._abstract_start[doc_of]
+        term_sorted = np.repeat(np.arange(v, dtype=np.int32), np.diff(self.term_ptr))
+        first = np.ones(len(doc_of), dtype=bool)
+        first[1:] = (doc_of[1:] != doc_of[:-1]) | (term_sorted[1:] != term_sorted[:-1])
+        starts = np.flatnonzero(first)
+        n_title = np.add.reduceat(in_title.astype(np.int32), starts) if len(starts) else starts
+        n_all = np.diff(np.append(starts, len(doc_of)))
+        cols = term_sorted[starts]
+        rows = doc_of[starts]
+        indptr = np.searchsorted(cols, np.arange(v + 1))
+        shape = (n, v)
+        tf = (self.title_weight - 1) * n_title + n_all
+        self.weights = _tfidf(sp.csc_matrix((tf.astype(np.float32), rows, indptr), shape=shape))
+        keep = n_title > 0
+        title_ptr = np.searchsorted(cols[keep], np.arange(v + 1))
+        self.title = sp.csc_matrix(
+            (n_title[keep].astype(np.float32), rows[keep], title_ptr), shape=shape
+        )
+        self.features, self.feature_terms = _features(self.weights, self.terms)
+        self._row_of = None
+
+    # ------------------------------------------------------------ lookups
+
+    def term_range(self, prefix: str, *, exact: bool = False) -> tuple[int, int]:
+        """[lo, hi) of the term ids equal to (exact) or starting with ``prefix``."""
+        lo = int(np.searchsorted(self.terms, prefix, side="left"))
+        if exact:
+            return (lo, lo + 1) if lo < len(self.terms) and self.terms[lo] == prefix else (lo, lo)
+        hi = int(np.searchsorted(self.terms, prefix + "\U0010ffff", side="left"))
+        return lo, hi
+
+    def docs(self, lo: int, hi: int, field: str | None) -> np.ndarray:
+        """Paper positions (with repeats) having a term in [lo, hi) in ``field``."""
+        if field == "abstract":
+            return self.phrase_docs([(lo, hi)], "abstract")
+        m = self.title if field == "title" else self.weights
+        return m.indices[m.indptr[lo] : m.indptr[hi]]
+
+    def term_positions(self, lo: int, hi: int) -> np.ndarray:
+        """Sorted stream positions of the terms in [lo, hi)."""
+        pos = self.positions[self.term_ptr[lo] : self.term_ptr[hi]]
+        return pos if hi - lo <= 1 else np.sort(pos)
+
+    def phrase_docs(self, ranges: list[tuple[int, int]], field: str | None) -> np.ndarray:
+        """Paper positions where the terms of ``ranges`` occur consecutively in ``field``."""
+        start = self.term_positions(*ranges[0])
+        for k, (lo, hi) in enumerate(ranges[1:], 1):
+            if not len(start):
+                break
+            nxt = self.term_positions(lo, hi)
+            if not len(nxt):
+                return nxt
+            at = np.minimum(np.searchsorted(nxt, start + k), len(nxt) - 1)
+            start = start[nxt[at] == start + k]
+        doc = np.searchsorted(self._title_start, start, side="right") - 1
+        if field == "title":
+            doc = doc[start < self._abstract_start[doc]]
+        elif field == "abstract":
+            doc = doc[start >= self._abstract_start[doc]]
+        return doc
+
+    def scores(self, ranges: Iterable[tuple[int, int]]) -> np.ndarray:
+        """Relevance of every paper: summed TF-IDF weights of the term ranges."""
+        total = np.zeros(len(self), dtype=np.float64)
+        w = self.weights
+        for lo, hi in ranges:
+            a, b = w.indptr[lo], w.indptr[hi]
+            total += np.bincount(w.indices[a:b], weights=w.data[a:b], minlength=len(self))
+        return total
+
+    def has_code(self) -> np.ndarray:
+        """Whether each indexed paper links to code (``code_urls`` not empty)."""
+        return self._has_code
+
+    def meta_text(self, field: str) -> np.ndarray:
+        """Folded organization or author names (object array, "" when missing)."""
+        return self._org if field == "org" else self._author
+
+    def align(self, df: pd.DataFrame) -> np.ndarray | None:
+        """Index position of each row of ``df`` (None when the rows are the indexed
+        papers in the same order). Papers not indexed yet are added first."""
+        ids = df["paper_id"].to_numpy(dtype=object)
+        if len(ids) == len(self.ids) and np.array_equal(ids, self.ids):
+            return None
+        if self._row_of is None:
+            self._row_of = pd.Index(self.ids)
+        where = self._row_of.get_indexer(pd.Index(ids))
+        if (where < 0).any():
+            self.add(df)
+            self._row_of = pd.Index(self.ids)
+            where = self._row_of.get_indexer(pd.Index(ids))
+        return where
+
+
+def _features(weights: sp.csc_matrix, terms: np.ndarray) -> tuple[sp.csr_matrix, np.ndarray]:
+    """Content features: the weights of non-stop words with plural forms merged
+    ("tokens" and "token" are one feature), rows L2-normalized, as CSR."""
+    from litreview.query import word_prefixes
+
+    keys = [word_prefixes(t)[0] if is_feature_term(t) else "" for t in terms]
+    names, group = np.unique(np.array(keys, dtype=str), return_inverse=True)
+    keep = names != ""
+    column = np.cumsum(keep) - 1  # feature column of each name
+    term_col = column[group]
+    term_ok = keep[group]
+    merge = sp.csr_matrix(
+        (
+            np.ones(int(term_ok.sum()), dtype=np.float32),
+            (np.flatnonzero(term_ok), term_col[term_ok]),
+        ),
+        shape=(len(terms), int(keep.sum())),
+    )
+    features = (weights.tocsr() @ merge).tocsr()
+    norms = np.sqrt(np.asarray(features.multiply(features).sum(axis=1)).ravel())
+    norms[norms == 0] = 1
+    features = sp.csr_matrix(sp.diags((1 / norms).astype(np.float32)) @ features)
+    features.eliminate_zeros()
+    return features, names[keep]
+
+
+def _nonempty(value: object) -> bool:
+    return isinstance(value, list | tuple | np.ndarray) and len(value) > 0
+
+
+def _folded(df: pd.DataFrame, column: str) -> np.ndarray:
+    if column not in df:
+        return np.full(len(df), "", dtype=object)
+    return np.array(
+        [fold(v) if isinstance(v, str) else "" for v in df[column].tolist()], dtype=object
+    )
+
+
+def _tfidf(counts: sp.csc_matrix) -> sp.csc_matrix:
+    """scikit-learn's TfidfTransformer(sublinear_tf=True, smooth_idf=True, norm="l2"),
+    computed in place on CSC so columns stay postings."""
+    n = counts.shape[0]
+    df = np.diff(counts.indptr)
+    idf = (np.log((1 + n) / (1 + df)) + 1).astype(np.float32)
+    data = (1 + np.log(counts.data)) * np.repeat(idf, df)
+    norms = np.sqrt(np.bincount(counts.indices, weights=data.astype(np.float64) ** 2, minlength=n))
+    norms[norms == 0] = 1
+    data = data / norms[counts.indices]
+    return sp.csc_matrix(
+        (data.astype(np.float32), counts.indices, counts.indptr), shape=counts.shape
+    )
