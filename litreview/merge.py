@@ -56,6 +56,7 @@ FORMAT_PRIORITY: tuple[str, ...] = (
 )
 TABLE = "table"  # a DataFrame passed in directly
 _BARE_ARXIV = r"\d{4}\.\d{4,5}"
+AMBIGUOUS = "not merged: its normalized title belongs to several arXiv ids"
 REPORT_COLUMNS = ("paper_id", "title", "rows", "matched_on", "merged_ids", "sources")
 _FIRST = ("organization", "published", "arxiv_id", "url")
 _MAX = ("n_authors", "comments", "upvotes")
@@ -139,7 +140,7 @@ def merge_papers(
     df = pd.concat(parts, ignore_index=True)
     if df.empty:
         return conform(df.drop(columns=["_priority", "_frame", "_row"])), _empty_report()
-    df["_group"], df["_by_title"], arxiv = _match_keys(df)
+    df["_group"], df["_by_title"], df["_ambiguous"], arxiv = _match_keys(df)
     df["arxiv_id"] = pd.array(arxiv, dtype="string")  # versions dropped
     df = df.sort_values(["_group", "_priority", "_frame", "_row"], kind="stable")
     merged = _aggregate(df)
@@ -147,9 +148,10 @@ def merge_papers(
     return _schema_order(merged.drop(columns="_rows")), report
 
 
-def _match_keys(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _match_keys(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Group number of each row (in order of first appearance), whether a row
-    without an arXiv id joined a group through its title, and the bare arXiv ids."""
+    without an arXiv id joined a group through its title, whether its title
+    belongs to several arXiv ids (so it joined none), and the bare arXiv ids."""
     raw = df["arxiv_id"].astype("string")
     bare = raw.str.fullmatch(_BARE_ARXIV).fillna(False).to_numpy(dtype=bool)
     arxiv = pd.Series(
@@ -169,6 +171,8 @@ def _match_keys(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     pairs = pd.DataFrame({"title": titles[has_id], "arxiv": arxiv[has_id]}).drop_duplicates()
     ids_per_title = pairs.groupby("title")["arxiv"].agg(["first", "size"])
     unique = ids_per_title.loc[ids_per_title["size"] == 1, "first"]
+    shared = ids_per_title.index[ids_per_title["size"] > 1]
+    ambiguous = ~has_id & titles.isin(shared).to_numpy()
     joined = titles.map(unique).astype(object).where(~has_id)
     by_title = joined.notna().to_numpy()
     matched = arxiv.where(has_id, joined).astype(object)
@@ -178,7 +182,7 @@ def _match_keys(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         "t:" + titles.to_numpy(dtype=object),
     )
     codes, _ = pd.factorize(key)
-    return codes, by_title, arxiv.to_numpy()
+    return codes, by_title, ambiguous, arxiv.to_numpy()
 
 
 def _aggregate(df: pd.DataFrame) -> pd.DataFrame:
@@ -235,29 +239,36 @@ def _argmax_per_group(values: np.ndarray, starts: np.ndarray, sizes: np.ndarray)
 
 def _report(df: pd.DataFrame, merged: pd.DataFrame) -> pd.DataFrame:
     sizes = merged["_rows"].to_numpy()
-    multi = np.flatnonzero(sizes > 1)
+    flagged = np.unique(df["_group"].to_numpy()[df["_ambiguous"].to_numpy()])
+    multi = np.union1d(np.flatnonzero(sizes > 1), flagged)
     if not len(multi):
         return _empty_report()
-    sub = df.loc[df["_group"].isin(multi), ["_group", "paper_id", "arxiv_id", "_by_title"]]
+    columns = ["_group", "paper_id", "arxiv_id", "_by_title", "_ambiguous"]
+    sub = df.loc[df["_group"].isin(multi), columns]
     flags = (
         pd.DataFrame(
             {
                 "_group": sub["_group"].to_numpy(),
                 "has_id": sub["arxiv_id"].notna().to_numpy(),
                 "by_title": sub["_by_title"].to_numpy(),
+                "ambiguous": sub["_ambiguous"].to_numpy(),
             }
         )
-        .groupby("_group", sort=True)[["has_id", "by_title"]]
+        .groupby("_group", sort=True)[["has_id", "by_title", "ambiguous"]]
         .sum()
     )
-    reasons = np.where(
-        flags["has_id"].to_numpy() == 0,
-        "same normalized title",
-        np.where(
+    reasons = np.select(
+        [
+            flags["ambiguous"].to_numpy() > 0,
+            flags["has_id"].to_numpy() == 0,
             flags["by_title"].to_numpy() > 0,
+        ],
+        [
+            AMBIGUOUS,
+            "same normalized title",
             "same arXiv id; rows without an id matched by normalized title",
-            "same arXiv id",
-        ),
+        ],
+        "same arXiv id",
     )
     picked = merged.iloc[multi]
     kept = pd.Series(picked["paper_id"].to_numpy(), index=multi)

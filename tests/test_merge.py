@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 import litreview
-from litreview.merge import merge_papers, read_listing_and_format
+from litreview.merge import AMBIGUOUS, merge_papers, read_listing_and_format
 from litreview.schema import papers_from_columns
 
 CAPTURES = Path(__file__).parent / "fixtures" / "captures"
@@ -107,7 +107,9 @@ def test_different_arxiv_ids_never_merge_and_ambiguous_titles_stay_apart() -> No
     c = papers_from_columns({"paper_id": ["x"], "title": ["same"]})
     out, report = merge_papers([a, b, c])
     assert out["arxiv_id"].fillna("").tolist() == ["2401.00001", "2401.00002", ""]
-    assert report.empty
+    assert report["rows"].tolist() == [1]  # the row without an id, and why it stayed apart
+    assert report["matched_on"].tolist() == [AMBIGUOUS]
+    assert report["title"].tolist() == ["same"]
 
 
 def test_title_only_matches_and_richest_abstract() -> None:
