@@ -38,11 +38,25 @@ def history_frame(rows: Sequence[Sequence[Any]]) -> pd.DataFrame:
         "at": decode_column(cols[2], DATETIME),
         "field": pd.array(cols[3], dtype=STRING),
     }
+    loads = _Loads()
     for name, values in (("old_value", cols[4]), ("new_value", cols[5])):
         array = np.empty(len(values), dtype=object)
-        array[:] = [None if v is None else json.loads(v) for v in values]
+        array[:] = [None if v is None else loads(v) for v in values]
         data[name] = array
     return pd.DataFrame(data)
+
+
+class _Loads:
+    """``json.loads`` that decodes each distinct text once (lists come back as fresh copies)."""
+
+    def __init__(self) -> None:
+        self.memo: dict[str, Any] = {}
+
+    def __call__(self, text: str) -> Any:
+        if text not in self.memo:
+            self.memo[text] = json.loads(text)
+        value = self.memo[text]
+        return value[:] if isinstance(value, list) else value
 
 
 def read_history(store: Store, paper_id: str | None = None) -> list[tuple[Any, ...]]:
@@ -114,10 +128,11 @@ def _replay(
         (step,),
     ).fetchall()
     changes = []
+    loads = _Loads()
     for pid, reviewer, name, value, meta in rows:
-        changes.append(Change(pid, reviewer, name, None if value is None else json.loads(value)))
+        changes.append(Change(pid, reviewer, name, None if value is None else loads(value)))
         if meta is not None:
-            decided_by, decided_at = json.loads(meta)
+            decided_by, decided_at = loads(meta)
             changes.append(Change(pid, reviewer, "decided_by", decided_by))
             changes.append(Change(pid, reviewer, "decided_at", decided_at))
     written = apply(store, conn, reviewer, action, changes, target=step)

@@ -163,8 +163,7 @@ def content_hash(rows: list[tuple[Any, ...]]) -> str:
     """SHA-256 of the encoded records (used when the source is not a file)."""
     digest = hashlib.sha256()
     for row in rows:
-        digest.update(json.dumps(row, ensure_ascii=False).encode("utf-8"))
-        digest.update(b"\n")
+        digest.update(repr(row).encode("utf-8"))  # str/int/None only: repr is stable
     return digest.hexdigest()
 
 
@@ -242,9 +241,12 @@ def _plan(
             new_rows[pid] = (key, row)
             continue
         pending = new_rows.get(match) or changed.get(match)
-        old_key, old = pending if pending else (by_key_of(current[match]), current[match])
+        old = pending[1] if pending else current[match]
+        if old[1:] == row[1:]:
+            n_unchanged += 1
+            continue
         merged = _merge(old, row)
-        if merged[1:] == old[1:] and old_key == key:
+        if merged[1:] == old[1:]:
             n_unchanged += 1
             continue
         content_changed = any(merged[COLUMNS.index(c)] != old[COLUMNS.index(c)] for c in _CONTENT)
@@ -258,12 +260,11 @@ def _plan(
     return (n_new, n_updated, n_unchanged), list(new_rows.values()), list(changed.values())
 
 
-def by_key_of(row: tuple[Any, ...]) -> str:
-    return normalize_title(row[1] or "")
-
-
 def _fetch(conn: sqlite3.Connection, ids: list[str]) -> dict[str, tuple[Any, ...]]:
     out: dict[str, tuple[Any, ...]] = {}
+    if len(ids) > 20 * CHUNK:  # most of the table: one scan beats many lookups
+        wanted = set(ids)
+        return {row[0]: row for row in conn.execute(_SELECT) if row[0] in wanted}
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
         marks = ", ".join("?" * len(chunk))
@@ -283,6 +284,9 @@ def _merge(old: tuple[Any, ...], new: tuple[Any, ...]) -> tuple[Any, ...]:
     merged[0] = old[0]
     merged[_SOURCE] = old[_SOURCE] if old[_SOURCE] is not None else new[_SOURCE]
     merged[_SOURCE_LINE] = old[_SOURCE_LINE] if old[_SOURCE] is not None else new[_SOURCE_LINE]
+    if new[_SOURCES] is None or new[_SOURCES] == old[_SOURCES]:
+        merged[_SOURCES] = old[_SOURCES]
+        return tuple(merged)
     sources = json.loads(old[_SOURCES]) if old[_SOURCES] else []
     extra = [s for s in (json.loads(new[_SOURCES]) if new[_SOURCES] else []) if s not in sources]
     merged[_SOURCES] = json.dumps(sources + extra, ensure_ascii=False) if sources + extra else None
