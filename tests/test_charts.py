@@ -261,6 +261,32 @@ def test_prisma_numbers_add_up_for_a_review(papers: pd.DataFrame) -> None:
     assert f"Studies included in the review (n = {n['included']})" in text
 
 
+def test_prisma_of_a_real_review_store(tmp_path, papers: pd.DataFrame) -> None:
+    from litreview.review import Review
+
+    with Review.open(tmp_path / "r.litreview", reviewer="ada") as review:
+        review.add(papers.iloc[:24].assign(source="week1.txt"))
+        review.add(papers.iloc[16:].assign(source="week2.txt"))
+        ids = review.papers["paper_id"]
+        review.annotate(ids[:5], decision="include")
+        review.annotate(ids[5:12], decision="exclude", reason="off topic")
+        review.annotate(ids[12:14], decision="exclude")
+        review.annotate(ids[14:16], decision="maybe")
+        fig = charts.prisma(review)
+    rows = pd.DataFrame(list(fig.data[0].customdata), columns=["stage", "label", "n"])
+    n = rows.groupby("stage")["n"].sum()
+    assert rows.loc[rows["stage"] == "identified", "label"].tolist() == ["week1.txt", "week2.txt"]
+    assert n["identified"] - n["duplicates"] == n["screened"] == 36
+    assert n["duplicates"] == 8
+    assert n["screened"] - n["excluded"] - n["awaiting"] == n["included"] == 5
+    reasons = rows[rows["stage"] == "reason"].set_index("label")["n"].to_dict()
+    assert reasons == {"off topic": 7, "(no reason given)": 2}
+    assert rows[rows["stage"] == "pending"].set_index("label")["n"].to_dict() == {
+        "maybe": 2,
+        "unscreened": 20,
+    }
+
+
 def test_prisma_accepts_dataframes_and_reports_papers_without_imports(papers: pd.DataFrame) -> None:
     review = build_review(papers)
     counts = charts.prisma_counts(papers=review.papers, imports=review.imports().iloc[:1])

@@ -87,6 +87,14 @@ def add_note(fig: go.Figure, text: str) -> go.Figure:
     return fig
 
 
+def count_ticks(maximum: float) -> dict[str, Any]:
+    """Axis settings for paper counts: whole numbers only (one tick per paper when few)."""
+    ticks: dict[str, Any] = {"tickformat": ",d", "rangemode": "tozero"}
+    if maximum <= 10:
+        ticks["dtick"] = 1
+    return ticks
+
+
 def papers_of(data: Any) -> pd.DataFrame:
     """The paper table of a DataFrame or of a review-like object with ``.papers``."""
     if isinstance(data, pd.DataFrame):

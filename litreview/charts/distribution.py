@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 
 from litreview.charts._style import (
     add_note,
+    count_ticks,
     empty_figure,
     group_color,
     group_labels,
@@ -130,7 +131,7 @@ def distribution(
     fig.update_xaxes(
         title_text=label + (" (bins double in width)" if is_log else ""), type="category"
     )
-    fig.update_yaxes(title_text="Papers")
+    fig.update_yaxes(title_text="Papers", **count_ticks(counts.groupby(level="_bin").sum().max()))
     if missing:
         add_note(fig, f"{missing:,} papers without a value for {column} are not shown")
     return fig

@@ -16,6 +16,7 @@ from litreview.charts._style import (
     DECISION_COLORS,
     TEMPLATE,
     add_note,
+    count_ticks,
     decision_column,
     empty_figure,
     group_color,
@@ -90,8 +91,8 @@ def decisions(review: Any, *, title: str | None = None) -> go.Figure:
         col=2,
     )
     fig.update_xaxes(title_text="Decision", row=1, col=1)
-    fig.update_yaxes(title_text="Papers", row=1, col=1)
-    fig.update_xaxes(title_text="Papers", row=1, col=2)
+    fig.update_yaxes(title_text="Papers", row=1, col=1, **count_ticks(counts.max()))
+    fig.update_xaxes(title_text="Papers", row=1, col=2, **count_ticks(by_reason.max() or 0))
     fig.update_yaxes(autorange="reversed", type="category", row=1, col=2)
     if by_reason.empty:
         fig.add_annotation(
@@ -163,7 +164,7 @@ def tags(
         height=max(400, 24 * len(shown) + 140),
     )
     fig.update_yaxes(autorange="reversed", type="category", title_text="Tag")
-    fig.update_xaxes(title_text="Papers")
+    fig.update_xaxes(title_text="Papers", **count_ticks(counts.groupby(level="_tag").sum().max()))
     notes = []
     if len(totals) > n:
         notes.append(f"the {n} most used of {len(totals):,} tags")

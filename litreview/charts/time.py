@@ -11,6 +11,7 @@ from litreview.charts._style import (
     HOVER_DATE,
     add_note,
     check_freq,
+    count_ticks,
     empty_figure,
     group_color,
     group_labels,
@@ -83,7 +84,9 @@ def timeline(
         bargap=0.1,
     )
     fig.update_xaxes(title_text=FREQ_NAMES[freq].capitalize())
-    fig.update_yaxes(title_text="Papers")
+    fig.update_yaxes(
+        title_text="Papers", **count_ticks(counts.groupby(level="_period").sum().max())
+    )
     if undated:
         add_note(fig, f"{undated:,} papers without a date are not shown")
     return fig
