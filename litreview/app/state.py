@@ -1,0 +1,513 @@
+"""The app's model: what the reviewer is looking at and every action they can take.
+
+Views only set these traits and call these methods; every method goes through
+the same library calls a user could type (``search``, ``prioritize``,
+``Review.annotate``, ``Review.undo``, ``export``, the charts), so all of it is
+tested without a browser. Errors never escape: they land in :attr:`AppState.error`.
+
+>>> import tempfile, pathlib, litreview
+>>> review = litreview.Review.open(pathlib.Path(tempfile.mkdtemp()) / "r.litreview")
+>>> _ = review.add(litreview.SAMPLE_LISTING)
+>>> state = AppState(review)
+>>> state.query = "vision transformer"
+>>> state.n_matched < state.n_total
+True
+>>> state.decide("include", ids=state.page_ids()[:1])
+True
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable
+from os import PathLike
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pandas as pd
+import traitlets
+
+from litreview.app.screen_state import ScreenState
+from litreview.errors import QueryError
+from litreview.export import FORMATS, export
+from litreview.review import Review
+from litreview.search import prioritize, search, similar
+from litreview.store_annotations import UNSET, make_edit
+
+#: Sort options of the filter panel (``priority``: unscreened first, likeliest includes on top).
+SORTS = ("relevance", "priority", "date", "-date", "comments", "upvotes", "authors", "title")
+RANGE_FIELDS = {"authors": "n_authors", "comments": "comments", "upvotes": "upvotes"}
+SUFFIX = {"bibtex": ".bib", "csv": ".csv", "ris": ".ris", "markdown": ".md"}
+FILTER_TRAITS = ("query", "since", "until", "min_authors", "max_authors", "min_comments",
+                 "max_comments", "min_upvotes", "max_upvotes", "has_code", "decisions", "tags",
+                 "sort")  # fmt: skip
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def action(label: str) -> Callable[[F], F]:
+    """Run a state method; any exception becomes ``state.error`` (``label: message``)."""
+
+    def wrap(fn: F) -> F:
+        @functools.wraps(fn)
+        def run(self: AppState, *args: Any, **kwargs: Any) -> Any:
+            try:
+                return fn(self, *args, **kwargs)
+            except Exception as exc:  # every error is shown in the status area
+                self.fail(f"{label}: {_message(exc)}")
+                return None
+
+        return run  # type: ignore[return-value]
+
+    return wrap
+
+
+def _message(exc: BaseException) -> str:
+    if isinstance(exc, KeyError) and exc.args:
+        return str(exc.args[0])
+    return str(exc) or type(exc).__name__
+
+
+class AppState(traitlets.HasTraits):
+    """Query, filters, the selection they give, paging, the open paper, status."""
+
+    query = traitlets.Unicode("")
+    query_error = traitlets.Unicode("")
+    since = traitlets.Unicode("")
+    until = traitlets.Unicode("")
+    min_authors = traitlets.Int(None, allow_none=True)
+    max_authors = traitlets.Int(None, allow_none=True)
+    min_comments = traitlets.Int(None, allow_none=True)
+    max_comments = traitlets.Int(None, allow_none=True)
+    min_upvotes = traitlets.Int(None, allow_none=True)
+    max_upvotes = traitlets.Int(None, allow_none=True)
+    has_code = traitlets.Bool(None, allow_none=True)
+    decisions = traitlets.List(traitlets.Unicode())
+    tags = traitlets.List(traitlets.Unicode())
+    sort = traitlets.Enum(SORTS, default_value="relevance")
+
+    page = traitlets.Int(0)
+    n_total = traitlets.Int(0)
+    n_matched = traitlets.Int(0)
+    #: Bumped whenever :attr:`selection` is recomputed (views redraw on it).
+    revision = traitlets.Int(0)
+    #: Bumped whenever annotations change (the paper view and progress redraw on it).
+    changes = traitlets.Int(0)
+    current_id = traitlets.Unicode("")
+    mode = traitlets.Enum(("browse", "screen"), default_value="browse")
+    status = traitlets.Unicode("")
+    error = traitlets.Unicode("")
+    confirm = traitlets.Unicode("")
+    all_tags = traitlets.List(traitlets.Unicode())
+    reasons = traitlets.List(traitlets.Unicode())
+    last_export = traitlets.Unicode("")
+
+    def __init__(
+        self, review: Review, *, export_dir: str | PathLike[str] = "exports", page_size: int = 50
+    ) -> None:
+        super().__init__()
+        self.review = review
+        self.export_dir = Path(export_dir)
+        self.page_size = page_size
+        self.selection = pd.DataFrame()
+        self._batch = False
+        self._filter_failed = False
+        self._pending: tuple[str, str, list[str]] | None = None
+        #: The last query that parsed (the one the selection reflects).
+        self.applied_query = ""
+        self._load()
+        self.refresh()
+        self.screen = ScreenState(self)
+
+    # -- data -----------------------------------------------------------------------------
+
+    def _load(self) -> None:
+        self.papers = self.review.papers
+        self._pos = pd.Index(self.papers["paper_id"].astype(object))
+        self.n_total = len(self.papers)
+        self._refresh_lists()
+
+    def _refresh_lists(self) -> None:
+        self.all_tags = self.review.tags()
+        self.reasons = self.review.reasons()
+
+    @action("reload")
+    def reload(self) -> None:
+        """Read the papers again (after ``review.add`` in the notebook)."""
+        self._load()
+        self.refresh(keep_page=True)
+        self.changes += 1
+        self.say(f"{self.n_total:,} papers loaded")
+
+    def paper(self, paper_id: str) -> pd.Series:
+        """The row of ``paper_id`` with its current annotations."""
+        return self.papers.iloc[self._pos.get_loc(paper_id)]
+
+    def filter_kwargs(self) -> dict[str, Any]:
+        """The panel's filters as :func:`litreview.search` keywords (unset ones left out)."""
+        out: dict[str, Any] = {}
+        for name in ("since", "until"):
+            if getattr(self, name).strip():
+                out[name] = getattr(self, name).strip()
+        for name in ("min_authors", "max_authors", "min_comments", "max_comments",
+                     "min_upvotes", "max_upvotes", "has_code"):  # fmt: skip
+            if getattr(self, name) is not None:
+                out[name] = getattr(self, name)
+        if self.decisions:
+            out["decision"] = list(self.decisions)
+        if self.tags:
+            out["tags"] = list(self.tags)
+        return out
+
+    def set_filters(self, **values: Any) -> None:
+        """Set several filters and recompute the selection once.
+
+        >>> state.set_filters(since="2021", has_code=True)  # doctest: +SKIP
+        """
+        self._batch = True
+        try:
+            for name, value in values.items():
+                if name not in FILTER_TRAITS:
+                    raise ValueError(
+                        f"unknown filter {name!r}; filters: {', '.join(FILTER_TRAITS)}"
+                    )
+                setattr(self, name, value)
+        finally:
+            self._batch = False
+        self.refresh()
+
+    def reset_filters(self) -> None:
+        """Every filter back to 'all papers' (the query is kept)."""
+        self.set_filters(since="", until="", min_authors=None, max_authors=None,
+                         min_comments=None, max_comments=None, min_upvotes=None,
+                         max_upvotes=None, has_code=None, decisions=[], tags=[])  # fmt: skip
+
+    @traitlets.observe(*FILTER_TRAITS)
+    def _on_filter(self, change: dict[str, Any]) -> None:
+        if not self._batch:
+            self.refresh()
+
+    def refresh(self, *, keep_page: bool = False) -> bool:
+        """Recompute the selection from the query and filters; False on a bad query
+        or filter (the previous selection stays and the error says why)."""
+        query, ok = self.query, True
+        try:
+            try:
+                selection = self._select(query, self.filter_kwargs())
+            except QueryError as exc:  # keep the text; filters still apply to the last good query
+                self.query_error = str(exc)
+                query, ok = self.applied_query, False
+                selection = self._select(query, self.filter_kwargs())
+        except Exception as exc:
+            self._filter_failed = True
+            self.fail(f"filters: {_message(exc)}")
+            return False
+        if ok:
+            self.query_error = ""
+        self.applied_query = query
+        if self._filter_failed:
+            self._filter_failed = False
+            self.error = ""
+        self.selection = selection
+        self.n_matched = len(selection)
+        self.page = min(self.page, self.n_pages - 1) if keep_page else 0
+        self.revision += 1
+        return ok
+
+    def _select(self, query: str, filters: dict[str, Any]) -> pd.DataFrame:
+        if self.sort != "priority":
+            return search(self.papers, query, sort=self.sort, **filters)
+        hits = search(self.papers, query, **filters)
+        todo = prioritize(hits, query=query)
+        done = hits[~hits["paper_id"].isin(todo["paper_id"])]
+        return pd.concat([todo.drop(columns=["priority_method"]), done])
+
+    # -- paging ---------------------------------------------------------------------------
+
+    @property
+    def n_pages(self) -> int:
+        return max(1, -(-self.n_matched // self.page_size))
+
+    def page_frame(self) -> pd.DataFrame:
+        """The rows of the current page (only these are ever rendered)."""
+        start = self.page * self.page_size
+        return self.selection.iloc[start : start + self.page_size]
+
+    def page_ids(self) -> list[str]:
+        return self.page_frame()["paper_id"].astype(object).tolist() if self.n_matched else []
+
+    def page_rows(self) -> list[dict[str, str]]:
+        """The current page as display strings (title, date, authors, comments, decision, tags)."""
+        rows = []
+        records: Any = self.page_frame().itertuples(index=False)
+        for r in records:
+            authors = list(r.authors)
+            who = (
+                (authors[0] + (f" +{len(authors) - 1}" if len(authors) > 1 else ""))
+                if authors
+                else ("" if pd.isna(r.organization) else str(r.organization))
+            )
+            rows.append({
+                "paper_id": str(r.paper_id),
+                "title": str(r.title),
+                "date": "" if pd.isna(r.published) else f"{r.published:%Y-%m-%d}",
+                "authors": who,
+                "comments": str(int(r.comments)) if pd.notna(r.comments) else "",
+                "decision": "" if r.decision == "unscreened" else str(r.decision),
+                "tags": ", ".join(r.tags),
+            })  # fmt: skip
+        return rows
+
+    def count_text(self) -> str:
+        first = self.page * self.page_size + 1 if self.n_matched else 0
+        last = min(self.n_matched, (self.page + 1) * self.page_size)
+        return f"{self.n_matched:,} of {self.n_total:,} papers" + (
+            f" · showing {first:,}–{last:,}" if self.n_matched else ""
+        )
+
+    def go_page(self, page: int) -> None:
+        self.page = max(0, min(page, self.n_pages - 1))
+
+    # -- the open paper -------------------------------------------------------------------
+
+    def open(self, paper_id: str) -> None:
+        """Show ``paper_id`` in the paper view."""
+        if paper_id not in self._pos:
+            self.fail(f"open: no paper with paper_id {paper_id!r}")
+            return
+        self.current_id = paper_id
+
+    @action("similar papers")
+    def similar_to(self, paper_id: str, n: int = 5) -> pd.DataFrame:
+        return similar(self.papers, paper_id, n=n)
+
+    @action("history")
+    def history(self, paper_id: str) -> pd.DataFrame:
+        return self.review.history(paper_id)
+
+    # -- annotating -----------------------------------------------------------------------
+
+    def _ids(self, ids: str | Iterable[str] | None) -> list[str]:
+        if ids is None:
+            if not self.current_id:
+                raise ValueError("open a paper first")
+            return [self.current_id]
+        return [ids] if isinstance(ids, str) else list(ids)
+
+    @action("annotate")
+    def annotate(self, ids: str | Iterable[str] | None = None, **edit: Any) -> bool:
+        """``Review.annotate`` on ``ids`` (default: the open paper); True when saved."""
+        paper_ids = self._ids(ids)
+        self.review.annotate(paper_ids, **edit)
+        self._patch(paper_ids, edit)
+        self._refresh_lists()
+        self.refresh(keep_page=True)
+        self.changes += 1
+        what = ", ".join(f"{k}={_short(v)}" for k, v in edit.items())
+        self.say(f"saved {what} for {_papers(len(paper_ids))}")
+        return True
+
+    def decide(self, decision: str, *, reason: str | None = None, ids: Any = None) -> bool:
+        """Include / maybe / exclude (with an optional reason); other decisions clear the reason."""
+        edit: dict[str, Any] = {"decision": decision}
+        if decision == "exclude" and reason:
+            edit["reason"] = reason
+        elif decision != "exclude":
+            try:
+                rows = self._pos.get_indexer(self._ids(ids))
+            except ValueError as exc:
+                self.fail(f"annotate: {exc}")
+                return False
+            if (rows >= 0).any() and self.papers["reason"].iloc[rows[rows >= 0]].notna().any():
+                edit["reason"] = ""
+        return bool(self.annotate(ids, **edit))
+
+    def add_tag(self, tag: str, ids: Any = None) -> bool:
+        if not tag.strip():
+            self.fail("tag: type a tag name first")
+            return False
+        return bool(self.annotate(ids, add_tags=tag.strip()))
+
+    def remove_tag(self, tag: str, ids: Any = None) -> bool:
+        return bool(self.annotate(ids, remove_tags=tag))
+
+    def save_note(self, paper_id: str, text: str) -> bool:
+        """Save ``text`` as the note of ``paper_id`` unless it is already saved."""
+        if not paper_id:
+            return False
+        saved = self.paper(paper_id)["note"]
+        if ("" if pd.isna(saved) else str(saved)) == text.strip():
+            return True
+        return bool(self.annotate(paper_id, note=text))
+
+    def rate(self, paper_id: str, rating: int | None) -> bool:
+        """Rate 1–5; 0 or None clears the rating."""
+        return bool(self.annotate(paper_id, rating=rating if rating else pd.NA))
+
+    @action("undo")
+    def undo(self) -> str | None:
+        """Revert the latest change; returns the paper it touched."""
+        try:
+            changes = self.review.undo()
+        except LookupError:
+            self.say("nothing to undo")
+            return None
+        return self._after_history(changes, "undid")
+
+    @action("redo")
+    def redo(self) -> str | None:
+        try:
+            changes = self.review.redo()
+        except LookupError:
+            self.say("nothing to redo")
+            return None
+        return self._after_history(changes, "redid")
+
+    def _after_history(self, changes: pd.DataFrame, verb: str) -> str | None:
+        self._load()
+        self.refresh(keep_page=True)
+        self.changes += 1
+        ids = changes["paper_id"].unique().tolist() if len(changes) else []
+        fields = ", ".join(dict.fromkeys(changes["field"].tolist())) if len(changes) else ""
+        self.say(f"{verb} {fields or 'a change'} on {_papers(len(ids))}")
+        return str(ids[0]) if ids else None
+
+    def _patch(self, ids: list[str], edit: dict[str, Any]) -> None:
+        """Mirror a saved edit in the cached table (re-reading 100k rows per click is too slow)."""
+        e = make_edit(**edit)
+        rows = self._pos.get_indexer(ids)
+        df = self.papers
+
+        def col(name: str) -> int:
+            return int(df.columns.get_loc(name))  # type: ignore[arg-type]
+
+        if e.decision is not UNSET:
+            changed = rows[df["decision"].iloc[rows].astype(str).to_numpy() != e.decision]
+            decided = e.decision != "unscreened"
+            df.iloc[changed, col("decision")] = e.decision
+            df.iloc[changed, col("decided_by")] = self.review.reviewer if decided else pd.NA
+            now = pd.Timestamp.now(tz="UTC").tz_localize(None)
+            df.iloc[changed, col("decided_at")] = now if decided else pd.NaT
+        for name in ("reason", "note", "rating"):
+            value = getattr(e, name)
+            if value is not UNSET:
+                df.iloc[rows, col(name)] = pd.NA if value is None else value
+        if e.tags is not UNSET or e.add_tags or e.remove_tags:
+            tags = df["tags"].to_numpy(dtype=object).copy()
+            for r in rows:
+                new = list(e.tags) if e.tags is not UNSET else list(tags[r])
+                new += [t for t in e.add_tags if t not in new]
+                tags[r] = [t for t in new if t not in e.remove_tags]
+            df["tags"] = pd.Series(tags, index=df.index, dtype=object)
+
+    # -- bulk actions ---------------------------------------------------------------------
+
+    BULK = ("include", "maybe", "exclude", "unscreened", "add tag", "remove tag")
+
+    def request_bulk(self, what: str, value: str = "") -> None:
+        """Ask to apply ``what`` to the whole selection; :meth:`confirm_bulk` does it."""
+        if what not in self.BULK:
+            self.fail(f"bulk: choose one of {', '.join(self.BULK)}")
+            return
+        if what.endswith("tag") and not value.strip():
+            self.fail(f"bulk: type the tag to {what.split()[0]}")
+            return
+        ids = self.selection["paper_id"].astype(object).tolist() if self.n_matched else []
+        if not ids:
+            self.fail("bulk: the selection is empty")
+            return
+        self._pending = (what, value.strip(), ids)
+        label = f"{what} {value.strip()!r}" if what.endswith("tag") else f"mark as {what}"
+        self.confirm = f"{label.capitalize()}: {len(ids):,} papers in the selection. Apply?"
+
+    def confirm_bulk(self) -> bool:
+        pending, self._pending, self.confirm = self._pending, None, ""
+        if pending is None:
+            return False
+        what, value, ids = pending
+        if what == "add tag":
+            return self.add_tag(value, ids)
+        if what == "remove tag":
+            return self.remove_tag(value, ids)
+        reason = value if what == "exclude" and value else None
+        return self.decide(what, reason=reason, ids=ids)
+
+    def cancel_bulk(self) -> None:
+        self._pending, self.confirm = None, ""
+        self.say("bulk action cancelled")
+
+    # -- charts and export ----------------------------------------------------------------
+
+    @action("charts")
+    def figures(self) -> dict[str, Any]:
+        """The selection's charts (name -> ``go.Figure``)."""
+        from litreview import charts
+
+        df = self.selection
+        return {
+            "timeline": charts.timeline(df, freq="M" if _span_days(df) < 800 else "Q"),
+            "decisions": charts.decisions(df),
+            "tags": charts.tags(df),
+            "top_terms": charts.top_terms(df, n=20),
+            "authors": charts.distribution(df, "n_authors", color="decision"),
+            "code": charts.code_availability(df),
+        }
+
+    def export_frame(self, what: str) -> pd.DataFrame:
+        """``selection``, ``included`` or ``tag:NAME``."""
+        if what == "selection":
+            return self.selection.drop(columns=["score", "priority"], errors="ignore")
+        if what == "included":
+            return self.papers[self.papers["decision"] == "include"]
+        if what.startswith("tag:"):
+            tag = what[4:]
+            return self.papers[self.papers["tags"].map(lambda ts: tag in ts).astype(bool)]
+        raise ValueError(
+            f"export what= must be 'selection', 'included' or 'tag:NAME', got {what!r}"
+        )
+
+    @action("export")
+    def export(self, fmt: str, what: str, name: str, *, overwrite: bool = False) -> Path:
+        """Write ``what`` as ``fmt`` to ``export_dir/name`` through :func:`litreview.export`."""
+        if fmt not in FORMATS:
+            raise ValueError(f"format must be one of {', '.join(FORMATS)}, got {fmt!r}")
+        name = name.strip()
+        if not name or Path(name).name != name or name.startswith("."):
+            raise ValueError(
+                f"file name must be a plain name like 'review{SUFFIX[fmt]}', got {name!r}"
+            )
+        if not Path(name).suffix:
+            name += SUFFIX[fmt]
+        df = self.export_frame(what)
+        self.export_dir.mkdir(parents=True, exist_ok=True)
+        path = export(df, self.export_dir / name, overwrite=overwrite, format=fmt)
+        self.last_export = str(path)
+        self.say(f"exported {_papers(len(df))} to {path}")
+        return path
+
+    # -- status ---------------------------------------------------------------------------
+
+    def say(self, message: str) -> None:
+        self.error = ""
+        self.status = message
+
+    def fail(self, message: str) -> None:
+        self.error = message
+
+
+def _papers(n: int) -> str:
+    return f"{n:,} paper" + ("" if n == 1 else "s")
+
+
+def _short(value: Any) -> str:
+    text = value if isinstance(value, str) else repr(value)
+    return text if len(text) < 30 else text[:29] + "…"
+
+
+def _span_days(df: pd.DataFrame) -> float:
+    dates = df["published"].dropna() if len(df) else pd.Series([], dtype="datetime64[ns]")
+    return (
+        float((pd.Timestamp(dates.max()) - pd.Timestamp(dates.min())).days)
+        if len(dates) > 1
+        else 0.0
+    )
