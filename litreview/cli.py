@@ -1,0 +1,261 @@
+"""The ``litreview`` command line (also ``python -m litreview``), thin over the library.
+
+Each command parses its arguments, calls one library function and turns
+library errors into one clear line (``litreview: error: …``): exit status 2
+for a usage error, 1 for input that cannot be read; ``--debug`` shows the
+traceback instead. Examples are in each command's ``--help``.
+
+    >>> main(["stats", "--help"])  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import argparse
+import sqlite3
+import sys
+import warnings
+from collections.abc import Sequence
+from typing import Any, NoReturn
+
+from litreview import cli_commands as commands
+from litreview.cli_commands import UsageError
+from litreview.errors import ListingWarning, QueryError
+
+PROG = "litreview"
+
+COMMANDS: dict[str, tuple[str, str]] = {
+    "read": (
+        "parse listings and print or write the papers",
+        "  litreview read papers.txt\n"
+        "  litreview read papers.txt more.md --format csv -o exports/papers.csv\n"
+        "  litreview read daily_papers.json --format json | jq '.[0].title'",
+    ),
+    "search": (
+        "search a listing or a review and print the best matches",
+        "  litreview search papers.txt 'vision transformer'\n"
+        "  litreview search review.litreview 'title:efficient year:>=2023 has:code' --limit 5",
+    ),
+    "add": (
+        "add listings to a review file (created if missing)",
+        "  litreview add review.litreview papers.txt\n"
+        "  litreview add review.litreview week1.txt week2.md refs.bib",
+    ),
+    "annotate": (
+        "set the decision, reason, tags, note or rating of papers in a review",
+        "  litreview annotate review.litreview 2401-12345-attention --decision include --tag core\n"
+        "  litreview annotate review.litreview ID1 ID2 --decision exclude --reason 'off topic'\n"
+        "  litreview annotate review.litreview ID1 --note 'read section 4' --rating 4",
+    ),
+    "export": (
+        "write papers (all, or a query/decision selection) as BibTeX, CSV, RIS or Markdown",
+        "  litreview export review.litreview --decision include -o exports/included.bib\n"
+        "  litreview export papers.txt --query 'has:code' -o exports/with-code.csv --overwrite",
+    ),
+    "stats": (
+        "print counts, date range, top terms and decisions",
+        "  litreview stats papers.txt\n  litreview stats review.litreview",
+    ),
+    "render": (
+        "write one offline HTML file: a notebook executed, or a report of a review/listing",
+        "  litreview render review.litreview -o exports/review.html\n"
+        "  litreview render notebooks/review.ipynb -o exports/notebook.html --overwrite",
+    ),
+    "app": (
+        "start the screening app (Voila) on a review",
+        "  litreview app review.litreview\n"
+        "  litreview app review.litreview --port 8870 --dry-run   # print the command only",
+    ),
+}
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with one-line errors under the ``litreview: error:`` prefix, exit 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        command = self.prog.removeprefix(PROG).strip()
+        hint = f" (see '{self.prog} --help')"
+        where = f"{command}: " if command else ""
+        self.exit(2, f"{PROG}: error: {where}{message}{hint}\n")
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number >= 1, got {value}")
+    return value
+
+
+def port(text: str) -> int:
+    value = positive_int(text)
+    if value > 65535:
+        raise argparse.ArgumentTypeError(f"expected a port from 1 to 65535, got {value}")
+    return value
+
+
+def build_parser() -> Parser:
+    """The argument parser of every command."""
+    parser = Parser(
+        prog=PROG,
+        description="Literature reviews from the command line: read listings, search, "
+        "screen into a review file, export, chart and render.",
+        epilog="Run 'litreview COMMAND --help' for the options and examples of a command.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    common = Parser(add_help=False)
+    common.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks on errors"
+    )
+    subs = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    subs.required = True
+    p: dict[str, argparse.ArgumentParser] = {}
+    for name, (summary, examples) in COMMANDS.items():
+        p[name] = subs.add_parser(
+            name,
+            help=summary,
+            description=summary[0].upper() + summary[1:] + ".",
+            epilog="examples:\n" + examples,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+            parents=[common],
+        )
+    source = "a review file (.litreview) or a listing (text, Markdown, JSON, BibTeX, RIS, CSV)"
+    reviewer: dict[str, Any] = {
+        "help": "whose annotations to use (default: $LITREVIEW_REVIEWER or your user)"
+    }
+
+    r = p["read"]
+    r.add_argument("listings", nargs="+", metavar="LISTING", help="listing files (merged)")
+    r.add_argument("--format", choices=commands.READ_FORMATS, help="default: from -o, else table")
+    r.add_argument("-o", "--output", metavar="FILE", help="write here instead of printing")
+    r.add_argument("--overwrite", action="store_true", help="replace an existing FILE")
+
+    s = p["search"]
+    s.add_argument("source", metavar="LISTING_OR_REVIEW", help=source)
+    s.add_argument("query", metavar="QUERY", help='words, "phrases", field:value, -not, OR')
+    s.add_argument("--limit", type=positive_int, default=20, help="rows to show (default 20)")
+    s.add_argument("--reviewer", **reviewer)
+
+    a = p["add"]
+    a.add_argument("review", metavar="REVIEW", help="review file (.litreview), created if missing")
+    a.add_argument("listings", nargs="+", metavar="LISTING", help="listing files to import")
+    a.add_argument("--reviewer", **reviewer)
+
+    n = p["annotate"]
+    n.add_argument("review", metavar="REVIEW", help="an existing review file (.litreview)")
+    n.add_argument("paper_ids", nargs="+", metavar="PAPER_ID", help="ids as shown by search")
+    n.add_argument("--decision", choices=commands.DECISION_CHOICES)
+    n.add_argument("--reason", help="exclusion reason ('' clears it)")
+    n.add_argument("--tag", action="append", metavar="TAG", help="add a tag (repeatable)")
+    n.add_argument("--untag", action="append", metavar="TAG", help="remove a tag (repeatable)")
+    n.add_argument("--note", help="note text ('' clears it)")
+    n.add_argument("--rating", type=int, help="rating, e.g. 1-5")
+    n.add_argument("--reviewer", **reviewer)
+
+    e = p["export"]
+    e.add_argument("source", metavar="LISTING_OR_REVIEW", help=source)
+    e.add_argument("-o", "--output", required=True, metavar="FILE",
+                   help=".bib, .csv, .ris or .md; a bare name goes to exports/")  # fmt: skip
+    e.add_argument("--query", default="", metavar="Q", help="keep papers matching this query")
+    e.add_argument("--decision", action="append", choices=commands.DECISION_CHOICES,
+                   help="keep papers with this decision (repeatable)")  # fmt: skip
+    e.add_argument("--overwrite", action="store_true", help="replace an existing FILE")
+    e.add_argument("--reviewer", **reviewer)
+
+    t = p["stats"]
+    t.add_argument("source", metavar="LISTING_OR_REVIEW", help=source)
+    t.add_argument("--terms", type=positive_int, default=10, help="top terms to show")
+    t.add_argument("--reviewer", **reviewer)
+
+    d = p["render"]
+    d.add_argument("source", metavar="NOTEBOOK_OR_REVIEW",
+                   help="a notebook (.ipynb, executed), a review file or a listing")  # fmt: skip
+    d.add_argument("-o", "--output", required=True, metavar="FILE", help="the HTML file")
+    d.add_argument("--overwrite", action="store_true", help="replace an existing FILE")
+    d.add_argument("--title", help="report title (default: the file name)")
+    d.add_argument("--timeout", type=positive_int, default=600, help="seconds per notebook cell")
+    d.add_argument("--reviewer", **reviewer)
+
+    pa = p["app"]
+    pa.add_argument("review", metavar="REVIEW", help="an existing review file (.litreview)")
+    pa.add_argument("--port", type=port, help="port for Voila (default: Voila's, 8866)")
+    pa.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    pa.add_argument("--dry-run", action="store_true", help="print the command, do not run it")
+    return parser
+
+
+def _version() -> str:
+    from litreview import __version__
+
+    return __version__
+
+
+HANDLERS = {
+    "read": commands.cmd_read,
+    "search": commands.cmd_search,
+    "add": commands.cmd_add,
+    "annotate": commands.cmd_annotate,
+    "export": commands.cmd_export,
+    "stats": commands.cmd_stats,
+    "render": commands.cmd_render,
+    "app": commands.cmd_app,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line with ``argv`` (default ``sys.argv[1:]``); return the exit status."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version and usage errors
+        return int(exc.code or 0) if isinstance(exc.code, int) or exc.code is None else 2
+    debug = bool(getattr(args, "debug", False))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("always", ListingWarning)
+            warnings.showwarning = _show_warning
+            return int(HANDLERS[args.command](args) or 0)
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # `litreview read x | head`
+        sys.stderr.close()
+        return 0
+    except UsageError as exc:
+        if debug:
+            raise
+        print(f"{PROG}: error: {args.command}: {exc}", file=sys.stderr)
+        return 2
+    except (ValueError, KeyError, LookupError, OSError, sqlite3.Error, RuntimeError) as exc:
+        if debug:
+            raise
+        print(f"{PROG}: error: {_message(exc)}", file=sys.stderr)
+        return 1
+
+
+def _message(exc: BaseException) -> str:
+    """One line saying what went wrong (the first line of the message, without repr quotes)."""
+    if isinstance(exc, QueryError):
+        return f"bad query {exc.query!r}: {exc.message} (at position {exc.position})"
+    if isinstance(exc, KeyError) and exc.args:
+        text = str(exc.args[0])
+    elif isinstance(exc, OSError) and exc.strerror and exc.filename:
+        text = f"{exc.filename}: {exc.strerror}"
+    else:
+        text = str(exc) or type(exc).__name__
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    first = lines[0] if lines else type(exc).__name__
+    more = len(lines) - 1
+    return first + (f" (and {more} more lines; --debug shows all)" if more > 0 else "")
+
+
+def _show_warning(message: Any, category: Any, *_: Any, **__: Any) -> None:
+    print(f"{PROG}: warning: {message}", file=sys.stderr)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
