@@ -51,7 +51,9 @@ _META = re.compile(
     + r"(?:\s+(?P<comments>\d+))?$",
     re.IGNORECASE,
 )
-_BARE_DATE = re.compile(r"^" + DATE_PATTERN + r"$")
+_BARE_DATE = re.compile(
+    r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) ([1-9]|[12][0-9]|3[01])(, [12][0-9]{3})?"
+)
 FURNITURE = frozenset(
     {
         "new",
@@ -207,9 +209,14 @@ class _Parser:
         return line + len(lines) + 1
 
     def _flush_pending(self) -> None:
-        for stray_line, stray in self.pending:
-            self._problem(stray_line, stray, "a title, an abstract and " + EXPECTED_META)
+        self._strays(self.pending, "a title, an abstract and " + EXPECTED_META)
         self.pending = []
+
+    def _strays(self, paragraphs: list[tuple[int, list[str]]], expected: str) -> None:
+        """Report text that belongs to no paper; page furniture and page dates are skipped."""
+        for line, lines in paragraphs:
+            if not _is_furniture(lines):
+                self._problem(line, lines, expected)
 
     # -- slow path: paragraphs ----------------------------------------------------------
 
@@ -231,10 +238,6 @@ class _Parser:
     def _paragraph(self, line: int, lines: list[str]) -> None:
         if "·" in lines or lines[0].startswith("•"):
             self._meta(line, lines)
-        elif not self.pending and len(lines) == 1 and _BARE_DATE.match(lines[0]):
-            return  # the page's own date ("Jan 2") between papers, not part of one
-        elif not self.cols["title"] and not self.pending and lines[0].casefold() in FURNITURE:
-            return  # page furniture before the first paper
         else:
             self.pending.append((line, lines))
 
@@ -247,6 +250,7 @@ class _Parser:
         day = self._meta_day(match) if match else None
         if match is None or day is None:
             self._problem(line, lines, EXPECTED_META)
+            self._strays(pending[:-2], "a title, an abstract and " + EXPECTED_META)
             if len(pending) >= 2:
                 title_line, title = pending[-2]
                 self._problem(
@@ -256,8 +260,7 @@ class _Parser:
         if not pending:
             self._problem(line, lines, "a title and an abstract before the author/date block")
             return
-        for stray_line, stray in pending[:-2]:
-            self._problem(stray_line, stray, "a title, an abstract and " + EXPECTED_META)
+        self._strays(pending[:-2], "a title, an abstract and " + EXPECTED_META)
         if len(pending) == 1:
             (title_line, title), abstract = pending[0], None
             self._problem(
@@ -294,8 +297,7 @@ class _Parser:
 
     def finish(self) -> Columns:
         """The papers read, as columns."""
-        for line, lines in self.pending:
-            self._problem(line, lines, "a title and abstract followed by " + EXPECTED_META)
+        self._strays(self.pending, "a title and abstract followed by " + EXPECTED_META)
         self.pending = []
         cols = self.cols
         cols["published"] = np.array(cols["published"], dtype=np.int64).view("datetime64[D]")
@@ -304,6 +306,13 @@ class _Parser:
         cols["source"] = [self.source] * len(cols["title"])
         cols["sources"] = [[f"{self.source}:{line}"] for line in cols["source_line"]]
         return cols
+
+
+def _is_furniture(lines: list[str]) -> bool:
+    """Page furniture ("Subscribe", "Daily Papers", …) or the page's own date ("Jan 2")."""
+    return len(lines) == 1 and (
+        lines[0].casefold() in FURNITURE or bool(_BARE_DATE.fullmatch(lines[0]))
+    )
 
 
 def _runs(metas: list[int]) -> list[list[int]]:
