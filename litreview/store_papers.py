@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from litreview.ids import normalize_arxiv_id, normalize_title
+from litreview.ids import normalize_arxiv_id, normalize_title, paper_id
 from litreview.schema import DATETIME, INT, LIST, PAPER_COLUMNS, STRING, conform
 from litreview.store import TIME_FORMAT, Store, now
 
@@ -173,10 +173,11 @@ def add_papers(
     """Import the rows of ``df`` (anything :func:`schema.conform` accepts) in one transaction."""
     frame = conform(df)
     encoded = {name: encode_column(frame[name], PAPER_COLUMNS[name]) for name in COLUMNS}
+    arxiv = [normalize_arxiv_id(a) for a in encoded["arxiv_id"]]
+    encoded["arxiv_id"] = [n or a for n, a in zip(arxiv, encoded["arxiv_id"], strict=True)]
     rows = list(zip(*(encoded[name] for name in COLUMNS), strict=True))
     digest = digest or content_hash(rows)
     keys = [normalize_title(t or "") for t in encoded["title"]]
-    arxiv = [normalize_arxiv_id(a) for a in encoded["arxiv_id"]]
     for row, key in zip(rows, keys, strict=True):
         if row[0] is None or not key:
             raise ValueError(f"{source}: every paper needs a paper_id and a title; got {row[:2]}")
@@ -204,6 +205,32 @@ def add_papers(
     return AddSummary(source, *summary)
 
 
+class _Index:
+    """The papers known so far, by id, arXiv id and title key (grows as rows are planned)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.by_id: dict[str, str | None] = {}
+        self.by_arxiv: dict[str, str] = {}
+        self.by_key: dict[str, str] = {}
+        for pid, arx, key in conn.execute("SELECT paper_id, arxiv_id, title_key FROM papers"):
+            self.remember(pid, arx, key)
+
+    def remember(self, pid: str, arx: str | None, key: str) -> None:
+        self.by_id[pid] = arx
+        if arx:
+            self.by_arxiv.setdefault(arx, pid)
+        self.by_key.setdefault(key, pid)
+
+    def find(self, pid: str, key: str, arx: str | None) -> str | None:
+        """Same paper_id, else same arXiv id, else same title, never two different arXiv ids."""
+        for candidate in (pid, arx and self.by_arxiv.get(arx), self.by_key.get(key)):
+            if candidate and candidate in self.by_id:
+                known = self.by_id[candidate]
+                if not (arx and known and known != arx):
+                    return candidate
+        return None
+
+
 def _plan(
     conn: sqlite3.Connection,
     rows: list[tuple[Any, ...]],
@@ -211,36 +238,29 @@ def _plan(
     arxiv: list[str | None],
     source: str,
 ) -> tuple[tuple[int, int, int], list[tuple[str, tuple[Any, ...]]], list[Any]]:
-    """Decide, row by row, what is new, updated or unchanged (later rows see earlier ones)."""
-    by_id: dict[str, str] = {}
-    by_arxiv: dict[str, str] = {}
-    by_key: dict[str, str] = {}
-    for pid, arx, key in conn.execute("SELECT paper_id, arxiv_id, title_key FROM papers"):
-        by_id[pid] = pid
-        if arx:
-            by_arxiv.setdefault(arx, pid)
-        by_key.setdefault(key, pid)
-    matches = [
-        by_id.get(row[0]) or (arx and by_arxiv.get(arx)) or by_key.get(key)
-        for row, key, arx in zip(rows, keys, arxiv, strict=True)
-    ]
-    current = _fetch(conn, sorted({m for m in matches if m}))
+    """Decide, row by row, what is new, updated or unchanged (later rows see earlier ones).
+
+    Two papers with the same title but different arXiv ids stay apart: the later
+    one gets the id of its title plus arXiv id (a paper_id must be unique).
+    """
+    index = _Index(conn)
+    first = [index.find(row[0], key, arx) for row, key, arx in zip(rows, keys, arxiv, strict=True)]
+    current = _fetch(conn, sorted({m for m in first if m}))
     new_rows: dict[str, tuple[str, tuple[Any, ...]]] = {}
     changed: dict[str, tuple[str, tuple[Any, ...]]] = {}
     n_new = n_updated = n_unchanged = 0
-    for row, key, arx, match in zip(rows, keys, arxiv, matches, strict=True):
-        if match is None:
-            match = by_id.get(row[0]) or (arx and by_arxiv.get(arx)) or by_key.get(key)
+    for row, key, arx in zip(rows, keys, arxiv, strict=True):
+        match = index.find(row[0], key, arx)
         if match is None:
             n_new += 1
-            pid = row[0]
-            by_id[pid] = pid
-            if arx:
-                by_arxiv.setdefault(arx, pid)
-            by_key.setdefault(key, pid)
-            new_rows[pid] = (key, row)
+            if row[0] in index.by_id:  # same title, different arXiv id
+                row = (paper_id(f"{row[1]} arXiv:{arx}"), *row[1:])
+            index.remember(row[0], arx, key)
+            new_rows[row[0]] = (key, row)
             continue
         pending = new_rows.get(match) or changed.get(match)
+        if pending is None and match not in current:
+            current.update(_fetch(conn, [match]))
         old = pending[1] if pending else current[match]
         if old[1:] == row[1:]:
             n_unchanged += 1
@@ -253,6 +273,7 @@ def _plan(
         n_updated += content_changed
         n_unchanged += not content_changed
         new_key = normalize_title(merged[1] or "")
+        index.remember(match, merged[_ARXIV], new_key)
         if match in new_rows:
             new_rows[match] = (new_key, merged)
         else:
@@ -276,6 +297,7 @@ def _fetch(conn: sqlite3.Connection, ids: list[str]) -> dict[str, tuple[Any, ...
 _SOURCE = COLUMNS.index("source")
 _SOURCE_LINE = COLUMNS.index("source_line")
 _SOURCES = COLUMNS.index("sources")
+_ARXIV = COLUMNS.index("arxiv_id")
 
 
 def _merge(old: tuple[Any, ...], new: tuple[Any, ...]) -> tuple[Any, ...]:

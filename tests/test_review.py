@@ -137,6 +137,24 @@ def test_dataframe_matches_by_arxiv_id_then_title(review: Review) -> None:
     assert review.imports()["source"].iloc[-1] == "hf-papers-transformers.txt"
 
 
+def test_same_title_different_arxiv_ids_stay_apart(tmp_path: Path) -> None:
+    df = litreview.schema.papers_from_columns(
+        {
+            "paper_id": [litreview.paper_id("Attention")] * 2,
+            "title": ["Attention", "Attention"],
+            "arxiv_id": ["1111.11111", "2222.22222"],
+        }
+    )
+    with Review.open(tmp_path / "r.litreview", reviewer="ada") as review:
+        assert review.add(df).new == 2
+        papers = review.papers
+        assert papers["arxiv_id"].tolist() == ["1111.11111", "2222.22222"]
+        assert papers["paper_id"].is_unique
+        assert papers.loc[0, "paper_id"] == litreview.paper_id("Attention")
+        again = review.add(df)
+        assert (again.new, again.unchanged) == (0, 2)
+
+
 # -- annotate and validation -----------------------------------------------------------
 
 
