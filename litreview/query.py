@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from dataclasses import field as dc_field
 from datetime import date
 from typing import Any
 
@@ -61,7 +62,7 @@ class Word:
     text: str
     prefixes: tuple[str, ...]
     exact: bool
-    pos: int = 0
+    pos: int = dc_field(default=0, compare=False)
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ class Phrase:
     field: str | None
     text: str
     words: tuple[str, ...]
-    pos: int = 0
+    pos: int = dc_field(default=0, compare=False)
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,7 @@ class Tag:
     """A tag equal to ``value`` (case- and accent-insensitive)."""
 
     value: str
-    pos: int = 0
+    pos: int = dc_field(default=0, compare=False)
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,7 @@ class DecisionIs:
     """The screening decision is ``value`` (missing decisions are "unscreened")."""
 
     value: str
-    pos: int = 0
+    pos: int = dc_field(default=0, compare=False)
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,7 @@ class Has:
     """The paper has a non-empty ``what`` (code links, arXiv id, a note, ...)."""
 
     what: str
-    pos: int = 0
+    pos: int = dc_field(default=0, compare=False)
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,7 @@ class Range:
     lo: float | None
     hi: float | None
     text: str = ""
-    pos: int = 0
+    pos: int = dc_field(default=0, compare=False)
 
 
 @dataclass(frozen=True)

@@ -60,12 +60,12 @@ class _Evaluator:
         if isinstance(node, And):
             out = self.eval(node.children[0], negated)
             for child in node.children[1:]:
-                out &= self.eval(child, negated)
+                out = out & self.eval(child, negated)  # never in place: leaves may be views
             return out
         if isinstance(node, Or):
             out = self.eval(node.children[0], negated)
             for child in node.children[1:]:
-                out |= self.eval(child, negated)
+                out = out | self.eval(child, negated)
             return out
         if isinstance(node, Not):
             return ~self.eval(node.child, not negated)
@@ -129,11 +129,11 @@ class _Evaluator:
             values, valid = self._years()
         else:
             values, valid = self._numbers(NUMBER_FIELDS[node.field])
-        out = valid.copy()
+        out = valid
         if node.lo is not None:
-            out &= values >= node.lo
+            out = out & (values >= node.lo)
         if node.hi is not None:
-            out &= values < node.hi
+            out = out & (values < node.hi)
         return out
 
     def _dates(self) -> tuple[np.ndarray, np.ndarray]:
@@ -199,15 +199,13 @@ class _Evaluator:
         col = self.df[column]
         out = col.notna().to_numpy(dtype=bool)
         if col.dtype == object or isinstance(col.dtype, pd.StringDtype):
-            out &= col.astype("string").str.strip().ne("").fillna(False).to_numpy(dtype=bool)
+            return out & col.astype("string").str.strip().ne("").fillna(False).to_numpy(dtype=bool)
         return out
 
 
 def _nonempty_list(value: Any) -> bool:
-    return (
-        (type(value) is list
-        and len(value) > 0)
-        or (isinstance(value, tuple | np.ndarray) and len(value) > 0)
+    return (type(value) is list and len(value) > 0) or (
+        isinstance(value, tuple | np.ndarray) and len(value) > 0
     )
 
 

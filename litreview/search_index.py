@@ -29,6 +29,7 @@ from litreview.text import TITLE_WEIGHT, fold, is_feature_term, words
 
 SEP = -1
 CHUNK = 2000  # papers tokenized per batch
+EXPANSION_WEIGHT = 0.5  # relevance of a longer word found by prefix, relative to the word itself
 
 
 class _Vocabulary(dict[str, int]):
@@ -203,12 +204,23 @@ class SearchIndex:
         return doc
 
     def scores(self, ranges: Iterable[tuple[int, int]]) -> np.ndarray:
-        """Relevance of every paper: summed TF-IDF weights of the term ranges."""
+        """Relevance of every paper: for each query word (a range of terms) the best
+        TF-IDF weight among its terms, summed over the words. The base form (the
+        first term when it is a prefix of all the others) counts fully, longer
+        words found by prefix count half, so "efficient" outranks "efficientnet"."""
         total = np.zeros(len(self), dtype=np.float64)
         w = self.weights
         for lo, hi in ranges:
             a, b = w.indptr[lo], w.indptr[hi]
-            total += np.bincount(w.indices[a:b], weights=w.data[a:b], minlength=len(self))
+            if hi - lo <= 1:
+                total += np.bincount(w.indices[a:b], weights=w.data[a:b], minlength=len(self))
+                continue
+            values = w.data[a:b].astype(np.float64) * EXPANSION_WEIGHT
+            if str(self.terms[hi - 1]).startswith(str(self.terms[lo])):
+                values[: w.indptr[lo + 1] - a] /= EXPANSION_WEIGHT
+            best = np.zeros(len(self), dtype=np.float64)
+            np.maximum.at(best, w.indices[a:b], values)
+            total += best
         return total
 
     def has_code(self) -> np.ndarray:
