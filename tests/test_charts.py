@@ -404,7 +404,7 @@ def test_use_offline_renderer_only_changes_plotly_in_a_kernel(monkeypatch) -> No
     before = pio.renderers.default
     try:
         assert charts.use_offline_renderer() == before
-        assert charts.use_offline_renderer(force=True) == "plotly_mimetype+notebook"
-        assert pio.renderers.default == "plotly_mimetype+notebook"
+        assert charts.use_offline_renderer(force=True) == charts.render.NOTEBOOK_RENDERER
+        assert pio.renderers.default == charts.render.NOTEBOOK_RENDERER
     finally:
         pio.renderers.default = before

@@ -3,16 +3,33 @@ standalone HTML files, with plotly.js embedded (no CDN, no network)."""
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Sequence
 from html import escape
 from pathlib import Path
+from typing import Any
 
 import plotly.graph_objects as go
 import plotly.io as pio
+from plotly.io.base_renderers import NotebookRenderer
 
+#: plotly's "notebook" renderer without the MathJax <script> it loads from a CDN.
+OFFLINE_NOTEBOOK = "litreview_notebook"
 #: The renderer that works live in JupyterLab and offline in nbconvert HTML.
-NOTEBOOK_RENDERER = "plotly_mimetype+notebook"
+NOTEBOOK_RENDERER = f"plotly_mimetype+{OFFLINE_NOTEBOOK}"
+_CDN_MATHJAX = re.compile(r'<script[^>]*\bsrc="https?://[^"]*mathjax[^"]*"[^>]*>\s*</script>', re.I)
+
+
+class OfflineNotebookRenderer(NotebookRenderer):  # type: ignore[misc]
+    """plotly's ``notebook`` renderer (plotly.js embedded once per notebook) minus the
+    MathJax script every figure loads from cdnjs: offline that request fails, and
+    litreview's charts use no LaTeX."""
+
+    def to_mimebundle(self, fig_dict: Any) -> dict[str, Any]:
+        bundle: dict[str, Any] = super().to_mimebundle(fig_dict)
+        bundle["text/html"] = _CDN_MATHJAX.sub("", bundle["text/html"])
+        return bundle
 
 
 def in_kernel() -> bool:
@@ -29,7 +46,9 @@ def in_kernel() -> bool:
 
 def use_offline_renderer(force: bool = False) -> str:
     """In a notebook kernel (or with ``force=True``) set plotly's default renderer to
-    ``"plotly_mimetype+notebook"``; return the default renderer in effect.
+    ``"plotly_mimetype+litreview_notebook"``: live figures in JupyterLab, and HTML
+    with plotly.js embedded (no CDN, not even MathJax) that exported notebooks show
+    offline. Returns the default renderer in effect.
 
     This is the one global setting litreview touches, and only when asked.
 
@@ -37,6 +56,8 @@ def use_offline_renderer(force: bool = False) -> str:
     True
     """
     if force or in_kernel():
+        if OFFLINE_NOTEBOOK not in pio.renderers:
+            pio.renderers[OFFLINE_NOTEBOOK] = OfflineNotebookRenderer()
         pio.renderers.default = NOTEBOOK_RENDERER
     return str(pio.renderers.default)
 

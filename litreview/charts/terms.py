@@ -164,17 +164,17 @@ def term_trends(
     if len(dated) == 0:
         return empty_figure(title, f"No papers with a date ({undated:,} without one)")
     sample, note = _sample(dated, max_papers, seed)
-    if terms is None:
-        chosen = _weights(sample, n)[0]["term"].tolist()
-        if not chosen:
+    if terms is None:  # the top terms, and where they occur, from one pass over the text
+        table, matrix, order = _weights(sample, n)
+        if table.empty:
             return empty_figure(title, "No papers with words to count (only stop words)")
+        vocabulary = table["term"].tolist()
+        present = sparse.csc_matrix(matrix[:, order] > 0)
     else:
-        chosen = list(terms)
-    vocabulary, longest = _normalize_terms(chosen)
-    vectorizer = make_vectorizer(ngram_range=(1, max(longest, 1)))
-    vectorizer.set_params(vocabulary=vocabulary, use_idf=False, norm=None)
-    present = vectorizer.fit_transform(paper_documents(sample)) > 0
-    present = sparse.csc_matrix(present)
+        vocabulary, longest = _normalize_terms(list(terms))
+        vectorizer = make_vectorizer(ngram_range=(1, max(longest, 1)))
+        vectorizer.set_params(vocabulary=vocabulary, use_idf=False, norm=None)
+        present = sparse.csc_matrix(vectorizer.fit_transform(paper_documents(sample)) > 0)
     period = periods(sample["published"], freq).to_numpy()
     fig = new_figure(title)
     totals = pd.Series(1, index=period).groupby(level=0).sum()
