@@ -11,13 +11,14 @@ import csv
 import json
 import os
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
 import pandas as pd
 
 from litreview.errors import ListingError, Problem
-from litreview.store import Store, now
+from litreview.store import TIME_FORMAT, Store, now
 from litreview.store_annotations import (
     DEFAULTS,
     FIELDS,
@@ -129,7 +130,8 @@ def read_annotations(path: Path, default_reviewer: str) -> list[tuple[int, dict[
         try:
             out.append((number, _clean(record, default_reviewer)))
         except ValueError as exc:
-            problems.append(Problem(path.name, number, json.dumps(record)[:80], str(exc)))
+            snippet = json.dumps(record, ensure_ascii=False)[:80]
+            problems.append(Problem(path.name, number, snippet, f"a valid row ({exc})"))
     if problems:
         shown = "\n".join(f"  {p}" for p in problems[:10])
         raise ListingError(
@@ -163,9 +165,22 @@ def _clean(record: dict[str, Any], default_reviewer: str) -> dict[str, Any]:
         "tags": check_tags("tags", tags) if tags is not None else [],
         "note": check_text("note", get("note")) if get("note") else None,
         "rating": check_rating(rating) if rating is not None else None,
-        "decided_by": get("decided_by"),
-        "decided_at": get("decided_at"),
+        "decided_by": check_text("decided_by", get("decided_by")) if get("decided_by") else None,
+        "decided_at": _timestamp(get("decided_at")),
     }
+
+
+def _timestamp(value: Any) -> str | None:
+    """An ISO 8601 time as stored (UTC, microseconds); ValueError for anything else."""
+    if value is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError(f"decided_at must be an ISO 8601 time; got {value!r}") from None
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+    return parsed.strftime(TIME_FORMAT)
 
 
 def import_annotations(

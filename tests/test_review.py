@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import random
+import sqlite3
 from pathlib import Path
 
 import pandas as pd
@@ -232,6 +233,10 @@ def test_bulk_annotate_is_one_transaction(tmp_path: Path) -> None:
         history = review.history()
         assert len(history) == 2 * n
         assert history["at"].nunique() == 1  # one step, one timestamp
+        conn = sqlite3.connect(review.path)
+        steps = conn.execute("SELECT count(*), count(DISTINCT step_id) FROM history").fetchone()
+        conn.close()
+        assert steps == (2 * n, 1)
         review.undo()
         assert set(review.papers["decision"]) == {"unscreened"}
 
@@ -419,11 +424,13 @@ def test_import_bad_rows_name_the_line_and_write_nothing(review: Review, tmp_pat
     pid = ids(review, 1)[0]
     path = tmp_path / "bad.csv"
     path.write_text(
-        f"paper_id,reviewer,decision,rating\n{pid},ada,include,3\n{pid},ada,yes,9\n",
+        f"paper_id,reviewer,decision,rating,decided_at\n{pid},ada,include,3,\n"
+        f"{pid},ada,yes,9,\n{pid},bob,include,,yesterday\n",
         encoding="utf-8",
     )
-    with pytest.raises(ListingError, match=r"bad.csv:3: .*decision must be one of"):
+    with pytest.raises(ListingError, match=r"bad.csv:3: .*decision must be one of") as info:
         review.import_annotations(path)
+    assert "bad.csv:4: expected a valid row (decided_at must be an ISO 8601" in str(info.value)
     assert review.history().empty
     with pytest.raises(ValueError, match=r"expected a \.csv or \.jsonl"):
         review.import_annotations(tmp_path / "x.txt")
