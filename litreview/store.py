@@ -280,7 +280,7 @@ class Store:
 
     def read(self, fn: Callable[[sqlite3.Connection], Any]) -> Any:
         """Run ``fn(conn)`` in one read transaction (a consistent snapshot)."""
-        with self._lock:
+        with self._lock, self._corruption():
             self._check_open()
             self.conn.execute("BEGIN")
             try:
@@ -294,7 +294,7 @@ class Store:
 
         Waits (up to :data:`BUSY_TIMEOUT_S`) while another process writes.
         """
-        with self._lock:
+        with self._lock, self._corruption():
             self._check_open()
             _begin_immediate(self.conn)
             try:
@@ -332,6 +332,18 @@ class Store:
     @property
     def closed(self) -> bool:
         return self._closed
+
+    @contextmanager
+    def _corruption(self) -> Iterator[None]:
+        """Name the file when SQLite finds it damaged (plain DatabaseError, not a busy lock)."""
+        try:
+            yield
+        except sqlite3.DatabaseError as exc:
+            if type(exc) is not sqlite3.DatabaseError:
+                raise
+            raise ReviewFileError(
+                self.path, f"the review file is damaged ({exc}); restore it from a copy"
+            ) from exc
 
     def _check_open(self) -> None:
         if self._closed:

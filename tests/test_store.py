@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import os
+import random
 import signal
 import sqlite3
 import subprocess
@@ -98,7 +99,7 @@ def sqlite_file(path: Path, sql: str) -> Path:
         ),
         (
             "corrupt.litreview",
-            lambda p: p.write_bytes(b"SQLite format 3\x00" + os.urandom(4000)),
+            lambda p: p.write_bytes(b"SQLite format 3\x00" + random.Random(0).randbytes(4000)),
             "corrupt",
         ),
     ],
@@ -112,6 +113,19 @@ def test_non_review_files_are_refused_and_untouched(tmp_path: Path, name, make, 
     assert str(path) in str(info.value) and info.value.path == path
     assert digest(path) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == [name]
+
+
+def test_truncated_review_names_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "cut.litreview"
+    make_review(path)
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    with (
+        pytest.raises(ReviewFileError, match=r"damaged|corrupt") as info,
+        Review.open(path, reviewer="ada") as review,
+    ):
+        review.papers  # noqa: B018
+    assert str(path) in str(info.value)
 
 
 def test_future_version_is_refused_and_untouched(tmp_path: Path) -> None:
