@@ -95,7 +95,7 @@ function render({ model, el }) {
     const app = box.closest(".litreview-app");
     const inside = target === document.body || (app && app.contains(target));
     if (!inside) return;
-    if (!model.get("keys").includes(e.key)) return;
+    if (!model.get("shortcuts").includes(e.key)) return;
     e.__litreviewHandled = true;
     e.preventDefault();
     e.stopPropagation();
@@ -151,7 +151,7 @@ class KeyCatcher(anywidget.AnyWidget):  # type: ignore[misc]
 
     _esm = traitlets.Unicode(_KEYS_ESM).tag(sync=True)
     _css = traitlets.Unicode(_KEYS_CSS).tag(sync=True)
-    keys = traitlets.List(traitlets.Unicode()).tag(sync=True)
+    shortcuts = traitlets.List(traitlets.Unicode()).tag(sync=True)
     label = traitlets.Unicode("").tag(sync=True)
 
     def __init__(self, on_key: Callable[[str], Any], **kwargs: Any) -> None:
@@ -160,7 +160,7 @@ class KeyCatcher(anywidget.AnyWidget):  # type: ignore[misc]
         self.on_msg(self._message)
 
     def _message(self, _widget: Any, content: Any, _buffers: Any) -> None:
-        if isinstance(content, dict) and content.get("key") in self.keys:
+        if isinstance(content, dict) and content.get("key") in self.shortcuts:
             self._on_key(content["key"])
 
     def press(self, key: str) -> None:

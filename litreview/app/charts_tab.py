@@ -1,0 +1,54 @@
+"""The charts of the current selection, redrawn once per selection change and only
+when the tab is visible."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ipywidgets as widgets
+import plotly.graph_objects as go
+
+from litreview.app.state import AppState
+
+
+class ChartsView:
+    """Plotly FigureWidgets of :meth:`AppState.figures`; call :meth:`shown` on tab open."""
+
+    def __init__(self, state: AppState) -> None:
+        self._state = state
+        self._visible = False
+        self._drawn_revision = -1
+        #: How many times the charts were drawn (tests check "once per change").
+        self.draws = 0
+        self._note = widgets.HTML()
+        self._grid = widgets.GridBox(
+            layout=widgets.Layout(grid_template_columns="repeat(2, minmax(0, 1fr))")
+        )
+        self.widget = widgets.VBox([self._note, self._grid])
+        self.widget.add_class("lr-charts")
+        state.observe(self._on_revision, names="revision")
+
+    def shown(self, visible: bool = True) -> None:
+        self._visible = visible
+        if visible and self._drawn_revision != self._state.revision:
+            self._draw()
+
+    def _on_revision(self, _change: Any) -> None:
+        if self._visible:
+            self._draw()
+
+    def _draw(self) -> None:
+        s = self._state
+        self._drawn_revision = s.revision
+        figures = s.figures()
+        if figures is None:
+            return
+        self.draws += 1
+        old = self._grid.children
+        self._grid.children = [
+            go.FigureWidget(fig.update_layout(height=360, margin={"t": 48, "b": 40}))
+            for fig in figures.values()
+        ]
+        for w in old:
+            w.close()
+        self._note.value = f"Charts of the current selection: {s.n_matched:,} papers."

@@ -1,0 +1,83 @@
+"""Export the selection, the included papers or a tag, through :func:`litreview.export`."""
+
+from __future__ import annotations
+
+import base64
+import mimetypes
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as widgets
+
+from litreview.app._bind import button, guard
+from litreview.app._html import esc, preview
+from litreview.app.state import SUFFIX, AppState
+
+FORMATS = [("BibTeX", "bibtex"), ("CSV", "csv"), ("RIS", "ris"), ("Markdown", "markdown")]
+#: Files up to this size also get a download link that works without a file server.
+INLINE_BYTES = 2_000_000
+
+
+class ExportView:
+    """Format, what, file name, overwrite; the result shows a link and a preview."""
+
+    def __init__(self, state: AppState) -> None:
+        self._state = state
+        self._format = widgets.Dropdown(options=FORMATS, value="bibtex", description="format")
+        self._format.add_class("lr-export-format")
+        self._what = widgets.Dropdown(description="what")
+        self._what.add_class("lr-export-what")
+        self._name = widgets.Text(value="litreview-selection.bib", description="file name")
+        self._name.add_class("lr-export-name")
+        self._overwrite = widgets.Checkbox(value=False, description="replace an existing file")
+        self._go = button("Export", "lr-export-go", style="primary")
+        self._result = widgets.HTML()
+        self._result.add_class("lr-export-result")
+        for w in (self._format, self._what, self._name):
+            w.layout.width = "420px"
+        self._format.observe(self._on_format, names="value")
+        self._go.on_click(guard(state, lambda _b: self._export()))
+        state.observe(lambda _c: self._options(), names=["revision", "all_tags"])
+        folder = widgets.HTML(f"Files go to <code>{esc(state.export_dir.resolve())}</code>")
+        self.widget = widgets.VBox(
+            [folder, self._format, self._what, self._name, self._overwrite, self._go, self._result]
+        )
+        self.widget.add_class("lr-export")
+        self._options()
+
+    def _options(self) -> None:
+        s = self._state
+        n_inc = int((s.papers["decision"] == "include").sum())
+        options = [(f"current selection ({s.n_matched:,} papers)", "selection"),
+                   (f"included papers ({n_inc:,})", "included")]  # fmt: skip
+        counts = s.papers["tags"].explode().value_counts()
+        options += [(f"tag: {t} ({int(counts.get(t, 0)):,})", f"tag:{t}") for t in s.all_tags]
+        current = self._what.value
+        self._what.options = options
+        values = [v for _, v in options]
+        self._what.value = current if current in values else "selection"
+
+    def _on_format(self, change: dict[str, Any]) -> None:
+        name = Path(self._name.value)
+        if name.suffix.lower() in {*SUFFIX.values(), ".bibtex", ".markdown"}:
+            self._name.value = str(name.with_suffix(SUFFIX[change["new"]]))
+
+    def _export(self) -> None:
+        path = self._state.export(
+            self._format.value, self._what.value, self._name.value, overwrite=self._overwrite.value
+        )
+        if path is None:
+            self._result.value = ""
+            return
+        data = path.read_bytes()
+        link = ""
+        if len(data) <= INLINE_BYTES:
+            mime = mimetypes.guess_type(path.name)[0] or "text/plain"
+            href = f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+            link = (
+                f'<a class="lr-download" href="{href}" download="{esc(path.name)}">download</a> · '
+            )
+        self._result.value = (
+            f"<div>Wrote <code>{esc(path.resolve())}</code> ({len(data):,} bytes) · {link}"
+            f"{esc(self._state.status)}</div>" + preview(data.decode("utf-8", errors="replace"))
+        )

@@ -1,0 +1,224 @@
+"""The app's widgets driven headless: set values, click buttons, check the review file."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as widgets
+import pytest
+
+import litreview
+from litreview.app import ReviewApp, review_app
+
+
+@pytest.fixture
+def review(tmp_path: Path) -> Iterator[litreview.Review]:
+    r = litreview.Review.open(tmp_path / "r.litreview", reviewer="ada")
+    r.add(litreview.SAMPLE_LISTING)
+    yield r
+    r.close()
+
+
+@pytest.fixture
+def app(review: litreview.Review, tmp_path: Path) -> ReviewApp:
+    return review_app(review, export_dir=tmp_path / "exports", page_size=10)
+
+
+def walk(widget: Any) -> Iterator[Any]:
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from walk(child)
+
+
+def find(root: Any, cls: str) -> Any:
+    """The one widget carrying CSS class ``cls`` (what the browser tests click too)."""
+    found = [w for w in walk(root) if cls in getattr(w, "_dom_classes", ())]
+    assert len(found) >= 1, f"no widget with class {cls}"
+    return found[0]
+
+
+def row(review: litreview.Review, pid: str) -> Any:
+    return review.papers.set_index("paper_id").loc[pid]
+
+
+def test_app_is_one_widget_and_displays_nothing(app: ReviewApp) -> None:
+    assert isinstance(app, widgets.VBox)
+    assert "litreview-app" in app._dom_classes
+    assert app.tabs.titles == ("Browse", "Screening", "Charts", "Export")
+
+
+def test_query_box_filters_and_bad_query_keeps_text(app: ReviewApp) -> None:
+    box = find(app, "lr-query")
+    box.value = "vision transformer"
+    state = app.state
+    assert state.query == "vision transformer"
+    assert "of 36 papers" in find(app, "lr-count").value
+    first_page = find(app, "lr-results").rows
+    assert [r["paper_id"] for r in first_page] == state.page_ids()
+    box.value = 'vision transformer ("'
+    error = find(app, "lr-query-error")
+    assert "position" in error.value and error.layout.display != "none"
+    assert box.value == 'vision transformer ("'  # what was typed is never replaced
+    assert find(app, "lr-results").rows == first_page
+    box.value = "vision"
+    assert error.layout.display == "none"
+
+
+def test_filter_widgets_reach_the_state(app: ReviewApp) -> None:
+    s = app.state
+    find(app, "lr-range-authors").value = (5, find(app, "lr-range-authors").max)
+    assert s.min_authors == 5 and s.max_authors is None
+    assert (s.selection["n_authors"] >= 5).all()
+    app.filters._since.value = dt.date(2022, 1, 1)
+    assert s.since == "2022-01-01"
+    app.filters._has_code.value = True
+    assert s.n_matched == len(
+        litreview.search(s.papers, "", since="2022-01-01", min_authors=5, has_code=True)
+    )
+    app.filters._sort.value = "date"
+    dates = s.selection["published"].tolist()
+    assert dates == sorted(dates, reverse=True)
+    find(app, "lr-reset").click()
+    assert s.n_matched == 36 and app.filters._has_code.value is None
+
+
+def test_click_row_include_tag_note_rating_undo(app: ReviewApp, review: litreview.Review) -> None:
+    table = find(app, "lr-results")
+    pid = table.rows[2]["paper_id"]
+    table.click(pid)
+    assert app.state.current_id == pid and table.selected == pid
+    assert "<h3" in app.paper._card.value
+    ann = app.annotate
+    find(ann.widget, "lr-include").click()
+    assert row(review, pid).decision == "include"
+    assert find(ann.widget, "lr-include").button_style == "success"
+    find(ann.widget, "lr-new-tag").value = "must read"
+    find(ann.widget, "lr-add-tag").click()
+    assert row(review, pid).tags == ["must read"]
+    find(ann.widget, "lr-note").value = "check the ablation "
+    assert row(review, pid).note == "check the ablation"
+    assert find(ann.widget, "lr-note").value == "check the ablation "  # typing not rewritten
+    find(ann.widget, "lr-rating").value = 4
+    assert row(review, pid).rating == 4
+    chip = find(ann.widget, "lr-tag")
+    chip.click()
+    assert row(review, pid).tags == []
+    find(ann.widget, "lr-undo").click()
+    assert row(review, pid).tags == ["must read"]
+    assert "History" in app.paper._details.titles
+    assert "must read" in app.paper._history.value
+
+
+def test_exclude_asks_for_a_reason_and_new_reasons_are_kept(
+    app: ReviewApp, review: litreview.Review
+) -> None:
+    pid = app.state.page_ids()[0]
+    app.state.open(pid)
+    ann = app.annotate.widget
+    find(ann, "lr-exclude").click()
+    assert row(review, pid).decision == "unscreened"  # nothing until a reason is given
+    reason_row = find(ann, "lr-reason")
+    assert "off topic" in reason_row.options
+    reason_row.value = "benchmark only"
+    find(ann, "lr-exclude-confirm").click()
+    assert (row(review, pid).decision, row(review, pid).reason) == ("exclude", "benchmark only")
+    assert "benchmark only" in find(ann, "lr-reason").options
+
+
+def test_bulk_action_needs_confirmation(app: ReviewApp, review: litreview.Review) -> None:
+    find(app, "lr-query").value = "vision"
+    n = app.state.n_matched
+    app.results._bulk_what.value = "add tag"
+    app.results._bulk_value.value = "vision-batch"
+    find(app, "lr-bulk-apply").click()
+    assert f"{n:,} papers" in app.results._confirm_text.value
+    assert review.tags() == []
+    find(app, "lr-bulk-yes").click()
+    assert review.papers["tags"].map(lambda t: "vision-batch" in t).sum() == n
+    assert app.results._confirm.layout.display == "none"
+
+
+def test_similar_paper_buttons_open_papers(app: ReviewApp) -> None:
+    app.state.open(app.state.page_ids()[0])
+    first = find(app.paper.widget, "lr-similar-0")
+    assert first.description
+    first.click()
+    assert app.state.current_id == app.paper._similar_ids[0] or app.state.current_id
+
+
+def test_html_is_escaped(tmp_path: Path) -> None:
+    listing = tmp_path / "evil.txt"
+    text = litreview.SAMPLE_LISTING.read_text(encoding="utf-8")
+    first_title = litreview.read_listing(litreview.SAMPLE_LISTING)["title"].iloc[0]
+    listing.write_text(text.replace(first_title, "<img src=x onerror=alert(1)> Vision"), "utf-8")
+    review = litreview.Review.open(tmp_path / "e.litreview", reviewer="ada")
+    review.add(listing)
+    app = review_app(review, export_dir=tmp_path)
+    evil = review.papers.loc[review.papers.title.str.startswith("<img"), "paper_id"].item()
+    app.state.query = "vision"
+    app.state.open(evil)
+    assert "<img" not in app.paper._card.value and "&lt;img" in app.paper._card.value
+    assert "<mark>Vision</mark>" in app.paper._card.value
+
+
+def test_screening_tab_keys_progress(app: ReviewApp, review: litreview.Review) -> None:
+    app.select_tab("Screening")
+    assert app.state.mode == "screen"
+    keys = find(app, "lr-screen-keys")
+    progress = find(app, "lr-screen-progress")
+    assert (progress.value, progress.max) == (0, 36)
+    first = app.state.screen.current_id
+    keys.press("i")
+    keys.press("m")
+    keys.press("j")
+    keys.press("k")
+    assert progress.value == 2 and "2</b> of 36" in find(app, "lr-screen-label").value
+    decisions = review.papers.set_index("paper_id")["decision"]
+    assert decisions[first] == "include"
+    keys.press("u")
+    assert progress.value == 1 and review.papers["decision"].eq("maybe").sum() == 0
+    # the note typed in screening goes to the paper shown there
+    note = find(app.screening.widget, "lr-note")
+    note.value = "screening note"
+    assert row(review, app.state.screen.current_id).note == "screening note"
+
+
+def test_charts_redraw_once_per_selection_change_and_only_when_shown(app: ReviewApp) -> None:
+    charts = app.charts
+    app.state.query = "vision"
+    assert charts.draws == 0  # hidden tab: nothing drawn
+    app.select_tab("Charts")
+    assert charts.draws == 1 and len(charts._grid.children) >= 4
+    app.select_tab("Browse")
+    app.select_tab("Charts")
+    assert charts.draws == 1  # same selection: not redrawn
+    app.state.set_filters(has_code=True, since="2021")
+    assert charts.draws == 2  # two filters, one redraw
+
+
+def test_export_tab_writes_and_previews(app: ReviewApp, tmp_path: Path) -> None:
+    app.state.query = "vision"
+    app.select_tab("Export")
+    view = app.exports
+    view._format.value = "ris"
+    assert view._name.value == "litreview-selection.ris"
+    view._format.value = "bibtex"
+    find(app, "lr-export-go").click()
+    out = tmp_path / "exports" / "litreview-selection.bib"
+    assert out.read_text(encoding="utf-8").count("@") == app.state.n_matched
+    result = find(app, "lr-export-result").value
+    assert "download" in result and "<pre" in result and "@" in result
+    find(app, "lr-export-go").click()
+    assert "already exists" in app.state.error
+    assert "already exists" in app._status.value
+    view._overwrite.value = True
+    find(app, "lr-export-go").click()
+    assert app.state.error == ""
+
+
+def test_callback_errors_reach_the_status_area(app: ReviewApp) -> None:
+    find(app.annotate.widget, "lr-include").click()  # no paper open
+    assert "open a paper" in app._status.value
