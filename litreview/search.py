@@ -121,7 +121,7 @@ def search(
 
     >>> import litreview
     >>> papers = litreview.read_listing(litreview.SAMPLE_LISTING)
-    >>> litreview.search(papers, "title:efficient", since="2022")["title"].tolist()
+    >>> litreview.search(papers, "title:efficient -title:image", since="2022")["title"].tolist()
     ['FlatFormer: Flattened Window Attention for Efficient Point Cloud Transformer']
     """
     mask, score = match_scores(df, query, index=index, **filters)

@@ -42,9 +42,10 @@ def similar(
 
     >>> import litreview
     >>> papers = litreview.read_listing(litreview.SAMPLE_LISTING)
-    >>> vit = papers.loc[papers.title.str.startswith("Tokens-to-Token"), "paper_id"].item()
-    >>> litreview.similar(papers, vit, n=1)["shared_terms"].item()[:2]
-    ['vision', 'transformers']
+    >>> vit = papers.loc[papers.title.str.startswith("FMViT"), "paper_id"].item()
+    >>> litreview.similar(papers, vit, n=1)["title"].item()[:9]
+    'DuoFormer'
+
     """
     index = _index(df, index)
     rows = _rows_in_index(df, index)
