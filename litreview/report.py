@@ -31,7 +31,7 @@ import plotly.io as pio
 
 from litreview import charts
 from litreview.export._atomic import write_atomic
-from litreview.merge import read_listings
+from litreview.merge import merge_papers, read_listing_and_format
 from litreview.schema import DECISIONS, conform
 from litreview.store import SQLITE_MAGIC, SUFFIX
 from litreview.store import inspect as inspect_review
@@ -106,12 +106,19 @@ def load(
     for p in paths:
         if not p.exists():
             raise FileNotFoundError(f"{p}: no such file")
-    wrapped: Iterable[Any] = progress(paths) if progress else paths
-    papers = read_listings(wrapped)
-    assert isinstance(papers, pd.DataFrame)
+    wrapped: Iterable[Path] = progress(paths) if progress else paths
+    frames, formats = [], []
+    for p in wrapped:  # read one by one to count the records of each listing (PRISMA)
+        frame, fmt = read_listing_and_format(p)
+        frames.append(frame)
+        formats.append(fmt)
+    papers = frames[0] if len(frames) == 1 else merge_papers(frames, formats)[0]
     annotated = conform(papers, annotated=True)
     name = paths[0].name if len(paths) == 1 else f"{len(paths)} listings"
-    return Loaded(annotated, _imports_of(annotated, paths), name, False)
+    imports = pd.DataFrame(
+        {"source": [p.name for p in paths], "n_records": [len(f) for f in frames]}
+    )
+    return Loaded(annotated, imports, name, False)
 
 
 def _load_review(path: Path, reviewer: str | None) -> Loaded:
@@ -122,19 +129,6 @@ def _load_review(path: Path, reviewer: str | None) -> Loaded:
     inspect_review(path)  # refuse a foreign file before opening (opening may write)
     with Review.open(path, reviewer=reviewer) as review:
         return Loaded(review.papers, review.imports(), path.name, True)
-
-
-def _imports_of(papers: pd.DataFrame, paths: Sequence[Path]) -> pd.DataFrame:
-    """Records read per listing, from the ``sources`` column (``file:line`` entries)."""
-    names = [p.name for p in paths]
-    counts = dict.fromkeys(names, 0)
-    for entries in papers["sources"]:
-        for entry in entries:
-            name = str(entry).rsplit(":", 1)[0]
-            counts[name] = counts.get(name, 0) + 1
-    if not any(counts.values()):  # readers without file:line entries: one row per paper
-        counts = {names[0] if len(names) == 1 else "listings": len(papers)}
-    return pd.DataFrame({"source": list(counts), "n_records": list(counts.values())})
 
 
 # ------------------------------------------------------------------------ the report

@@ -1,0 +1,102 @@
+"""`litreview render` output opened in headless Chromium with the network cut off:
+every chart drawn, the table present, no failed request, a hostile note shown as text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import litreview
+from litreview.cli import main
+from litreview.report import load, report_figures
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+HOSTILE = "<script>window.__pwned = 1</script>"
+CONTROL_URL = "https://example.invalid/x.png"
+HOSTILE_TITLE = '<img src=x onerror="window.__pwned = 2">'
+
+
+def rendered_review(tmp_path: Path) -> tuple[Path, int]:
+    """A review screened through the CLI, rendered through the CLI; also its chart count."""
+    review = tmp_path / "r.litreview"
+    assert main(["add", str(review), str(litreview.SAMPLE_LISTING)]) == 0
+    ids = load(review).papers["paper_id"].tolist()
+    assert main(["annotate", str(review), ids[0], ids[1], "--decision", "include",
+                 "--tag", "core", "--note", HOSTILE]) == 0  # fmt: skip
+    assert main(["annotate", str(review), ids[2], "--decision", "exclude",
+                 "--reason", HOSTILE_TITLE]) == 0  # fmt: skip
+    out = tmp_path / "exports" / "review.html"
+    assert main(["render", str(review), "-o", str(out)]) == 0
+    loaded = load(review)
+    return out, len(report_figures(loaded.papers, loaded.imports))
+
+
+def test_rendered_review_works_offline_and_escapes_notes(tmp_path: Path) -> None:
+    from playwright.sync_api import Route, sync_playwright
+
+    html, n_charts = rendered_review(tmp_path)
+    control = tmp_path / "control.html"
+    control.write_text(f'<img src="{CONTROL_URL}">', encoding="utf-8")
+    assert n_charts == 5  # PRISMA, decisions, timeline, terms, tags
+    blocked: list[str] = []
+    failed: list[str] = []
+    errors: list[str] = []
+
+    def only_files(route: Route) -> None:
+        if route.request.url.startswith("file://"):
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch_persistent_context(
+            str(tmp_path / "profile"), executable_path=CHROMIUM, headless=True, args=FLAGS
+        )
+        try:
+            browser.route("**/*", only_files)
+            page = browser.new_page()
+            page.on("requestfailed", lambda request: failed.append(request.url))
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.goto(html.as_uri())
+            page.wait_for_load_state("load")
+            page.wait_for_function(
+                f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {n_charts}",
+                timeout=30_000,
+            )
+            plots = page.locator(".js-plotly-plot")
+            drawn = [plots.nth(i).locator(".main-svg").count() for i in range(plots.count())]
+            declared = page.locator("main").get_attribute("data-charts")
+            table_rows = page.locator("table.papers tbody tr").count()
+            pwned = page.evaluate("window.__pwned")
+            note_text = page.locator("#notes ~ ul.notes .note").first.inner_text()
+            visible = page.get_by_text(HOSTILE).first.is_visible()
+            body_text = page.locator("body").inner_text()
+            page.goto(control.as_uri())  # proves the guard is live: its one request is cut
+            page.wait_for_load_state("load")
+        finally:
+            browser.close()
+    assert plots_ok(drawn, n_charts), drawn
+    assert declared == str(n_charts)
+    assert table_rows == 2  # the selection: the two included papers
+    assert pwned is None  # undefined in the page: neither script ran
+    assert note_text == HOSTILE and visible
+    assert HOSTILE_TITLE in body_text  # the exclusion reason, shown as text in the PRISMA table
+    assert blocked == [CONTROL_URL] and failed == [CONTROL_URL]  # nothing from the report
+    assert errors == []
+
+
+def plots_ok(drawn: list[int], n_charts: int) -> bool:
+    """One plotly plot per chart, each with its SVG drawn."""
+    return len(drawn) == n_charts and all(count >= 1 for count in drawn)
