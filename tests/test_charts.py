@@ -200,6 +200,11 @@ def test_distribution_of_skewed_counts_uses_doubling_bins(papers: pd.DataFrame) 
     assert sum(linear.data[0].y) == 34 and "bins double" not in linear.layout.xaxis.title.text
 
 
+def test_distribution_refuses_a_text_column(papers: pd.DataFrame) -> None:
+    with pytest.raises(ValueError, match="'title' has 36 values that are not numbers"):
+        charts.distribution(papers, "title")
+
+
 def test_distribution_by_decision_stacks(annotated: pd.DataFrame) -> None:
     fig = charts.distribution(annotated, "rating", color="decision")
     assert sum(sum(t.y) for t in fig.data) == annotated["rating"].notna().sum()

@@ -92,6 +92,13 @@ def distribution(
         return empty_figure(title)
     require(df, column, "title", chart="distribution")
     numeric = pd.to_numeric(df[column], errors="coerce").astype("Float64")
+    unreadable = int((numeric.isna() & df[column].notna()).sum())
+    if unreadable:
+        first = df[column][numeric.isna() & df[column].notna()].iloc[0]
+        raise ValueError(
+            f"distribution() needs a numeric column; {column!r} has {unreadable:,} values "
+            f"that are not numbers, e.g. {first!r}"
+        )
     has = numeric.notna()
     missing = int((~has).sum())
     if not has.any():
