@@ -5,7 +5,9 @@ library errors into one clear line (``litreview: error: …``): exit status 2
 for a usage error, 1 for input that cannot be read; ``--debug`` shows the
 traceback instead. Examples are in each command's ``--help``.
 
-    >>> main(["stats", "--help"])  # doctest: +SKIP
+    >>> main(["--version"])
+    litreview 0.1.0
+    0
 """
 
 from __future__ import annotations

@@ -12,7 +12,9 @@ make the file stand alone:
   by a short note, and the static outputs the notebook shows after it tell
   the story.
 
-    >>> render_notebook("notebooks/review.ipynb", "exports/review.html")  # doctest: +SKIP
+Example (executes the notebook, so it takes a few seconds)::
+
+    render_notebook("notebooks/review.ipynb", "exports/review.html", overwrite=True)
 """
 
 from __future__ import annotations

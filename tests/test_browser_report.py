@@ -1,5 +1,6 @@
-"""`litreview render` output opened in headless Chromium with the network cut off:
-every chart drawn, the table present, no failed request, a hostile note shown as text."""
+"""`litreview render` output (a review and a notebook) opened in headless Chromium with
+the network cut off: every chart drawn, the table present, no failed request, and a hostile
+note shown as text, never run."""
 
 from __future__ import annotations
 
@@ -42,10 +43,41 @@ def rendered_review(tmp_path: Path) -> tuple[Path, int]:
     return out, len(report_figures(loaded.papers, loaded.imports))
 
 
+NOTEBOOK_CELLS = [
+    "import litreview\nfrom litreview import charts\ncharts.use_offline_renderer()\n"
+    "papers = litreview.read_listing(litreview.SAMPLE_LISTING)",
+    "import ipywidgets\nipywidgets.IntSlider(value=3)",  # no kernel in the file: a note instead
+    "charts.timeline(papers, freq='Y')",
+    "charts.top_terms(papers, n=10)",
+    "papers[['title', 'published']].head(5)",
+]
+
+
+def rendered_notebook(tmp_path: Path) -> tuple[Path, int]:
+    """A small notebook (shared offline renderer, a widget, two charts, a table) rendered
+    through the CLI."""
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(c) for c in NOTEBOOK_CELLS]
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    path = tmp_path / "nb" / "demo.ipynb"
+    path.parent.mkdir()
+    nbformat.write(nb, path)
+    out = tmp_path / "exports" / "notebook.html"
+    assert main(["render", str(path), "-o", str(out)]) == 0
+    return out, 2
+
+
 def test_rendered_review_works_offline_and_escapes_notes(tmp_path: Path) -> None:
     from playwright.sync_api import Route, sync_playwright
 
     html, n_charts = rendered_review(tmp_path)
+    notebook_html, notebook_charts = rendered_notebook(tmp_path)
     control = tmp_path / "control.html"
     control.write_text(f'<img src="{CONTROL_URL}">', encoding="utf-8")
     assert n_charts == 5  # PRISMA, decisions, timeline, terms, tags
@@ -83,11 +115,26 @@ def test_rendered_review_works_offline_and_escapes_notes(tmp_path: Path) -> None
             note_text = page.locator("#notes ~ ul.notes .note").first.inner_text()
             visible = page.get_by_text(HOSTILE).first.is_visible()
             body_text = page.locator("body").inner_text()
+            page.goto(notebook_html.as_uri())
+            page.wait_for_load_state("load")
+            page.wait_for_function(
+                "document.querySelectorAll('.js-plotly-plot .main-svg').length >= "
+                f"{notebook_charts}",
+                timeout=30_000,
+            )
+            nb_plots = page.locator(".js-plotly-plot")
+            nb_drawn = [
+                nb_plots.nth(i).locator(".main-svg").count() for i in range(nb_plots.count())
+            ]
+            nb_tables = page.locator("table.dataframe").count()
+            nb_widget_note = page.get_by_text("Interactive app").count()
             page.goto(control.as_uri())  # proves the guard is live: its one request is cut
             page.wait_for_load_state("load")
         finally:
             browser.close()
     assert plots_ok(drawn, n_charts), drawn
+    assert plots_ok(nb_drawn, notebook_charts), nb_drawn
+    assert nb_tables == 1 and nb_widget_note == 1
     assert declared == str(n_charts)
     assert table_rows == 2  # the selection: the two included papers
     assert pwned is None  # undefined in the page: neither script ran
