@@ -42,7 +42,14 @@ from litreview.store_history import (
     undo,
     undo_target,
 )
-from litreview.store_papers import AddSummary, add_papers, imports_frame, no_gc, paper_frame
+from litreview.store_papers import (
+    AddSummary,
+    add_papers,
+    imports_frame,
+    no_gc,
+    paper_columns,
+    paper_frame,
+)
 
 __all__ = ["AddSummary", "ImportReport", "Review", "ReviewFileError", "default_reviewer"]
 
@@ -137,10 +144,11 @@ class Review:
     @property
     def papers(self) -> pd.DataFrame:
         """Every paper with the current reviewer's annotations (a fresh copy)."""
-        frame = paper_frame(self._store)
+        snapshot = paper_columns(self._store)
+        frame = paper_frame(self._store, snapshot)
         rows = annotation_rows(self._store, self.reviewer)
         with no_gc():
-            columns = annotation_columns(frame["paper_id"], rows)
+            columns = annotation_columns(snapshot["_index"], rows)
         return pd.concat([frame, pd.DataFrame(columns)], axis=1)
 
     def imports(self) -> pd.DataFrame:

@@ -136,13 +136,17 @@ def paper_columns(store: Store) -> dict[str, Any]:
             name: decode_column(values, PAPER_COLUMNS[name])
             for name, values in zip(COLUMNS, columns, strict=True)
         }
+        decoded["_index"] = pd.Index(decoded["paper_id"])  # for aligning annotations
     store.cache["papers"] = (version, decoded)
     return decoded
 
 
-def paper_frame(store: Store) -> pd.DataFrame:
-    """The paper table (schema columns only), a fresh copy the caller may change."""
-    cols = paper_columns(store)
+def paper_frame(store: Store, cols: dict[str, Any] | None = None) -> pd.DataFrame:
+    """The paper table (schema columns only), a fresh copy the caller may change.
+
+    ``cols`` is a snapshot from :func:`paper_columns` (read now when not given).
+    """
+    cols = paper_columns(store) if cols is None else cols
     data: dict[str, Any] = {}
     with no_gc():
         for name, dtype in PAPER_COLUMNS.items():

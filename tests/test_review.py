@@ -434,3 +434,18 @@ def test_import_bad_rows_name_the_line_and_write_nothing(review: Review, tmp_pat
     assert review.history().empty
     with pytest.raises(ValueError, match=r"expected a \.csv or \.jsonl"):
         review.import_annotations(tmp_path / "x.txt")
+
+
+def test_annotations_of_papers_missing_from_the_snapshot_are_ignored() -> None:
+    from litreview.store_history import annotation_columns
+
+    rows = [
+        ("b", "ada", "include", None, '["t"]', None, 3, "ada", "2025-01-02T03:04:05.000000"),
+        ("new", "ada", "exclude", "off topic", "[]", None, None, "ada", None),
+    ]
+    cols = annotation_columns(pd.Index(["a", "b"]), rows)
+    assert list(cols["decision"]) == ["unscreened", "include"]
+    assert list(cols["tags"]) == [[], ["t"]] and cols["rating"].tolist() == [pd.NA, 3]
+    assert (
+        pd.isna(cols["reason"][1]) and str(cols["decided_at"][1]) == "2025-01-02T03:04:05.000000000"
+    )
