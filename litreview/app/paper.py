@@ -42,6 +42,7 @@ class PaperView:
             [widgets.HTML("<b>Similar papers</b>"), *self._similar_buttons]
         )
         self._show_similar = similar
+        self._similar_of = ""
         self._details = widgets.Accordion(children=[self._history], titles=("History",))
         self._details.selected_index = None
         self.widget = widgets.VBox([self._card, self._similar, self._details])
@@ -75,7 +76,8 @@ class PaperView:
         self._card.value = paper_card(s.paper(pid), self._terms)
         history = s.history(pid)
         self._history.value = history_table(history) if history is not None else ""
-        if self._show_similar:
+        if self._show_similar and pid != self._similar_of:
+            self._similar_of = pid
             near = s.similar_to(pid, n=N_SIMILAR)
             ids = near["paper_id"].astype(str).tolist() if near is not None else []
             for i, b in enumerate(self._similar_buttons):

@@ -1,0 +1,74 @@
+"""App benchmarks: typing a query updates the count and the first page.
+
+Target (issue 8): with 100k papers, < 150 ms from the (debounced) query reaching
+the model to the count and the first page's rows being ready. Measured on the
+state model (no browser) and through the app's query box (widgets, no front
+end). Baseline in the same run: a bare ``litreview.search`` of the same queries
+(the library call the app cannot avoid).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from common import Row, latencies, listing, timed
+
+import litreview
+from litreview.app import review_app
+from litreview.app.state import AppState
+
+#: What a user might type, one debounced query after another.
+QUERIES = ["vision", "vision transformer", "vision transformer -survey", "attention",
+           '"linear attention"', "efficient has:code", "year:>=2023 language model",
+           "title:diffusion", "graph neural", "token pruning OR token merging"]  # fmt: skip
+
+
+def rows(quick: bool) -> list[Row]:
+    n = 2_000 if quick else 100_000
+    out: list[Row] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        review = litreview.Review.open(Path(tmp) / "bench.litreview", reviewer="bench")
+        review.add(listing(n))
+        open_s, state = timed(lambda: AppState(review, export_dir=tmp))
+        out.append(Row("app", "open the app state (papers + first page)", n, open_s))
+        papers = state.papers
+        litreview.search(papers, "warm up")  # the index is built once per table
+        base_med, _ = latencies(lambda q: litreview.search(papers, q), QUERIES)
+
+        def typed(q: str) -> None:
+            state.query = q
+            state.count_text()
+            state.page_rows()
+
+        typed("")
+        med, p95 = latencies(typed, QUERIES)
+        ok = p95 < 0.150 if not quick else None
+        note = f"median {med * 1000:.0f} ms"
+        case = "query -> count + first page (state, p95)"
+        out.append(Row("app", case, n, p95, "search() median", base_med, "<150 ms", ok, note))
+
+        app = review_app(review, export_dir=tmp)
+        box = next(w for w in _walk(app) if "lr-query" in getattr(w, "_dom_classes", ()))
+        box.value = ""
+        med, p95 = latencies(lambda q: setattr(box, "value", q), QUERIES)
+        ok = p95 < 0.150 if not quick else None
+        note = f"median {med * 1000:.0f} ms"
+        case = "query box -> count + table (widgets, p95)"
+        out.append(Row("app", case, n, p95, "search() median", base_med, "<150 ms", ok, note))
+        ids = app.state.page_ids()
+        open_med, open_p95 = latencies(app.state.open, ids[:10])
+        out.append(Row("app", "open a paper (card, history, similar; p95)", n, open_p95,
+                       notes=f"median {open_med * 1000:.0f} ms"))  # fmt: skip
+        dec_med, dec_p95 = latencies(lambda pid: app.state.decide("include", ids=[pid]), ids[:10])
+        out.append(Row("app", "click Include (save + refresh; p95)", n, dec_p95,
+                       notes=f"median {dec_med * 1000:.0f} ms"))  # fmt: skip
+        review.close()
+    return out
+
+
+def _walk(widget: object) -> list[object]:
+    out = [widget]
+    for child in getattr(widget, "children", ()):
+        out += _walk(child)
+    return out
