@@ -21,7 +21,16 @@ import numpy as np
 import pandas as pd
 
 from litreview.ids import normalize_arxiv_id, normalize_title, paper_id
-from litreview.schema import DATETIME, INT, LIST, PAPER_COLUMNS, STRING, conform
+from litreview.schema import (
+    DATETIME,
+    INT,
+    LIST,
+    PAPER_COLUMNS,
+    STRING,
+    SchemaError,
+    conform,
+    validate,
+)
 from litreview.store import TIME_FORMAT, Store, now
 
 COLUMNS: tuple[str, ...] = tuple(PAPER_COLUMNS)
@@ -79,7 +88,11 @@ def no_gc() -> Iterator[None]:
 def encode_column(series: pd.Series, dtype: Any) -> list[Any]:
     """The SQLite values of one schema column (None for missing; lists as JSON, [] as None)."""
     if dtype is LIST:
-        return [json.dumps(list(v), ensure_ascii=False) if len(v) else None for v in series]
+        encode = _JSON.encode
+        return [
+            (encode(v) if v else None) if type(v) is list else _encode_list(v)
+            for v in series.tolist()
+        ]
     if dtype is DATETIME:
         text = series.dt.strftime(TIME_FORMAT)
         return [None if pd.isna(v) else v for v in text.tolist()]
@@ -87,6 +100,15 @@ def encode_column(series: pd.Series, dtype: Any) -> list[Any]:
     if dtype is INT:
         return [None if v is pd.NA or v is None else int(v) for v in values]
     return [None if v is pd.NA or v is None else str(v) for v in values]
+
+
+_JSON = json.JSONEncoder(ensure_ascii=False)
+
+
+def _encode_list(value: Any) -> str | None:
+    """A list-like cell (tuple, array) as JSON; anything else (NA, None) is empty."""
+    items = list(value) if isinstance(value, list | tuple | np.ndarray) else []
+    return _JSON.encode([str(v) for v in items]) if items else None
 
 
 def decode_lists(values: Sequence[str | None]) -> list[list[str]]:
@@ -175,7 +197,10 @@ def add_papers(
     store: Store, df: pd.DataFrame, *, source: str, digest: str | None, reviewer: str
 ) -> AddSummary:
     """Import the rows of ``df`` (anything :func:`schema.conform` accepts) in one transaction."""
-    frame = conform(df)
+    try:
+        frame = validate(df)  # already in the schema (every reader's output): no copy
+    except SchemaError:
+        frame = conform(df)
     encoded = {name: encode_column(frame[name], PAPER_COLUMNS[name]) for name in COLUMNS}
     arxiv = [normalize_arxiv_id(a) for a in encoded["arxiv_id"]]
     encoded["arxiv_id"] = [n or a for n, a in zip(arxiv, encoded["arxiv_id"], strict=True)]
