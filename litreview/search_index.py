@@ -29,6 +29,7 @@ from litreview.text import TITLE_WEIGHT, fold, is_feature_term, words
 
 SEP = -1
 CHUNK = 2000  # papers tokenized per batch
+ALIGN_MEMO = 4  # row alignments remembered per index
 EXPANSION_WEIGHT = 0.5  # relevance of a longer word found by prefix, relative to the word itself
 
 
@@ -63,6 +64,7 @@ class SearchIndex:
         self._org = np.zeros(0, dtype=object)
         self._author = np.zeros(0, dtype=object)
         self._has_code = np.zeros(0, dtype=bool)
+        self._aligned: dict[tuple[int, int], np.ndarray] = {}
         self._append(df)
         self._derive()
 
@@ -82,6 +84,7 @@ class SearchIndex:
         if len(new):
             self._append(new)
             self._derive()
+            self._aligned.clear()
         return len(new)
 
     def _append(self, df: pd.DataFrame) -> None:
@@ -129,7 +132,8 @@ class SearchIndex:
         rank[order] = np.arange(v, dtype=np.int32)
 
         stream = self._stream
-        real = np.flatnonzero(stream != SEP)
+        pos_type = np.int32 if len(stream) < 2**31 - 16 else np.int64
+        real = np.flatnonzero(stream != SEP).astype(pos_type)
         term_of = rank[stream[real]]
         # group positions by term with a counting sort (CSR -> CSC), ascending within a term
         one_per_row = sp.csr_matrix(
@@ -233,10 +237,14 @@ class SearchIndex:
 
     def align(self, df: pd.DataFrame) -> np.ndarray | None:
         """Index position of each row of ``df`` (None when the rows are the indexed
-        papers in the same order). Papers not indexed yet are added first."""
+        papers in the same order). Papers not indexed yet are added first; the
+        last few alignments are remembered (keyed by a hash of the ids)."""
         ids = df["paper_id"].to_numpy(dtype=object)
         if len(ids) == len(self.ids) and np.array_equal(ids, self.ids):
             return None
+        key = (len(ids), hash(tuple(ids)))
+        if key in self._aligned:
+            return self._aligned[key]
         if self._row_of is None:
             self._row_of = pd.Index(self.ids)
         where = self._row_of.get_indexer(pd.Index(ids))
@@ -244,6 +252,9 @@ class SearchIndex:
             self.add(df)
             self._row_of = pd.Index(self.ids)
             where = self._row_of.get_indexer(pd.Index(ids))
+        if len(self._aligned) >= ALIGN_MEMO:
+            self._aligned.pop(next(iter(self._aligned)))
+        self._aligned[key] = where
         return where
 
 
