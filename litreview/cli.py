@@ -187,6 +187,7 @@ def build_parser() -> Parser:
     pa.add_argument("--port", type=port, help="port for Voila (default: Voila's, 8866)")
     pa.add_argument("--no-browser", action="store_true", help="do not open a browser")
     pa.add_argument("--dry-run", action="store_true", help="print the command, do not run it")
+    pa.add_argument("--reviewer", help="who screens in the app (sets $LITREVIEW_REVIEWER)")
     return parser
 
 

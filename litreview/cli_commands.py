@@ -319,9 +319,13 @@ def app_command(review: Path, port: int | None, no_browser: bool) -> list[str]:
 def cmd_app(args: argparse.Namespace) -> int:
     review = _existing_review(args.review).resolve()
     cmd = app_command(review, args.port, args.no_browser)
-    env = {**os.environ, "LITREVIEW_REVIEW": str(review)}
+    settings = {"LITREVIEW_REVIEW": str(review)}
+    if args.reviewer:
+        settings["LITREVIEW_REVIEWER"] = args.reviewer
+    env = {**os.environ, **settings}
     if args.dry_run:
-        print(f"LITREVIEW_REVIEW={shlex.quote(str(review))} {shlex.join(cmd)}")
+        assignments = " ".join(f"{k}={shlex.quote(v)}" for k, v in settings.items())
+        print(f"{assignments} {shlex.join(cmd)}")
         return 0
     if not app_notebook().is_file():
         raise FileNotFoundError(

@@ -446,6 +446,8 @@ def test_app_dry_run_prints_the_voila_command(
     assert f"{sys.executable} -m voila " in out
     assert str(Path("litreview") / "app" / "app.ipynb") in out
     assert "--port=8899" in out and "--no-browser" in out
+    code, out, _ = run(capsys, "app", str(review), "--reviewer", "ada lovelace", "--dry-run")
+    assert code == 0 and "LITREVIEW_REVIEWER='ada lovelace' " in out
 
 
 def test_app_runs_voila_with_the_review_in_the_environment(
@@ -465,10 +467,10 @@ def test_app_runs_voila_with_the_review_in_the_environment(
         return 0
 
     monkeypatch.setattr(cli_commands.subprocess, "call", fake_call)
-    assert run(capsys, "app", str(review))[0] == 0
+    assert run(capsys, "app", str(review), "--reviewer", "bo")[0] == 0
     ((cmd, env),) = calls
     assert cmd == [sys.executable, "-m", "voila", str(notebook)]
-    assert env["LITREVIEW_REVIEW"] == str(review.resolve())
+    assert env["LITREVIEW_REVIEW"] == str(review.resolve()) and env["LITREVIEW_REVIEWER"] == "bo"
 
 
 @pytest.mark.parametrize(
