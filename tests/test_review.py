@@ -390,8 +390,8 @@ def test_export_import_round_trip(review: Review, tmp_path: Path, suffix: str) -
         assert report.conflicts.empty and report.applied > 0 and not report.unknown_ids
         theirs = other.decisions()["ada"]
         assert theirs.equals(review.decisions()["ada"])
-        other_ada = Review(other._store, "ada")
-        pd.testing.assert_frame_equal(state(other_ada), state(review))
+        with Review.open(other.path, reviewer="ada") as other_ada:
+            pd.testing.assert_frame_equal(state(other_ada), state(review))
         other.undo()  # the import is one undoable step
         assert set(other.decisions()["ada"]) == {"unscreened"}
 
