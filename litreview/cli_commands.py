@@ -334,6 +334,17 @@ def cmd_app(args: argparse.Namespace) -> int:
     if importlib.util.find_spec("voila") is None:
         raise RuntimeError("voila is not installed: pip install 'litreview[notebook]'")
     _err(f"starting Voila on {review.name} (Ctrl-C stops it)")
+    return run_app(cmd, env)
+
+
+def run_app(cmd: list[str], env: dict[str, str]) -> int:
+    """Run Voila. On POSIX it replaces this process, so Ctrl-C and ``kill`` reach Voila
+    itself and no server is left behind; elsewhere it runs as a child."""
+    if os.name == "posix":
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.execve(cmd[0], cmd, env)
+        return 0  # only reached when execve is replaced (tests)
     try:
         return subprocess.call(cmd, env=env)
     except KeyboardInterrupt:

@@ -462,11 +462,11 @@ def test_app_runs_voila_with_the_review_in_the_environment(
     monkeypatch.setattr(cli_commands, "app_notebook", lambda: notebook)
     calls: list[tuple[list[str], dict[str, Any]]] = []
 
-    def fake_call(cmd: list[str], env: dict[str, str]) -> int:
+    def fake_exec(path: str, cmd: list[str], env: dict[str, str]) -> None:
+        assert path == cmd[0]
         calls.append((cmd, env))
-        return 0
 
-    monkeypatch.setattr(cli_commands.subprocess, "call", fake_call)
+    monkeypatch.setattr(cli_commands.os, "execve", fake_exec)  # Voila would replace pytest
     assert run(capsys, "app", str(review), "--reviewer", "bo")[0] == 0
     ((cmd, env),) = calls
     assert cmd == [sys.executable, "-m", "voila", str(notebook)]
