@@ -245,7 +245,7 @@ def test_two_processes_annotating_at_once(tmp_path: Path) -> None:
         assert len(tags) == 2 * n
         by_writer = tags["new_value"].map(lambda v: v[-1][:2]).tolist()
         switches = sum(a != b for a, b in itertools.pairwise(by_writer))
-        assert switches > 2, f"the two writers did not overlap ({switches} switches)"
+        assert switches >= 2, f"the two writers did not overlap ({switches} switches)"
         papers = review.papers.set_index("paper_id")
         for j, pid in enumerate(ids):
             mine = {f"p{k}-{i}" for k in (0, 1) for i in range(j, n, len(ids))}
