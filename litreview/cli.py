@@ -180,6 +180,8 @@ def build_parser() -> Parser:
     d.add_argument("--overwrite", action="store_true", help="replace an existing FILE")
     d.add_argument("--title", help="report title (default: the file name)")
     d.add_argument("--timeout", type=positive_int, default=600, help="seconds per notebook cell")
+    d.add_argument("--allow-errors", action="store_true",
+                   help="write the notebook even if cells fail (errors shown in it)")  # fmt: skip
     d.add_argument("--reviewer", **reviewer)
 
     pa = p["app"]

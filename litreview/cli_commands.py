@@ -292,6 +292,7 @@ def cmd_render(args: argparse.Namespace) -> int:
             reviewer=args.reviewer,
             timeout=args.timeout,
             on_cell=on_cell,
+            allow_errors=args.allow_errors,
         )
     finally:
         if bar is not None:

@@ -379,11 +379,20 @@ def render(
     reviewer: str | None = None,
     timeout: int = 600,
     on_cell: Callable[[int, int], None] | None = None,
+    allow_errors: bool = False,
 ) -> Path:
-    """Write ``path``: a notebook (``.ipynb``) is executed and converted, anything else
-    (a review file or a listing) gets the report built directly."""
+    """Write ``path``: a notebook (``.ipynb``) is executed and converted (``allow_errors``
+    keeps going past failing cells), anything else (a review file or a listing) gets the
+    report built directly."""
     if Path(source).suffix.lower() == NOTEBOOK_SUFFIX:
         from litreview.report_notebook import render_notebook
 
-        return render_notebook(source, path, overwrite=overwrite, timeout=timeout, on_cell=on_cell)
+        return render_notebook(
+            source,
+            path,
+            overwrite=overwrite,
+            timeout=timeout,
+            on_cell=on_cell,
+            allow_errors=allow_errors,
+        )
     return write_report(source, path, overwrite=overwrite, title=title, reviewer=reviewer)

@@ -59,11 +59,13 @@ def execute_notebook(
     *,
     timeout: int = 600,
     on_cell: Callable[[int, int], None] | None = None,
+    allow_errors: bool = False,
 ) -> nbformat.NotebookNode:
     """Execute the notebook at ``path`` in its folder; return the executed notebook.
 
     ``on_cell(done, total)`` is called after each code cell (for a progress bar).
-    Raises :class:`NotebookError` naming the cell and the error when a cell fails.
+    Raises :class:`NotebookError` naming the cell and the error when a cell fails,
+    unless ``allow_errors=True`` (then the error is kept as the cell's output).
     """
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
@@ -89,6 +91,7 @@ def execute_notebook(
         timeout=timeout,
         resources={"metadata": {"path": str(source.resolve().parent)}},
         on_cell_executed=cell_done,
+        allow_errors=allow_errors,
     )
     try:
         client.execute()
@@ -161,6 +164,7 @@ def render_notebook(
     overwrite: bool = False,
     timeout: int = 600,
     on_cell: Callable[[int, int], None] | None = None,
+    allow_errors: bool = False,
 ) -> Path:
     """Execute ``notebook`` and write it to ``path`` as one offline HTML file; return the path.
 
@@ -170,5 +174,5 @@ def render_notebook(
     target = Path(path)
     if not overwrite and target.exists():
         raise FileExistsError(f"{target} already exists; pass overwrite=True to replace it")
-    nb = execute_notebook(notebook, timeout=timeout, on_cell=on_cell)
+    nb = execute_notebook(notebook, timeout=timeout, on_cell=on_cell, allow_errors=allow_errors)
     return write_atomic(target, notebook_to_html(nb), overwrite=overwrite)

@@ -248,3 +248,5 @@ def test_render_notebook_names_the_failing_cell(tmp_path: Path) -> None:
     with pytest.raises(NotebookError, match=r"bad\.ipynb: cell 2 failed: ZeroDivisionError"):
         render_notebook(path, tmp_path / "bad.html")
     assert not (tmp_path / "bad.html").exists()
+    kept = render_notebook(path, tmp_path / "bad.html", allow_errors=True)
+    assert "ZeroDivisionError" in kept.read_text(encoding="utf-8")
