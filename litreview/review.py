@@ -26,6 +26,7 @@ from typing import Any
 
 import pandas as pd
 
+from litreview.review_actions import ReviewActions
 from litreview.schema import DECISION_DTYPE
 from litreview.sources import read_listing
 from litreview.store import ReviewFileError, Store
@@ -68,10 +69,11 @@ def default_reviewer() -> str:
         return "reviewer"
 
 
-class Review:
+class Review(ReviewActions):
     """A persistent review file (SQLite, WAL) seen through one reviewer's eyes.
 
     Open with :meth:`Review.open`; use as a context manager or call :meth:`close`.
+    Searching, ranking, exporting and the app come from :class:`ReviewActions`.
     """
 
     def __init__(self, store: Store, reviewer: str) -> None:
@@ -139,7 +141,9 @@ class Review:
         df = source if isinstance(source, pd.DataFrame) else read_listing(source, year=year)
         if isinstance(source, pd.DataFrame) and "source" in df and df["source"].nunique() == 1:
             label = str(df["source"].iloc[0])
-        return add_papers(self._store, df, source=label, digest=digest, reviewer=self.reviewer)
+        summary = add_papers(self._store, df, source=label, digest=digest, reviewer=self.reviewer)
+        self._index_stale = self._index_stale or summary.updated > 0
+        return summary
 
     @property
     def papers(self) -> pd.DataFrame:
