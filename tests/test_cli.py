@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -65,6 +66,10 @@ def test_every_command_has_help_with_an_example(
     assert "examples:" in out
     assert f"litreview {command} " in out.split("examples:")[1]
     assert "--debug" in out
+    for line in COMMANDS[command][1].splitlines():  # every example is valid
+        argv = shlex.split(line.split(" | ")[0].split("  #")[0])
+        assert argv[:2] == ["litreview", command]
+        build_parser().parse_args(argv[1:])
 
 
 def test_top_level_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
@@ -489,3 +494,19 @@ def test_app_errors(
     got, _, err = run(capsys, *argv)
     assert got == code
     one_error_line(err, *needles)
+
+
+def test_readme_commands_parse() -> None:
+    """Every command in the README's command-line section is valid for this parser."""
+    import re
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("<!-- section:cli -->", 1)[1]
+    block = re.search(r"```bash\n(.*?)```", section, re.DOTALL)
+    assert block
+    lines = [line.split("  #")[0].strip() for line in block.group(1).splitlines()]
+    commands = [shlex.split(line) for line in lines if line]
+    assert {argv[1] for argv in commands} == set(COMMANDS)
+    for argv in commands:
+        assert argv[0] == "litreview"
+        build_parser().parse_args(argv[1:])  # raises SystemExit on a bad option
