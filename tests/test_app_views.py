@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import ipywidgets as widgets
+import numpy as np
 import pytest
 
 import litreview
@@ -38,6 +40,13 @@ def find(root: Any, cls: str) -> Any:
     found = [w for w in walk(root) if cls in getattr(w, "_dom_classes", ())]
     assert len(found) >= 1, f"no widget with class {cls}"
     return found[0]
+
+
+def decode(values: Any) -> np.ndarray:
+    """A plotly JSON array: a list or a typed array ``{"dtype", "bdata"}``."""
+    if isinstance(values, dict):
+        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"])
+    return np.asarray(values)
 
 
 def row(review: litreview.Review, pid: str) -> Any:
@@ -192,6 +201,8 @@ def test_charts_redraw_once_per_selection_change_and_only_when_shown(app: Review
     assert charts.draws == 0  # hidden tab: nothing drawn
     app.select_tab("Charts")
     assert charts.draws == 1 and len(charts._grid.children) >= 4
+    shown = charts._grid.children[0].outputs[0]["data"]["application/vnd.plotly.v1+json"]
+    assert sum(decode(t["y"]).sum() for t in shown["data"]) == app.state.n_matched
     app.select_tab("Browse")
     app.select_tab("Charts")
     assert charts.draws == 1  # same selection: not redrawn

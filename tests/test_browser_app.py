@@ -67,6 +67,10 @@ def server_env(tmp_path: Path) -> dict[str, str]:
         JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"),
         PATH=f"{BIN}{os.pathsep}{env.get('PATH', '')}",
     )
+    settings = tmp_path / "lab-settings" / "@jupyterlab" / "apputils-extension"
+    settings.mkdir(parents=True)
+    no_news = {"fetchNews": "false", "checkForUpdates": False}  # no toast over the app
+    (settings / "notification.jupyterlab-settings").write_text(json.dumps(no_news), "utf-8")
     return env
 
 
@@ -127,7 +131,11 @@ def _code(source: str) -> dict[str, Any]:
             "outputs": [], "source": source}  # fmt: skip
 
 
+T0 = [time.monotonic()]
+
+
 def shot(page: Any, name: str) -> None:
+    print(f"{name}: {time.monotonic() - T0[0]:.1f} s")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
 
@@ -151,12 +159,17 @@ def test_jupyterlab_review_notebook(
         errors: list[str] = []
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         page.goto(f"http://127.0.0.1:{port}/lab/tree/notebooks/review.ipynb?token={TOKEN}&reset")
+        T0[0] = time.monotonic()
         page.get_by_text("(ipykernel) | Idle").wait_for(timeout=60_000)
+        shot(page, "idle")
         page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
         page.locator(".lm-Menu-itemLabel").get_by_text("Run All Cells", exact=True).click()
         app = page.locator(".litreview-app")
         app.wait_for(timeout=60_000)
+        page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab.lm-mod-current").click()  # room
+
         app.scroll_into_view_if_needed()
+        shot(page, "ran")
 
         # type a query: the count and the table follow
         page.locator(".lr-query input").fill("vision")
@@ -250,6 +263,9 @@ def test_voila_serves_the_app(tmp_path: Path, server_env: dict[str, str], browse
         page.locator(".lr-maybe:visible").click()
         page.locator(".lr-status-area", has_text="decision=maybe").wait_for()
         shot(page, "voila")
+        open_tab(page, "Charts")
+        page.locator(".lr-charts .js-plotly-plot").first.wait_for(timeout=30_000)
+        shot(page, "voila-charts")
     finally:
         stop(proc)
     with litreview.Review.open(review_path, reviewer=REVIEWER) as review:

@@ -52,7 +52,7 @@ class ReviewApp(widgets.VBox):
         state.observe(self._on_status, names=["status", "error"])
         reader = widgets.VBox(
             [self.annotate.widget, self.paper.widget],
-            layout=widgets.Layout(width="480px", padding="0 0 0 12px"),
+            layout=widgets.Layout(width="440px", flex="0 0 440px", padding="0 0 0 12px"),
         )
         browse = widgets.HBox([self.filters.widget, self.results.widget, reader])
         self.tabs = widgets.Tab(

@@ -72,7 +72,9 @@ _TABLE_CSS = """
 .lr-table tbody tr { cursor: pointer; }
 .lr-table tbody tr:hover { background: var(--jp-layout-color2, #f3f3f3); }
 .lr-table tr.lr-selected { background: #dbeafe; }
-.lr-table .lr-col-title { min-width: 320px; }
+.lr-table .lr-col-title { min-width: 240px; }
+.lr-table .lr-col-date, .lr-table .lr-col-authors,
+.lr-table .lr-col-decision { white-space: nowrap; }
 .lr-table .lr-empty { color: #666; font-style: italic; }
 """
 

@@ -38,7 +38,9 @@ class AnnotateView:
         self._quiet = Quiet()
         self._shown_id = ""
         self._decision = {
-            d: button(d.capitalize(), f"lr-{d}", tooltip=f"{d.capitalize()} this paper")
+            d: button(
+                d.capitalize(), f"lr-{d}", tooltip=f"{d.capitalize()} this paper", width="84px"
+            )
             for d in STYLES
         }
         self._reason = widgets.Combobox(
@@ -54,7 +56,7 @@ class AnnotateView:
             options=state.all_tags, placeholder="add a tag (existing or new)", ensure_option=False
         )
         self._new_tag.add_class("lr-new-tag")
-        self._add_tag = button("Add tag", "lr-add-tag")
+        self._add_tag = button("Add tag", "lr-add-tag", width="80px")
         self._note = widgets.Textarea(
             placeholder="Note (saved as you type)", continuous_update=True, rows=3
         )
@@ -66,9 +68,10 @@ class AnnotateView:
             options=[("–", 0)] + [(str(i), i) for i in range(1, 6)], description="rating"
         )
         self._rating.style.button_width = "34px"
+        self._rating.style.description_width = "50px"
         self._rating.add_class("lr-rating")
-        self._undo = button("Undo", "lr-undo", tooltip="Undo your latest change (u)")
-        self._redo = button("Redo", "lr-redo")
+        self._undo = button("Undo", "lr-undo", tooltip="Undo your latest change", width="64px")
+        self._redo = button("Redo", "lr-redo", tooltip="Redo what you undid", width="64px")
         self._wire()
         self.widget = widgets.VBox(
             [

@@ -3,6 +3,7 @@ when the tab is visible."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import ipywidgets as widgets
@@ -12,7 +13,11 @@ from litreview.app.state import AppState
 
 
 class ChartsView:
-    """Plotly FigureWidgets of :meth:`AppState.figures`; call :meth:`shown` on tab open."""
+    """The figures of :meth:`AppState.figures`, one Output each; call :meth:`shown` on tab open.
+
+    Figures go out as the plotly MIME bundle, drawn by the plotly.js JupyterLab and
+    Voila already load once (a FigureWidget would ship all of plotly.js per chart).
+    """
 
     def __init__(self, state: AppState) -> None:
         self._state = state
@@ -44,11 +49,20 @@ class ChartsView:
         if figures is None:
             return
         self.draws += 1
-        old = self._grid.children
-        self._grid.children = [
-            go.FigureWidget(fig.update_layout(height=360, margin={"t": 48, "b": 40}))
-            for fig in figures.values()
-        ]
-        for w in old:
-            w.close()
+        while len(self._grid.children) < len(figures):
+            self._grid.children = (*self._grid.children, widgets.Output())
+        for out, fig in zip(self._grid.children, figures.values(), strict=False):
+            out.outputs = ({"output_type": "display_data", "data": bundle(fig), "metadata": {}},)
         self._note.value = f"Charts of the current selection: {s.n_matched:,} papers."
+
+
+def bundle(fig: go.Figure) -> dict[str, Any]:
+    """The MIME bundle of ``fig`` sized for the grid."""
+    fig = go.Figure(fig).update_layout(height=360, margin={"t": 48, "b": 40})
+    return {
+        "application/vnd.plotly.v1+json": {
+            "config": {"displaylogo": False},
+            **json.loads(fig.to_json()),
+        },
+        "text/plain": f"<Figure: {fig.layout.title.text or 'chart'}>",
+    }

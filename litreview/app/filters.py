@@ -29,7 +29,7 @@ class FilterPanel:
         self._quiet = Quiet()
         self._debounce = Debouncer(QUERY_DELAY, guard(state, self._apply_query))
         self._query = widgets.Text(placeholder=PLACEHOLDER, continuous_update=True)
-        self._query.layout.width = "100%"
+        self._query.layout.width = "270px"
         self._query.add_class("lr-query")
         self._query_error = widgets.HTML()
         self._query_error.add_class("lr-query-error")
@@ -59,7 +59,7 @@ class FilterPanel:
             self._sort,
         ):
             w.style.description_width = "64px"
-            w.layout.width = "100%"
+            w.layout.width = "270px"
         self._wire()
         self.widget = widgets.VBox(
             [
@@ -77,7 +77,7 @@ class FilterPanel:
                 self._tags,
                 self._reset,
             ],
-            layout=widgets.Layout(width="300px", padding="0 8px 0 0"),
+            layout=widgets.Layout(width="290px", flex="0 0 290px", padding="0 8px 0 0"),
         )
         self.widget.add_class("lr-filters")
         self._show_error()
@@ -94,7 +94,7 @@ class FilterPanel:
             value=(lo, hi), min=lo, max=hi, description=name, continuous_update=False
         )
         slider.style.description_width = "64px"
-        slider.layout.width = "100%"
+        slider.layout.width = "270px"
         slider.add_class(f"lr-range-{name}")
         return slider
 

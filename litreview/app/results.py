@@ -11,8 +11,8 @@ from litreview.app._html import esc
 from litreview.app._widgets import PaperTable
 from litreview.app.state import AppState
 
-COLUMNS = [["title", "Title"], ["date", "Date"], ["authors", "Authors"],
-           ["comments", "Comments"], ["decision", "Decision"], ["tags", "Tags"]]  # fmt: skip
+COLUMNS = [["title", "Title"], ["date", "Date"], ["decision", "Decision"], ["tags", "Tags"],
+           ["authors", "Authors"], ["comments", "Comments"]]  # fmt: skip
 
 
 class ResultsView:
@@ -45,7 +45,7 @@ class ResultsView:
                 widgets.HBox([self._bulk_what, self._bulk_value, self._bulk_apply]),
                 self._confirm,
             ],
-            layout=widgets.Layout(flex="1 1 auto", min_width="420px"),
+            layout=widgets.Layout(flex="1 1 auto", min_width="0", width="auto"),
         )
         self._draw()
         self._show_confirm()

@@ -245,7 +245,9 @@ class AppState(traitlets.HasTraits):
             who = (
                 (authors[0] + (f" +{len(authors) - 1}" if len(authors) > 1 else ""))
                 if authors
-                else ("" if pd.isna(r.organization) else str(r.organization))
+                else str(r.organization)
+                if pd.notna(r.organization)
+                else (f"{int(r.n_authors)} authors" if pd.notna(r.n_authors) else "")
             )
             rows.append({
                 "paper_id": str(r.paper_id),
