@@ -1,0 +1,107 @@
+"""The notebooks people start from run top to bottom and carry their outputs.
+
+Each notebook is copied into a scratch project (``notebooks/`` beside an
+``exports/`` folder) and executed with nbclient, as JupyterLab would run it.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import nbformat
+import pybtex.database
+import pytest
+from nbclient import NotebookClient
+
+import litreview
+
+NOTEBOOKS = Path(__file__).parent.parent / "notebooks"
+PLOTLY = "application/vnd.plotly.v1+json"
+WIDGET = "application/vnd.jupyter.widget-view+json"
+
+
+def execute(name: str, project: Path) -> nbformat.NotebookNode:
+    """Run notebooks/<name> inside ``project`` and return the executed notebook."""
+    folder = project / "notebooks"
+    folder.mkdir(parents=True)
+    (project / "exports").mkdir()
+    shutil.copy(NOTEBOOKS / name, folder / name)
+    book = nbformat.read(folder / name, as_version=4)
+    NotebookClient(
+        book, timeout=240, kernel_name="python3", resources={"metadata": {"path": str(folder)}}
+    ).execute()
+    nbformat.write(book, folder / name)
+    return book
+
+
+def outputs(book: nbformat.NotebookNode) -> list[dict]:
+    return [out for cell in book.cells if cell.cell_type == "code" for out in cell.outputs]
+
+
+def assert_no_errors(book: nbformat.NotebookNode) -> None:
+    errors = [out for out in outputs(book) if out.output_type == "error"]
+    assert not errors, "\n".join(f"{e.ename}: {e.evalue}" for e in errors)
+
+
+@pytest.fixture(scope="module")
+def review_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, nbformat.NotebookNode]:
+    project = tmp_path_factory.mktemp("project")
+    return project, execute("review.ipynb", project)
+
+
+def test_review_notebook_runs_without_errors(review_run) -> None:
+    assert_no_errors(review_run[1])
+
+
+def test_review_notebook_shows_charts_offline_and_the_app(review_run) -> None:
+    _, book = review_run
+    data = [out.get("data", {}) for out in outputs(book)]
+    plotly = [d for d in data if PLOTLY in d]
+    assert len(plotly) >= 7  # timeline, terms, trends, code, topics, decisions, prisma
+    # the +notebook renderer also writes HTML with plotly.js embedded: no CDN needed
+    assert all("text/html" in d and "cdn.plot.ly" not in d["text/html"] for d in plotly)
+    assert any(WIDGET in d for d in data), "the app widget is displayed"
+    assert book.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    tables = [d["text/html"] for d in data if "text/html" in d and "<table" in d["text/html"]]
+    assert len(tables) >= 4
+
+
+def test_review_notebook_writes_valid_exports(review_run) -> None:
+    project, _ = review_run
+    bib = project / "exports" / "review.bib"
+    csv = project / "exports" / "review.csv"
+    entries = pybtex.database.parse_file(str(bib)).entries
+    assert len(entries) == 36
+    back = litreview.read_listing(csv)
+    assert len(back) == 36 and back.paper_id.is_unique
+
+
+def test_running_again_keeps_the_review_and_duplicates_nothing(review_run) -> None:
+    project, _ = review_run
+    review_file = project / "exports" / "sample-review.litreview"
+    with litreview.Review.open(review_file) as review:
+        first = review.papers.paper_id.iloc[0]
+        review.annotate(first, decision="include", note="keep me")
+    folder = project / "notebooks"
+    book = nbformat.read(folder / "review.ipynb", as_version=4)
+    NotebookClient(
+        book, timeout=240, kernel_name="python3", resources={"metadata": {"path": str(folder)}}
+    ).execute()
+    assert_no_errors(book)
+    with litreview.Review.open(review_file) as review:
+        papers = review.papers
+        assert len(papers) == 36
+        row = papers.set_index("paper_id").loc[first]
+        assert row.decision == "include" and row.note == "keep me"
+
+
+def test_quickstart_runs(tmp_path: Path) -> None:
+    book = execute("quickstart.ipynb", tmp_path)
+    assert_no_errors(book)
+    data = [out.get("data", {}) for out in outputs(book)]
+    assert any(PLOTLY in d for d in data)
+    assert any(WIDGET in d for d in data)
+    included = tmp_path / "notebooks" / "exports" / "included.bib"
+    assert included.exists()  # nothing is included yet: a valid, empty BibTeX file
+    assert pybtex.database.parse_file(str(included)).entries == {}
