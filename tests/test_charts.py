@@ -413,3 +413,15 @@ def test_use_offline_renderer_only_changes_plotly_in_a_kernel(monkeypatch) -> No
         assert pio.renderers.default == charts.render.NOTEBOOK_RENDERER
     finally:
         pio.renderers.default = before
+
+
+def test_prisma_counts_a_file_imported_twice_once(tmp_path) -> None:
+    from litreview.review import Review
+
+    with Review.open(tmp_path / "r.litreview", reviewer="ada") as review:
+        review.add(litreview.SAMPLE_LISTING)
+        review.add(litreview.SAMPLE_LISTING)  # e.g. a notebook run again
+        assert len(review.imports()) == 2
+        counts = charts.prisma_counts(review).groupby("stage")["n"].sum()
+    assert counts["identified"] == counts["screened"] == 36
+    assert counts["duplicates"] == 0

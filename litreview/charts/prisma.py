@@ -77,6 +77,9 @@ def _inputs(
         raise KeyError(
             f"prisma() needs import columns {', '.join(IMPORT_COLUMNS)}; missing {missing}"
         )
+    if "content_hash" in imports.columns:  # the same file imported again identifies nothing new
+        again = imports["content_hash"].notna() & imports["content_hash"].duplicated()
+        imports = imports[~again]
     return papers, imports
 
 
