@@ -8,15 +8,14 @@
 
 from __future__ import annotations
 
+import importlib
 from importlib.resources import files
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from litreview import charts as charts  # litreview.charts.timeline(df)
 from litreview.errors import ListingError, ListingWarning, Problem, QueryError
 from litreview.export import export, to_bibtex, to_csv, to_markdown, to_ris
 from litreview.ids import normalize_title, paper_id
-from litreview.merge import read_listings
-from litreview.review import Review
 from litreview.schema import (
     ANNOTATION_COLUMNS,
     DECISIONS,
@@ -28,6 +27,38 @@ from litreview.schema import (
 )
 from litreview.search import SearchIndex, explain_priority, prioritize, search, similar
 from litreview.sources import read_listing
+
+if TYPE_CHECKING:
+    from litreview import charts, report
+    from litreview.merge import read_listings
+    from litreview.review import Review, ReviewFileError
+
+#: Public names whose modules pull in plotly (and their dependents): imported on
+#: first use, so ``import litreview`` (and the command line) starts fast.
+#: ``search`` and ``export`` are imported above: they are functions and modules of the
+#: same name, and the function must win.
+_LAZY = {
+    "charts": "litreview.charts",
+    "report": "litreview.report",
+    "read_listings": "litreview.merge",
+    "Review": "litreview.review",
+    "ReviewFileError": "litreview.review",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module_name = _LAZY.get(name)
+    if module_name is None:
+        raise AttributeError(f"module 'litreview' has no attribute {name!r}")
+    module = importlib.import_module(module_name)
+    value = module if module_name == f"litreview.{name}" else getattr(module, name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_LAZY])
+
 
 #: Path of the bundled sample: a Hugging Face Daily Papers listing (36 papers).
 SAMPLE_LISTING: Path = Path(str(files("litreview") / "data" / "hf-papers-transformers.txt"))
@@ -45,8 +76,10 @@ __all__ = [
     "Problem",
     "QueryError",
     "Review",
+    "ReviewFileError",
     "SchemaError",
     "SearchIndex",
+    "charts",
     "empty_papers",
     "explain_priority",
     "export",
@@ -55,6 +88,7 @@ __all__ = [
     "prioritize",
     "read_listing",
     "read_listings",
+    "report",
     "search",
     "similar",
     "to_bibtex",
