@@ -18,15 +18,42 @@ evaluates the AST.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from dataclasses import field as dc_field
-from datetime import date
-from typing import Any
-
-import numpy as np
 
 from litreview.errors import QueryError
+from litreview.query_ast import (
+    All,
+    And,
+    DecisionIs,
+    Has,
+    Node,
+    Not,
+    Or,
+    Phrase,
+    Range,
+    Tag,
+    Word,
+)
+from litreview.query_ranges import date_range, number_range
+
+__all__ = [
+    "FIELDS",
+    "All",
+    "And",
+    "DecisionIs",
+    "Has",
+    "Node",
+    "Not",
+    "Or",
+    "Phrase",
+    "QueryError",
+    "Range",
+    "Tag",
+    "Word",
+    "parse",
+    "tokenize",
+    "word_prefixes",
+]
 from litreview.schema import DECISIONS
 from litreview.text import fold, words
 
@@ -48,91 +75,6 @@ MIN_PREFIX = 3
 
 _EXPECT_TERM = 'a word, a "phrase", a field like title:..., NOT, - or ('
 _SPECIAL = '()"'
-
-
-# ---------------------------------------------------------------- AST
-
-
-@dataclass(frozen=True)
-class Word:
-    """One word: matches any word of ``field`` (None = title or abstract) that starts
-    with one of ``prefixes`` (or equals it when ``exact``)."""
-
-    field: str | None
-    text: str
-    prefixes: tuple[str, ...]
-    exact: bool
-    pos: int = dc_field(default=0, compare=False)
-
-
-@dataclass(frozen=True)
-class Phrase:
-    """Consecutive whole words (case- and accent-insensitive) in ``field``."""
-
-    field: str | None
-    text: str
-    words: tuple[str, ...]
-    pos: int = dc_field(default=0, compare=False)
-
-
-@dataclass(frozen=True)
-class Tag:
-    """A tag equal to ``value`` (case- and accent-insensitive)."""
-
-    value: str
-    pos: int = dc_field(default=0, compare=False)
-
-
-@dataclass(frozen=True)
-class DecisionIs:
-    """The screening decision is ``value`` (missing decisions are "unscreened")."""
-
-    value: str
-    pos: int = dc_field(default=0, compare=False)
-
-
-@dataclass(frozen=True)
-class Has:
-    """The paper has a non-empty ``what`` (code links, arXiv id, a note, ...)."""
-
-    what: str
-    pos: int = dc_field(default=0, compare=False)
-
-
-@dataclass(frozen=True)
-class Range:
-    """``lo <= column < hi`` (either bound may be None); missing values never match.
-
-    Dates are compared as int64 nanoseconds, years as integers."""
-
-    field: str
-    lo: float | None
-    hi: float | None
-    text: str = ""
-    pos: int = dc_field(default=0, compare=False)
-
-
-@dataclass(frozen=True)
-class Not:
-    child: Node
-
-
-@dataclass(frozen=True)
-class And:
-    children: tuple[Node, ...]
-
-
-@dataclass(frozen=True)
-class Or:
-    children: tuple[Node, ...]
-
-
-@dataclass(frozen=True)
-class All:
-    """The empty query: every paper."""
-
-
-Node = Word | Phrase | Tag | DecisionIs | Has | Range | Not | And | Or | All
 
 
 # ---------------------------------------------------------------- words
@@ -356,91 +298,3 @@ class _Parser:
         if field == "published":
             return date_range(field, value, q, vpos)
         return number_range(field, value, q, vpos)
-
-
-# ---------------------------------------------------------------- ranges
-
-_CMP = re.compile(r"^(>=|<=|>|<|=)?(.+)$")
-
-
-def _split_range(value: str) -> tuple[str, str, str]:
-    """('>=', '2024', '') for comparisons, ('..', lo, hi) for ranges."""
-    if ".." in value:
-        lo, _, hi = value.partition("..")
-        return "..", lo, hi
-    m = _CMP.match(value)
-    if m is None:  # empty value: the caller reports it
-        return "=", "", ""
-    return m.group(1) or "=", m.group(2), ""
-
-
-def number_range(field: str, value: str, query: str, pos: int) -> Range:
-    """year:2021..2023, authors:>10, rating:>=4, comments:0 ... as a half-open Range."""
-    expected = f"a number, a range like {field}:1..5, or a comparison like {field}:>=2"
-
-    def num(text: str, at: int) -> int:
-        if not re.fullmatch(r"\d+", text):
-            raise QueryError(f"expected {expected}", query, at)
-        return int(text)
-
-    op, a, b = _split_range(value)
-    if op == "..":
-        if not a and not b:
-            raise QueryError(f"expected {expected}", query, pos)
-        lo = num(a, pos) if a else None
-        hi = num(b, pos + len(a) + 2) + 1 if b else None
-        if lo is not None and hi is not None and lo >= hi:
-            raise QueryError(
-                f"empty range: expected the lower bound first in {value!r}", query, pos
-            )
-    else:
-        v = num(b or a, pos + (len(op) if value[0] in "<>=" else 0))
-        lo, hi = {"=": (v, v + 1), ">": (v + 1, None), ">=": (v, None),
-                  "<": (None, v), "<=": (None, v + 1)}[op]  # fmt: skip
-    return Range(field, lo, hi, value, pos)
-
-
-def _period(text: str, query: str, pos: int) -> tuple[int, int]:
-    """[start, end) of a year, month or day as int64 nanoseconds."""
-    m = re.fullmatch(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", text)
-    try:
-        if m is None:
-            raise ValueError(text)
-        y, mo, d = int(m.group(1)), m.group(2), m.group(3)
-        start: Any
-        end: Any
-        if d is not None:
-            start = np.datetime64(date(y, int(mo), int(d)), "D")
-            end = start + np.timedelta64(1, "D")
-        elif mo is not None:
-            start = np.datetime64(date(y, int(mo), 1), "M")
-            end = start + np.timedelta64(1, "M")
-        else:
-            start = np.datetime64(date(y, 1, 1), "Y")
-            end = start + np.timedelta64(1, "Y")
-    except ValueError:
-        raise QueryError("expected a date like 2024, 2024-06 or 2024-06-30", query, pos) from None
-    as_ns = (
-        start.astype("datetime64[ns]").astype(np.int64),
-        end.astype("datetime64[ns]").astype(np.int64),
-    )
-    return int(as_ns[0]), int(as_ns[1])
-
-
-def date_range(field: str, value: str, query: str, pos: int) -> Range:
-    """published:2024-01..2024-06 (both months included), published:>=2024-03 ..."""
-    op, a, b = _split_range(value)
-    if op == "..":
-        if not a and not b:
-            raise QueryError("expected a date range like 2024-01..2024-06", query, pos)
-        lo = _period(a, query, pos)[0] if a else None
-        hi = _period(b, query, pos + len(a) + 2)[1] if b else None
-        if lo is not None and hi is not None and lo >= hi:
-            raise QueryError(
-                f"empty range: expected the earlier date first in {value!r}", query, pos
-            )
-        return Range(field, lo, hi, value, pos)
-    start, end = _period(b or a, query, pos + (len(op) if value[0] in "<>=" else 0))
-    lo, hi = {"=": (start, end), ">": (end, None), ">=": (start, None),
-              "<": (None, start), "<=": (None, end)}[op]  # fmt: skip
-    return Range(field, lo, hi, value, pos)

@@ -32,10 +32,10 @@ from litreview.query import (
     Or,
     Range,
     Tag,
-    _period,
     parse,
 )
 from litreview.query_eval import evaluate
+from litreview.query_ranges import period
 from litreview.schema import DECISIONS
 from litreview.search_index import SearchIndex
 from litreview.search_rank import PriorityExplanation, explain_priority, prioritize, similar
@@ -274,12 +274,12 @@ def _date_bound(value: str | dt.date, name: str) -> tuple[int, int]:
     """[start, end) in ns of a date given as text (a year, month or day) or a date."""
     if isinstance(value, str):
         try:
-            return _period(value.strip(), value, 0)
+            return period(value.strip(), value, 0)
         except QueryError as exc:
             raise ValueError(f"{name}={value!r}: {exc.message}") from None
     if isinstance(value, dt.datetime):
         ns = pd.Timestamp(value).as_unit("ns").value
         return ns, ns + 1
     if isinstance(value, dt.date):
-        return _period(value.isoformat(), value.isoformat(), 0)
+        return period(value.isoformat(), value.isoformat(), 0)
     raise TypeError(f"{name} must be a date or text like '2024-06', got {type(value).__name__}")

@@ -7,8 +7,9 @@ notes, counts) is read from the DataFrame at query time instead.
 Layout, for ``n`` papers and a vocabulary of ``V`` folded words (sorted, so a
 prefix is one contiguous block of term ids found with ``np.searchsorted``):
 
-- ``stream``: every paper's title words, a separator, abstract words, a
-  separator, as int32 term ids (kept so :meth:`add` never re-tokenizes);
+- ``stream``: every paper's title words then abstract words, as int32 term
+  ids (kept so :meth:`add` never re-tokenizes), and ``segments``: where each
+  title and abstract starts in it;
 - ``positions``: the stream positions grouped by term (phrase checks);
 - ``weights``: CSC matrix papers x terms, TF-IDF of ``title_weight * title
   counts + abstract counts`` (columns are postings: matches and relevance);
@@ -25,7 +26,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from litreview.text import TITLE_WEIGHT, fold, is_feature_term, words
+from litreview.text import END, TITLE_WEIGHT, fold, is_feature_term, words_of_many
 
 SEP = -1
 CHUNK = 2000  # papers tokenized per batch
@@ -34,7 +35,7 @@ EXPANSION_WEIGHT = 0.5  # relevance of a longer word found by prefix, relative t
 
 
 class _Vocabulary(dict[str, int]):
-    """word -> id in order of first appearance; "" is the separator."""
+    """word -> id in order of first appearance; END (the end of a text) is SEP."""
 
     def __missing__(self, word: str) -> int:
         new_id = self[word] = len(self) - 1
@@ -56,10 +57,9 @@ class SearchIndex:
 
     def __init__(self, df: pd.DataFrame, *, title_weight: int = TITLE_WEIGHT) -> None:
         self.title_weight = title_weight
-        self._vocab = _Vocabulary({"": SEP})
+        self._vocab = _Vocabulary({END: SEP})
         self._stream = np.zeros(0, dtype=np.int32)
-        self._title_start = np.zeros(0, dtype=np.int64)
-        self._abstract_start = np.zeros(0, dtype=np.int64)
+        self._segments = np.zeros(0, dtype=np.int64)  # start of title i at 2i, abstract at 2i+1
         self.ids = np.zeros(0, dtype=object)
         self._org = np.zeros(0, dtype=object)
         self._author = np.zeros(0, dtype=object)
@@ -89,26 +89,22 @@ class SearchIndex:
 
     def _append(self, df: pd.DataFrame) -> None:
         """Tokenize ``df`` (titles and abstracts) onto the end of the stream."""
-        vocab = self._vocab
-        lookup = vocab.__getitem__
-        lengths = np.empty(2 * len(df), dtype=np.int64)  # title, abstract, title, ...
+        lookup = self._vocab.__getitem__
+        lengths = []  # words per text: title, abstract, title, ...
         parts = [self._stream]
-        titles = df["title"].fillna("").tolist()
-        abstracts = df["abstract"].fillna("").tolist()
-        for start in range(0, len(df), CHUNK):
-            tokens: list[str] = []
-            for i in range(start, min(start + CHUNK, len(df))):
-                for k, text in enumerate((titles[i], abstracts[i])):
-                    ws = words(text)
-                    lengths[2 * i + k] = len(ws) + 1
-                    tokens += ws
-                    tokens.append("")  # the separator, id SEP
-            parts.append(np.fromiter(map(lookup, tokens), dtype=np.int32, count=len(tokens)))
-        ends = len(self._stream) + np.cumsum(lengths)
-        starts = ends - lengths
+        texts = np.empty(2 * len(df), dtype=object)
+        texts[0::2] = df["title"].fillna("").tolist()
+        texts[1::2] = df["abstract"].fillna("").tolist()
+        for start in range(0, len(texts), 2 * CHUNK):
+            tokens = words_of_many(texts[start : start + 2 * CHUNK].tolist())
+            ids = np.fromiter(map(lookup, tokens), dtype=np.int32, count=len(tokens))
+            ends = np.flatnonzero(ids == SEP)
+            lengths.append(np.diff(ends, prepend=-1) - 1)
+            parts.append(ids[ids != SEP])
+        seg_len = np.concatenate(lengths) if lengths else np.zeros(0, dtype=np.int64)
+        seg_start = len(self._stream) + np.cumsum(seg_len) - seg_len
         self._stream = np.concatenate(parts)
-        self._title_start = np.concatenate([self._title_start, starts[0::2]])
-        self._abstract_start = np.concatenate([self._abstract_start, starts[1::2]])
+        self._segments = np.concatenate([self._segments, seg_start])
         self.ids = np.concatenate([self.ids, df["paper_id"].to_numpy(dtype=object)])
         self._org = np.concatenate([self._org, _folded(df, "organization")])
         authors = df["authors"] if "authors" in df else pd.Series([[]] * len(df))
@@ -124,7 +120,7 @@ class SearchIndex:
         """Recompute the sorted vocabulary, positions and matrices from the stream
         (linear-time numpy/scipy work: no text is read again)."""
         n = len(self.ids)
-        insertion_terms = np.array([t for t in self._vocab if t], dtype=str)
+        insertion_terms = np.array([t for t in self._vocab if t != END], dtype=str)
         order = np.argsort(insertion_terms, kind="stable")
         self.terms: np.ndarray = insertion_terms[order]
         v = len(self.terms)
@@ -132,29 +128,34 @@ class SearchIndex:
         rank[order] = np.arange(v, dtype=np.int32)
 
         stream = self._stream
-        pos_type = np.int32 if len(stream) < 2**31 - 16 else np.int64
-        real = np.flatnonzero(stream != SEP).astype(pos_type)
-        term_of = rank[stream[real]]
+        seg_len = np.diff(np.append(self._segments, len(stream)))
+        # per word: paper * 2 + (1 if in the title), carried along by the sort below
+        tag = np.repeat(
+            (np.arange(2 * n, dtype=np.int64) // 2 * 2 + (np.arange(2 * n) % 2 == 0)).astype(
+                np.int32 if n < 2**30 else np.int64
+            ),
+            seg_len,
+        )
         # group positions by term with a counting sort (CSR -> CSC), ascending within a term
-        one_per_row = sp.csr_matrix(
-            (np.ones(len(real), dtype=bool), term_of, np.arange(len(real) + 1)),
-            shape=(len(real), v),
+        by_term = sp.csr_matrix(
+            (tag, rank[stream], np.arange(len(stream) + 1)), shape=(len(stream), v)
         ).tocsc()
-        self.positions = real[one_per_row.indices]
-        self.term_ptr = one_per_row.indptr.astype(np.int64)
-        del one_per_row
+        self.positions = by_term.indices
+        self.term_ptr = by_term.indptr.astype(np.int64)
+        doc_of = by_term.data >> 1
+        in_title = (by_term.data & 1).astype(np.int32)
+        del by_term, tag
 
-        doc_len = np.diff(np.append(self._title_start, len(stream)))
-        doc_of = np.repeat(np.arange(n, dtype=np.int32), doc_len)[self.positions]
-        in_title = self.positions < self._abstract_start[doc_of]
         term_sorted = np.repeat(np.arange(v, dtype=np.int32), np.diff(self.term_ptr))
         first = np.ones(len(doc_of), dtype=bool)
         first[1:] = (doc_of[1:] != doc_of[:-1]) | (term_sorted[1:] != term_sorted[:-1])
         starts = np.flatnonzero(first)
-        n_title = np.add.reduceat(in_title.astype(np.int32), starts) if len(starts) else starts
-        n_all = np.diff(np.append(starts, len(doc_of)))
+        title_cum = np.concatenate([[0], np.cumsum(in_title, dtype=np.int64)])
+        ends = np.append(starts[1:], len(doc_of))
+        n_title = title_cum[ends] - title_cum[starts]
+        n_all = ends - starts
         cols = term_sorted[starts]
-        rows = doc_of[starts]
+        rows = doc_of[starts].astype(np.int32)
         indptr = np.searchsorted(cols, np.arange(v + 1))
         shape = (n, v)
         tf = (self.title_weight - 1) * n_title + n_all
@@ -200,12 +201,16 @@ class SearchIndex:
                 return nxt
             at = np.minimum(np.searchsorted(nxt, start + k), len(nxt) - 1)
             start = start[nxt[at] == start + k]
-        doc = np.searchsorted(self._title_start, start, side="right") - 1
+        # a match must not run from one title or abstract into the next
+        segment = np.searchsorted(self._segments, start, side="right") - 1
+        if len(ranges) > 1:
+            last = np.searchsorted(self._segments, start + len(ranges) - 1, side="right") - 1
+            segment = segment[segment == last]
         if field == "title":
-            doc = doc[start < self._abstract_start[doc]]
+            segment = segment[segment % 2 == 0]
         elif field == "abstract":
-            doc = doc[start >= self._abstract_start[doc]]
-        return doc
+            segment = segment[segment % 2 == 1]
+        return segment // 2
 
     def scores(self, ranges: Iterable[tuple[int, int]]) -> np.ndarray:
         """Relevance of every paper: for each query word (a range of terms) the best

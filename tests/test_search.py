@@ -538,3 +538,33 @@ def test_prioritize_falls_back_to_relevance(papers: pd.DataFrame) -> None:
 def test_prioritize_plain_listing_is_all_unscreened(papers: pd.DataFrame) -> None:
     ranked = prioritize(papers)
     assert len(ranked) == len(papers) and (ranked["priority"] == 0).all()
+
+
+# ---------------------------------------------------------------- tokens and boundaries
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet=st.characters(codec="utf-8"), max_size=40), max_size=6))
+def test_batch_words_equal_the_regular_expression(texts: list[str]) -> None:
+    from litreview.text import END, WORD_PATTERN, fold, words_of_many
+
+    expected = [w for t in texts for w in [*re.findall(WORD_PATTERN, fold(t)), END]]
+    assert words_of_many(texts) == expected
+
+
+def test_phrases_do_not_cross_title_abstract_or_paper_boundaries() -> None:
+    df = litreview.schema.papers_from_columns(
+        {
+            "paper_id": ["a", "b"],
+            "title": ["Sparse attention", "Kernel methods"],
+            "abstract": ["Linear models work.", "Graph networks."],
+        }
+    )
+    index = SearchIndex(df)
+    assert match_mask(df, '"attention linear"', index=index).tolist() == [False, False]
+    assert match_mask(df, '"work kernel"', index=index).tolist() == [False, False]
+    assert match_mask(df, '"sparse attention"', index=index).tolist() == [True, False]
+    assert match_mask(df, 'abstract:"linear models"', index=index).tolist() == [True, False]
+    assert match_mask(df, 'title:"linear models"', index=index).tolist() == [False, False]
+    assert match_mask(df, "abstract:graph", index=index).tolist() == [False, True]
+    assert match_mask(df, "title:graph", index=index).tolist() == [False, False]
