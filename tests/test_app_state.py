@@ -214,3 +214,23 @@ def test_debouncer_without_loop_runs_at_once() -> None:
     d = Debouncer(0.25, seen.append)
     d("x")
     assert seen == ["x"] and not d.pending
+
+
+def test_debouncer_on_a_loop_runs_the_last_call_once_after_the_pause() -> None:
+    import asyncio
+
+    seen: list[str] = []
+
+    async def typing() -> None:
+        d = Debouncer(0.05, seen.append)
+        for text in ("v", "vi", "vis"):
+            d(text)
+            await asyncio.sleep(0.01)
+        assert seen == [] and d.pending
+        await asyncio.sleep(0.1)
+        assert seen == ["vis"]
+        d("note")
+        d.flush()  # e.g. switching papers: saved now, not lost
+        assert seen == ["vis", "note"] and not d.pending
+
+    asyncio.run(typing())

@@ -111,24 +111,8 @@ def lab_notebook(tmp_path: Path) -> Path:
     (tmp_path / "notebooks").mkdir()
     (tmp_path / "exports").mkdir()
     target = tmp_path / "notebooks" / "review.ipynb"
-    if hasattr(litreview.Review, "app"):
-        shutil.copy(NOTEBOOK, target)
-    else:  # Review.app() not wired yet: the same layout, calling review_app directly
-        nb = {"cells": [_code(
-            "from pathlib import Path\nimport litreview\nfrom litreview.app import review_app\n"
-            "EXPORTS = Path.cwd().parent / 'exports'\n"
-            "review = litreview.Review.open(EXPORTS / 'sample-review.litreview')\n"
-            "review.add(litreview.SAMPLE_LISTING)\nreview_app(review, export_dir=EXPORTS)"
-        )], "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3",
-                                        "language": "python"}},
-              "nbformat": 4, "nbformat_minor": 5}  # fmt: skip
-        target.write_text(json.dumps(nb), encoding="utf-8")
+    shutil.copy(NOTEBOOK, target)
     return target
-
-
-def _code(source: str) -> dict[str, Any]:
-    return {"cell_type": "code", "execution_count": None, "id": "app", "metadata": {},
-            "outputs": [], "source": source}  # fmt: skip
 
 
 T0 = [time.monotonic()]
@@ -166,6 +150,7 @@ def test_jupyterlab_review_notebook(
         page.locator(".lm-Menu-itemLabel").get_by_text("Run All Cells", exact=True).click()
         app = page.locator(".litreview-app")
         app.wait_for(timeout=60_000)
+        page.get_by_text("(ipykernel) | Idle").wait_for(timeout=60_000)  # the cells after it
         page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab.lm-mod-current").click()  # room
 
         app.scroll_into_view_if_needed()

@@ -77,6 +77,7 @@ class ReviewApp(widgets.VBox):
         if tab == "Screening":
             self.screening.shown()
         self.charts.shown(tab == "Charts")
+        self.exports.shown(tab == "Export")
 
     def select_tab(self, name: str) -> None:
         """Open the tab called ``name`` (Browse, Screening, Charts or Export)."""

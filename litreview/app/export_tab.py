@@ -37,7 +37,9 @@ class ExportView:
             w.layout.width = "420px"
         self._format.observe(self._on_format, names="value")
         self._go.on_click(guard(state, lambda _b: self._export()))
-        state.observe(lambda _c: self._options(), names=["revision", "all_tags"])
+        self._visible = False
+        self._stale = True
+        state.observe(self._on_change, names=["revision", "all_tags"])
         folder = widgets.HTML(f"Files go to <code>{esc(state.export_dir.resolve())}</code>")
         self.widget = widgets.VBox(
             [folder, self._format, self._what, self._name, self._overwrite, self._go, self._result]
@@ -45,7 +47,19 @@ class ExportView:
         self.widget.add_class("lr-export")
         self._options()
 
+    def shown(self, visible: bool = True) -> None:
+        """The tab was opened (or closed): the counts in "what" are refreshed lazily."""
+        self._visible = visible
+        if visible and self._stale:
+            self._options()
+
+    def _on_change(self, _change: Any) -> None:
+        self._stale = True
+        if self._visible:
+            self._options()
+
     def _options(self) -> None:
+        self._stale = False
         s = self._state
         n_inc = int((s.papers["decision"] == "include").sum())
         options = [(f"current selection ({s.n_matched:,} papers)", "selection"),

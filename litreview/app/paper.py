@@ -59,9 +59,10 @@ class PaperView:
 
     def _on_revision(self, _change: Any) -> None:
         terms = query_terms(self._state.applied_query)
-        if terms != self._terms:
+        if terms != self._terms:  # a new query: only the highlighting changes
             self._terms = terms
-            self._draw()
+            if self.paper_id:
+                self._card.value = paper_card(self._state.paper(self.paper_id), terms)
 
     def _draw(self) -> None:
         pid = self.paper_id

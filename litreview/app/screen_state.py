@@ -87,7 +87,7 @@ class ScreenState(traitlets.HasTraits):
         todo = sel[~decided]
         method = self.order
         if self.order == "priority":
-            ranked = prioritize(sel, query=self.app.applied_query)
+            ranked = prioritize(sel, query=self.app.applied_query, index=self.app.index)
             method = str(ranked["priority_method"].iloc[0]) if len(ranked) else "priority"
             todo = ranked
         elif self.order == "date":

@@ -124,6 +124,8 @@ class AppState(traitlets.HasTraits):
     def _load(self) -> None:
         self.papers = self.review.papers
         self._pos = pd.Index(self.papers["paper_id"].astype(object))
+        #: The review's own search index (shared with ``review.search``, updated on add).
+        self.index = self.review.search_index(self.papers)
         self.n_total = len(self.papers)
         self._refresh_lists()
 
@@ -216,9 +218,9 @@ class AppState(traitlets.HasTraits):
 
     def _select(self, query: str, filters: dict[str, Any]) -> pd.DataFrame:
         if self.sort != "priority":
-            return search(self.papers, query, sort=self.sort, **filters)
-        hits = search(self.papers, query, **filters)
-        todo = prioritize(hits, query=query)
+            return search(self.papers, query, sort=self.sort, index=self.index, **filters)
+        hits = search(self.papers, query, index=self.index, **filters)
+        todo = prioritize(hits, query=query, index=self.index)
         done = hits[~hits["paper_id"].isin(todo["paper_id"])]
         return pd.concat([todo.drop(columns=["priority_method"]), done])
 
@@ -247,7 +249,7 @@ class AppState(traitlets.HasTraits):
                 if authors
                 else str(r.organization)
                 if pd.notna(r.organization)
-                else (f"{int(r.n_authors)} authors" if pd.notna(r.n_authors) else "")
+                else (_authors(int(r.n_authors)) if pd.notna(r.n_authors) else "")
             )
             rows.append({
                 "paper_id": str(r.paper_id),
@@ -281,7 +283,7 @@ class AppState(traitlets.HasTraits):
 
     @action("similar papers")
     def similar_to(self, paper_id: str, n: int = 5) -> pd.DataFrame:
-        return similar(self.papers, paper_id, n=n)
+        return similar(self.papers, paper_id, n=n, index=self.index)
 
     @action("history")
     def history(self, paper_id: str) -> pd.DataFrame:
@@ -513,3 +515,7 @@ def _span_days(df: pd.DataFrame) -> float:
         if len(dates) > 1
         else 0.0
     )
+
+
+def _authors(n: int) -> str:
+    return f"{n} author" + ("" if n == 1 else "s")
