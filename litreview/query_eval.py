@@ -39,12 +39,14 @@ class Evaluation:
 
     mask: np.ndarray
     score_ranges: list[tuple[int, int]] = field(default_factory=list)
+    #: index position of each row (None: the rows are the indexed papers, in order)
+    where: np.ndarray | None = None
 
 
 def evaluate(node: Node, df: pd.DataFrame, index: SearchIndex) -> Evaluation:
     """Rows of ``df`` matching ``node`` (``index`` must hold every paper of ``df``)."""
     ev = _Evaluator(df, index)
-    return Evaluation(ev.eval(node, negated=False), ev.score_ranges)
+    return Evaluation(ev.eval(node, negated=False), ev.score_ranges, ev.where)
 
 
 class _Evaluator:

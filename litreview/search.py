@@ -173,8 +173,7 @@ def match_scores(
     ev = evaluate(node, df, index)
     if ev.score_ranges:
         score = index.scores(ev.score_ranges)
-        where = index.align(df)
-        score = score if where is None else score[where]
+        score = score if ev.where is None else score[ev.where]
     else:
         score = np.zeros(len(df))
     return ev.mask, score

@@ -73,13 +73,16 @@ _ASCII_NON_WORD = bytes(
 
 
 def fold(text: str) -> str:
-    """Case- and accent-insensitive form of ``text`` (scikit-learn's ``lowercase``
-    then ``strip_accents="unicode"``, the order its vectorizers use).
+    """Case- and accent-insensitive form of ``text``: scikit-learn's ``lowercase``
+    then ``strip_accents="unicode"`` (the order its vectorizers use), then lower
+    case again for the letters that decomposition turns into capitals ("𝘈" -> "A").
 
-    >>> fold("Éclair ViT")
-    'eclair vit'
+    >>> fold("Éclair ViT 𝘈")
+    'eclair vit a'
     """
-    return strip_accents_unicode(text.lower())
+    if text.isascii():
+        return text.lower()
+    return strip_accents_unicode(text.lower()).lower()
 
 
 def words(text: str) -> list[str]:

@@ -82,7 +82,7 @@ def titles(df: pd.DataFrame) -> list[str]:
 
 def ref_fold(text: str) -> str:
     text = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in text if not unicodedata.combining(c))
+    return "".join(c for c in text if not unicodedata.combining(c)).lower()
 
 
 def ref_words(text: Any) -> list[str]:
