@@ -153,9 +153,12 @@ def test_bulk_action_needs_confirmation(app: ReviewApp, review: litreview.Review
 def test_similar_paper_buttons_open_papers(app: ReviewApp) -> None:
     app.state.open(app.state.page_ids()[0])
     first = find(app.paper.widget, "lr-similar-0")
-    assert first.description
+    target = app.paper._similar_ids[0]
+    expected = litreview.similar(app.state.papers, app.state.current_id, n=1)
+    assert target == expected["paper_id"].item()
+    assert first.description and first.description[:40] == expected["title"].item()[:40]
     first.click()
-    assert app.state.current_id == app.paper._similar_ids[0] or app.state.current_id
+    assert app.state.current_id == target
 
 
 def test_html_is_escaped(tmp_path: Path) -> None:
@@ -233,3 +236,31 @@ def test_export_tab_writes_and_previews(app: ReviewApp, tmp_path: Path) -> None:
 def test_callback_errors_reach_the_status_area(app: ReviewApp) -> None:
     find(app.annotate.widget, "lr-include").click()  # no paper open
     assert "open a paper" in app._status.value
+
+
+def test_note_typed_before_switching_papers_is_saved_to_its_paper(
+    app: ReviewApp, review: litreview.Review
+) -> None:
+    import asyncio
+
+    a, b = app.state.page_ids()[:2]
+
+    async def session() -> None:  # a running loop, as in a kernel: saving waits for a pause
+        app.state.open(a)
+        note = find(app.annotate.widget, "lr-note")
+        note.value = "half a thought"
+        assert pd_isna(row(review, a).note)  # not yet: still typing
+        app.state.open(b)  # switching papers saves the pending note first
+        assert row(review, a).note == "half a thought"
+        assert note.value == ""
+        note.value = "about b"
+        await asyncio.sleep(1.0)  # the pause
+        assert row(review, b).note == "about b"
+
+    asyncio.run(session())
+
+
+def pd_isna(value: Any) -> bool:
+    import pandas as pd
+
+    return bool(pd.isna(value))
