@@ -82,9 +82,7 @@ def index_for(df: pd.DataFrame) -> SearchIndex:
         _CACHE.move_to_end(key)
         return _CACHE[key]
     for cached in reversed(_CACHE.values()):
-        if cached._row_of is None:
-            cached._row_of = pd.Index(cached.ids)
-        if cached._row_of.is_unique and (cached._row_of.get_indexer(pd.Index(ids)) >= 0).all():
+        if cached.covers(ids):
             return cached
     index = SearchIndex(df)
     _CACHE[key] = index

@@ -240,6 +240,12 @@ class SearchIndex:
         """Folded organization or author names (object array, "" when missing)."""
         return self._org if field == "org" else self._author
 
+    def covers(self, ids: list[str] | np.ndarray) -> bool:
+        """Whether every paper id in ``ids`` is indexed (and the indexed ids are unique)."""
+        if self._row_of is None:
+            self._row_of = pd.Index(self.ids)
+        return bool(self._row_of.is_unique and (self._row_of.get_indexer(pd.Index(ids)) >= 0).all())
+
     def align(self, df: pd.DataFrame) -> np.ndarray | None:
         """Index position of each row of ``df`` (None when the rows are the indexed
         papers in the same order). Papers not indexed yet are added first; the
