@@ -207,8 +207,7 @@ class Review(ReviewActions):
         """
         if paper_id is not None:
             ids = as_ids(paper_id)
-            known = set(self._paper_ids())
-            missing = [i for i in ids if i not in known]
+            missing = [i for i in ids if not self._has_paper(i)]
             if missing:
                 raise self._store.read(lambda c: unknown_ids_error(c, missing))
         return history_frame(read_history(self._store, paper_id))
@@ -321,9 +320,9 @@ class Review(ReviewActions):
         """SQLite's ``PRAGMA integrity_check`` of the file: ``'ok'`` when healthy."""
         return self._store.integrity_check()
 
-    def _paper_ids(self) -> list[str]:
-        rows = self._store.read(lambda c: c.execute("SELECT paper_id FROM papers").fetchall())
-        return [r[0] for r in rows]
+    def _has_paper(self, paper_id: str) -> bool:
+        query = "SELECT 1 FROM papers WHERE paper_id = ?"
+        return self._store.read(lambda c: c.execute(query, (paper_id,)).fetchone()) is not None
 
 
 def _describe(source: Any) -> tuple[str, str | None]:
