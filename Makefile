@@ -38,7 +38,7 @@ system-test-deps:
 	fi
 
 demo: install-notebook
-	$(BIN)/jupyter lab notebooks/review.ipynb
+	$(BIN)/jupyter lab notebooks/review.ipynb $(if $(filter 0,$(shell id -u)),--allow-root)
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check litreview tests benchmarks
