@@ -125,17 +125,19 @@ class _Evaluator:
     # ------------------------------------------------------------ other fields
 
     def range(self, node: Range) -> np.ndarray:
-        if node.field == "published":
+        lo, hi = node.lo, node.hi
+        if node.field in ("published", "year"):
             values, valid = self._dates()
-        elif node.field == "year":
-            values, valid = self._years()
+            if node.field == "year":  # compare dates with 1 January (no calendar math per row)
+                lo = None if lo is None else _year_start_ns(int(lo))
+                hi = None if hi is None else _year_start_ns(int(hi))
         else:
             values, valid = self._numbers(NUMBER_FIELDS[node.field])
         out = valid
-        if node.lo is not None:
-            out = out & (values >= node.lo)
-        if node.hi is not None:
-            out = out & (values < node.hi)
+        if lo is not None:
+            out = out & (values >= lo)
+        if hi is not None:
+            out = out & (values < hi)
         return out
 
     def _dates(self) -> tuple[np.ndarray, np.ndarray]:
@@ -148,11 +150,6 @@ class _Evaluator:
                 self._cache["dates"] = (np.zeros(self.n, np.int64), np.zeros(self.n, bool))
         result: tuple[np.ndarray, np.ndarray] = self._cache["dates"]
         return result
-
-    def _years(self) -> tuple[np.ndarray, np.ndarray]:
-        ns, valid = self._dates()
-        years = ns.astype("datetime64[ns]").astype("datetime64[Y]").astype(np.int64) + 1970
-        return years, valid
 
     def _numbers(self, column: str) -> tuple[np.ndarray, np.ndarray]:
         if column not in self.df:
@@ -203,6 +200,15 @@ class _Evaluator:
         if col.dtype == object or isinstance(col.dtype, pd.StringDtype):
             return out & col.astype("string").str.strip().ne("").fillna(False).to_numpy(dtype=bool)
         return out
+
+
+def _year_start_ns(year: int) -> int:
+    """1 January of ``year`` in ns since the epoch, clamped to what datetime64[ns] holds."""
+    if year <= 1678:
+        return int(np.iinfo(np.int64).min)
+    if year >= 2262:
+        return int(np.iinfo(np.int64).max)
+    return int(np.datetime64(f"{year:04d}-01-01", "ns").astype(np.int64))
 
 
 def _nonempty_list(value: Any) -> bool:

@@ -7,10 +7,11 @@ notes, counts) is read from the DataFrame at query time instead.
 Layout, for ``n`` papers and a vocabulary of ``V`` folded words (sorted, so a
 prefix is one contiguous block of term ids found with ``np.searchsorted``):
 
-- ``stream``: every paper's title words then abstract words, as int32 term
-  ids (kept so :meth:`add` never re-tokenizes), and ``segments``: where each
-  title and abstract starts in it;
-- ``positions``: the stream positions grouped by term (phrase checks);
+- ``stream``: every paper's title words, END, abstract words, END, as int32
+  term ids (phrase checks look up the next words; :meth:`add` never
+  re-tokenizes);
+- ``positions``: the stream positions grouped by term, with the title or
+  abstract ("segment") each is in (where phrases start);
 - ``weights``: CSC matrix papers x terms, TF-IDF of ``title_weight * title
   counts + abstract counts`` (columns are postings: matches and relevance);
 - ``title``: CSC matrix of title counts (``title:`` queries);
@@ -58,7 +59,8 @@ class SearchIndex:
     def __init__(self, df: pd.DataFrame, *, title_weight: int = TITLE_WEIGHT) -> None:
         self.title_weight = title_weight
         self._vocab = _Vocabulary({END: SEP})
-        self._stream = np.zeros(0, dtype=np.int32)
+        self.stream = np.zeros(0, dtype=np.int32)  # term ids (sorted vocabulary) in text order
+        self._order = np.zeros(0, dtype=np.int32)  # sorted term id -> id in self._vocab
         self._segments = np.zeros(0, dtype=np.int64)  # start of title i at 2i, abstract at 2i+1
         self.ids = np.zeros(0, dtype=object)
         self._org = np.zeros(0, dtype=object)
@@ -90,20 +92,20 @@ class SearchIndex:
     def _append(self, df: pd.DataFrame) -> None:
         """Tokenize ``df`` (titles and abstracts) onto the end of the stream."""
         lookup = self._vocab.__getitem__
-        lengths = []  # words per text: title, abstract, title, ...
-        parts = [self._stream]
+        lengths = []  # words per text + 1 (its END): title, abstract, title, ...
+        old = self.stream
+        parts = [np.where(old == SEP, SEP, self._order[old])]  # back to first-appearance ids
         texts = np.empty(2 * len(df), dtype=object)
         texts[0::2] = df["title"].fillna("").tolist()
         texts[1::2] = df["abstract"].fillna("").tolist()
         for start in range(0, len(texts), 2 * CHUNK):
             tokens = words_of_many(texts[start : start + 2 * CHUNK].tolist())
             ids = np.fromiter(map(lookup, tokens), dtype=np.int32, count=len(tokens))
-            ends = np.flatnonzero(ids == SEP)
-            lengths.append(np.diff(ends, prepend=-1) - 1)
-            parts.append(ids[ids != SEP])
+            lengths.append(np.diff(np.flatnonzero(ids == SEP), prepend=-1))
+            parts.append(ids)
         seg_len = np.concatenate(lengths) if lengths else np.zeros(0, dtype=np.int64)
-        seg_start = len(self._stream) + np.cumsum(seg_len) - seg_len
-        self._stream = np.concatenate(parts)
+        seg_start = len(self.stream) + np.cumsum(seg_len) - seg_len
+        self._new_stream = np.concatenate(parts)
         self._segments = np.concatenate([self._segments, seg_start])
         self.ids = np.concatenate([self.ids, df["paper_id"].to_numpy(dtype=object)])
         self._org = np.concatenate([self._org, _folded(df, "organization")])
@@ -126,25 +128,28 @@ class SearchIndex:
         v = len(self.terms)
         rank = np.empty(v, dtype=np.int32)
         rank[order] = np.arange(v, dtype=np.int32)
+        self._order = order.astype(np.int32)
+        real = self._new_stream != SEP
+        self.stream = stream = np.full(len(real), SEP, dtype=np.int32)
+        stream[real] = rank[self._new_stream[real]]
+        del self._new_stream
 
-        stream = self._stream
         seg_len = np.diff(np.append(self._segments, len(stream)))
-        # per word: paper * 2 + (1 if in the title), carried along by the sort below
-        tag = np.repeat(
-            (np.arange(2 * n, dtype=np.int64) // 2 * 2 + (np.arange(2 * n) % 2 == 0)).astype(
-                np.int32 if n < 2**30 else np.int64
-            ),
-            seg_len,
-        )
-        # group positions by term with a counting sort (CSR -> CSC), ascending within a term
+        # the title/abstract segment of every word: paper * 2 (+ 1 in the abstract)
+        seg_of = np.repeat(np.arange(2 * n, dtype=np.int32 if n < 2**30 else np.int64), seg_len)
+        # group positions by term with a counting sort (CSR -> CSC), ascending within a
+        # term, carrying the segment along as the data; END markers are empty rows
         by_term = sp.csr_matrix(
-            (tag, rank[stream], np.arange(len(stream) + 1)), shape=(len(stream), v)
+            (seg_of[real], stream[real], np.concatenate([[0], np.cumsum(real)])),
+            shape=(len(stream), v),
         ).tocsc()
+        del seg_of, real
         self.positions = by_term.indices
         self.term_ptr = by_term.indptr.astype(np.int64)
+        self._pos_segment = by_term.data
         doc_of = by_term.data >> 1
-        in_title = (by_term.data & 1).astype(np.int32)
-        del by_term, tag
+        in_title = 1 - (by_term.data & 1).astype(np.int32)
+        del by_term
 
         term_sorted = np.repeat(np.arange(v, dtype=np.int32), np.diff(self.term_ptr))
         first = np.ones(len(doc_of), dtype=bool)
@@ -185,27 +190,17 @@ class SearchIndex:
         m = self.title if field == "title" else self.weights
         return m.indices[m.indptr[lo] : m.indptr[hi]]
 
-    def term_positions(self, lo: int, hi: int) -> np.ndarray:
-        """Sorted stream positions of the terms in [lo, hi)."""
-        pos = self.positions[self.term_ptr[lo] : self.term_ptr[hi]]
-        return pos if hi - lo <= 1 else np.sort(pos)
-
     def phrase_docs(self, ranges: list[tuple[int, int]], field: str | None) -> np.ndarray:
-        """Paper positions where the terms of ``ranges`` occur consecutively in ``field``."""
-        start = self.term_positions(*ranges[0])
+        """Papers (with repeats) where words of the term ranges follow each other
+        in one title or abstract (``field``: only there). Every title and abstract
+        ends with an END marker in the stream, so no match runs into the next."""
+        lo, hi = ranges[0]
+        a, b = self.term_ptr[lo], self.term_ptr[hi]
+        start, segment = self.positions[a:b], self._pos_segment[a:b]
         for k, (lo, hi) in enumerate(ranges[1:], 1):
-            if not len(start):
-                break
-            nxt = self.term_positions(lo, hi)
-            if not len(nxt):
-                return nxt
-            at = np.minimum(np.searchsorted(nxt, start + k), len(nxt) - 1)
-            start = start[nxt[at] == start + k]
-        # a match must not run from one title or abstract into the next
-        segment = np.searchsorted(self._segments, start, side="right") - 1
-        if len(ranges) > 1:
-            last = np.searchsorted(self._segments, start + len(ranges) - 1, side="right") - 1
-            segment = segment[segment == last]
+            following = self.stream[start + k]  # in bounds: the stream ends with END
+            keep = (following >= lo) & (following < hi)
+            start, segment = start[keep], segment[keep]
         if field == "title":
             segment = segment[segment % 2 == 0]
         elif field == "abstract":

@@ -117,7 +117,9 @@ def _fit(
     labeled = np.flatnonzero(include | exclude)
     x = index.features[rows[labeled]]
     y = include[labeled].astype(int)
-    model = LogisticRegression(C=10.0, class_weight="balanced", max_iter=200, solver="liblinear")
+    model = LogisticRegression(
+        C=1.0, class_weight="balanced", max_iter=100, solver="liblinear", random_state=0
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         model.fit(x, y)
