@@ -125,7 +125,9 @@ def search(
     mask, score = match_scores(df, query, index=index, **filters)
     rows = np.flatnonzero(mask)
     key, descending = _sort_key(sort, ascending)
-    if key == "score":
+    if key == "score" and not score.any():
+        order = np.arange(len(rows))  # nothing scored (filters only): keep the table order
+    elif key == "score":
         s = -score[rows] if descending else score[rows]
         if limit is not None and 0 < limit < len(rows) // 4:
             # top-k: partial sort of the k best, then a stable sort of those (ties by row order)
@@ -197,7 +199,7 @@ def _column_order(df: pd.DataFrame, rows: np.ndarray, column: str, descending: b
         return np.arange(len(rows))
     values = df[column].iloc[rows]
     if column == "title":
-        values = values.fillna("").map(fold)
+        values = values.map(fold, na_action="ignore")
     ranks = pd.Series(values.to_numpy(), copy=False).sort_values(
         ascending=not descending, kind="stable", na_position="last"
     )
