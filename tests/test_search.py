@@ -568,3 +568,19 @@ def test_phrases_do_not_cross_title_abstract_or_paper_boundaries() -> None:
     assert match_mask(df, 'title:"linear models"', index=index).tolist() == [False, False]
     assert match_mask(df, "abstract:graph", index=index).tolist() == [False, True]
     assert match_mask(df, "title:graph", index=index).tolist() == [False, False]
+
+
+def test_filters_alone_keep_the_table_order(papers: pd.DataFrame) -> None:
+    hits = search(papers, "year:>=2023")
+    assert (hits["score"] == 0).all() and hits.index.is_monotonic_increasing
+
+
+def test_readme_query_section_runs() -> None:
+    from pathlib import Path
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("<!-- section:query -->", 1)[1]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    namespace: dict[str, Any] = {}
+    exec(code, namespace)
+    assert len(namespace["papers"]) == 36 and "screened" in namespace
