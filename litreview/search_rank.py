@@ -117,8 +117,15 @@ def _fit(
     labeled = np.flatnonzero(include | exclude)
     x = index.features[rows[labeled]]
     y = include[labeled].astype(int)
+    # liblinear's dual solver is the fast one while decisions are fewer than words
+    # (the usual case: hundreds of decisions, tens of thousands of words)
     model = LogisticRegression(
-        C=1.0, class_weight="balanced", max_iter=100, solver="liblinear", random_state=0
+        C=1.0,
+        class_weight="balanced",
+        solver="liblinear",
+        dual=x.shape[0] < x.shape[1],
+        max_iter=1000,
+        random_state=0,
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
