@@ -6,11 +6,13 @@
   negations) through ``search(..., limit=100)`` against a naive filter that runs
   ``Series.str.contains`` per query word on pre-folded text (folding not timed)
   and keeps the first 100 rows; every query must give the same matches;
+- ``SearchIndex.add`` of 100 new papers against a full build;
 - ``similar`` (20 papers) and ``prioritize`` refit (300 decisions).
 """
 
 from __future__ import annotations
 
+import functools
 import statistics
 import time
 
@@ -28,6 +30,7 @@ from litreview.text import fold
 SIZES = (1_000, 10_000, 100_000)
 QUICK_SIZES = (1_000, 10_000)
 LIMIT = 100
+ADDED = 100  # papers added to an existing index
 #: 50 realistic queries over the generated listings' vocabulary.
 QUERIES = [
     "transformer",
@@ -182,6 +185,8 @@ def size_rows(n: int) -> list[Row]:
             build_s <= 10 if big else None,
         )
     )
+    add_s, _ = timed(functools.partial(SearchIndex(df.iloc[:-ADDED]).add, df))
+    out.append(Row("query", f"index add {ADDED} papers", n, add_s, "full build", build_s))
 
     naive = Naive(df)
     for q in QUERIES:  # warm up
