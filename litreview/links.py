@@ -27,6 +27,7 @@ CODE_HOSTS = frozenset(
 )
 _URL = re.compile(r"https?://[^\s<>\"'`\x00]+")
 _BARE_HOSTS = ("github.com/", "gitlab.com/", "gitee.com/", "bitbucket.org/", "codeberg.org/")
+_BARE_HOST_NAMES = tuple(h.split(".")[0] for h in _BARE_HOSTS)
 _URL_BODY = re.compile(r"[^\s<>\"'`\x00]+")
 _BATCH = 4096
 _HOST_TAIL = re.compile(r"\.(?:com|org)/")  # a regex finds these faster than str.find
@@ -53,16 +54,19 @@ def clean_url(url: str) -> str:
             url = url[:-1]
         if url.lower().endswith(".git"):
             url = url[:-4]
-    if not re.match(r"https?://", url, re.IGNORECASE):
+    if not url[:8].lower().startswith(("http://", "https://")):
         url = "https://" + url
     return url
 
 
 def url_host(url: str) -> str:
     """The lower-case host of a URL, without ``www.``."""
-    match = _HOST.match(url)
-    host = match.group(1).lower() if match else ""
-    return host.removeprefix("www.")
+    if "://" in url:
+        host = url.split("/", 3)[2].split(":", 1)[0].split("?", 1)[0].split("#", 1)[0]
+    else:
+        match = _HOST.match(url)
+        host = match.group(1) if match else ""
+    return host.lower().removeprefix("www.")
 
 
 def is_code_url(url: str) -> bool:
@@ -75,6 +79,8 @@ def _bare_host_urls(text: str) -> list[tuple[int, str]]:
     """Links to code hosts written without ``https://`` (``github.com/a/b``), with positions."""
     found = []
     for tail in _HOST_TAIL.finditer(text):
+        if not text.endswith(_BARE_HOST_NAMES, 0, tail.start()):
+            continue
         for host in _BARE_HOSTS:
             start = tail.end() - len(host)
             if text.startswith(host, start):
@@ -127,13 +133,20 @@ def links_of_texts(texts: Sequence[str | None]) -> tuple[list[list[str]], list[l
     """
     code: list[list[str]] = [[] for _ in texts]
     other: list[list[str]] = [[] for _ in texts]
-    for first in range(0, len(texts), _BATCH):
-        batch = [t or "" for t in texts[first : first + _BATCH]]
+    with_slash = [i for i, t in enumerate(texts) if t and "/" in t]  # every link has a "/"
+    for first in range(0, len(with_slash), _BATCH):
+        rows = with_slash[first : first + _BATCH]
+        batch = [texts[i] or "" for i in rows]
         joined = "\x00".join(batch)
         starts = list(accumulate((len(t) + 1 for t in batch), initial=0))
         by_row: dict[int, list[tuple[int, str]]] = {}
         for pos, raw in _raw_urls(joined):
-            by_row.setdefault(bisect_right(starts, pos) - 1, []).append((pos, raw))
+            by_row.setdefault(rows[bisect_right(starts, pos) - 1], []).append((pos, raw))
         for row, raws in by_row.items():
-            code[first + row], other[first + row] = _split_code(_distinct_clean(sorted(raws)))
+            if len(raws) == 1:  # the usual case
+                url = clean_url(raws[0][1])
+                if len(url) > len("https://") + 3:
+                    (code if is_code_url(url) else other)[row].append(url)
+            else:
+                code[row], other[row] = _split_code(_distinct_clean(sorted(raws)))
     return code, other

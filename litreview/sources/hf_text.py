@@ -120,9 +120,7 @@ class _Parser:
         paras = data.split(b"\n\n")
         usable = len(paras) if final else len(paras) - 1  # the last one may be cut short
         done = 0  # paragraphs before this index are read; ``line`` is where paras[done] starts
-        metas = [
-            i for i in range(2, usable) if len(paras[i]) < _FAST_META_CHARS and _DOT in paras[i]
-        ]
+        metas = _meta_positions(paras, usable)
         for run in _runs(metas):
             if run[0] - 2 < done:
                 run = [i for i in run if i - 2 >= done]
@@ -313,6 +311,22 @@ def _is_furniture(lines: list[str]) -> bool:
     return len(lines) == 1 and (
         lines[0].casefold() in FURNITURE or bool(_BARE_DATE.fullmatch(lines[0]))
     )
+
+
+def _meta_positions(paras: list[bytes], usable: int) -> list[int]:
+    """Where the author/date blocks stand. After one, the next is looked for three
+    paragraphs on (title, abstract, block); a block this skips is still read, by
+    the slow path, as part of the text between the blocks found."""
+    metas = []
+    i = 2
+    while i < usable:
+        p = paras[i]
+        if len(p) < _FAST_META_CHARS and _DOT in p:
+            metas.append(i)
+            i += 3
+        else:
+            i += 1
+    return metas
 
 
 def _runs(metas: list[int]) -> list[list[int]]:
