@@ -43,8 +43,6 @@ DATE_PATTERN = (
     r"(?P<month>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)[a-z]*\.?\s+(?P<day>\d{1,2})"
     r"(?:,\s*(?P<year>\d{4}))?"
 )
-_DATE_LINE = re.compile(DATE_PATTERN + r"(?:\s+(?P<comments>\d+))?", re.IGNORECASE)
-_AUTHORS = re.compile(r"•\s*(?P<n>\d+)\s+authors?", re.IGNORECASE)
 _META = re.compile(
     r"^(?:•\s*(?:(?P<n>\d+)\s+authors?|(?P<org>[^·•\d][^·•]*?))\s*)?(?P<dot>·\s*)?"
     + DATE_PATTERN
@@ -77,7 +75,6 @@ _FIELDS = ("source_line", "title", "abstract", "n_authors", "organization", "pub
 _FAST_META_CHARS = 80
 _FAST_PAPER_LINES = 8  # title, blank, abstract, blank, authors, ·, date, blank
 EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
-NAT = np.iinfo(np.int64).min
 
 Columns = dict[str, Any]
 
