@@ -26,6 +26,7 @@ from typing import Any
 
 import pandas as pd
 
+from litreview._gc import gc_paused
 from litreview.review_actions import ReviewActions
 from litreview.schema import DECISION_DTYPE
 from litreview.sources import read_listing
@@ -47,7 +48,6 @@ from litreview.store_papers import (
     AddSummary,
     add_papers,
     imports_frame,
-    no_gc,
     paper_columns,
     paper_frame,
 )
@@ -151,7 +151,7 @@ class Review(ReviewActions):
         snapshot = paper_columns(self._store)
         frame = paper_frame(self._store, snapshot)
         rows = annotation_rows(self._store, self.reviewer)
-        with no_gc():
+        with gc_paused():
             columns = annotation_columns(snapshot["_index"], rows)
         return pd.concat([frame, pd.DataFrame(columns)], axis=1)
 

@@ -8,18 +8,17 @@ fields take the new non-missing values and its ``sources`` gain the new ones.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from litreview._gc import gc_paused
 from litreview.ids import normalize_arxiv_id, normalize_title, paper_id
 from litreview.schema import (
     DATETIME,
@@ -67,22 +66,6 @@ class AddSummary:
 
 
 # -- encoding: DataFrame columns <-> SQLite values --------------------------------------------
-
-
-@contextmanager
-def no_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building many small containers.
-
-    Building 100k-row list columns otherwise triggers repeated full collections
-    that cost more than the work itself (none of these objects form cycles).
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def encode_column(series: pd.Series, dtype: Any) -> list[Any]:
@@ -148,7 +131,7 @@ def paper_columns(store: Store) -> dict[str, Any]:
             return version, None
         return version, conn.execute(_SELECT + " ORDER BY rowid").fetchall()
 
-    with no_gc():
+    with gc_paused():
         version, rows = store.read(load)
         if rows is None:
             return store.cache["papers"][1]  # type: ignore[no-any-return]
@@ -170,7 +153,7 @@ def paper_frame(store: Store, cols: dict[str, Any] | None = None) -> pd.DataFram
     """
     cols = paper_columns(store) if cols is None else cols
     data: dict[str, Any] = {}
-    with no_gc():
+    with gc_paused():
         for name, dtype in PAPER_COLUMNS.items():
             values = cols[name]
             if dtype is LIST:

@@ -12,11 +12,9 @@ verbatim)::
 
 from __future__ import annotations
 
-import gc
 import os
 from collections import defaultdict
 from collections.abc import Iterator
-from contextlib import contextmanager
 from itertools import count
 from string import ascii_lowercase
 
@@ -26,6 +24,7 @@ from bibtexparser.library import Library
 from bibtexparser.middlewares import AddEnclosingMiddleware
 from bibtexparser.model import Block, Entry, Field
 
+from litreview._gc import gc_paused
 from litreview.export._atomic import write_atomic
 from litreview.export._fields import (
     PARTICLES,
@@ -75,7 +74,7 @@ def to_bibtex(
     >>> "@misc{" in to_bibtex(df)
     True
     """
-    with _gc_paused():
+    with gc_paused():
         rows = paper_rows(df, BIBTEX_COLUMNS)
         keys = citation_keys(rows)
         entries: list[Block] = [_entry(r, k, with_notes) for r, k in zip(rows, keys, strict=True)]
@@ -91,18 +90,6 @@ def to_bibtex(
     if path is not None:
         write_atomic(path, text)
     return text
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic GC while building thousands of small acyclic objects."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _entry(row: Row, key: str, with_notes: bool) -> Entry:

@@ -7,15 +7,14 @@ the content, not only the suffix.
 
 from __future__ import annotations
 
-import gc
 import warnings
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
 import pandas as pd
 
+from litreview._gc import gc_paused
 from litreview.errors import ListingError, ListingWarning, Problem
 from litreview.schema import papers_from_columns
 from litreview.sources import bibtex, hf_json, hf_linked_text, hf_markdown, ris, table_csv
@@ -82,23 +81,10 @@ def read_listing(
     if not src.head_text.strip():
         return papers_from_columns({})
     reader = _pick_reader(src, format)
-    with _gc_paused():
+    with gc_paused():
         columns, problems = reader.parse(src, year)
         report_problems(problems, src.name, errors)
         return papers_from_columns(columns)
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building millions of small objects
-    that hold no cycles (it would otherwise rescan them all, again and again)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _pick_reader(src: SourceText, format: str | None) -> Reader:
