@@ -264,3 +264,20 @@ def pd_isna(value: Any) -> bool:
     import pandas as pd
 
     return bool(pd.isna(value))
+
+
+def test_paper_without_comment_count_opens(tmp_path: Path) -> None:
+    """BibTeX/RIS/CSV papers have no comment count: the paper view must still show them."""
+    import pandas as pd
+
+    papers = litreview.read_listing(litreview.SAMPLE_LISTING)
+    papers["comments"] = pd.array([pd.NA] * len(papers), dtype="Int64")
+    review = litreview.Review.open(tmp_path / "bib.litreview", reviewer="ada")
+    review.add(papers)
+    app = review_app(review, export_dir=tmp_path)
+    pid = app.state.page_ids()[0]
+    app.state.open(pid)
+    assert app.state.error == ""
+    assert app.state.current_id == pid
+    assert "comments" not in app.paper._card.value
+    review.close()

@@ -98,16 +98,14 @@ def paper_card(paper: pd.Series, terms: Sequence[str]) -> str:
         who = ""
     count = "" if n is None or pd.isna(n) else f"{int(n)} authors"
     meta = " · ".join(esc(x) for x in (when, who, count) if x)
-    stats = f"{int(paper.get('comments') or 0)} comments"
-    upvotes = paper.get("upvotes")
-    if upvotes is not None and not pd.isna(upvotes):
-        stats += f" · {int(upvotes)} upvotes"
+    counts = ((paper.get(k), k) for k in ("comments", "upvotes"))
+    stats = " · ".join(f"{int(v)} {k}" for v, k in counts if v is not None and not pd.isna(v))
     links = _links(paper)
     return (
         '<div class="lr-paper">'
         f'<h3 style="margin:4px 0">{highlight(paper.get("title"), terms)}</h3>'
         f'<div style="color:#555">{meta}</div>'
-        f'<div style="color:#555">{esc(stats)}{" · " + links if links else ""}</div>'
+        f'<div style="color:#555">{" · ".join(x for x in (esc(stats), links) if x)}</div>'
         f'<p style="line-height:1.45;max-width:900px">{highlight(paper.get("abstract"), terms)}</p>'
         "</div>"
     )
