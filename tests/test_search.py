@@ -584,3 +584,11 @@ def test_readme_query_section_runs() -> None:
     namespace: dict[str, Any] = {}
     exec(code, namespace)
     assert len(namespace["papers"]) == 36 and "screened" in namespace
+
+
+def test_queries_never_change_the_index(papers: pd.DataFrame) -> None:
+    index = SearchIndex(papers)
+    code = index.has_code().copy()
+    for query in ["has:code -vision", "has:code OR vision", "NOT has:code", "has:code year:>=2024"]:
+        match_mask(papers, query, index=index)
+    assert (index.has_code() == code).all()
