@@ -105,8 +105,12 @@ def check_rating(value: Any) -> int | None:
     return int(value)
 
 
-def check_tags(name: str, value: Any) -> list[str]:
-    """A list of tags from a str (one tag) or an iterable of str; trimmed, de-duplicated."""
+def check_tags(name: str, value: Any, *, blank: bool = True) -> list[str]:
+    """A list of tags from a str (one tag) or an iterable of str; trimmed, de-duplicated.
+
+    Blank tags are skipped, or refused with ``blank=False`` (a tag someone typed to add
+    or remove must not vanish silently).
+    """
     items = [value] if isinstance(value, str) else value
     if not isinstance(items, Iterable):
         raise ValueError(f"{name} must be a str or a list of str; got {value!r}")
@@ -115,6 +119,8 @@ def check_tags(name: str, value: Any) -> list[str]:
         if not isinstance(item, str):
             raise ValueError(f"{name} must contain only str; got {item!r} in {value!r}")
         tag = item.strip()
+        if not tag and not blank:
+            raise ValueError(f"{name}: a tag cannot be empty; got {value!r}")
         if tag and tag not in out:
             out.append(tag)
     return out
@@ -139,9 +145,9 @@ def make_edit(
     if tags is not None:
         edit.tags = check_tags("tags", tags)
     if add_tags is not None:
-        edit.add_tags = check_tags("add_tags", add_tags)
+        edit.add_tags = check_tags("add_tags", add_tags, blank=False)
     if remove_tags is not None:
-        edit.remove_tags = check_tags("remove_tags", remove_tags)
+        edit.remove_tags = check_tags("remove_tags", remove_tags, blank=False)
     if note is not None:
         edit.note = check_text("note", note)
     if rating is not None:

@@ -298,6 +298,7 @@ def test_annotate_sets_every_field(review: Path, capsys: pytest.CaptureFixture[s
         (["ID"], 2, ["nothing to change", "--decision"]),
         (["ID", "--decision", "yes"], 2, ["invalid choice", "yes"]),
         (["ID", "--rating", "four"], 2, ["--rating", "invalid int"]),
+        (["ID", "--tag", " "], 1, ["add_tags", "cannot be empty"]),
     ],
 )
 def test_annotate_errors(

@@ -192,6 +192,8 @@ def test_annotate_one_and_many(review: Review) -> None:
         ({"rating": True}, "1 to 5"),
         ({"rating": "3"}, "1 to 5"),
         ({"tags": ["ok", 3]}, "only str"),
+        ({"add_tags": "  "}, "add_tags: a tag cannot be empty"),
+        ({"remove_tags": ["ok", ""]}, "remove_tags: a tag cannot be empty"),
         ({"note": 12}, "note must be a str"),
         ({}, "at least one of"),
     ],
