@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from browser import chromium
 
 import litreview
 
@@ -29,9 +30,6 @@ ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK = ROOT / "notebooks" / "review.ipynb"
 APP_NOTEBOOK = ROOT / "litreview" / "app" / "app.ipynb"
 SCREENSHOTS = ROOT / "exports" / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"]  # fmt: skip
 TOKEN = "litreview-test-token"
 REVIEWER = "browser-test"
 BIN = Path(sys.executable).parent
@@ -90,20 +88,8 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
 
 @pytest.fixture
 def browser(tmp_path: Path) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        context = pw.chromium.launch_persistent_context(
-            str(tmp_path / "profile"),
-            executable_path=CHROMIUM,
-            headless=True,
-            args=FLAGS,
-            viewport={"width": 1400, "height": 1000},
-        )
-        try:
-            yield context
-        finally:
-            context.close()
+    with chromium(tmp_path / "profile", viewport={"width": 1400, "height": 1000}) as context:
+        yield context
 
 
 def lab_notebook(tmp_path: Path) -> Path:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from browser import code_notebook, offline_page
 
 import litreview
 from litreview.cli import main
@@ -14,15 +15,6 @@ from litreview.report import load, report_figures
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 HOSTILE = "<script>window.__pwned = 1</script>"
 CONTROL_URL = "https://example.invalid/x.png"
 HOSTILE_TITLE = '<img src=x onerror="window.__pwned = 2">'
@@ -58,80 +50,48 @@ def rendered_notebook(tmp_path: Path) -> tuple[Path, int]:
     through the CLI."""
     import nbformat
 
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(c) for c in NOTEBOOK_CELLS]
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
     path = tmp_path / "nb" / "demo.ipynb"
     path.parent.mkdir()
-    nbformat.write(nb, path)
+    nbformat.write(code_notebook(NOTEBOOK_CELLS), path)
     out = tmp_path / "exports" / "notebook.html"
     assert main(["render", str(path), "-o", str(out)]) == 0
     return out, 2
 
 
 def test_rendered_review_works_offline_and_escapes_notes(tmp_path: Path) -> None:
-    from playwright.sync_api import Route, sync_playwright
-
     html, n_charts = rendered_review(tmp_path)
     notebook_html, notebook_charts = rendered_notebook(tmp_path)
     control = tmp_path / "control.html"
     control.write_text(f'<img src="{CONTROL_URL}">', encoding="utf-8")
     assert n_charts == 5  # PRISMA, decisions, timeline, terms, tags
-    blocked: list[str] = []
-    failed: list[str] = []
-    errors: list[str] = []
-
-    def only_files(route: Route) -> None:
-        if route.request.url.startswith("file://"):
-            route.continue_()
-        else:
-            blocked.append(route.request.url)
-            route.abort()
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch_persistent_context(
-            str(tmp_path / "profile"), executable_path=CHROMIUM, headless=True, args=FLAGS
+    with offline_page(tmp_path / "profile") as tab:
+        page = tab.page
+        page.goto(html.as_uri())
+        page.wait_for_load_state("load")
+        page.wait_for_function(
+            f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {n_charts}",
+            timeout=30_000,
         )
-        try:
-            browser.route("**/*", only_files)
-            page = browser.new_page()
-            page.on("requestfailed", lambda request: failed.append(request.url))
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-            page.goto(html.as_uri())
-            page.wait_for_load_state("load")
-            page.wait_for_function(
-                f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {n_charts}",
-                timeout=30_000,
-            )
-            plots = page.locator(".js-plotly-plot")
-            drawn = [plots.nth(i).locator(".main-svg").count() for i in range(plots.count())]
-            declared = page.locator("main").get_attribute("data-charts")
-            table_rows = page.locator("table.papers tbody tr").count()
-            pwned = page.evaluate("window.__pwned")
-            note_text = page.locator("#notes ~ ul.notes .note").first.inner_text()
-            visible = page.get_by_text(HOSTILE).first.is_visible()
-            body_text = page.locator("body").inner_text()
-            page.goto(notebook_html.as_uri())
-            page.wait_for_load_state("load")
-            page.wait_for_function(
-                "document.querySelectorAll('.js-plotly-plot .main-svg').length >= "
-                f"{notebook_charts}",
-                timeout=30_000,
-            )
-            nb_plots = page.locator(".js-plotly-plot")
-            nb_drawn = [
-                nb_plots.nth(i).locator(".main-svg").count() for i in range(nb_plots.count())
-            ]
-            nb_tables = page.locator("table.dataframe").count()
-            nb_widget_note = page.get_by_text("Interactive app").count()
-            page.goto(control.as_uri())  # proves the guard is live: its one request is cut
-            page.wait_for_load_state("load")
-        finally:
-            browser.close()
+        plots = page.locator(".js-plotly-plot")
+        drawn = [plots.nth(i).locator(".main-svg").count() for i in range(plots.count())]
+        declared = page.locator("main").get_attribute("data-charts")
+        table_rows = page.locator("table.papers tbody tr").count()
+        pwned = page.evaluate("window.__pwned")
+        note_text = page.locator("#notes ~ ul.notes .note").first.inner_text()
+        visible = page.get_by_text(HOSTILE).first.is_visible()
+        body_text = page.locator("body").inner_text()
+        page.goto(notebook_html.as_uri())
+        page.wait_for_load_state("load")
+        page.wait_for_function(
+            f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {notebook_charts}",
+            timeout=30_000,
+        )
+        nb_plots = page.locator(".js-plotly-plot")
+        nb_drawn = [nb_plots.nth(i).locator(".main-svg").count() for i in range(nb_plots.count())]
+        nb_tables = page.locator("table.dataframe").count()
+        nb_widget_note = page.get_by_text("Interactive app").count()
+        page.goto(control.as_uri())  # proves the guard is live: its one request is cut
+        page.wait_for_load_state("load")
     assert plots_ok(drawn, n_charts), drawn
     assert plots_ok(nb_drawn, notebook_charts), nb_drawn
     assert nb_tables == 1 and nb_widget_note == 1
@@ -140,8 +100,8 @@ def test_rendered_review_works_offline_and_escapes_notes(tmp_path: Path) -> None
     assert pwned is None  # undefined in the page: neither script ran
     assert note_text == HOSTILE and visible
     assert HOSTILE_TITLE in body_text  # the exclusion reason, shown as text in the PRISMA table
-    assert blocked == [CONTROL_URL] and failed == [CONTROL_URL]  # nothing from the report
-    assert errors == []
+    assert tab.blocked == [CONTROL_URL] and tab.failed == [CONTROL_URL]  # nothing from the report
+    assert tab.errors == []
 
 
 def plots_ok(drawn: list[int], n_charts: int) -> bool:

@@ -6,21 +6,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from browser import offline_page
 
 import litreview
 from litreview import charts
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def all_figures() -> dict[str, object]:
@@ -49,45 +40,23 @@ def all_figures() -> dict[str, object]:
 
 
 def test_every_chart_renders_offline_in_chromium(tmp_path: Path) -> None:
-    from playwright.sync_api import Route, sync_playwright
-
     files = {
         name: charts.write_html(fig, tmp_path / f"{name}.html", title=name)  # type: ignore[arg-type]
         for name, fig in all_figures().items()
     }
     control = tmp_path / "control.html"  # proves the guard is live: its one request must be cut
     control.write_text('<img src="https://example.invalid/x.png">', encoding="utf-8")
-    blocked: list[str] = []
-    failed: list[str] = []
     drawn: dict[str, int] = {}
-
-    def only_files(route: Route) -> None:
-        if route.request.url.startswith("file://"):
-            route.continue_()
-        else:
-            blocked.append(route.request.url)
-            route.abort()
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch_persistent_context(
-            str(tmp_path / "profile"), executable_path=CHROMIUM, headless=True, args=FLAGS
-        )
-        try:
-            browser.route("**/*", only_files)
-            page = browser.new_page()
-            page.on("requestfailed", lambda request: failed.append(request.url))
-            errors: list[str] = []
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-            for name, path in files.items():
-                page.goto(path.as_uri())
-                page.wait_for_selector(".main-svg", timeout=20_000)
-                drawn[name] = page.locator(".js-plotly-plot .main-svg").count()
-            page.goto(control.as_uri())
-            page.wait_for_load_state("load")
-        finally:
-            browser.close()
+    with offline_page(tmp_path / "profile") as tab:
+        page = tab.page
+        for name, path in files.items():
+            page.goto(path.as_uri())
+            page.wait_for_selector(".main-svg", timeout=20_000)
+            drawn[name] = page.locator(".js-plotly-plot .main-svg").count()
+        page.goto(control.as_uri())
+        page.wait_for_load_state("load")
     control_url = "https://example.invalid/x.png"
-    assert blocked == [control_url] and failed == [control_url]  # nothing from the charts
-    assert errors == []
+    assert tab.blocked == [control_url] and tab.failed == [control_url]  # nothing from the charts
+    assert tab.errors == []
     assert all(count >= 1 for count in drawn.values()), drawn
     assert set(drawn) == set(files)

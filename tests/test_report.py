@@ -9,6 +9,7 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 import pytest
+from browser import code_notebook as notebook
 
 import litreview
 from litreview.report import (
@@ -188,17 +189,6 @@ def test_write_report_from_file_review_object_and_frame(
 
 
 # ------------------------------------------------------------------------ notebooks
-
-
-def notebook(cells: list[str]) -> nbformat.NotebookNode:
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(c) for c in cells]
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    return nb
 
 
 def test_make_static_without_a_kernel() -> None:
