@@ -281,3 +281,14 @@ def test_paper_without_comment_count_opens(tmp_path: Path) -> None:
     assert app.state.current_id == pid
     assert "comments" not in app.paper._card.value
     review.close()
+
+
+def test_tab_switch_errors_reach_the_status_area(
+    app: ReviewApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken() -> None:
+        raise RuntimeError("queue cannot be built")
+
+    monkeypatch.setattr(app.screening, "shown", broken)
+    app.select_tab("Screening")  # must not raise into the widget's message handler
+    assert "queue cannot be built" in app._status.value

@@ -19,6 +19,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from litreview.app._bind import guard
 from litreview.app._html import status_html
 from litreview.app.annotate import AnnotateView
 from litreview.app.charts_tab import ChartsView
@@ -59,7 +60,7 @@ class ReviewApp(widgets.VBox):
             children=[browse, self.screening.widget, self.charts.widget, self.exports.widget],
             titles=TABS,
         )
-        self.tabs.observe(self._on_tab, names="selected_index")
+        self.tabs.observe(guard(state, self._on_tab), names="selected_index")
         title = widgets.HTML(
             f'<b style="font-size:15px">litreview</b> · {review_label(state.review)}'
         )
