@@ -292,3 +292,20 @@ def test_tab_switch_errors_reach_the_status_area(
     monkeypatch.setattr(app.screening, "shown", broken)
     app.select_tab("Screening")  # must not raise into the widget's message handler
     assert "queue cannot be built" in app._status.value
+
+
+def test_a_note_that_cannot_be_saved_says_so_and_stays_in_the_box(
+    app: ReviewApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app.state.open(app.state.page_ids()[0])
+
+    def full(*_: Any, **__: Any) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(app.state.review, "annotate", full)
+    note = find(app.annotate.widget, "lr-note")
+    note.value = "an important thought"
+    assert "disk full" in app._status.value
+    assert note.value == "an important thought"
+    assert "saving" not in app.annotate._note_state.value
+    assert "not saved" in app.annotate._note_state.value

@@ -138,6 +138,8 @@ class AnnotateView:
     def _save(self, paper_id: str, text: str) -> None:
         if self._state.save_note(paper_id, text):
             self._note_state.value = '<span style="color:#15803d">note saved</span>'
+        else:  # the text stays in the box; the status area says why
+            self._note_state.value = '<span style="color:#b91c1c">note not saved</span>'
 
     def flush(self) -> None:
         """Save a note still waiting for its pause (before switching papers or tabs)."""
