@@ -240,6 +240,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"{PROG}: error: {_message(exc)}", file=sys.stderr)
         return 1
+    except Exception as exc:  # a bug, not bad input: still one line, the traceback on demand
+        if debug:
+            raise
+        what = f"unexpected {type(exc).__name__}: {_message(exc)}"
+        print(f"{PROG}: error: {what} (run again with --debug for the traceback)", file=sys.stderr)
+        return 1
 
 
 def _message(exc: BaseException) -> str:

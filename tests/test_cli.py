@@ -16,7 +16,7 @@ import pytest
 
 import litreview
 from litreview import cli_commands
-from litreview.cli import COMMANDS, build_parser, main
+from litreview.cli import COMMANDS, HANDLERS, build_parser, main
 from litreview.review import Review
 
 SAMPLE = str(litreview.SAMPLE_LISTING)
@@ -188,6 +188,20 @@ def test_debug_shows_the_traceback(capsys: pytest.CaptureFixture[str]) -> None:
         main(["read", "missing.txt", "--debug"])
     with pytest.raises(FileNotFoundError):
         main(["--debug", "read", "missing.txt"])
+
+
+def test_unexpected_errors_are_one_line_too(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(_args: Any) -> int:
+        raise TypeError("unsupported operand")
+
+    monkeypatch.setitem(HANDLERS, "stats", broken)
+    code, _, err = run(capsys, "stats", SAMPLE)
+    assert code == 1
+    one_error_line(err, "TypeError", "unsupported operand", "--debug")
+    with pytest.raises(TypeError):
+        main(["stats", SAMPLE, "--debug"])
 
 
 def test_progress_bar_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
