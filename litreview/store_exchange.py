@@ -201,6 +201,7 @@ def import_annotations(
         for record in known:
             key = (record["paper_id"], record["reviewer"])
             local = rows[key]
+            kept_decision = False  # the file's reason belongs to the file's decision
             for name in SHOWN_FIELDS:
                 incoming, mine = record[name], local[name]
                 if name == "tags":
@@ -208,7 +209,8 @@ def import_annotations(
                 if incoming is None or incoming == DEFAULTS[name] or incoming == mine:
                     report.unchanged += 1
                     continue
-                if mine != DEFAULTS[name] and name != "tags":  # tags merge as a union
+                tied = name == "reason" and kept_decision
+                if (mine != DEFAULTS[name] or tied) and name != "tags":  # tags: a union
                     resolution = "replaced" if on_conflict == "replace" else "kept local"
                     conflicts.append(
                         dict(
@@ -220,6 +222,7 @@ def import_annotations(
                         )
                     )
                     if on_conflict == "keep":
+                        kept_decision = kept_decision or name == "decision"
                         continue
                 changes.append(Change(*key, name, incoming))
                 local[name] = incoming

@@ -422,6 +422,22 @@ def test_import_reports_conflicts_instead_of_overwriting(review: Review, tmp_pat
     assert set(report.conflicts["resolution"]) == {"replaced"}
 
 
+def test_import_keeping_a_decision_keeps_its_reason_too(review: Review, tmp_path: Path) -> None:
+    a = ids(review, 1)[0]
+    review.annotate(a, decision="include")
+    path = tmp_path / "theirs.jsonl"
+    row = {"paper_id": a, "reviewer": "ada", "decision": "exclude", "reason": "off topic"}
+    path.write_text(json.dumps(row) + "\n", encoding="utf-8")
+    report = review.import_annotations(path)
+    p = review.papers.set_index("paper_id")
+    assert p.loc[a, "decision"] == "include" and pd.isna(p.loc[a, "reason"])
+    assert sorted(report.conflicts["field"]) == ["decision", "reason"]
+    assert set(report.conflicts["resolution"]) == {"kept local"}
+    review.import_annotations(path, on_conflict="replace")
+    p = review.papers.set_index("paper_id")
+    assert p.loc[a, "decision"] == "exclude" and p.loc[a, "reason"] == "off topic"
+
+
 def test_import_bad_rows_name_the_line_and_write_nothing(review: Review, tmp_path: Path) -> None:
     pid = ids(review, 1)[0]
     path = tmp_path / "bad.csv"
