@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
@@ -168,7 +168,3 @@ def preview(text: str, lines: int = 20) -> str:
         '<pre style="max-height:300px;overflow:auto;font-size:12px;background:#f8fafc">'
         f"{esc(chr(10).join(head) + more)}</pre>"
     )
-
-
-def join_tags(tags: Iterable[str]) -> str:
-    return ", ".join(tags)
