@@ -5,7 +5,7 @@ Nothing here changes plotly's global state: each figure gets :data:`TEMPLATE` it
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -132,6 +132,22 @@ def periods(dates: pd.Series, freq: str) -> pd.Series:
     return pd.to_datetime(dates).dt.to_period(freq).dt.start_time
 
 
+def split_dated(df: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """The papers with a ``published`` date, and how many have none."""
+    dated = df[df["published"].notna()]
+    return dated, len(df) - len(dated)
+
+
+def no_dates(undated: int) -> str:
+    """The empty figure's note when no paper has a date."""
+    return f"No papers with a date ({undated:,} without one)"
+
+
+def undated_note(undated: int) -> str:
+    """The figure note counting the papers left out for want of a date."""
+    return f"{undated:,} papers without a date are not shown"
+
+
 def decision_column(df: pd.DataFrame) -> pd.Series:
     """The decision of every paper as str; a table without decisions is all unscreened."""
     if "decision" not in df.columns:
@@ -170,6 +186,59 @@ def group_labels(df: pd.DataFrame, column: str) -> tuple[pd.DataFrame, list[str]
         out["_group"] = out["_group"].where(out["_group"].isin(keep), OTHER)
         order = [*order[: MAX_GROUPS - 1], OTHER]
     return out, order
+
+
+def color_groups(
+    frame: pd.DataFrame, color: str | None, *, table: pd.DataFrame, chart: str, single: str
+) -> tuple[pd.DataFrame, list[str]]:
+    """``frame`` with a ``_group`` column for ``color=`` and the groups in order
+    (:func:`group_labels`); without ``color``, one group named ``single``.
+
+    ``color`` must be a column of ``table`` (the DataFrame the chart was given), except
+    ``"decision"``: a table without decisions is all unscreened.
+    """
+    if not color:
+        return frame.assign(_group=single), [single]
+    if color != "decision":
+        require(table, color, chart=chart)
+    return group_labels(frame, color)
+
+
+def by_group(counts: pd.Series | pd.DataFrame, order: list[str]) -> Iterator[tuple[int, str, Any]]:
+    """``(i, group, rows)`` for each group of ``order`` that ``counts`` holds in its
+    ``_group`` index level; ``i`` is the place in ``order``, so colors stay stable."""
+    present = counts.index.get_level_values("_group")
+    for i, group in enumerate(order):
+        if group in present:
+            yield i, group, counts.xs(group, level="_group")
+
+
+def add_group_bar(
+    fig: go.Figure,
+    x: Any,
+    y: Any,
+    *,
+    head: str,
+    group: str,
+    i: int,
+    color: str | None,
+    titles: Sequence[str],
+    horizontal: bool = False,
+) -> None:
+    """Add the bars of one ``color=`` group (the ``i``-th): its color, and a hover box of
+    ``head`` (bold), the group's count and ``titles`` (one text per bar)."""
+    count = "%{x}" if horizontal else "%{y}"
+    fig.add_bar(
+        x=x,
+        y=y,
+        orientation="h" if horizontal else None,
+        name=group,
+        marker_color=group_color(color, group, i),
+        customdata=np.array(titles, dtype=object),
+        hovertemplate=(
+            f"<b>{head}</b> · {group}: {count} papers<br>%{{customdata}}<extra></extra>"
+        ),
+    )
 
 
 def group_color(column: str | None, group: str, i: int) -> str:

@@ -9,11 +9,12 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from litreview.charts._style import (
+    add_group_bar,
     add_note,
+    by_group,
+    color_groups,
     count_ticks,
     empty_figure,
-    group_color,
-    group_labels,
     hover_titles,
     new_figure,
     require,
@@ -107,30 +108,18 @@ def distribution(
     values = numeric[has].to_numpy(dtype=float)
     edges, labels, is_log = bins(values, log)
     index = np.clip(np.searchsorted(edges, values, side="right") - 1, 0, len(labels) - 1)
-    frame = known.assign(_bin=index)
-    if color:
-        if color != "decision":
-            require(df, color, chart="distribution")
-        frame, order = group_labels(frame, color)
-    else:
-        frame, order = frame.assign(_group="papers"), ["papers"]
+    frame, order = color_groups(
+        known.assign(_bin=index), color, table=df, chart="distribution", single="papers"
+    )
     counts = frame.groupby(["_group", "_bin"]).size()
     hovers = hover_titles(frame["title"], frame["_group"] + "|" + frame["_bin"].astype(str))
     fig = new_figure(title)
-    for i, group in enumerate(order):
-        if group not in counts.index.get_level_values("_group"):
-            continue
-        y = counts.xs(group, level="_group").reindex(range(len(labels)), fill_value=0)
+    for i, group, part in by_group(counts, order):
+        y = part.reindex(range(len(labels)), fill_value=0)
         text = [hovers.get(f"{group}|{b}", "") for b in range(len(labels))]
-        fig.add_bar(
-            x=labels,
-            y=y.to_numpy(),
-            name=group,
-            marker_color=group_color(color, group, i),
-            customdata=np.array(text, dtype=object),
-            hovertemplate=(
-                f"<b>{label}: %{{x}}</b> · {group}: %{{y}} papers<br>%{{customdata}}<extra></extra>"
-            ),
+        head = f"{label}: %{{x}}"
+        add_group_bar(
+            fig, labels, y.to_numpy(), head=head, group=group, i=i, color=color, titles=text
         )
     fig.update_layout(
         barmode="stack", bargap=0.05, legend_title_text=color or "", showlegend=bool(color)

@@ -15,12 +15,13 @@ from plotly.subplots import make_subplots
 from litreview.charts._style import (
     DECISION_COLORS,
     TEMPLATE,
+    add_group_bar,
     add_note,
+    by_group,
+    color_groups,
     count_ticks,
     decision_column,
     empty_figure,
-    group_color,
-    group_labels,
     hover_titles,
     new_figure,
     papers_of,
@@ -133,29 +134,23 @@ def tags(
     totals = tagged["_tag"].value_counts()
     shown = list(totals.index[:n])
     tagged = tagged[tagged["_tag"].isin(shown)]
-    if color:
-        if color != "decision":
-            require(papers, color, chart="tags")
-        tagged, order = group_labels(tagged, color)
-    else:
-        tagged, order = tagged.assign(_group="papers"), ["papers"]
+    tagged, order = color_groups(tagged, color, table=papers, chart="tags", single="papers")
     counts = tagged.groupby(["_group", "_tag"]).size()
     hovers = hover_titles(tagged["title"], tagged["_group"] + "|" + tagged["_tag"])
     fig = new_figure(title)
-    for i, group in enumerate(order):
-        if group not in counts.index.get_level_values("_group"):
-            continue
-        x = counts.xs(group, level="_group").reindex(shown, fill_value=0)
-        fig.add_bar(
-            x=[int(v) for v in x],
-            y=shown,
-            orientation="h",
-            name=group,
-            marker_color=group_color(color, group, i),
-            customdata=np.array([hovers.get(f"{group}|{t}", "") for t in shown], dtype=object),
-            hovertemplate=(
-                f"<b>%{{y}}</b> · {group}: %{{x}} papers<br>%{{customdata}}<extra></extra>"
-            ),
+    for i, group, part in by_group(counts, order):
+        x = part.reindex(shown, fill_value=0)
+        text = [hovers.get(f"{group}|{t}", "") for t in shown]
+        add_group_bar(
+            fig,
+            [int(v) for v in x],
+            shown,
+            head="%{y}",
+            group=group,
+            i=i,
+            color=color,
+            titles=text,
+            horizontal=True,
         )
     fig.update_layout(
         barmode="stack",

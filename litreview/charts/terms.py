@@ -19,10 +19,13 @@ from litreview.charts._style import (
     check_freq,
     empty_figure,
     new_figure,
+    no_dates,
     periods,
     require,
     sample_note,
     shorten,
+    split_dated,
+    undated_note,
 )
 from litreview.text import make_vectorizer, paper_documents
 
@@ -159,10 +162,9 @@ def term_trends(
     if len(df) == 0:
         return empty_figure(title)
     require(df, "title", "abstract", "published", chart="term_trends")
-    dated = df[df["published"].notna()]
-    undated = len(df) - len(dated)
+    dated, undated = split_dated(df)
     if len(dated) == 0:
-        return empty_figure(title, f"No papers with a date ({undated:,} without one)")
+        return empty_figure(title, no_dates(undated))
     sample, note = _sample(dated, max_papers, seed)
     if terms is None:  # the top terms, and where they occur, from one pass over the text
         table, matrix, order = _weights(sample, n)
@@ -203,7 +205,7 @@ def term_trends(
     fig.update_layout(legend_title_text="term")
     notes = [note] if note else []
     if undated:
-        notes.append(f"{undated:,} papers without a date are not shown")
+        notes.append(undated_note(undated))
     if notes:
         add_note(fig, "; ".join(notes))
     return fig

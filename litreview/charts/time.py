@@ -9,16 +9,21 @@ import plotly.graph_objects as go
 from litreview.charts._style import (
     FREQ_NAMES,
     HOVER_DATE,
+    add_group_bar,
     add_note,
+    by_group,
     check_freq,
+    color_groups,
     count_ticks,
     empty_figure,
     group_color,
-    group_labels,
     hover_titles,
     new_figure,
+    no_dates,
     periods,
     require,
+    split_dated,
+    undated_note,
 )
 
 
@@ -45,37 +50,28 @@ def timeline(
     if len(df) == 0:
         return empty_figure(title)
     require(df, "published", "title", chart="timeline")
-    dated = df[df["published"].notna()]
-    undated = len(df) - len(dated)
+    dated, undated = split_dated(df)
     if len(dated) == 0:
-        return empty_figure(title, f"No papers with a date ({undated:,} without one)")
-    if color:
-        if color != "decision":
-            require(df, color, chart="timeline")
-        grouped, order = group_labels(dated, color)
-    else:
-        grouped, order = dated.assign(_group="papers"), ["papers"]
+        return empty_figure(title, no_dates(undated))
+    grouped, order = color_groups(dated, color, table=df, chart="timeline", single="papers")
     grouped = grouped.assign(_period=periods(grouped["published"], freq))
     counts = grouped.groupby(["_period", "_group"], sort=True).size()
     keys = grouped["_period"].astype(str) + "|" + grouped["_group"]
     hovers = hover_titles(grouped["title"], keys)
     fig = new_figure(title)
     label = HOVER_DATE[freq]
-    for i, group in enumerate(order):
-        if group not in counts.index.get_level_values("_group"):
-            continue
-        part = counts.xs(group, level="_group")
+    for i, group, part in by_group(counts, order):
         x = part.index
         text = [hovers.get(f"{p}|{group}", "") for p in x.astype(str)]
-        fig.add_bar(
-            x=x,
-            y=part.to_numpy(),
-            name=group,
-            marker_color=group_color(color, group, i),
-            customdata=np.array(text, dtype=object),
-            hovertemplate=(
-                f"<b>%{{x|{label}}}</b> · {group}: %{{y}} papers<br>%{{customdata}}<extra></extra>"
-            ),
+        add_group_bar(
+            fig,
+            x,
+            part.to_numpy(),
+            head=f"%{{x|{label}}}",
+            group=group,
+            i=i,
+            color=color,
+            titles=text,
         )
     fig.update_layout(
         barmode="stack",
@@ -88,7 +84,7 @@ def timeline(
         title_text="Papers", **count_ticks(counts.groupby(level="_period").sum().max())
     )
     if undated:
-        add_note(fig, f"{undated:,} papers without a date are not shown")
+        add_note(fig, undated_note(undated))
     return fig
 
 
@@ -111,16 +107,12 @@ def code_availability(
     if len(df) == 0:
         return empty_figure(title)
     require(df, "published", "code_urls", "title", chart="code_availability")
-    dated = df[df["published"].notna()]
-    undated = len(df) - len(dated)
+    dated, undated = split_dated(df)
     if len(dated) == 0:
-        return empty_figure(title, f"No papers with a date ({undated:,} without one)")
-    if color:
-        if color != "decision":
-            require(df, color, chart="code_availability")
-        grouped, order = group_labels(dated, color)
-    else:
-        grouped, order = dated.assign(_group="all papers"), ["all papers"]
+        return empty_figure(title, no_dates(undated))
+    grouped, order = color_groups(
+        dated, color, table=df, chart="code_availability", single="all papers"
+    )
     has_code = grouped["code_urls"].map(
         lambda v: isinstance(v, list | tuple | np.ndarray) and len(v) > 0
     )
@@ -132,10 +124,7 @@ def code_availability(
     keys = with_code["_period"].astype(str) + "|" + with_code["_group"]
     hovers = hover_titles(with_code["title"], keys)
     fig = new_figure(title)
-    for i, group in enumerate(order):
-        if group not in stats.index.get_level_values("_group"):
-            continue
-        part = stats.xs(group, level="_group")
+    for i, group, part in by_group(stats, order):
         share = 100.0 * part["sum"] / part["size"]
         text = [
             f"{int(k):,} of {int(n):,} papers"
@@ -158,5 +147,5 @@ def code_availability(
     fig.update_xaxes(title_text=FREQ_NAMES[freq].capitalize())
     fig.update_yaxes(title_text="Papers with code (%)", range=[0, 100], ticksuffix="%")
     if undated:
-        add_note(fig, f"{undated:,} papers without a date are not shown")
+        add_note(fig, undated_note(undated))
     return fig
