@@ -16,18 +16,11 @@ import numpy as np
 
 from litreview.ids import normalize_arxiv_id, paper_id
 from litreview.links import clean_url, code_and_project_urls
+from litreview.sources.hf_text import MONTHS  # month abbreviation -> number
 
 Record = dict[str, Any]
 Columns = dict[str, Any]
 
-MONTHS = {
-    name: number
-    for number, names in enumerate(
-        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"],
-        start=1,
-    )
-    for name in names.split()
-}
 DATE_RE = (
     r"(?P<month>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+(?P<day>\d{1,2})"
     r"(?:,\s*(?P<year>\d{4}))?"
