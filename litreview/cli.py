@@ -258,6 +258,8 @@ def _message(exc: BaseException) -> str:
         text = f"{exc.filename}: {exc.strerror}"
     else:
         text = str(exc) or type(exc).__name__
+    if isinstance(exc, FileExistsError):  # the library names its keyword; here it is a flag
+        text = text.replace("overwrite=True", "--overwrite")
     lines = [line for line in text.strip().splitlines() if line.strip()]
     first = lines[0] if lines else type(exc).__name__
     more = len(lines) - 1

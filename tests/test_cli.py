@@ -367,7 +367,7 @@ def test_export_bare_name_goes_to_exports(
     assert (tmp_path / "exports" / "all.ris").stat().st_size > 1000
     code, _, err = run(capsys, "export", SAMPLE, "-o", "all.ris")
     assert code == 1
-    one_error_line(err, "already exists")
+    one_error_line(err, "already exists", "pass --overwrite")
     assert run(capsys, "export", SAMPLE, "-o", "all.ris", "--overwrite")[0] == 0
 
 
@@ -436,7 +436,7 @@ def test_render_review_and_listing(
     assert "<title>My &lt;review&gt;</title>" in html and 'src="http' not in html
     code, _, err = run(capsys, "render", str(review), "-o", str(out))
     assert code == 1
-    one_error_line(err, "already exists")
+    one_error_line(err, "already exists", "pass --overwrite")
     listing_html = tmp_path / "listing.html"
     assert run(capsys, "render", SAMPLE, "-o", str(listing_html))[0] == 0
     assert "All 36 papers" in listing_html.read_text(encoding="utf-8")
