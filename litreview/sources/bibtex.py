@@ -27,6 +27,7 @@ from litreview.ids import normalize_arxiv_id
 from litreview.links import is_code_url
 from litreview.sources._io import SourceText
 from litreview.sources._records import (
+    MONTHS,
     Columns,
     Record,
     arxiv_id_in,
@@ -38,7 +39,6 @@ from litreview.sources._records import (
 _DETECT = re.compile(r"^[ \t]*@[A-Za-z]+[ \t]*[{(]", re.MULTILINE)
 _AND = re.compile(r"\s+and\s+", re.IGNORECASE)
 _KEYWORD_SPLIT = re.compile(r"[;,]")
-MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 EXPECTED = "a BibTeX entry like '@article{key, title = {...}, ...}'"
 _LATEX = LatexNodes2Text(math_mode="text", keep_comments=False)
 
@@ -121,7 +121,7 @@ def _year_month(year: str | None, month: str | None) -> dt.date | None:
     number = 1
     if month:
         m = month.strip().lower()
-        number = MONTHS.index(m[:3]) + 1 if m[:3] in MONTHS else int(m) if m.isdigit() else 1
+        number = MONTHS[m[:3]] if m[:3] in MONTHS else int(m) if m.isdigit() else 1
     return iso_date(f"{year.strip()}-{number:02d}")
 
 
