@@ -32,6 +32,9 @@ from litreview.query import (
 from litreview.search_index import SearchIndex
 from litreview.text import fold
 
+#: Text fields read from the DataFrame -> their column.
+META_COLUMNS = {"org": "organization", "author": "authors", "reason": "reason", "note": "note"}
+
 
 @dataclass
 class Evaluation:
@@ -107,20 +110,11 @@ class _Evaluator:
         return self._to_rows(docs)
 
     def meta_text(self, node: Word | Phrase) -> np.ndarray:
-        if node.field in ("org", "author"):
-            values = self.index.meta_text(node.field)
-            if self.where is not None:
-                values = values[self.where]
-        else:
-            values = self._folded_column(str(node.field))
-        return _regex_mask(values, text_regex(node))
-
-    def _folded_column(self, column: str) -> np.ndarray:
+        column = META_COLUMNS[str(node.field)]
         if column not in self.df:
-            return np.full(self.n, "", dtype=object)
-        return np.array(
-            [fold(v) if isinstance(v, str) else "" for v in self.df[column].tolist()], dtype=object
-        )
+            return np.zeros(self.n, dtype=bool)
+        values = self.index.folded(column, self.df[column].tolist())
+        return _regex_mask(values, text_regex(node))
 
     # ------------------------------------------------------------ other fields
 
@@ -187,11 +181,12 @@ class _Evaluator:
         )
 
     def has(self, what: str) -> np.ndarray:
-        if what == "code":
-            code = self.index.has_code()
-            return code if self.where is None else code[self.where]
-        if what == "tags":
-            return np.fromiter(map(_nonempty_list, self._lists("tags")), dtype=bool, count=self.n)
+        if what in ("code", "tags"):
+            lists = self._lists("code_urls" if what == "code" else "tags")
+            try:  # the schema keeps a list in every cell: len() is enough
+                return np.fromiter(map(len, lists), dtype=np.int64, count=self.n) > 0
+            except TypeError:
+                return np.fromiter(map(_nonempty_list, lists), dtype=bool, count=self.n)
         column = {"arxiv": "arxiv_id", "org": "organization"}.get(what, what)
         if column not in self.df:
             return np.zeros(self.n, dtype=bool)

@@ -1,8 +1,9 @@
 """The search index: word postings, positions and TF-IDF weights of paper text.
 
 Built once per set of papers (:class:`SearchIndex`), extended with
-:meth:`SearchIndex.add`; everything that changes often (decisions, tags,
-notes, counts) is read from the DataFrame at query time instead.
+:meth:`SearchIndex.add`. Only titles and abstracts are indexed; every other
+field (decisions, tags, notes, organizations, links, counts) is read from the
+DataFrame at query time.
 
 Layout, for ``n`` papers and a vocabulary of ``V`` folded words (sorted, so a
 prefix is one contiguous block of term ids found with ``np.searchsorted``):
@@ -21,6 +22,7 @@ prefix is one contiguous block of term ids found with ``np.searchsorted``):
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable
 
 import numpy as np
@@ -63,9 +65,7 @@ class SearchIndex:
         self._order = np.zeros(0, dtype=np.int32)  # sorted term id -> id in self._vocab
         self._segments = np.zeros(0, dtype=np.int64)  # start of title i at 2i, abstract at 2i+1
         self.ids = np.zeros(0, dtype=object)
-        self._org = np.zeros(0, dtype=object)
-        self._author = np.zeros(0, dtype=object)
-        self._has_code = np.zeros(0, dtype=bool)
+        self._folded: dict[str, tuple[list[object], np.ndarray]] = {}
         self._aligned: dict[tuple[int, int], np.ndarray] = {}
         self._append(df)
         self._derive()
@@ -111,14 +111,6 @@ class SearchIndex:
         self._new_stream = np.concatenate(parts)
         self._segments = np.concatenate([self._segments, seg_start])
         self.ids = np.concatenate([self.ids, df["paper_id"].to_numpy(dtype=object)])
-        self._org = np.concatenate([self._org, _folded(df, "organization")])
-        authors = df["authors"] if "authors" in df else pd.Series([[]] * len(df))
-        joined = [" ; ".join(a) if isinstance(a, list | tuple) and a else "" for a in authors]
-        self._author = np.concatenate(
-            [self._author, np.array([fold(a) for a in joined], dtype=object)]
-        )
-        code = df["code_urls"].tolist() if "code_urls" in df else [[]] * len(df)
-        self._has_code = np.concatenate([self._has_code, [_nonempty(v) for v in code]]).astype(bool)
         self._row_of: pd.Index | None = None
 
     def _derive(self) -> None:
@@ -230,13 +222,17 @@ class SearchIndex:
             total += best
         return total
 
-    def has_code(self) -> np.ndarray:
-        """Whether each indexed paper links to code (``code_urls`` not empty)."""
-        return self._has_code
-
-    def meta_text(self, field: str) -> np.ndarray:
-        """Folded organization or author names (object array, "" when missing)."""
-        return self._org if field == "org" else self._author
+    def folded(self, column: str, values: list[object]) -> np.ndarray:
+        """Folded text of a column's cells (lists of names joined; "" when missing),
+        remembered per column while the cells are the very same objects, so repeated
+        ``org:``/``note:`` queries do not fold 100k strings again."""
+        cached = self._folded.get(column)
+        same = cached is not None and len(cached[0]) == len(values)
+        if cached is not None and same and all(map(operator.is_, cached[0], values)):
+            return cached[1]
+        out = np.array([_fold_cell(v) for v in values], dtype=object)
+        self._folded[column] = (values, out)
+        return out
 
     def covers(self, ids: list[str] | np.ndarray) -> bool:
         """Whether every paper id in ``ids`` is indexed (and the indexed ids are unique)."""
@@ -293,16 +289,12 @@ def _features(weights: sp.csc_matrix, terms: np.ndarray) -> tuple[sp.csr_matrix,
     return features, names[keep]
 
 
-def _nonempty(value: object) -> bool:
-    return isinstance(value, list | tuple | np.ndarray) and len(value) > 0
-
-
-def _folded(df: pd.DataFrame, column: str) -> np.ndarray:
-    if column not in df:
-        return np.full(len(df), "", dtype=object)
-    return np.array(
-        [fold(v) if isinstance(v, str) else "" for v in df[column].tolist()], dtype=object
-    )
+def _fold_cell(value: object) -> str:
+    if isinstance(value, str):
+        return fold(value)
+    if isinstance(value, list | tuple | np.ndarray):
+        return fold(" ; ".join(str(v) for v in value))
+    return ""
 
 
 def _tfidf(counts: sp.csc_matrix) -> sp.csc_matrix:

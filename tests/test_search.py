@@ -588,7 +588,19 @@ def test_readme_query_section_runs() -> None:
 
 def test_queries_never_change_the_index(papers: pd.DataFrame) -> None:
     index = SearchIndex(papers)
-    code = index.has_code().copy()
-    for query in ["has:code -vision", "has:code OR vision", "NOT has:code", "has:code year:>=2024"]:
+    before = [a.copy() for a in (index.stream, index.positions, index.weights.data)]
+    for query in ["has:code -vision", '"vision transformer" OR -point', "NOT title:x", "org:x"]:
         match_mask(papers, query, index=index)
-    assert (index.has_code() == code).all()
+    after = (index.stream, index.positions, index.weights.data)
+    assert all((a == b).all() for a, b in zip(before, after, strict=True))
+
+
+def test_paper_fields_are_read_from_the_frame_passed(papers: pd.DataFrame) -> None:
+    index = SearchIndex(papers)  # built without organizations
+    assert not match_mask(papers, "org:deepmind", index=index).any()
+    changed = papers.assign(
+        organization=pd.array(["Google DeepMind"] * len(papers), dtype="string")
+    )
+    assert match_mask(changed, "org:deepmind", index=index).all()
+    no_code = papers.assign(code_urls=[[] for _ in range(len(papers))])
+    assert not match_mask(no_code, "has:code", index=index).any()
