@@ -228,6 +228,7 @@ def test_export_tab_writes_and_previews(app: ReviewApp, tmp_path: Path) -> None:
     find(app, "lr-export-go").click()
     assert "already exists" in app.state.error
     assert "already exists" in app._status.value
+    assert "replace an existing file" in app._status.value  # the checkbox, not a keyword
     view._overwrite.value = True
     find(app, "lr-export-go").click()
     assert app.state.error == ""

@@ -484,7 +484,13 @@ class AppState(traitlets.HasTraits):
             name += SUFFIX[fmt]
         df = self.export_frame(what)
         self.export_dir.mkdir(parents=True, exist_ok=True)
-        path = export(df, self.export_dir / name, overwrite=overwrite, format=fmt)
+        try:
+            path = export(df, self.export_dir / name, overwrite=overwrite, format=fmt)
+        except FileExistsError:  # say it in the app's words (the export tab's checkbox)
+            raise FileExistsError(
+                f"{self.export_dir / name} already exists; tick 'replace an existing file' "
+                "(overwrite=True) or choose another name"
+            ) from None
         self.last_export = str(path)
         self.say(f"exported {_papers(len(df))} to {path}")
         return path
