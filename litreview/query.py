@@ -35,6 +35,8 @@ from litreview.query_ast import (
     Word,
 )
 from litreview.query_ranges import date_range, number_range
+from litreview.schema import DECISIONS
+from litreview.text import fold, words
 
 __all__ = [
     "FIELDS",
@@ -54,8 +56,6 @@ __all__ = [
     "tokenize",
     "word_prefixes",
 ]
-from litreview.schema import DECISIONS
-from litreview.text import fold, words
 
 #: Fields matched as words in paper text (indexed).
 TEXT_FIELDS = ("title", "abstract")
@@ -68,8 +68,7 @@ DATE_FIELDS = ("published",)
 HAS_VALUES = ("code", "arxiv", "note", "tags", "reason", "rating", "org", "url", "upvotes")
 FIELDS = (*TEXT_FIELDS, *META_TEXT_FIELDS, "tag", "decision", *NUMBER_FIELDS, *DATE_FIELDS, "has")
 #: Accepted spellings of field names.
-FIELD_ALIASES = {"tags": "tag", "organization": "org", "authors": "authors", "date": "published",
-                 "n_authors": "authors"}  # fmt: skip
+FIELD_ALIASES = {"tags": "tag", "organization": "org", "date": "published", "n_authors": "authors"}
 #: Query words shorter than this match whole words only ("ai", "3d"); longer ones are prefixes.
 MIN_PREFIX = 3
 
@@ -297,4 +296,10 @@ class _Parser:
             return Has(what, vpos)
         if field == "published":
             return date_range(field, value, q, vpos)
+        if field == "authors" and value[:1].isalpha():
+            raise QueryError(
+                "expected an author count like authors:>10 (author:NAME searches the names)",
+                q,
+                vpos,
+            )
         return number_range(field, value, q, vpos)

@@ -227,6 +227,7 @@ def test_tokenizer_positions() -> None:
         ("year:2023..2021", 5, "empty range"),
         ("year:>=x", 7, "a number"),
         ("authors:>ten", 9, "a number"),
+        ("authors:vaswani", 8, "author:NAME searches the names"),
         ("rating:1..x", 10, "a number"),
         ("year:..", 5, "a number"),
         ("published:2024-13", 10, "a date like"),
