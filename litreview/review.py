@@ -18,6 +18,7 @@ import getpass
 import hashlib
 import json
 import os
+import warnings
 from collections.abc import Iterable
 from os import PathLike
 from pathlib import Path
@@ -139,6 +140,8 @@ class Review(ReviewActions):
         """
         label, digest = _describe(source)
         df = source if isinstance(source, pd.DataFrame) else read_listing(source, year=year)
+        if isinstance(source, pd.DataFrame):
+            _warn_annotations_not_copied(df)
         if isinstance(source, pd.DataFrame) and "source" in df and df["source"].nunique() == 1:
             label = str(df["source"].iloc[0])
         summary = add_papers(self._store, df, source=label, digest=digest, reviewer=self.reviewer)
@@ -323,6 +326,26 @@ class Review(ReviewActions):
     def _has_paper(self, paper_id: str) -> bool:
         query = "SELECT 1 FROM papers WHERE paper_id = ?"
         return self._store.read(lambda c: c.execute(query, (paper_id,)).fetchone()) is not None
+
+
+def _warn_annotations_not_copied(df: pd.DataFrame) -> None:
+    """``add`` imports papers only: say so when the table carries annotations."""
+    annotated = pd.Series(False, index=df.index)
+    if "decision" in df:
+        annotated |= df["decision"].astype("string").fillna("unscreened").ne("unscreened")
+    for name in ("reason", "note", "rating"):
+        if name in df:
+            annotated |= df[name].notna().to_numpy()
+    if "tags" in df:
+        annotated |= df["tags"].map(lambda t: isinstance(t, list | tuple) and len(t) > 0)
+    n = int(annotated.sum())
+    if n:
+        warnings.warn(
+            f"add() imports papers only: the annotations of {n:,} papers in this table were "
+            "not copied; use export_annotations() and import_annotations() to move them",
+            UserWarning,
+            stacklevel=3,
+        )
 
 
 def _describe(source: Any) -> tuple[str, str | None]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import random
 import sqlite3
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -118,6 +119,19 @@ def test_reimporting_a_changed_listing_keeps_every_annotation(
     pd.testing.assert_frame_equal(after[ANNOTATIONS].iloc[:36], before)
     assert after.loc[36, "decision"] == "unscreened"
     assert after.loc[0, "sources"][-1].startswith("changed.txt:")
+
+
+def test_adding_an_annotated_table_warns_that_annotations_are_not_copied(
+    review: Review, tmp_path: Path
+) -> None:
+    review.annotate(ids(review, 2), note="important")
+    with Review.open(tmp_path / "copy.litreview", reviewer="ada") as other:
+        with pytest.warns(UserWarning, match=r"2 papers.*import_annotations"):
+            other.add(review.papers)
+        assert len(other) == len(review)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            other.add(other.papers)  # nothing annotated: nothing to say
 
 
 def test_dataframe_matches_by_arxiv_id_then_title(review: Review) -> None:
