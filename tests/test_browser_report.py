@@ -5,6 +5,7 @@ note shown as text, never run."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from browser import code_notebook, offline_page
@@ -12,6 +13,9 @@ from browser import code_notebook, offline_page
 import litreview
 from litreview.cli import main
 from litreview.report import load, report_figures
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 pytestmark = pytest.mark.browser
 
@@ -66,28 +70,14 @@ def test_rendered_review_works_offline_and_escapes_notes(tmp_path: Path) -> None
     assert n_charts == 5  # PRISMA, decisions, timeline, terms, tags
     with offline_page(tmp_path / "profile") as tab:
         page = tab.page
-        page.goto(html.as_uri())
-        page.wait_for_load_state("load")
-        page.wait_for_function(
-            f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {n_charts}",
-            timeout=30_000,
-        )
-        plots = page.locator(".js-plotly-plot")
-        drawn = [plots.nth(i).locator(".main-svg").count() for i in range(plots.count())]
+        drawn = drawn_plots(page, html, n_charts)
         declared = page.locator("main").get_attribute("data-charts")
         table_rows = page.locator("table.papers tbody tr").count()
         pwned = page.evaluate("window.__pwned")
         note_text = page.locator("#notes ~ ul.notes .note").first.inner_text()
         visible = page.get_by_text(HOSTILE).first.is_visible()
         body_text = page.locator("body").inner_text()
-        page.goto(notebook_html.as_uri())
-        page.wait_for_load_state("load")
-        page.wait_for_function(
-            f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {notebook_charts}",
-            timeout=30_000,
-        )
-        nb_plots = page.locator(".js-plotly-plot")
-        nb_drawn = [nb_plots.nth(i).locator(".main-svg").count() for i in range(nb_plots.count())]
+        nb_drawn = drawn_plots(page, notebook_html, notebook_charts)
         nb_tables = page.locator("table.dataframe").count()
         nb_widget_note = page.get_by_text("Interactive app").count()
         page.goto(control.as_uri())  # proves the guard is live: its one request is cut
@@ -102,6 +92,18 @@ def test_rendered_review_works_offline_and_escapes_notes(tmp_path: Path) -> None
     assert HOSTILE_TITLE in body_text  # the exclusion reason, shown as text in the PRISMA table
     assert tab.blocked == [CONTROL_URL] and tab.failed == [CONTROL_URL]  # nothing from the report
     assert tab.errors == []
+
+
+def drawn_plots(page: Page, html: Path, n_charts: int) -> list[int]:
+    """Open ``html``, wait until ``n_charts`` charts are drawn; the SVG count of each plot."""
+    page.goto(html.as_uri())
+    page.wait_for_load_state("load")
+    page.wait_for_function(
+        f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {n_charts}",
+        timeout=30_000,
+    )
+    plots = page.locator(".js-plotly-plot")
+    return [plots.nth(i).locator(".main-svg").count() for i in range(plots.count())]
 
 
 def plots_ok(drawn: list[int], n_charts: int) -> bool:
