@@ -216,6 +216,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     from litreview.search import search
 
     loaded = _load(args)
+    if args.decision and not loaded.is_review:
+        raise UsageError(
+            f"{args.source} is a listing: it has no decisions; --decision needs a review file "
+            f"(create one with `litreview add REVIEW{SUFFIX} {args.source}`)"
+        )
     papers = loaded.papers
     if args.query or args.decision:
         papers = search(papers, args.query, decision=args.decision).drop(columns="score")

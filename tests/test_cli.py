@@ -378,6 +378,11 @@ def test_export_bare_name_goes_to_exports(
         (["export", SAMPLE], 2, ["-o/--output", "required"]),
         (["export", SAMPLE, "-o", "x.bib", "--decision", "keep"], 2, ["invalid choice"]),
         (["export", SAMPLE, "-o", "x.bib", "--query", "year:>=abc"], 1, ["bad query"]),
+        (
+            ["export", SAMPLE, "-o", "x.bib", "--decision", "include"],
+            2,
+            ["--decision", "review file"],
+        ),  # a listing has no decisions: not an empty file
     ],
 )
 def test_export_errors(
