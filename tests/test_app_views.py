@@ -310,3 +310,16 @@ def test_a_note_that_cannot_be_saved_says_so_and_stays_in_the_box(
     assert note.value == "an important thought"
     assert "saving" not in app.annotate._note_state.value
     assert "not saved" in app.annotate._note_state.value
+
+
+def test_exclusion_reason_is_shown_once_and_escaped(app: ReviewApp) -> None:
+    state = app.state
+    state.open(state.page_ids()[0])
+    state.decide("exclude", reason="<b>off</b> topic")
+    state.rate(state.current_id, 3)
+    state.rate(state.current_id, 4)  # every change redraws the view
+    shown = app.annotate._reason_state.value
+    assert shown.count("excluded:") == 1
+    assert "&lt;b&gt;off&lt;/b&gt; topic" in shown and "<b>off" not in shown
+    state.decide("include")
+    assert "excluded" not in app.annotate._reason_state.value

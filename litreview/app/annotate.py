@@ -63,6 +63,7 @@ class AnnotateView:
         self._note.layout.width = "100%"
         self._note.add_class("lr-note")
         self._note_state = widgets.HTML()
+        self._reason_state = widgets.HTML()
         self._save_note = Debouncer(NOTE_DELAY, guard(state, self._save))
         self._rating = widgets.ToggleButtons(
             options=[("–", 0)] + [(str(i), i) for i in range(1, 6)], description="rating"
@@ -81,6 +82,7 @@ class AnnotateView:
                 widgets.HBox([self._new_tag, self._add_tag]),
                 self._note,
                 self._note_state,
+                self._reason_state,
                 self._rating,
             ]
         )
@@ -195,6 +197,8 @@ class AnnotateView:
             rating = paper["rating"]
             self._rating.value = 0 if pd.isna(rating) else int(rating)
         reason = paper["reason"]
-        if decision == "exclude" and not pd.isna(reason):
-            self._note_state.value += f' <span style="color:#b91c1c">excluded: {esc(reason)}</span>'
+        excluded = decision == "exclude" and not pd.isna(reason)
+        self._reason_state.value = (
+            f'<span style="color:#b91c1c">excluded: {esc(reason)}</span>' if excluded else ""
+        )
         self._shown_id = pid
