@@ -47,7 +47,11 @@ class ReviewActions:
     def search(self, query: str = "", **filters: Any) -> pd.DataFrame:
         """:func:`litreview.search` over this review's annotated papers.
 
-        >>> review.search('decision:include tag:vit', sort="date")  # doctest: +SKIP
+        >>> import tempfile, pathlib, litreview
+        >>> review = litreview.Review.open(pathlib.Path(tempfile.mkdtemp()) / "r.litreview")
+        >>> _ = review.add(litreview.SAMPLE_LISTING)
+        >>> review.search('"vision transformer" has:code', sort="date").title.str[:9].tolist()
+        ['DuoFormer', 'FMViT: A ', 'Tokens-to']
         """
         from litreview.search import search
 

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.linear_model import LogisticRegression
 
 from litreview.search_index import SearchIndex
+
+if TYPE_CHECKING:  # scikit-learn is imported when a model is first fitted: it is slow to import
+    from sklearn.linear_model import LogisticRegression
 
 SHARED_TERMS = 5
 
@@ -113,6 +115,9 @@ def _fit(
             f"decisions so far, the model needs at least {min_include} and {min_exclude}"
         )
         return None, msg, n_inc, n_exc
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.linear_model import LogisticRegression
+
     rows = _rows_in_index(df, index)
     labeled = np.flatnonzero(include | exclude)
     x = index.features[rows[labeled]]

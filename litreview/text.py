@@ -3,21 +3,25 @@
 One place decides how a paper becomes words, so "top terms" in a chart and
 "relevance" in a search agree::
 
-    >>> docs = paper_documents(read_listing(SAMPLE_LISTING))  # doctest: +SKIP
-    >>> vectorizer = make_vectorizer().fit(docs)               # doctest: +SKIP
+    >>> import litreview
+    >>> docs = paper_documents(litreview.read_listing(litreview.SAMPLE_LISTING))
+    >>> vectorizer = make_vectorizer().fit(docs)
+    >>> "transformer" in vectorizer.vocabulary_
+    True
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from sklearn.feature_extraction.text import (
-    ENGLISH_STOP_WORDS,
-    TfidfVectorizer,
-    strip_accents_unicode,
-)
+
+if TYPE_CHECKING:  # scikit-learn is imported when first needed: it is slow to import
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
 #: Words too common in papers to tell them apart (on top of scikit-learn's English list).
 PAPER_STOP_WORDS = frozenset(
@@ -59,7 +63,22 @@ PAPER_STOP_WORDS = frozenset(
         "al",
     }
 )
-STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | PAPER_STOP_WORDS
+
+
+@cache
+def stop_words() -> frozenset[str]:
+    """scikit-learn's English stop words and :data:`PAPER_STOP_WORDS`."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS) | PAPER_STOP_WORDS
+
+
+def __getattr__(name: str) -> Any:
+    if name == "STOP_WORDS":  # the set, for code that wants a constant
+        return stop_words()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 TOKEN_PATTERN = r"(?u)\b[^\W\d_][\w\-]*\w\b|\b[^\W\d_]{2,}\b"
 TITLE_WEIGHT = 2
 
@@ -82,7 +101,13 @@ def fold(text: str) -> str:
     """
     if text.isascii():
         return text.lower()
-    return strip_accents_unicode(text.lower()).lower()
+    return _strip_accents(text.lower()).lower()
+
+
+def _strip_accents(text: str) -> str:
+    """scikit-learn's ``strip_accents_unicode``: NFKD, then drop combining marks."""
+    normalized = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in normalized if not unicodedata.combining(c))
 
 
 def words(text: str) -> list[str]:
@@ -128,7 +153,7 @@ def words_of_many(texts: list[str]) -> list[str]:
 def is_feature_term(term: str) -> bool:
     """Whether a word carries content for similarity and screening priority:
     not a stop word, at least two characters, not only digits."""
-    return len(term) > 1 and not term.isdigit() and term not in STOP_WORDS
+    return len(term) > 1 and not term.isdigit() and term not in stop_words()
 
 
 def paper_documents(df: pd.DataFrame, *, title_weight: int = TITLE_WEIGHT) -> list[str]:
@@ -146,10 +171,12 @@ def make_vectorizer(
 ) -> TfidfVectorizer:
     """The TF-IDF vectorizer litreview uses everywhere: lower-case, accents stripped,
     English and paper boilerplate stop words removed, words and two-word phrases."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     return TfidfVectorizer(
         lowercase=True,
         strip_accents="unicode",
-        stop_words=sorted(STOP_WORDS),
+        stop_words=sorted(stop_words()),
         token_pattern=TOKEN_PATTERN,
         ngram_range=ngram_range,
         min_df=min_df,

@@ -164,7 +164,13 @@ class AppState(traitlets.HasTraits):
     def set_filters(self, **values: Any) -> None:
         """Set several filters and recompute the selection once.
 
-        >>> state.set_filters(since="2021", has_code=True)  # doctest: +SKIP
+        >>> import tempfile, pathlib, litreview
+        >>> review = litreview.Review.open(pathlib.Path(tempfile.mkdtemp()) / "r.litreview")
+        >>> _ = review.add(litreview.SAMPLE_LISTING)
+        >>> state = AppState(review)
+        >>> state.set_filters(since="2021", has_code=True)
+        >>> state.n_matched, state.n_total
+        (13, 36)
         """
         self._batch = True
         try:
