@@ -51,6 +51,8 @@ def _is_na(value: Any) -> bool:
 
 def one_line(text: str) -> str:
     """Whitespace runs (line breaks too) as one space; control characters removed."""
+    if text.isascii() and text.isprintable() and "  " not in text:
+        return text.strip(" ")  # already one line (the usual case): no copy
     out = " ".join(text.split())
     return out if out.isprintable() else _SPACE.sub(" ", _CONTROL.sub("", out)).strip()
 

@@ -77,14 +77,24 @@ def protect_title(title: str) -> str:
 def _protect_words(text: str) -> str:
     if not text:
         return ""
+    if text.isascii() and text.isprintable() and "  " not in text:
+        # the usual title: escape it whole, then brace the words that need it (same result)
+        escaped = text.translate(_ESCAPES).split(" ")
+        return " ".join(
+            _braced(e) if w and _ASCII_PROTECT.search(w) else e
+            for w, e in zip(text.split(" "), escaped, strict=True)
+        )
     parts = _WORD_SPLIT.split(text)
     for i in range(0, len(parts), 2):
         word = parts[i]
         escaped = escape(word)
-        if word and needs_protection(word):
-            escaped = "{{" + escaped + "}}" if escaped.startswith("\\") else "{" + escaped + "}"
-        parts[i] = escaped
+        parts[i] = _braced(escaped) if word and needs_protection(word) else escaped
     return "".join(parts)
+
+
+def _braced(escaped: str) -> str:
+    """Brace-protect an escaped word; ``{\\...}`` would be read as a special character."""
+    return "{{" + escaped + "}}" if escaped.startswith("\\") else "{" + escaped + "}"
 
 
 def needs_protection(word: str) -> bool:
