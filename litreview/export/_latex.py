@@ -79,10 +79,10 @@ def _protect_words(text: str) -> str:
         return ""
     if text.isascii() and text.isprintable() and "  " not in text:
         # the usual title: escape it whole, then brace the words that need it (same result)
-        escaped = text.translate(_ESCAPES).split(" ")
+        escaped_words = text.translate(_ESCAPES).split(" ")
         return " ".join(
             _braced(e) if w and _ASCII_PROTECT.search(w) else e
-            for w, e in zip(text.split(" "), escaped, strict=True)
+            for w, e in zip(text.split(" "), escaped_words, strict=True)
         )
     parts = _WORD_SPLIT.split(text)
     for i in range(0, len(parts), 2):
