@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 import pandas as pd
 
 from litreview.export._atomic import write_atomic
-from litreview.report import Loaded, is_review_file, load
+from litreview.loading import Loaded, is_review_file, load
 from litreview.schema import DECISIONS
 from litreview.store import SUFFIX
 

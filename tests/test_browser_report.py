@@ -12,7 +12,8 @@ from browser import code_notebook, offline_page
 
 import litreview
 from litreview.cli import main
-from litreview.report import load, report_figures
+from litreview.loading import load
+from litreview.report import report_figures
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page

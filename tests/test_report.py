@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import sqlite3
 from pathlib import Path
 
 import nbformat
@@ -12,18 +11,10 @@ import pytest
 from browser import code_notebook as notebook
 
 import litreview
-from litreview.report import (
-    MAX_ROWS,
-    build_report,
-    is_review_file,
-    load,
-    render,
-    report_figures,
-    write_report,
-)
+from litreview.loading import load
+from litreview.report import MAX_ROWS, build_report, render, report_figures, write_report
 from litreview.report_notebook import NotebookError, make_static, render_notebook
 from litreview.review import Review
-from litreview.store import ReviewFileError
 
 SAMPLE = litreview.SAMPLE_LISTING
 PLOTLYJS = "* plotly.js v"  # the banner at the top of the embedded bundle
@@ -124,41 +115,6 @@ def test_decision_counts_and_notes(review: Path) -> None:
 
 
 # ------------------------------------------------------------------------ load
-
-
-def test_load_listings_review_and_refusals(review: Path, tmp_path: Path) -> None:
-    one = load(SAMPLE)
-    assert (one.name, one.is_review, len(one.papers)) == (SAMPLE.name, False, 36)
-    assert one.papers["decision"].astype(str).eq("unscreened").all()
-    part = litreview.export(one.papers.head(10), tmp_path / "part.csv")
-    two = load([SAMPLE, part])
-    assert len(two.papers) == 36 and two.imports["n_records"].tolist() == [36, 10]
-    r = load(review, reviewer="ada")
-    assert r.is_review and int(r.papers["decision"].eq("include").sum()) == 3
-    assert r.imports["n_records"].tolist() == [36]
-    with pytest.raises(ValueError, match="alone"):
-        load([review, SAMPLE])
-    with pytest.raises(FileNotFoundError, match="no such review"):
-        load(tmp_path / "missing.litreview")
-    assert not (tmp_path / "missing.litreview").exists()
-    with pytest.raises(FileNotFoundError, match="no such file"):
-        load(tmp_path / "missing.txt")
-    other = tmp_path / "other.db"
-    with sqlite3.connect(other) as conn:
-        conn.execute("CREATE TABLE t (x)")
-    conn.close()
-    before = other.read_bytes()
-    with pytest.raises(ReviewFileError, match="not a litreview review"):
-        load(other)
-    assert other.read_bytes() == before
-
-
-def test_is_review_file(review: Path, tmp_path: Path) -> None:
-    renamed = tmp_path / "review.sqlite"
-    renamed.write_bytes(review.read_bytes())
-    assert is_review_file(review) and is_review_file(renamed)
-    assert is_review_file("new.litreview")  # by suffix, before it exists
-    assert not is_review_file(SAMPLE) and not is_review_file(tmp_path)
 
 
 def test_report_figures_follow_the_data(papers: pd.DataFrame) -> None:
