@@ -27,6 +27,7 @@ from typing import Any, TypeVar
 import pandas as pd
 import traitlets
 
+from litreview.app.display import count_papers, export_rows, selection_figures, short, table_rows
 from litreview.app.screen_state import ScreenState
 from litreview.errors import QueryError
 from litreview.export import FORMATS, export
@@ -246,27 +247,7 @@ class AppState(traitlets.HasTraits):
 
     def page_rows(self) -> list[dict[str, str]]:
         """The current page as display strings (title, date, authors, comments, decision, tags)."""
-        rows = []
-        records: Any = self.page_frame().itertuples(index=False)
-        for r in records:
-            authors = list(r.authors)
-            who = (
-                (authors[0] + (f" +{len(authors) - 1}" if len(authors) > 1 else ""))
-                if authors
-                else str(r.organization)
-                if pd.notna(r.organization)
-                else (_authors(int(r.n_authors)) if pd.notna(r.n_authors) else "")
-            )
-            rows.append({
-                "paper_id": str(r.paper_id),
-                "title": str(r.title),
-                "date": "" if pd.isna(r.published) else f"{r.published:%Y-%m-%d}",
-                "authors": who,
-                "comments": str(int(r.comments)) if pd.notna(r.comments) else "",
-                "decision": "" if r.decision == "unscreened" else str(r.decision),
-                "tags": ", ".join(r.tags),
-            })  # fmt: skip
-        return rows
+        return table_rows(self.page_frame())
 
     def count_text(self) -> str:
         first = self.page * self.page_size + 1 if self.n_matched else 0
@@ -313,8 +294,8 @@ class AppState(traitlets.HasTraits):
         self._refresh_lists()
         self.refresh(keep_page=True)
         self.changes += 1
-        what = ", ".join(f"{k}={_short(v)}" for k, v in edit.items())
-        self.say(f"saved {what} for {_papers(len(paper_ids))}")
+        what = ", ".join(f"{k}={short(v)}" for k, v in edit.items())
+        self.say(f"saved {what} for {count_papers(len(paper_ids))}")
         return True
 
     def decide(self, decision: str, *, reason: str | None = None, ids: Any = None) -> bool:
@@ -379,7 +360,7 @@ class AppState(traitlets.HasTraits):
         self.changes += 1
         ids = changes["paper_id"].unique().tolist() if len(changes) else []
         fields = ", ".join(dict.fromkeys(changes["field"].tolist())) if len(changes) else ""
-        self.say(f"{verb} {fields or 'a change'} on {_papers(len(ids))}")
+        self.say(f"{verb} {fields or 'a change'} on {count_papers(len(ids))}")
         return str(ids[0]) if ids else None
 
     def _patch(self, ids: list[str], edit: dict[str, Any]) -> None:
@@ -451,30 +432,11 @@ class AppState(traitlets.HasTraits):
     @action("charts")
     def figures(self) -> dict[str, Any]:
         """The selection's charts (name -> ``go.Figure``)."""
-        from litreview import charts
-
-        df = self.selection
-        return {
-            "timeline": charts.timeline(df, freq="M" if _span_days(df) < 800 else "Q"),
-            "decisions": charts.decisions(df),
-            "tags": charts.tags(df),
-            "top_terms": charts.top_terms(df, n=20),
-            "authors": charts.distribution(df, "n_authors", color="decision"),
-            "code": charts.code_availability(df),
-        }
+        return selection_figures(self.selection)
 
     def export_frame(self, what: str) -> pd.DataFrame:
         """``selection``, ``included`` or ``tag:NAME``."""
-        if what == "selection":
-            return self.selection.drop(columns=["score", "priority"], errors="ignore")
-        if what == "included":
-            return self.papers[self.papers["decision"] == "include"]
-        if what.startswith("tag:"):
-            tag = what[4:]
-            return self.papers[self.papers["tags"].map(lambda ts: tag in ts).astype(bool)]
-        raise ValueError(
-            f"export what= must be 'selection', 'included' or 'tag:NAME', got {what!r}"
-        )
+        return export_rows(self.papers, self.selection, what)
 
     @action("export")
     def export(self, fmt: str, what: str, name: str, *, overwrite: bool = False) -> Path:
@@ -498,7 +460,7 @@ class AppState(traitlets.HasTraits):
                 "(overwrite=True) or choose another name"
             ) from None
         self.last_export = str(path)
-        self.say(f"exported {_papers(len(df))} to {path}")
+        self.say(f"exported {count_papers(len(df))} to {path}")
         return path
 
     # -- status ---------------------------------------------------------------------------
@@ -509,25 +471,3 @@ class AppState(traitlets.HasTraits):
 
     def fail(self, message: str) -> None:
         self.error = message
-
-
-def _papers(n: int) -> str:
-    return f"{n:,} paper" + ("" if n == 1 else "s")
-
-
-def _short(value: Any) -> str:
-    text = value if isinstance(value, str) else repr(value)
-    return text if len(text) < 30 else text[:29] + "…"
-
-
-def _span_days(df: pd.DataFrame) -> float:
-    dates = df["published"].dropna() if len(df) else pd.Series([], dtype="datetime64[ns]")
-    return (
-        float((pd.Timestamp(dates.max()) - pd.Timestamp(dates.min())).days)
-        if len(dates) > 1
-        else 0.0
-    )
-
-
-def _authors(n: int) -> str:
-    return f"{n} author" + ("" if n == 1 else "s")
