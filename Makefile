@@ -33,7 +33,7 @@ system-test-deps:
 	for tool in chromium bibtex biber pdflatex; do command -v $$tool >/dev/null || missing="$$missing $$tool"; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then echo "installing$$missing (Debian packages)"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(APT_TEST_PACKAGES) >/dev/null; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_TEST_PACKAGES) >/dev/null; \
 	  else echo "the tests need$$missing: sudo apt-get install $(APT_TEST_PACKAGES)"; exit 1; fi; \
 	fi
 
