@@ -11,6 +11,8 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from itertools import accumulate
 
+import numpy as np
+
 CODE_HOSTS = frozenset(
     {
         "github.com",
@@ -30,7 +32,7 @@ _BARE_HOSTS = ("github.com/", "gitlab.com/", "gitee.com/", "bitbucket.org/", "co
 _BARE_HOST_NAMES = tuple(h.split(".")[0] for h in _BARE_HOSTS)
 _URL_BODY = re.compile(r"[^\s<>\"'`\x00]+")
 _BATCH = 4096
-_HOST_TAIL = re.compile(r"\.(?:com|org)/")  # a regex finds these faster than str.find
+_SLASH, _COLON, _DOT = ord("/"), ord(":"), ord(".")
 _HOST = re.compile(r"^(?:https?://)?([^/:?#]+)", re.IGNORECASE)
 _TRAILING = ".,;:!?'\"*/>]}"
 
@@ -75,14 +77,60 @@ def is_code_url(url: str) -> bool:
     return host in CODE_HOSTS or any(host.endswith("." + h) for h in ("gitlab.com", "sr.ht"))
 
 
-def _bare_host_urls(text: str) -> list[tuple[int, str]]:
-    """Links to code hosts written without ``https://`` (``github.com/a/b``), with positions."""
+def _slash_positions(text: str) -> tuple[np.ndarray, np.ndarray]:
+    """The code points of ``text`` as a numpy array and where its ``/`` stand.
+
+    Every link has a ``/``, so a link search only looks near these. Latin-1
+    keeps one byte per character (the usual case); other text takes four, so
+    array positions are always string positions.
+    """
+    try:
+        codes = np.frombuffer(text.encode("latin-1"), dtype=np.uint8)
+    except UnicodeEncodeError:
+        codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    return codes, np.flatnonzero(codes == _SLASH)
+
+
+def _scheme_urls(text: str, codes: np.ndarray, slashes: np.ndarray) -> list[tuple[int, str]]:
+    """What ``_URL.finditer(text)`` finds, with positions, looking only at ``://``.
+
+    Every match of ``https?://`` ends in ``://`` and starts at the ``https`` or
+    ``http`` before it; a ``://`` inside the previous link is part of it.
+    """
+    found: list[tuple[int, str]] = []
+    end = 0
+    inner = slashes[(slashes >= 5) & (slashes + 1 < len(codes))]  # room for "http:" and "/"
+    colons = inner[(codes[inner - 1] == _COLON) & (codes[inner + 1] == _SLASH)] - 1
+    for colon in colons.tolist():
+        if text.startswith("https", colon - 5):
+            start = colon - 5
+        elif text.startswith("http", colon - 4):
+            start = colon - 4
+        else:
+            continue
+        if start >= end:
+            url = _URL_BODY.match(text, start)[0]  # type: ignore[index]
+            end = start + len(url)
+            found.append((start, url))
+    return found
+
+
+def _bare_host_urls(text: str, codes: np.ndarray, slashes: np.ndarray) -> list[tuple[int, str]]:
+    """Links to code hosts written without ``https://`` (``github.com/a/b``), with positions.
+
+    Looks only at the ``/`` after ``.com``/``.org`` (these cannot overlap, so
+    they are every match of ``\\.(?:com|org)/``).
+    """
     found = []
-    for tail in _HOST_TAIL.finditer(text):
-        if not text.endswith(_BARE_HOST_NAMES, 0, tail.start()):
+    inner = slashes[slashes >= 4]
+    for slash in inner[codes[inner - 4] == _DOT].tolist():
+        tail = slash - 4
+        if not text.startswith((".com/", ".org/"), tail):
+            continue
+        if not text.endswith(_BARE_HOST_NAMES, 0, tail):
             continue
         for host in _BARE_HOSTS:
-            start = tail.end() - len(host)
+            start = slash + 1 - len(host)
             if text.startswith(host, start):
                 if text.startswith("www.", start - 4):
                     start -= 4
@@ -99,8 +147,9 @@ def find_urls(text: str) -> list[str]:
 
 
 def _raw_urls(text: str) -> list[tuple[int, str]]:
-    found = [(m.start(), m[0]) for m in _URL.finditer(text)]
-    return found + _bare_host_urls(text)
+    """Every link of ``text`` as it stands, with its position (scheme links first)."""
+    codes, slashes = _slash_positions(text)
+    return _scheme_urls(text, codes, slashes) + _bare_host_urls(text, codes, slashes)
 
 
 def _distinct_clean(raws: list[tuple[int, str]]) -> list[str]:

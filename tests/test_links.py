@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
-from hypothesis import given
+import re
+
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from litreview.links import clean_url, code_and_project_urls, find_urls, is_code_url, links_of_texts
+from litreview.links import (
+    _BARE_HOST_NAMES,
+    _BARE_HOSTS,
+    _URL,
+    _URL_BODY,
+    _raw_urls,
+    clean_url,
+    code_and_project_urls,
+    find_urls,
+    is_code_url,
+    links_of_texts,
+)
 
 
 def test_trailing_punctuation_and_dot_git_are_removed() -> None:
@@ -58,4 +71,72 @@ def test_batched_links_examples() -> None:
     assert links_of_texts(texts) == (
         [["https://github.com/a/b"], [], ["https://github.com/c/d"]],
         [[], [], ["https://e.org/f"]],
+    )
+
+
+def _regex_raw_urls(text: str) -> list[tuple[int, str]]:
+    """The plain regex search the position-based one replaces (the reference)."""
+    found = [(m.start(), m[0]) for m in _URL.finditer(text)]
+    for tail in re.finditer(r"\.(?:com|org)/", text):
+        if not text.endswith(_BARE_HOST_NAMES, 0, tail.start()):
+            continue
+        for host in _BARE_HOSTS:
+            start = tail.end() - len(host)
+            if text.startswith(host, start):
+                if text.startswith("www.", start - 4):
+                    start -= 4
+                before = text[start - 1] if start > 0 else " "
+                if not (before.isalnum() or before in "/.@:-_"):
+                    found.append((start, _URL_BODY.match(text, start)[0]))  # type: ignore[index]
+                break
+    return found
+
+
+_URL_PIECES = st.sampled_from(
+    [
+        "http",
+        "https",
+        "://",
+        ":/",
+        "/",
+        "//",
+        "s",
+        ".",
+        ".com/",
+        ".org/",
+        "github",
+        "gitlab",
+        "www.",
+        " ",
+        "\n",
+        "\x00",
+        "(",
+        ")",
+        "'",
+        "é",
+        "\u2028",
+        "\xa0",
+        "a",
+        "1",
+        "@",
+        "-",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_URL_PIECES, max_size=40).map("".join))
+def test_links_found_by_position_equal_the_regex_search(text: str) -> None:
+    assert _raw_urls(text) == _regex_raw_urls(text)
+
+
+def test_links_in_text_beyond_latin1_keep_their_positions() -> None:
+    text = "日本 https://github.com/a/b 語 github.com/c/d"
+    assert (
+        _raw_urls(text)
+        == _regex_raw_urls(text)
+        == [
+            (3, "https://github.com/a/b"),
+            (28, "github.com/c/d"),
+        ]
     )
