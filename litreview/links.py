@@ -108,10 +108,9 @@ def _scheme_urls(text: str, codes: np.ndarray, slashes: np.ndarray) -> list[tupl
             start = colon - 4
         else:
             continue
-        if start >= end:
-            url = _URL_BODY.match(text, start)[0]  # type: ignore[index]
-            end = start + len(url)
-            found.append((start, url))
+        if start >= end and (match := _URL.match(text, start)):  # None: nothing after "://"
+            end = match.end()
+            found.append((start, match[0]))
     return found
 
 
