@@ -10,6 +10,7 @@ from litreview.schema import (
     ANNOTATION_COLUMNS,
     DECISIONS,
     PAPER_COLUMNS,
+    STRING,
     SchemaError,
     conform,
     empty_papers,
@@ -65,3 +66,10 @@ def test_validate_lists_every_problem() -> None:
         validate(df)
     assert "missing column 'title'" in str(info.value)
     assert "'comments' has dtype float64" in str(info.value)
+
+
+def test_string_columns_take_str_none_and_other_values() -> None:
+    df = papers_from_columns({"title": ["a", None, float("nan")], "url": ["u", 3, None]})
+    assert df["title"].dtype == STRING and df["url"].dtype == STRING
+    assert df["title"].tolist() == ["a", pd.NA, pd.NA]
+    assert df["url"].tolist() == ["u", "3", pd.NA]
