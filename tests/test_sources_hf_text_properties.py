@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 import litreview
 from litreview import ListingError, read_listing
+from litreview.sources.hf_text import split_paragraphs
 
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 SAMPLE_LINES = litreview.SAMPLE_LISTING.read_text(encoding="utf-8").split("\n")
@@ -134,3 +135,12 @@ def test_fuzzed_sample_never_crashes_and_keeps_intact_papers(edits) -> None:
             row = SAMPLE.iloc[index]
             key = (row.title, row.abstract, row.n_authors, row.published, row.comments)
             assert key in kept, f"lost intact paper {row.title!r} after edits {edits}"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([b"a", b"\n", b"\n\n", b" ", "·".encode()]), max_size=30))
+def test_paragraphs_are_cut_like_bytes_split(pieces: list[bytes]) -> None:
+    data = b"".join(pieces)
+    paras, one_line = split_paragraphs(data)
+    assert paras == data.split(b"\n\n")
+    assert one_line.tolist() == [b"\n" not in p for p in paras]
