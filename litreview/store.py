@@ -23,6 +23,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from os import PathLike
@@ -42,6 +43,8 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 #: Seconds a write waits for another process holding the write lock.
 BUSY_TIMEOUT_S = 30.0
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%f"
+#: Bytes of the file SQLite reads through a memory map (fewer copies on a full-table read).
+MMAP_BYTES = 1 << 30
 
 
 class ReviewFileError(ValueError):
@@ -246,6 +249,7 @@ class Store:
         self.version_found = version_found
         self._lock = threading.RLock()
         self._closed = False
+        self._reader: sqlite3.Connection | None = None
         self.cache: dict[str, Any] = {}
 
     @classmethod
@@ -265,6 +269,7 @@ class Store:
                 raise ReviewFileError(path, f"cannot switch to WAL mode (got {mode!r})")
             conn.execute("PRAGMA synchronous = FULL")
             conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
             found = migrate(conn)
         except sqlite3.DatabaseError as exc:
             conn.close()
@@ -287,6 +292,47 @@ class Store:
                 return fn(self.conn)
             finally:
                 self.conn.execute("COMMIT")
+
+    def read_both(
+        self,
+        first: Callable[[sqlite3.Connection], Any],
+        second: Callable[[sqlite3.Connection], Any],
+    ) -> tuple[Any, Any]:
+        """Run ``first(conn)`` and ``second(conn)`` at the same time, each in its own read
+        transaction on its own connection (SQLite releases the GIL while it steps).
+
+        The two transactions may see different snapshots when another process
+        commits in between: callers compare a change counter read in each.
+        """
+        with self._lock, self._corruption():
+            self._check_open()
+            if self._reader is None:
+                file = self.conn.execute("PRAGMA database_list").fetchone()[2]  # absolute
+                self._reader = sqlite3.connect(
+                    file, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+                )
+                self._reader.execute("PRAGMA query_only = ON")
+                self._reader.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
+            reader = self._reader
+            future: Future[Any] = Future()
+
+            def run() -> None:
+                try:
+                    reader.execute("BEGIN")
+                    try:
+                        future.set_result(second(reader))
+                    finally:
+                        reader.execute("COMMIT")
+                except BaseException as exc:  # handed to the caller below
+                    future.set_exception(exc)
+
+            thread = threading.Thread(target=run, name="litreview-read", daemon=True)
+            thread.start()
+            try:
+                result = self.read(first)
+            finally:
+                thread.join()
+            return result, future.result()
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
@@ -327,6 +373,8 @@ class Store:
             if not self._closed:
                 self._closed = True
                 self.cache.clear()
+                if self._reader is not None:
+                    self._reader.close()
                 self.conn.close()
 
     @property
