@@ -23,7 +23,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 
@@ -115,11 +115,10 @@ class _Parser:
     def paragraphs(self, data: bytes, line: int, *, final: bool) -> tuple[bytes, int]:
         """Read the complete paragraphs of ``data`` (starting at ``line``); return the
         unread rest and the line where it starts."""
-        split = split_paragraphs(data)
-        paras, one_line = split.texts, split.one_line
+        paras, one_line = split_paragraphs(data)
         usable = len(paras) if final else len(paras) - 1  # the last one may be cut short
         done = 0  # paragraphs before this index are read; ``line`` is where paras[done] starts
-        metas = _meta_positions(data, split, usable)
+        metas = _meta_positions(paras, usable)
         for run in _runs(metas):
             if run[0] - 2 < done:
                 run = [i for i in run if i - 2 >= done]
@@ -314,23 +313,14 @@ def _is_furniture(lines: list[str]) -> bool:
     )
 
 
-class Paragraphs(NamedTuple):
-    """The paragraphs of a block: their bytes, whether each is one line, where each starts."""
-
-    texts: list[bytes]
-    one_line: np.ndarray
-    starts: np.ndarray
-    sizes: np.ndarray
-
-
-def split_paragraphs(data: bytes) -> Paragraphs:
+def split_paragraphs(data: bytes) -> tuple[list[bytes], np.ndarray]:
     """``data.split(b"\\n\\n")``, and for each paragraph whether it is one line.
 
     numpy finds the newlines (bytes.split's search for a two-byte separator is
     slow); each paragraph is then one slice, and its newline count comes from
     the same positions, so the fast path need not search the text again.
 
-    >>> paras, one_line, _, _ = split_paragraphs(b"a\\n\\nb\\nc\\n\\n\\nd")
+    >>> paras, one_line = split_paragraphs(b"a\\n\\nb\\nc\\n\\n\\nd")
     >>> paras, one_line.tolist()
     ([b'a', b'b\\nc', b'\\nd'], [True, False, False])
     """
@@ -344,25 +334,22 @@ def split_paragraphs(data: bytes) -> Paragraphs:
     ends = np.append(seps, len(data))
     paras = [data[a:b] for a, b in zip(starts.tolist(), ends.tolist(), strict=True)]
     inner_newlines = np.searchsorted(newlines, ends) - np.searchsorted(newlines, starts)
-    return Paragraphs(paras, inner_newlines == 0, starts, ends - starts)
+    return paras, inner_newlines == 0
 
 
-def _meta_positions(data: bytes, paras: Paragraphs, usable: int) -> list[int]:
-    """Where the author/date blocks stand: short paragraphs with a ``·``. After one,
-    the next is looked for three paragraphs on (title, abstract, block); a block
-    this skips is still read, by the slow path, as part of the text between the
-    blocks found."""
-    codes = np.frombuffer(data, dtype=np.uint8)
-    dots = np.flatnonzero(codes[1:] == _DOT[1]) + 1  # "·" is two bytes, the second rarer
-    dots = dots[codes[dots - 1] == _DOT[0]]
-    dotted = np.unique(np.searchsorted(paras.starts, dots, side="right") - 1)
-    dotted = dotted[(paras.sizes[dotted] < _FAST_META_CHARS) & (dotted >= 2) & (dotted < usable)]
+def _meta_positions(paras: list[bytes], usable: int) -> list[int]:
+    """Where the author/date blocks stand. After one, the next is looked for three
+    paragraphs on (title, abstract, block); a block this skips is still read, by
+    the slow path, as part of the text between the blocks found."""
     metas = []
-    after = 2  # the first paragraph where the next block may stand
-    for i in dotted.tolist():
-        if i >= after:
+    i = 2
+    while i < usable:
+        p = paras[i]
+        if len(p) < _FAST_META_CHARS and _DOT in p:
             metas.append(i)
-            after = i + 3
+            i += 3
+        else:
+            i += 1
     return metas
 
 
