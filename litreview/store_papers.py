@@ -115,7 +115,16 @@ def decode_column(values: Sequence[Any], dtype: Any) -> Any:
         )
     if dtype is INT:
         return pd.array(values, dtype=INT)
-    return pd.array(values, dtype=STRING)
+    return strings(values)
+
+
+def strings(values: Sequence[Any]) -> Any:
+    """A string array from str/None values: StringArray only checks each value (~2x faster
+    than ``pd.array``, which still takes anything else, e.g. numbers)."""
+    try:
+        return pd.arrays.StringArray(np.fromiter(values, dtype=object, count=len(values)))
+    except ValueError:
+        return pd.array(values, dtype=STRING)
 
 
 def _bulk_sql() -> str:
@@ -159,7 +168,7 @@ def paper_columns(store: Store) -> dict[str, Any]:
         texts = iter(bulk[1])
         for name in COLUMNS:
             if name == "abstract":
-                decoded[name] = pd.array([row[0] for row in abstracts[1]], dtype=STRING)
+                decoded[name] = abstracts[1]
                 continue
             text = next(texts)
             dtype = PAPER_COLUMNS[name]
@@ -186,8 +195,10 @@ def _read_snapshot(store: Store) -> tuple[Any, Any]:
     def bulk(conn: sqlite3.Connection) -> tuple[int, tuple[str, ...]]:
         return store.counter(conn, PAPERS_COUNTER), conn.execute(_BULK).fetchone()
 
-    def abstracts(conn: sqlite3.Connection) -> tuple[int, list[tuple[str | None]]]:
-        return store.counter(conn, PAPERS_COUNTER), conn.execute(_ABSTRACTS).fetchall()
+    def abstracts(conn: sqlite3.Connection) -> tuple[int, Any]:
+        """Decoded here, while the other thread's query still runs."""
+        rows = conn.execute(_ABSTRACTS).fetchall()
+        return store.counter(conn, PAPERS_COUNTER), strings([row[0] for row in rows])
 
     def both(conn: sqlite3.Connection) -> tuple[Any, Any]:
         return bulk(conn), abstracts(conn)
@@ -201,9 +212,8 @@ def _read_snapshot(store: Store) -> tuple[Any, Any]:
 
 
 def _objects(items: list[Any]) -> np.ndarray:
-    array = np.empty(len(items), dtype=object)
-    array[:] = items
-    return array
+    """A 1-d object array holding ``items`` themselves (lists stay lists)."""
+    return np.fromiter(items, dtype=object, count=len(items))
 
 
 def paper_frame(store: Store, cols: dict[str, Any] | None = None) -> pd.DataFrame:
