@@ -48,6 +48,13 @@ def clean_url(url: str) -> str:
     """
     if url[-1].isalnum() and not url.endswith((".git", ".GIT")) and url.startswith("http"):
         return url
+    stripped = url.rstrip(_TRAILING)  # the usual case: a link at the end of a sentence
+    if (
+        stripped[-1:].isalnum()
+        and stripped[-4:].lower() != ".git"
+        and stripped.startswith(("http://", "https://"))
+    ):
+        return stripped  # what the loop below ends with, in one step
     previous = None
     while previous != url:
         previous = url
@@ -74,7 +81,7 @@ def url_host(url: str) -> str:
 def is_code_url(url: str) -> bool:
     """True for links to a code repository host (GitHub, GitLab, Gitee, …)."""
     host = url_host(url)
-    return host in CODE_HOSTS or any(host.endswith("." + h) for h in ("gitlab.com", "sr.ht"))
+    return host in CODE_HOSTS or host.endswith((".gitlab.com", ".sr.ht"))
 
 
 def _slash_positions(text: str) -> tuple[np.ndarray, np.ndarray]:
