@@ -21,6 +21,8 @@ _ARXIV_ID = re.compile(
 ID_LENGTH = 12
 _DIGEST_BYTES = 8
 _ASCII_NON_ALNUM = bytes(c for c in range(128) if not chr(c).isalnum())
+# bytes.translate lowers A-Z and deletes the rest of ASCII punctuation in one pass
+_ASCII_LOWER = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"abcdefghijklmnopqrstuvwxyz")
 
 
 def normalize_title(title: str) -> str:
@@ -31,7 +33,7 @@ def normalize_title(title: str) -> str:
     'beziercurvesasurvey'
     """
     if title.isascii():
-        return title.encode("ascii").lower().translate(None, _ASCII_NON_ALNUM).decode("ascii")
+        return title.encode("ascii").translate(_ASCII_LOWER, _ASCII_NON_ALNUM).decode("ascii")
     text = unicodedata.normalize("NFKD", title)
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return _NON_WORD.sub("", text.casefold())
@@ -53,10 +55,10 @@ def paper_ids(titles: Iterable[str]) -> list[str]:
     >>> paper_ids(["Attention Is All You Need"]) == [paper_id("attention is all you need!")]
     True
     """
-    blake2b, size, ascii_punct = hashlib.blake2b, _DIGEST_BYTES, _ASCII_NON_ALNUM
+    blake2b, size, lower, punct = hashlib.blake2b, _DIGEST_BYTES, _ASCII_LOWER, _ASCII_NON_ALNUM
     return [
         blake2b(key, digest_size=size).hexdigest()[:ID_LENGTH]
-        if t.isascii() and (key := t.encode().lower().translate(None, ascii_punct))
+        if t.isascii() and (key := t.encode().translate(lower, punct))
         else paper_id(t)
         for t in titles
     ]
