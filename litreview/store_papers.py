@@ -30,7 +30,7 @@ from litreview.schema import (
     conform,
     validate,
 )
-from litreview.store import TIME_FORMAT, Store, now
+from litreview.store import TIME_FORMAT, ReviewFileError, Store, now
 
 COLUMNS: tuple[str, ...] = tuple(PAPER_COLUMNS)
 #: Columns that record where a paper was read from; they never make a paper "updated".
@@ -138,8 +138,8 @@ def _bulk_sql() -> str:
     for name in COLUMNS:
         if name == "abstract":
             continue
-        if PAPER_COLUMNS[name] is LIST:
-            parts.append(f"json_group_array(coalesce(json({name}), json_array()))")
+        if PAPER_COLUMNS[name] is LIST:  # stored JSON spliced as is: no re-parsing in SQLite
+            parts.append(f"'[' || coalesce(group_concat(coalesce({name}, '[]'), ','), '') || ']'")
         else:
             parts.append(f"json_group_array({name})")
     return "SELECT " + ", ".join(parts) + " FROM papers NOT INDEXED"
@@ -163,23 +163,26 @@ def paper_columns(store: Store) -> dict[str, Any]:
         return cached[1]  # type: ignore[no-any-return]
     bulk, abstracts = _read_snapshot(store)
     version = bulk[0]
+    n = len(abstracts[1])
+    decoded: dict[str, Any] = {"abstract": abstracts[1]}
+    fresh: dict[str, np.ndarray] = {}  # lists decoded now, handed out by the next paper_frame
     with gc_paused():
-        decoded: dict[str, Any] = {}
-        texts = iter(bulk[1])
-        for name in COLUMNS:
-            if name == "abstract":
-                decoded[name] = abstracts[1]
-                continue
-            text = next(texts)
-            dtype = PAPER_COLUMNS[name]
-            values = json.loads(text)
-            if dtype is LIST:
-                decoded[name] = _objects(values)
+        for name, text in zip((c for c in COLUMNS if c != "abstract"), bulk[1], strict=True):
+            try:
+                values = json.loads(text)
+            except ValueError as exc:
+                values = exc
+            if not isinstance(values, list) or len(values) != n:
+                raise ReviewFileError(
+                    store.path, f"the papers table is damaged (column {name}: {values!r:.80})"
+                )
+            if PAPER_COLUMNS[name] is LIST:
+                fresh[name] = _objects(values)
                 decoded["_json:" + name] = text
             else:
-                decoded[name] = decode_column(values, dtype)
+                decoded[name] = decode_column(values, PAPER_COLUMNS[name])
         decoded["_index"] = pd.Index(decoded["paper_id"])  # for aligning annotations
-    decoded["_fresh"] = True
+    decoded["_fresh"] = fresh
     store.cache["papers"] = (version, decoded)
     return decoded
 
@@ -222,15 +225,17 @@ def paper_frame(store: Store, cols: dict[str, Any] | None = None) -> pd.DataFram
     ``cols`` is a snapshot from :func:`paper_columns` (read now when not given).
     """
     cols = paper_columns(store) if cols is None else cols
-    fresh = cols.pop("_fresh", False)  # lists decoded just now and not handed out yet
+    fresh = cols.pop("_fresh", {})  # lists decoded just now and not handed out yet
     data: dict[str, Any] = {}
     with gc_paused():
         for name, dtype in PAPER_COLUMNS.items():
-            values = cols[name]
             if dtype is LIST:
-                data[name] = values if fresh else _objects(json.loads(cols["_json:" + name]))
+                listed = fresh.get(name)
+                data[name] = (
+                    _objects(json.loads(cols["_json:" + name])) if listed is None else listed
+                )
             else:
-                data[name] = values.copy()
+                data[name] = cols[name].copy()
         return pd.DataFrame(data)
 
 
