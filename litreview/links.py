@@ -129,7 +129,7 @@ def _bare_host_urls(text: str, codes: np.ndarray, slashes: np.ndarray) -> list[t
     """
     found = []
     inner = slashes[slashes >= 4]
-    for slash in inner[codes[inner - 4] == _DOT].tolist():
+    for slash in _maybe_bare_hosts(codes, inner[codes[inner - 4] == _DOT]).tolist():
         tail = slash - 4
         if not text.startswith((".com/", ".org/"), tail):
             continue
@@ -145,6 +145,23 @@ def _bare_host_urls(text: str, codes: np.ndarray, slashes: np.ndarray) -> list[t
                     found.append((start, _URL_BODY.match(text, start)[0]))  # type: ignore[index]
                 break
     return found
+
+
+def _maybe_bare_hosts(codes: np.ndarray, slashes: np.ndarray) -> np.ndarray:
+    """Drop the ``.com/``/``.org/`` slashes that cannot end a bare code host: those
+    with no host name before them, or with one right after ``://`` (a link with a
+    scheme, the usual case). What is left is checked one by one."""
+    keep = np.zeros(len(slashes), dtype=bool)
+    for host in _BARE_HOSTS:
+        start = slashes + 1 - len(host)
+        match = start >= 0
+        for k, char in enumerate(host[:-1]):  # the name and the tail, not the "/"
+            match &= codes[np.maximum(start + k, 0)] == ord(char)
+        after_scheme = start >= 3
+        for k, char in enumerate("://", start=-3):
+            after_scheme &= codes[np.maximum(start + k, 0)] == ord(char)
+        keep |= match & ~after_scheme
+    return slashes[keep]
 
 
 def find_urls(text: str) -> list[str]:
