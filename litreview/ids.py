@@ -64,6 +64,22 @@ def paper_ids(titles: Iterable[str]) -> list[str]:
     ]
 
 
+def paper_ids_of_utf8(titles: Iterable[bytes]) -> list[str]:
+    """:func:`paper_ids` of titles still in UTF-8 (space around them does not matter):
+    an ASCII title is hashed without being decoded first.
+
+    >>> paper_ids_of_utf8([b" Deep Nets! "]) == paper_ids(["Deep Nets"])
+    True
+    """
+    blake2b, size, lower, punct = hashlib.blake2b, _DIGEST_BYTES, _ASCII_LOWER, _ASCII_NON_ALNUM
+    return [
+        blake2b(key, digest_size=size).hexdigest()[:ID_LENGTH]
+        if t.isascii() and (key := t.translate(lower, punct))
+        else paper_id(t.decode().strip())
+        for t in titles
+    ]
+
+
 def normalize_arxiv_id(value: str | None) -> str | None:
     """The bare arXiv id (no version, no URL) or ``None``.
 

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import unicodedata
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from litreview.ids import normalize_arxiv_id, normalize_title, paper_id, paper_ids
+from litreview.ids import (
+    normalize_arxiv_id,
+    normalize_title,
+    paper_id,
+    paper_ids,
+    paper_ids_of_utf8,
+)
 
 
 def test_case_punctuation_whitespace_and_unicode_form_do_not_matter() -> None:
@@ -57,3 +63,10 @@ def test_normalize_arxiv_id() -> None:
     assert normalize_arxiv_id("hep-th/9901001") == "hep-th/9901001"
     assert normalize_arxiv_id("") is None
     assert normalize_arxiv_id("no id here") is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=30))
+def test_ids_of_utf8_titles_equal_ids_of_the_decoded_titles(title: str) -> None:
+    raw = title.encode()
+    assert paper_ids_of_utf8([raw]) == paper_ids([raw.decode().strip()])

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from litreview.errors import ListingError, Problem
-from litreview.ids import paper_ids
+from litreview.ids import paper_id, paper_ids_of_utf8
 from litreview.links import links_of_texts
 
 MONTHS = {
@@ -108,7 +108,7 @@ class _Parser:
         self.default_year = default_year
         self.problems: list[Problem] = []
         self.pending: list[tuple[int, list[str]]] = []  # text paragraphs waiting for a meta block
-        self.cols: Columns = {name: [] for name in _FIELDS}
+        self.cols: Columns = {name: [] for name in (*_FIELDS, "paper_id")}
 
     # -- fast path: paragraphs in the usual shape ----------------------------------------
 
@@ -154,6 +154,7 @@ class _Parser:
         cols, n = self.cols, len(run)
         cols["source_line"].extend(range(line, line + n * _FAST_PAPER_LINES, _FAST_PAPER_LINES))
         cols["title"].extend(title_texts)
+        cols["paper_id"].extend(paper_ids_of_utf8(titles))  # the same ids, without decoding
         cols["abstract"].extend(abstract_texts)
         cols["n_authors"].extend([int(m[0]) for m in metas])
         cols["organization"].extend([None] * n)
@@ -292,6 +293,7 @@ class _Parser:
         values = (line, title, abstract, n_authors, organization, day, int(comments or 0))
         for name, value in zip(_FIELDS, values, strict=True):
             self.cols[name].append(value)
+        self.cols["paper_id"].append(paper_id(title))
 
     def finish(self) -> Columns:
         """The papers read, as columns."""
@@ -299,7 +301,6 @@ class _Parser:
         self.pending = []
         cols = self.cols
         cols["published"] = np.array(cols["published"], dtype=np.int64).view("datetime64[D]")
-        cols["paper_id"] = paper_ids(cols["title"])
         cols["code_urls"], cols["project_urls"] = links_of_texts(cols["abstract"])
         cols["source"] = [self.source] * len(cols["title"])
         cols["sources"] = [[f"{self.source}:{line}"] for line in cols["source_line"]]
