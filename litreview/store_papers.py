@@ -161,45 +161,58 @@ def paper_columns(store: Store) -> dict[str, Any]:
     cached = store.cache.get("papers")
     if cached is not None and cached[0] == version:
         return cached[1]  # type: ignore[no-any-return]
-    bulk, abstracts = _read_snapshot(store)
-    version = bulk[0]
-    n = len(abstracts[1])
-    decoded: dict[str, Any] = {"abstract": abstracts[1]}
-    fresh: dict[str, np.ndarray] = {}  # lists decoded now, handed out by the next paper_frame
+    (version, decoded), (_, abstracts) = _read_snapshot(store)
+    if len(abstracts) != len(decoded["paper_id"]):
+        raise _damaged(store, "abstract", f"{len(abstracts)} values")
+    decoded["abstract"] = abstracts
     with gc_paused():
-        for name, text in zip((c for c in COLUMNS if c != "abstract"), bulk[1], strict=True):
-            try:
-                values = json.loads(text)
-            except ValueError as exc:
-                values = exc
-            if not isinstance(values, list) or len(values) != n:
-                raise ReviewFileError(
-                    store.path, f"the papers table is damaged (column {name}: {values!r:.80})"
-                )
-            if PAPER_COLUMNS[name] is LIST:
-                fresh[name] = _objects(values)
-                decoded["_json:" + name] = text
-            else:
-                decoded[name] = decode_column(values, PAPER_COLUMNS[name])
         decoded["_index"] = pd.Index(decoded["paper_id"])  # for aligning annotations
-    decoded["_fresh"] = fresh
     store.cache["papers"] = (version, decoded)
     return decoded
 
 
-def _read_snapshot(store: Store) -> tuple[Any, Any]:
-    """``(version, bulk)`` and ``(version, abstracts)`` of one state of the papers.
+def _damaged(store: Store, column: str, found: object) -> ReviewFileError:
+    return ReviewFileError(
+        store.path, f"the papers table is damaged (column {column}: {found!r:.80})"
+    )
 
-    Both are read at once on two connections; when another process changed
-    the papers in between (the versions differ), read again, and in the end on
-    one connection.
+
+def _decode_bulk(store: Store, texts: Sequence[str]) -> dict[str, Any]:
+    """The columns of one :data:`_BULK` row; list columns as their JSON text plus,
+    under ``_fresh``, the lists decoded now (handed out by the next :func:`paper_frame`)."""
+    decoded: dict[str, Any] = {}
+    fresh: dict[str, np.ndarray] = {}
+    n = None
+    for name, text in zip((c for c in COLUMNS if c != "abstract"), texts, strict=True):
+        try:
+            values = json.loads(text)
+        except ValueError as exc:
+            raise _damaged(store, name, exc) from None
+        if not isinstance(values, list) or len(values) != (len(values) if n is None else n):
+            raise _damaged(store, name, values)
+        n = len(values)
+        if PAPER_COLUMNS[name] is LIST:
+            fresh[name] = _objects(values)
+            decoded["_json:" + name] = text
+        else:
+            decoded[name] = decode_column(values, PAPER_COLUMNS[name])
+    decoded["_fresh"] = fresh
+    return decoded
+
+
+def _read_snapshot(store: Store) -> tuple[tuple[int, Any], tuple[int, Any]]:
+    """``(version, bulk columns)`` and ``(version, abstracts)`` of one state of the papers.
+
+    Both are read and decoded at once on two connections (SQLite steps without
+    the GIL); when another process changed the papers in between (the versions
+    differ), read again, and in the end on one connection.
     """
 
-    def bulk(conn: sqlite3.Connection) -> tuple[int, tuple[str, ...]]:
-        return store.counter(conn, PAPERS_COUNTER), conn.execute(_BULK).fetchone()
+    def bulk(conn: sqlite3.Connection) -> tuple[int, Any]:
+        version = store.counter(conn, PAPERS_COUNTER)
+        return version, _decode_bulk(store, conn.execute(_BULK).fetchone())
 
     def abstracts(conn: sqlite3.Connection) -> tuple[int, Any]:
-        """Decoded here, while the other thread's query still runs."""
         rows = conn.execute(_ABSTRACTS).fetchall()
         return store.counter(conn, PAPERS_COUNTER), strings([row[0] for row in rows])
 
