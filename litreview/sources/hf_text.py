@@ -118,8 +118,7 @@ class _Parser:
         paras, one_line = split_paragraphs(data)
         usable = len(paras) if final else len(paras) - 1  # the last one may be cut short
         done = 0  # paragraphs before this index are read; ``line`` is where paras[done] starts
-        metas = _meta_positions(paras, usable)
-        for run in _runs(metas):
+        for run in _meta_runs(paras, usable):
             if run[0] - 2 < done:
                 run = [i for i in run if i - 2 >= done]
             if run:
@@ -338,30 +337,27 @@ def split_paragraphs(data: bytes) -> tuple[list[bytes], np.ndarray]:
     return paras, inner_newlines == 0
 
 
-def _meta_positions(paras: list[bytes], usable: int) -> list[int]:
-    """Where the author/date blocks stand. After one, the next is looked for three
-    paragraphs on (title, abstract, block); a block this skips is still read, by
-    the slow path, as part of the text between the blocks found."""
-    metas = []
+def _meta_runs(paras: list[bytes], usable: int) -> list[list[int]]:
+    """Where the author/date blocks stand, in runs that stand every third paragraph.
+
+    After a block, the next is looked for three paragraphs on (title, abstract,
+    block); a block this skips is still read, by the slow path, as part of the
+    text between the blocks found.
+    """
+    runs: list[list[int]] = []
+    run: list[int] = []
     i = 2
     while i < usable:
         p = paras[i]
         if len(p) < _FAST_META_CHARS and _DOT in p:
-            metas.append(i)
+            if run and i - run[-1] == 3:
+                run.append(i)
+            else:
+                run = [i]
+                runs.append(run)
             i += 3
         else:
             i += 1
-    return metas
-
-
-def _runs(metas: list[int]) -> list[list[int]]:
-    """Split meta-block positions into runs that stand every third paragraph."""
-    runs: list[list[int]] = []
-    for i in metas:
-        if runs and i - runs[-1][-1] == 3:
-            runs[-1].append(i)
-        else:
-            runs.append([i])
     return runs
 
 
