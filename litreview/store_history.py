@@ -23,7 +23,7 @@ from litreview.store_annotations import (
     Change,
     apply,
 )
-from litreview.store_papers import decode_column, decode_lists
+from litreview.store_papers import decode_column, decode_lists, strings
 
 _UNDOABLE_SQL = ", ".join(f"'{a}'" for a in UNDOABLE)
 
@@ -167,8 +167,7 @@ def annotation_columns(paper_ids: Any, rows: list[tuple[Any, ...]]) -> dict[str,
     index = paper_ids if isinstance(paper_ids, pd.Index) else pd.Index(paper_ids)
     n = len(index)
     codes = np.zeros(n, dtype=np.int8)
-    tags = np.empty(n, dtype=object)
-    tags[:] = [[] for _ in range(n)]
+    tags = _as_objects([[] for _ in range(n)])
     text = {f: np.full(n, None, dtype=object) for f in ("reason", "note", "decided_by")}
     rating = np.zeros(n, dtype=np.int64)
     rating_missing = np.ones(n, dtype=bool)
@@ -193,16 +192,15 @@ def annotation_columns(paper_ids: Any, rows: list[tuple[Any, ...]]) -> dict[str,
         decided_at[positions] = decode_column(cols["decided_at"], DATETIME)
     return {
         "decision": pd.Categorical.from_codes(codes, dtype=DECISION_DTYPE),
-        "reason": pd.array(text["reason"], dtype=STRING),
+        "reason": strings(text["reason"]),
         "tags": tags,
-        "note": pd.array(text["note"], dtype=STRING),
+        "note": strings(text["note"]),
         "rating": pd.arrays.IntegerArray(rating, rating_missing),
-        "decided_by": pd.array(text["decided_by"], dtype=STRING),
+        "decided_by": strings(text["decided_by"]),
         "decided_at": decided_at,
     }
 
 
 def _as_objects(items: list[Any]) -> np.ndarray:
-    array = np.empty(len(items), dtype=object)
-    array[:] = items
-    return array
+    """A 1-d object array holding ``items`` themselves (lists stay lists)."""
+    return np.fromiter(items, dtype=object, count=len(items))

@@ -118,11 +118,15 @@ def decode_column(values: Sequence[Any], dtype: Any) -> Any:
     return strings(values)
 
 
-def strings(values: Sequence[Any]) -> Any:
+def strings(values: Sequence[Any] | np.ndarray) -> Any:
     """A string array from str/None values: StringArray only checks each value (~2x faster
-    than ``pd.array``, which still takes anything else, e.g. numbers)."""
+    than ``pd.array``, which still takes anything else, e.g. numbers). An object ndarray
+    is used in place."""
+    cells = values if isinstance(values, np.ndarray) and values.dtype == object else None
     try:
-        return pd.arrays.StringArray(np.fromiter(values, dtype=object, count=len(values)))
+        if cells is None:
+            cells = np.fromiter(values, dtype=object, count=len(values))
+        return pd.arrays.StringArray(cells)
     except ValueError:
         return pd.array(values, dtype=STRING)
 
