@@ -320,9 +320,10 @@ class Store:
                 try:
                     reader.execute("BEGIN")
                     try:
-                        future.set_result(second(reader))
+                        result = second(reader)
                     finally:
                         reader.execute("COMMIT")
+                    future.set_result(result)
                 except BaseException as exc:  # handed to the caller below
                     future.set_exception(exc)
 
