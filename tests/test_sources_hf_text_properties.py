@@ -137,10 +137,12 @@ def test_fuzzed_sample_never_crashes_and_keeps_intact_papers(edits) -> None:
             assert key in kept, f"lost intact paper {row.title!r} after edits {edits}"
 
 
+_PIECES = st.lists(st.sampled_from([b"a", b"\n", b"\n\n", b" ", "·".encode()]), max_size=20)
+
+
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from([b"a", b"\n", b"\n\n", b" ", "·".encode()]), max_size=30))
-def test_paragraphs_are_cut_like_bytes_split(pieces: list[bytes]) -> None:
-    data = b"".join(pieces)
-    paras, one_line = split_paragraphs(data)
-    assert paras == data.split(b"\n\n")
+@given(_PIECES.map(b"".join), _PIECES.map(b"".join))
+def test_paragraphs_are_cut_like_bytes_split(carry: bytes, data: bytes) -> None:
+    paras, one_line = split_paragraphs(data, carry)
+    assert paras == (carry + data).split(b"\n\n")
     assert one_line.tolist() == [b"\n" not in p for p in paras]

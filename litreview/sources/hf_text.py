@@ -95,7 +95,7 @@ def parse_hf_text(
     carry = b""
     line = 1  # line number where carry starts
     for block in blocks:
-        carry, line = parser.paragraphs(carry + block, line, final=False)
+        carry, line = parser.paragraphs(block, line, final=False, carry=carry)
     parser.paragraphs(carry, line, final=True)
     return parser.finish(), parser.problems
 
@@ -112,10 +112,12 @@ class _Parser:
 
     # -- fast path: paragraphs in the usual shape ----------------------------------------
 
-    def paragraphs(self, data: bytes, line: int, *, final: bool) -> tuple[bytes, int]:
-        """Read the complete paragraphs of ``data`` (starting at ``line``); return the
-        unread rest and the line where it starts."""
-        paras, one_line = split_paragraphs(data)
+    def paragraphs(
+        self, data: bytes, line: int, *, final: bool, carry: bytes = b""
+    ) -> tuple[bytes, int]:
+        """Read the complete paragraphs of ``carry + data`` (starting at ``line``);
+        return the unread rest and the line where it starts."""
+        paras, one_line = split_paragraphs(data, carry)
         usable = len(paras) if final else len(paras) - 1  # the last one may be cut short
         done = 0  # paragraphs before this index are read; ``line`` is where paras[done] starts
         for run in _meta_runs(paras, usable):
@@ -313,17 +315,35 @@ def _is_furniture(lines: list[str]) -> bool:
     )
 
 
-def split_paragraphs(data: bytes) -> tuple[list[bytes], np.ndarray]:
-    """``data.split(b"\\n\\n")``, and for each paragraph whether it is one line.
+def split_paragraphs(data: bytes, carry: bytes = b"") -> tuple[list[bytes], np.ndarray]:
+    """``(carry + data).split(b"\\n\\n")``, and for each paragraph whether it is one line.
+
+    ``carry`` (the unread end of the previous block) is not copied in front of
+    the 4 MB block: unless it ends in a newline, no ``\\n\\n`` can run across
+    the two, so only the paragraph at the seam is joined.
 
     numpy finds the newlines (bytes.split's search for a two-byte separator is
     slow); each paragraph is then one slice, and its newline count comes from
     the same positions, so the fast path need not search the text again.
 
-    >>> paras, one_line = split_paragraphs(b"a\\n\\nb\\nc\\n\\n\\nd")
+    >>> paras, one_line = split_paragraphs(b"c\\n\\n\\nd", carry=b"a\\n\\nb\\n")
     >>> paras, one_line.tolist()
     ([b'a', b'b\\nc', b'\\nd'], [True, False, False])
     """
+    if carry.endswith(b"\n"):
+        return _split_paragraphs(carry + data)
+    paras, one_line = _split_paragraphs(data)
+    if carry:
+        head, head_one_line = _split_paragraphs(carry)
+        paras[0] = head[-1] + paras[0]
+        one_line[0] &= head_one_line[-1]
+        paras = head[:-1] + paras
+        one_line = np.concatenate((head_one_line[:-1], one_line))
+    return paras, one_line
+
+
+def _split_paragraphs(data: bytes) -> tuple[list[bytes], np.ndarray]:
+    """:func:`split_paragraphs` of one piece of text."""
     newlines = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == _NEWLINE)
     pairs = newlines[:-1][np.diff(newlines) == 1]  # where a "\n\n" starts
     # In a run of n newlines the pairs overlap; bytes.split takes the 1st, 3rd, 5th …
