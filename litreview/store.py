@@ -350,6 +350,10 @@ class Store:
                 self.conn.execute("ROLLBACK")
                 raise
             self.conn.execute("COMMIT")
+            # Copy the committed change into the main file now (PASSIVE: never waits), so
+            # the .litreview file alone is the whole review even while a kernel keeps it
+            # open; the -wal file only ever holds what a reader was still looking at.
+            self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
     def counter(self, conn: sqlite3.Connection, key: str) -> int:
         """A change counter kept in ``meta`` (seen by every process)."""

@@ -430,3 +430,19 @@ def test_damaged_list_column_names_the_file(tmp_path: Path, stored: str) -> None
     with pytest.raises(ReviewFileError, match=r"r\.litreview.*papers table is damaged"):
         _ = review.papers
     review.close()
+
+
+def test_the_review_file_alone_holds_every_change_while_still_open(tmp_path: Path) -> None:
+    path = tmp_path / "open.litreview"
+    review = Review.open(path, reviewer="ada")
+    review.add(litreview.SAMPLE_LISTING)
+    first = review.papers["paper_id"].iloc[0]
+    review.annotate(first, decision="include", note="shared copy")
+    copy = tmp_path / "copy.litreview"
+    copy.write_bytes(path.read_bytes())  # what a colleague gets: the file, not the -wal
+    with Review.open(copy, reviewer="ada") as shared:
+        papers = shared.papers.set_index("paper_id")
+        assert len(papers) == 36
+        assert papers.loc[first, "decision"] == "include"
+        assert papers.loc[first, "note"] == "shared copy"
+    review.close()
