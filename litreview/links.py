@@ -133,18 +133,24 @@ def _bare_host_urls(text: str, codes: np.ndarray, slashes: np.ndarray) -> list[t
         tail = slash - 4
         if not text.startswith((".com/", ".org/"), tail):
             continue
-        if not text.endswith(_BARE_HOST_NAMES, 0, tail):
-            continue
-        for host in _BARE_HOSTS:
-            start = slash + 1 - len(host)
-            if text.startswith(host, start):
-                if text.startswith("www.", start - 4):
-                    start -= 4
-                before = text[start - 1] if start > 0 else " "
-                if not (before.isalnum() or before in "/.@:-_"):
-                    found.append((start, _URL_BODY.match(text, start)[0]))  # type: ignore[index]
-                break
+        if text.endswith(_BARE_HOST_NAMES, 0, tail) and (link := bare_host_link(text, slash + 1)):
+            found.append(link)
     return found
+
+
+def bare_host_link(text: str, end: int) -> tuple[int, str] | None:
+    """The link that starts with the code host ending at ``end`` (just after its ``/``),
+    with its position, or None when the host is part of a longer link, address or word."""
+    for host in _BARE_HOSTS:
+        start = end - len(host)
+        if text.startswith(host, start):
+            if text.startswith("www.", start - 4):
+                start -= 4
+            before = text[start - 1] if start > 0 else " "
+            if before.isalnum() or before in "/.@:-_":
+                return None
+            return start, _URL_BODY.match(text, start)[0]  # type: ignore[index]
+    return None
 
 
 def _maybe_bare_hosts(codes: np.ndarray, slashes: np.ndarray) -> np.ndarray:

@@ -9,10 +9,9 @@ from hypothesis import strategies as st
 
 from litreview.links import (
     _BARE_HOST_NAMES,
-    _BARE_HOSTS,
     _URL,
-    _URL_BODY,
     _raw_urls,
+    bare_host_link,
     clean_url,
     code_and_project_urls,
     find_urls,
@@ -78,17 +77,10 @@ def _regex_raw_urls(text: str) -> list[tuple[int, str]]:
     """The plain regex search the position-based one replaces (the reference)."""
     found = [(m.start(), m[0]) for m in _URL.finditer(text)]
     for tail in re.finditer(r"\.(?:com|org)/", text):
-        if not text.endswith(_BARE_HOST_NAMES, 0, tail.start()):
-            continue
-        for host in _BARE_HOSTS:
-            start = tail.end() - len(host)
-            if text.startswith(host, start):
-                if text.startswith("www.", start - 4):
-                    start -= 4
-                before = text[start - 1] if start > 0 else " "
-                if not (before.isalnum() or before in "/.@:-_"):
-                    found.append((start, _URL_BODY.match(text, start)[0]))  # type: ignore[index]
-                break
+        if text.endswith(_BARE_HOST_NAMES, 0, tail.start()) and (
+            link := bare_host_link(text, tail.end())
+        ):
+            found.append(link)
     return found
 
 
