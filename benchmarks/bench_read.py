@@ -21,6 +21,7 @@ import litreview
 SIZES = (1_000, 10_000, 100_000)
 QUICK_SIZES = (1_000, 10_000)
 MAX_RSS_RATIO = 4.0
+REPEAT = 5  # best of 5: single runs of either side vary by 10-20% on a 2-core machine
 # VmHWM (peak RSS of this process image): ru_maxrss would carry over the parent's peak
 # through fork/exec on Linux.
 PEAK_RSS_SCRIPT = """
@@ -53,9 +54,9 @@ def rows(quick: bool = False) -> list[Row]:
     for n in QUICK_SIZES if quick else SIZES:
         path = listing(n)
         csv_path = DATA / f"listing-{n}.csv"
-        lit_s, df = timed(lambda p=path: litreview.read_listing(p), repeat=3)
+        lit_s, df = timed(lambda p=path: litreview.read_listing(p), repeat=REPEAT)
         df.to_csv(csv_path, index=False)
-        csv_s, _ = timed(lambda p=csv_path: read_csv_typed(p), repeat=3)
+        csv_s, _ = timed(lambda p=csv_path: read_csv_typed(p), repeat=REPEAT)
         mb = path.stat().st_size / 1e6
         row = Row("read", "read_listing", n, lit_s, "pandas.read_csv", csv_s, "ratio <= 1.0")
         row.ok = row.ratio is not None and row.ratio <= 1.0 if n == max(SIZES) else None
