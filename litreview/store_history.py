@@ -72,22 +72,22 @@ def read_history(store: Store, paper_id: str | None = None) -> list[tuple[Any, .
 
 def undo(store: Store, reviewer: str) -> list[list[Any]]:
     """Revert ``reviewer``'s latest change that is not undone yet; return the history written."""
-    with store.write() as conn:
-        target = undo_target(conn, reviewer)
-        if target is None:
-            raise LookupError(f"nothing to undo for reviewer {reviewer!r}")
-        written = _replay(store, conn, reviewer, target, "undo")
-    return written
+    return _step(store, reviewer, "undo")
 
 
 def redo(store: Store, reviewer: str) -> list[list[Any]]:
     """Re-apply the change ``reviewer`` undid last (if nothing was changed since)."""
+    return _step(store, reviewer, "redo")
+
+
+def _step(store: Store, reviewer: str, verb: str) -> list[list[Any]]:
+    """Undo or redo one step in one write transaction; LookupError when there is none."""
+    find_target = undo_target if verb == "undo" else redo_target
     with store.write() as conn:
-        target = redo_target(conn, reviewer)
+        target = find_target(conn, reviewer)
         if target is None:
-            raise LookupError(f"nothing to redo for reviewer {reviewer!r}")
-        written = _replay(store, conn, reviewer, target, "redo")
-    return written
+            raise LookupError(f"nothing to {verb} for reviewer {reviewer!r}")
+        return _replay(store, conn, reviewer, target, verb)
 
 
 def undo_target(conn: sqlite3.Connection, reviewer: str) -> int | None:
