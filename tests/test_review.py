@@ -18,6 +18,7 @@ from sklearn.metrics import cohen_kappa_score
 import litreview
 from litreview import Review
 from litreview.errors import ListingError
+from litreview.review import DEFAULT_REASONS
 from litreview.schema import ANNOTATION_COLUMNS, DECISIONS
 
 ANNOTATIONS = ["paper_id", *ANNOTATION_COLUMNS]
@@ -191,8 +192,9 @@ def test_annotate_one_and_many(review: Review) -> None:
     p = review.papers.set_index("paper_id")
     assert pd.isna(p.loc[first, "decided_by"]) and pd.isna(p.loc[first, "decided_at"])
     assert review.tags() == ["a", "b", "c"]
-    assert review.reasons()[:1] == ["off topic"] or "off topic" in review.reasons()
-    assert {"wrong study type", "duplicate", "not a full paper"} <= set(review.reasons())
+    assert review.reasons() == list(DEFAULT_REASONS)  # no reason in use: the defaults
+    review.annotate(rest[0], decision="exclude", reason="too old")
+    assert review.reasons() == ["too old", *DEFAULT_REASONS]  # reasons in use come first
 
 
 @pytest.mark.parametrize(
