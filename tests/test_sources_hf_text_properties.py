@@ -8,6 +8,7 @@ never lose a well-formed paper.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import warnings
 
 import pandas as pd
@@ -16,7 +17,8 @@ from hypothesis import strategies as st
 
 import litreview
 from litreview import ListingError, read_listing
-from litreview.sources.hf_text import split_paragraphs
+from litreview.schema import papers_from_columns
+from litreview.sources.hf_text import parse_hf_text, split_paragraphs
 
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 SAMPLE_LINES = litreview.SAMPLE_LISTING.read_text(encoding="utf-8").split("\n")
@@ -146,3 +148,51 @@ def test_paragraphs_are_cut_like_bytes_split(carry: bytes, data: bytes) -> None:
     paras, one_line = split_paragraphs(data, carry)
     assert paras == (carry + data).split(b"\n\n")
     assert one_line.tolist() == [b"\n" not in p for p in paras]
+
+
+LINE_KINDS = st.one_of(
+    st.sampled_from(SAMPLE_LINES),
+    st.sampled_from(
+        [
+            "",
+            "",
+            " ",
+            "·",
+            "· ",
+            "  • 3 authors",
+            "  • 1 author",
+            "  • 12 authors ",
+            "•",
+            "  • NVIDIA",
+            "Jan 1, 2024",
+            "Feb 30, 2024 4",
+            "Sept 3, 2021 12",
+            "May 29 3",
+            "Jan 2",
+            "Subscribe",
+            "Title",
+            "An abstract.",
+        ]
+    ),
+    st.text(TEXT_CHARS, max_size=20),
+)
+paper_lines = papers.map(render).map(lambda text: text.rstrip("\n").split("\n"))
+listing_lines = st.lists(st.one_of(LINE_KINDS.map(lambda line: [line]), paper_lines), max_size=30)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    listing_lines.map(lambda groups: [line for group in groups for line in group]),
+    st.booleans(),
+    st.lists(st.integers(0, 4000), max_size=6),
+)
+def test_fast_path_reads_exactly_like_the_line_parser(
+    lines: list[str], final_newline: bool, cuts: list[int]
+) -> None:
+    data = ("\n".join(lines) + ("\n" if final_newline else "")).encode()
+    edges = [0, *sorted(min(c, len(data)) for c in cuts), len(data)]
+    blocks = [data[a:b] for a, b in itertools.pairwise(edges)]
+    fast, fast_problems = parse_hf_text(blocks, "x.txt", year=2024)
+    slow, slow_problems = parse_hf_text([data], "x.txt", year=2024, fast=False)
+    pd.testing.assert_frame_equal(papers_from_columns(fast), papers_from_columns(slow))
+    assert fast_problems == slow_problems

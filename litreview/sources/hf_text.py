@@ -87,11 +87,18 @@ def looks_like_hf_text(head: str) -> bool:
 
 
 def parse_hf_text(
-    blocks: Iterable[bytes], source: str, *, year: int | None = None
+    blocks: Iterable[bytes], source: str, *, year: int | None = None, fast: bool = True
 ) -> tuple[Columns, list[Problem]]:
     """Parse a plain-text capture, given as UTF-8 blocks cut anywhere, into
-    per-column lists and the problems found."""
+    per-column lists and the problems found.
+
+    ``fast=False`` reads everything with the line-by-line parser: the reference
+    the fast path is tested against.
+    """
     parser = _Parser(source, year or dt.date.today().year)
+    if not fast:
+        parser._slow([b"".join(blocks)], 1)
+        return parser.finish(), parser.problems
     carry = b""
     line = 1  # line number where carry starts
     for block in blocks:
