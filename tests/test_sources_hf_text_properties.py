@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 import litreview
 from litreview import ListingError, read_listing
 from litreview.schema import papers_from_columns
-from litreview.sources.hf_text import parse_hf_text, split_paragraphs
+from litreview.sources.hf_text import parse_hf_text
 
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 SAMPLE_LINES = litreview.SAMPLE_LISTING.read_text(encoding="utf-8").split("\n")
@@ -137,17 +137,6 @@ def test_fuzzed_sample_never_crashes_and_keeps_intact_papers(edits) -> None:
             row = SAMPLE.iloc[index]
             key = (row.title, row.abstract, row.n_authors, row.published, row.comments)
             assert key in kept, f"lost intact paper {row.title!r} after edits {edits}"
-
-
-_PIECES = st.lists(st.sampled_from([b"a", b"\n", b"\n\n", b" ", "·".encode()]), max_size=20)
-
-
-@settings(max_examples=300, deadline=None)
-@given(_PIECES.map(b"".join), _PIECES.map(b"".join))
-def test_paragraphs_are_cut_like_bytes_split(carry: bytes, data: bytes) -> None:
-    paras, one_line = split_paragraphs(data, carry)
-    assert paras == (carry + data).split(b"\n\n")
-    assert one_line.tolist() == [b"\n" not in p for p in paras]
 
 
 LINE_KINDS = st.one_of(

@@ -16,7 +16,7 @@ import numpy as np
 
 from litreview.ids import normalize_arxiv_id, paper_id
 from litreview.links import clean_url, code_and_project_urls
-from litreview.sources.hf_text import MONTHS  # month abbreviation -> number
+from litreview.sources._dates import MONTHS
 
 Record = dict[str, Any]
 Columns = dict[str, Any]

@@ -11,10 +11,10 @@ author count, a ``·`` line and the date with an optional comment count::
     ·
     Feb 26, 2021 1
 
-The text is split into paragraphs. A paper in the usual shape (one-line title,
-one-line abstract, the author/date block) is read on a fast path; everything
-else (page furniture, wrapped lines, broken blocks) goes through the
-line-by-line parser, which reports what it cannot read instead of dropping it.
+Papers in the usual shape (one-line title, one-line abstract, the author/date
+block) are read in bulk (``hf_text_bulk``); everything else (page furniture,
+wrapped lines, broken blocks) goes through the line-by-line parser here,
+which reports what it cannot read instead of dropping it.
 """
 
 from __future__ import annotations
@@ -22,23 +22,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
 
 from litreview.errors import ListingError, Problem
-from litreview.ids import paper_id, paper_ids_of_utf8
+from litreview.ids import paper_id
 from litreview.links import links_of_texts
+from litreview.sources._dates import DayNumbers, days_since_epoch
+from litreview.sources.hf_text_bulk import Lines, Papers, read_papers
 
-MONTHS = {
-    name: number
-    for number, names in enumerate(
-        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep sept", "oct", "nov", "dec"],
-        start=1,
-    )
-    for name in names.split()
-}
 DATE_PATTERN = (
     r"(?P<month>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)[a-z]*\.?\s+(?P<day>\d{1,2})"
     r"(?:,\s*(?P<year>\d{4}))?"
@@ -64,19 +57,7 @@ FURNITURE = frozenset(
     }
 )
 EXPECTED_META = "an author line '• N authors', a '·' line and a date like 'Jan 25, 2025'"
-_FAST_META = re.compile(
-    "[ \t]*•[ \t]*(?P<n>[0-9]+) authors?[ \t]*\n·[ \t]*\n".encode()
-    + rb"(?P<month>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec) (?P<day>[0-9]{1,2}), "
-    + rb"(?P<year>[0-9]{4})(?: (?P<comments>[0-9]+))?[ \t]*"
-)
-_DOT = "·".encode()
-_NEWLINE = ord("\n")
-_RUN_META = re.compile(rb"(?<![^\x00])" + _FAST_META.pattern + rb"\x00")
 _FIELDS = ("source_line", "title", "abstract", "n_authors", "organization", "published", "comments")
-_FAST_META_CHARS = 80
-_FAST_PAPER_LINES = 8  # title, blank, abstract, blank, authors, ·, date, blank
-EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
-
 Columns = dict[str, Any]
 
 
@@ -92,23 +73,36 @@ def parse_hf_text(
     """Parse a plain-text capture, given as UTF-8 blocks cut anywhere, into
     per-column lists and the problems found.
 
-    ``fast=False`` reads everything with the line-by-line parser: the reference
-    the fast path is tested against.
+    Each block is read up to its last blank line; the paragraph cut by the
+    block's end is read with the next one. ``fast=False`` reads everything
+    with the line-by-line parser: the reference the fast path is tested against.
     """
     parser = _Parser(source, year or dt.date.today().year)
     if not fast:
-        parser._slow([b"".join(blocks)], 1)
+        parser._slow(b"".join(blocks), 0, None, 1)
         return parser.finish(), parser.problems
-    carry = b""
-    line = 1  # line number where carry starts
+    carry: list[bytes] = []  # the start of a paragraph cut by the end of the last block
+    line = 1  # the line where carry starts
     for block in blocks:
-        carry, line = parser.paragraphs(block, line, final=False, carry=carry)
-    parser.paragraphs(carry, line, final=True)
+        last = block.rfind(b"\n\n")
+        if last < 0:
+            carry.append(block)
+            continue
+        first = block.find(b"\n\n")
+        seam = b"".join((*carry, block[:first]))
+        line = parser.lines(seam, 0, len(seam), line) + 1
+        if last >= first + 2:  # a third "\n" would make the two separators overlap
+            line = parser.lines(block, first + 2, last, line) + 1
+            carry = [block[last + 2 :]]
+        else:
+            carry = [block[first + 2 :]]
+    rest = b"".join(carry)
+    parser.lines(rest, 0, len(rest), line)
     return parser.finish(), parser.problems
 
 
 class _Parser:
-    """Turns paragraphs of text into papers and problems."""
+    """Turns lines of text into papers and problems."""
 
     def __init__(self, source: str, default_year: int) -> None:
         self.source = source
@@ -116,87 +110,43 @@ class _Parser:
         self.problems: list[Problem] = []
         self.pending: list[tuple[int, list[str]]] = []  # text paragraphs waiting for a meta block
         self.cols: Columns = {name: [] for name in (*_FIELDS, "paper_id")}
+        self.day_numbers = DayNumbers()
 
-    # -- fast path: paragraphs in the usual shape ----------------------------------------
+    # -- fast path: papers in the usual shape, found and read all at once ---------------
 
-    def paragraphs(
-        self, data: bytes, line: int, *, final: bool, carry: bytes = b""
-    ) -> tuple[bytes, int]:
-        """Read the complete paragraphs of ``carry + data`` (starting at ``line``);
-        return the unread rest and the line where it starts."""
-        paras, one_line = split_paragraphs(data, carry)
-        usable = len(paras) if final else len(paras) - 1  # the last one may be cut short
-        done = 0  # paragraphs before this index are read; ``line`` is where paras[done] starts
-        for run in _meta_runs(paras, usable):
-            if run[0] - 2 < done:
-                run = [i for i in run if i - 2 >= done]
-            if run:
-                done, line = self._run(paras, one_line, run, done, line)
-        if final:
-            self._slow(paras[done:], line)
-            return b"", line
-        return b"\n\n".join(paras[done:]), line
+    def lines(self, data: bytes, start: int, end: int, line: int) -> int:
+        """Read ``data[start:end]``, whole paragraphs whose first line is number
+        ``line``; return the number of the line after them.
 
-    def _run(
-        self, paras: list[bytes], one_line: np.ndarray, run: list[int], done: int, line: int
-    ) -> tuple[int, int]:
-        """Read a run of papers whose meta blocks stand every third paragraph, all at
-        once; fall back to one paper at a time when any of them is unusual."""
-        first, last = run[0], run[-1]
-        titles, abstracts = paras[first - 2 : last - 1 : 3], paras[first - 1 : last : 3]
-        metas = _RUN_META.findall(b"\x00".join(paras[first : last + 1 : 3]) + b"\x00")
-        ok = len(metas) == len(run) and bool(one_line[first - 2 : last : 3].all())
-        ok = ok and bool(one_line[first - 1 : last : 3].all())
-        try:
-            title_texts = [t.decode().strip() for t in titles] if ok else []
-            abstract_texts = [a.decode().strip() for a in abstracts] if ok else []
-        except UnicodeDecodeError:
-            ok = False
-        days = [_day_number(y, m, d) for _, m, d, y, _ in metas] if ok else []
-        if not (ok and all(title_texts) and all(abstract_texts) and None not in days):
-            return self._one_by_one(paras, run, done, line)
-        if done < first - 2:
-            line = self._slow(paras[done : first - 2], line)
-        if self.pending:
-            self._flush_pending()
-        cols, n = self.cols, len(run)
-        cols["source_line"].extend(range(line, line + n * _FAST_PAPER_LINES, _FAST_PAPER_LINES))
-        cols["title"].extend(title_texts)
-        cols["paper_id"].extend(paper_ids_of_utf8(titles))  # the same ids, without decoding
-        cols["abstract"].extend(abstract_texts)
-        cols["n_authors"].extend([int(m[0]) for m in metas])
+        Papers in the usual shape are read in bulk; the lines between them go
+        through the line-by-line parser, in order.
+        """
+        lines = Lines.of(data, start, end)
+        starts, ends = lines.starts, lines.ends
+        papers = read_papers(lines, self.day_numbers)
+        done = 0  # lines before this index are read
+        for first, last in papers.runs():
+            title_line = int(papers.dots[first]) - 5
+            if done < title_line:
+                self._slow(data, int(starts[done]), int(ends[title_line - 1]), line + done)
+            if self.pending:
+                self._flush_pending()
+            self._extend(papers, first, last, line)
+            done = int(papers.dots[last - 1]) + 2
+        if done < len(starts):
+            self._slow(data, int(starts[done]), end, line + done)
+        return line + len(lines)
+
+    def _extend(self, papers: Papers, first: int, last: int, line: int) -> None:
+        cols, n = self.cols, last - first
+        cols["source_line"].extend((papers.dots[first:last] + (line - 5)).tolist())
+        cols["title"].extend(papers.titles[first:last])
+        cols["paper_id"].extend(papers.ids[first:last])
+        cols["abstract"].extend(papers.abstracts[first:last])
+        cols["n_authors"].extend(papers.n_authors[first:last])
         cols["organization"].extend([None] * n)
-        cols["published"].extend(days)
-        cols["comments"].extend([int(m[4]) if m[4] else 0 for m in metas])
-        return last + 1, line + n * _FAST_PAPER_LINES
-
-    def _one_by_one(
-        self, paras: list[bytes], run: list[int], done: int, line: int
-    ) -> tuple[int, int]:
-        for i in run:
-            if i - 2 < done:
-                continue
-            meta = _FAST_META.fullmatch(paras[i])
-            title, abstract = paras[i - 2], paras[i - 1]
-            if meta is not None and b"\n" not in title and b"\n" not in abstract:
-                n, month, day_of_month, year, comments = meta.groups()
-                day = _day_number(year, month, day_of_month)
-                try:
-                    title_text, abstract_text = title.decode().strip(), abstract.decode().strip()
-                except UnicodeDecodeError:
-                    title_text = abstract_text = ""  # the slow path reports it with its line
-                if title_text and abstract_text and day is not None:
-                    if done < i - 2:
-                        line = self._slow(paras[done : i - 2], line)
-                    if self.pending:
-                        self._flush_pending()
-                    self._emit(line, title_text, abstract_text, int(n), None, day, comments)
-                    line += _FAST_PAPER_LINES
-                    done = i + 1
-                    continue
-            line = self._slow(paras[done : i + 1], line)
-            done = i + 1
-        return done, line
+        cols["published"].extend(papers.days[first:last])
+        cols["comments"].extend(papers.comments[first:last])
 
     def _decode(self, data: bytes, line: int) -> str:
         try:
@@ -207,13 +157,9 @@ class _Parser:
                 f"{self.source}:{at}: not UTF-8 text ({exc.reason}); save the listing as UTF-8"
             ) from exc
 
-    def _slow(self, paras: list[bytes], line: int) -> int:
-        """Read ``paras`` line by line; return the line after them."""
-        if not paras:
-            return line
-        lines = self._decode(b"\n\n".join(paras), line).split("\n")
-        self._slow_lines(lines, line)
-        return line + len(lines) + 1
+    def _slow(self, data: bytes, start: int, end: int | None, line: int) -> None:
+        """Read ``data[start:end]`` line by line, the first line being number ``line``."""
+        self._slow_lines(self._decode(data[start:end], line).split("\n"), line)
 
     def _flush_pending(self) -> None:
         self._strays(self.pending, "a title, an abstract and " + EXPECTED_META)
@@ -284,7 +230,7 @@ class _Parser:
         if not (match["dot"] or match["n"] or match["org"] or match["year"]):
             return None
         year = int(match["year"]) if match["year"] else self.default_year
-        return _days(year, match["month"], match["day"])
+        return days_since_epoch(year, match["month"], match["day"])
 
     # -- output -------------------------------------------------------------------------
 
@@ -320,83 +266,3 @@ def _is_furniture(lines: list[str]) -> bool:
     return len(lines) == 1 and (
         lines[0].casefold() in FURNITURE or bool(_BARE_DATE.fullmatch(lines[0]))
     )
-
-
-def split_paragraphs(data: bytes, carry: bytes = b"") -> tuple[list[bytes], np.ndarray]:
-    """``(carry + data).split(b"\\n\\n")``, and for each paragraph whether it is one line.
-
-    ``carry`` (the unread end of the previous block) is not copied in front of
-    the 4 MB block: unless it ends in a newline, no ``\\n\\n`` can run across
-    the two, so only the paragraph at the seam is joined.
-
-    numpy finds the newlines (bytes.split's search for a two-byte separator is
-    slow); each paragraph is then one slice, and its newline count comes from
-    the same positions, so the fast path need not search the text again.
-
-    >>> paras, one_line = split_paragraphs(b"c\\n\\n\\nd", carry=b"a\\n\\nb\\n")
-    >>> paras, one_line.tolist()
-    ([b'a', b'b\\nc', b'\\nd'], [True, False, False])
-    """
-    if carry.endswith(b"\n"):
-        return _split_paragraphs(carry + data)
-    paras, one_line = _split_paragraphs(data)
-    if carry:
-        head, head_one_line = _split_paragraphs(carry)
-        paras[0] = head[-1] + paras[0]
-        one_line[0] &= head_one_line[-1]
-        paras = head[:-1] + paras
-        one_line = np.concatenate((head_one_line[:-1], one_line))
-    return paras, one_line
-
-
-def _split_paragraphs(data: bytes) -> tuple[list[bytes], np.ndarray]:
-    """:func:`split_paragraphs` of one piece of text."""
-    newlines = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == _NEWLINE)
-    pairs = newlines[:-1][np.diff(newlines) == 1]  # where a "\n\n" starts
-    # In a run of n newlines the pairs overlap; bytes.split takes the 1st, 3rd, 5th …
-    new_run = np.diff(pairs, prepend=-2) != 1
-    place_in_run = np.arange(len(pairs)) - np.flatnonzero(new_run)[np.cumsum(new_run) - 1]
-    seps = pairs[place_in_run % 2 == 0]
-    starts = np.concatenate(([0], seps + 2))
-    ends = np.append(seps, len(data))
-    paras = [data[a:b] for a, b in zip(starts.tolist(), ends.tolist(), strict=True)]
-    inner_newlines = np.searchsorted(newlines, ends) - np.searchsorted(newlines, starts)
-    return paras, inner_newlines == 0
-
-
-def _meta_runs(paras: list[bytes], usable: int) -> list[list[int]]:
-    """Where the author/date blocks stand, in runs that stand every third paragraph.
-
-    After a block, the next is looked for three paragraphs on (title, abstract,
-    block); a block this skips is still read, by the slow path, as part of the
-    text between the blocks found.
-    """
-    runs: list[list[int]] = []
-    run: list[int] = []
-    i = 2
-    while i < usable:
-        p = paras[i]
-        if len(p) < _FAST_META_CHARS and _DOT in p:
-            if run and i - run[-1] == 3:
-                run.append(i)
-            else:
-                run = [i]
-                runs.append(run)
-            i += 3
-        else:
-            i += 1
-    return runs
-
-
-@lru_cache(maxsize=65536)
-def _day_number(year: bytes, month: bytes, day: bytes) -> int | None:
-    """:func:`_days` for the fast path's bytes (dates repeat: cached)."""
-    return _days(int(year), month.decode(), day.decode())
-
-
-def _days(year: int, month: str, day: str) -> int | None:
-    """Days since 1970-01-01, or None for an impossible date."""
-    try:
-        return dt.date(year, MONTHS[month[:3].lower()], int(day)).toordinal() - EPOCH_ORDINAL
-    except (ValueError, KeyError):
-        return None
