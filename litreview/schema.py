@@ -119,19 +119,27 @@ def papers_from_columns(columns: Mapping[str, Any]) -> pd.DataFrame:
     out: dict[str, pd.Series] = {}
     for name, dtype in PAPER_COLUMNS.items():
         values = data.get(name)
-        if values is None:
-            if dtype is LIST:
-                values = [[] for _ in range(n)]
-            elif name == "comments":
-                values = [0] * n
-            else:
-                values = [None] * n
-        out[name] = _series(values, dtype)
+        out[name] = _missing(name, dtype, n) if values is None else _series(values, dtype)
     extra = {k: v for k, v in data.items() if k not in PAPER_COLUMNS}
     frame = pd.DataFrame(out, copy=False)  # the Series are new: no need to copy them again
     for name, values in extra.items():
         frame[name] = values
     return frame
+
+
+def _missing(name: str, dtype: Any, n: int) -> pd.Series:
+    """A column no reader filled: empty lists, 0 comments, else NA (built directly:
+    pandas takes ~20 ms to read 100k ``None`` as Int64)."""
+    if dtype is LIST:
+        return pd.Series([[] for _ in range(n)], dtype=object)
+    if name == "comments":
+        return pd.Series(np.zeros(n, dtype=np.int64), dtype=INT)
+    if dtype is INT:
+        all_na = pd.arrays.IntegerArray(np.zeros(n, np.int64), np.ones(n, dtype=bool))
+        return pd.Series(all_na, copy=False)
+    if dtype is STRING:
+        return pd.Series(pd.arrays.StringArray(np.full(n, pd.NA, dtype=object)), copy=False)
+    return pd.Series(np.full(n, np.datetime64("NaT"), dtype=dtype))
 
 
 def _series(values: Any, dtype: Any) -> pd.Series:

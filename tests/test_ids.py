@@ -12,7 +12,6 @@ from litreview.ids import (
     normalize_title,
     paper_id,
     paper_ids,
-    paper_ids_of_utf8,
 )
 
 
@@ -66,7 +65,14 @@ def test_normalize_arxiv_id() -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=30))
-def test_ids_of_utf8_titles_equal_ids_of_the_decoded_titles(title: str) -> None:
-    raw = title.encode()
-    assert paper_ids_of_utf8([raw]) == paper_ids([raw.decode().strip()])
+@given(
+    st.lists(
+        st.one_of(
+            st.text(alphabet=st.characters(codec="utf-8"), max_size=30),
+            st.text(alphabet="aZ9 !-\x00", max_size=8),
+        ),
+        max_size=8,
+    )
+)
+def test_ids_in_bulk_equal_ids_one_by_one(titles: list[str]) -> None:
+    assert paper_ids(titles) == [paper_id(t) for t in titles]

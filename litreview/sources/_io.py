@@ -9,6 +9,7 @@ import codecs
 import io
 import os
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
@@ -58,14 +59,18 @@ class SourceText:
 
         Files are re-read in binary (faster than decoding everything); the
         reader decodes what it keeps and reports bytes that are not UTF-8.
+        A thread reads the next block while the caller works on this one (file
+        reads let go of the GIL).
         """
         if self.path is None:
             yield self.read().encode("utf-8")
             return
         self.stream.close()
-        with self.path.open("rb") as raw:
+        with self.path.open("rb") as raw, ThreadPoolExecutor(1, "litreview-read") as reader:
             held = raw.read(len(BOM)).removeprefix(BOM)
-            while chunk := raw.read(size):
+            ahead = reader.submit(raw.read, size)
+            while chunk := ahead.result():
+                ahead = reader.submit(raw.read, size)
                 chunk = held + chunk
                 held = b""
                 if chunk.endswith(b"\r"):
