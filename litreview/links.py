@@ -35,6 +35,8 @@ _BATCH = 4096
 _SLASH, _COLON, _DOT = ord("/"), ord(":"), ord(".")
 _HOST = re.compile(r"^(?:https?://)?([^/:?#]+)", re.IGNORECASE)
 _TRAILING = ".,;:!?'\"*/>]}"
+# _URL split into a host of characters that cannot start a bare host link, and the rest
+_LONE = re.compile(r"https?://([A-Za-z0-9_.@:-]*)([^\s<>\"'`\x00]*)")
 
 
 def clean_url(url: str) -> str:
@@ -204,27 +206,72 @@ def _split_code(urls: list[str]) -> tuple[list[str], list[str]]:
 
 
 def links_of_texts(texts: Sequence[str | None]) -> tuple[list[list[str]], list[list[str]]]:
-    """:func:`code_and_project_urls` for many texts at once (one regex pass per batch).
+    """:func:`code_and_project_urls` for many texts at once.
+
+    A text whose one link is a plain ``http(s)://`` link takes a short path
+    (:func:`_lone_link`); the others are searched in batches, one numpy pass each.
 
     >>> links_of_texts(["see https://github.com/a/b.", None, "no links"])
     ([['https://github.com/a/b'], [], []], [[], [], []])
     """
-    code: list[list[str]] = [[] for _ in texts]
-    other: list[list[str]] = [[] for _ in texts]
-    with_slash = [i for i, t in enumerate(texts) if t and "/" in t]  # every link has a "/"
-    for first in range(0, len(with_slash), _BATCH):
-        rows = with_slash[first : first + _BATCH]
-        batch = [texts[i] or "" for i in rows]
-        joined = "\x00".join(batch)
-        starts = list(accumulate((len(t) + 1 for t in batch), initial=0))
-        by_row: dict[int, list[tuple[int, str]]] = {}
-        for pos, raw in _raw_urls(joined):
-            by_row.setdefault(rows[bisect_right(starts, pos) - 1], []).append((pos, raw))
-        for row, raws in by_row.items():
-            if len(raws) == 1:  # the usual case
-                url = clean_url(raws[0][1])
-                if len(url) > len("https://") + 3:
-                    (code if is_code_url(url) else other)[row].append(url)
-            else:
-                code[row], other[row] = _split_code(_distinct_clean(sorted(raws)))
+    code: list[list[str]] = [[] for _ in range(len(texts))]  # not "in texts": reading
+    other: list[list[str]] = [[] for _ in range(len(texts))]  # 100k strings costs
+    hosts: dict[str, bool] = {}
+    rest: list[int] = []
+    for row, text in enumerate(texts):
+        if not text or (slash := text.find("/")) < 0:  # every link has a "/"
+            continue
+        found = _lone_link(text, slash, hosts)
+        if found is None:
+            rest.append(row)
+        elif found[0]:
+            (code if found[1] else other)[row].append(found[0])
+    for first in range(0, len(rest), _BATCH):
+        _batch_links(texts, rest[first : first + _BATCH], code, other)
     return code, other
+
+
+def _lone_link(text: str, slash: int, hosts: dict[str, bool]) -> tuple[str, bool] | None:
+    """The cleaned link of ``text`` (``""`` when too short to keep) and whether
+    it is code, when the text has one ``http(s)://`` link, with its ``://`` at
+    the first ``/`` (``slash``) and no ``/`` after it; else None.
+
+    None also when a bare code host link could start inside the link: its host
+    has other characters than ASCII letters, digits and ``_.@:-``, or its path
+    has a ``.com/`` or ``.org/``. ``hosts`` keeps whether each host is code.
+    """
+    if slash < 5:
+        return None
+    start = slash - 6 if slash >= 6 and text.startswith("https", slash - 6) else slash - 5
+    match = _LONE.match(text, start)
+    if match is None or text.find("/", match.end()) >= 0:
+        return None
+    host, path = match.groups()
+    if not (host or path):  # "https://" alone: _URL finds nothing there
+        return None
+    if path and (path[0] != "/" or ".com/" in path or ".org/" in path):
+        return None
+    raw = match[0]
+    url = clean_url(raw)
+    if len(url) <= len("https://") + 3:
+        return "", False
+    if len(url) < len(raw) - len(path) or not raw.startswith(url):  # cleaning cut into the host
+        return url, is_code_url(url)
+    is_code = hosts.get(host)
+    if is_code is None:
+        is_code = hosts[host] = is_code_url("https://" + host)
+    return url, is_code
+
+
+def _batch_links(
+    texts: Sequence[str | None], rows: list[int], code: list[list[str]], other: list[list[str]]
+) -> None:
+    """Fill ``code`` and ``other`` for ``rows`` of ``texts``, searching them joined."""
+    batch = [texts[i] or "" for i in rows]
+    joined = "\x00".join(batch)
+    starts = list(accumulate((len(t) + 1 for t in batch), initial=0))
+    by_row: dict[int, list[tuple[int, str]]] = {}
+    for pos, raw in _raw_urls(joined):
+        by_row.setdefault(rows[bisect_right(starts, pos) - 1], []).append((pos, raw))
+    for row, raws in by_row.items():
+        code[row], other[row] = _split_code(_distinct_clean(sorted(raws)))

@@ -65,6 +65,125 @@ def test_batched_links_equal_one_by_one(texts: list[str | None]) -> None:
     ]
 
 
+_SCHEMES = st.sampled_from(["", "", "http://", "https://", "https://", "HTTPS://", "www.", "://"])
+_HOSTS = st.sampled_from(
+    [
+        "github.com",
+        "gitlab.com",
+        "GitHub.com",
+        "www.github.com",
+        "www.gitlab.com",
+        "gitee.com",
+        "bitbucket.org",
+        "codeberg.org",
+        "a.github.io",
+        "sub.gitlab.com",
+        "git.sr.ht",
+        "example.org",
+        "h:8080",
+        "me@github.com",
+        "x(github.com",
+        "github.com(x",
+        "(gitlab.com",
+        "a,bitbucket.org",
+        "a-github.com",
+        "日本.jp",
+        "é.fr",
+        "ab",
+        "",
+    ]
+)
+_PATHS = st.sampled_from(
+    [
+        "/a/b",
+        "/lab3/inference-3",
+        "/a/b.git",
+        "/c/",
+        "/x_(y)",
+        "/(d)",
+        "/github.com/e",
+        "/x,(github.com/f",
+        "/y.org/z",
+        "/(bitbucket.org/g",
+        "/,codeberg.org/h",
+        "/é/😀",
+        "?q=1#f",
+        "",
+    ]
+)
+_ENDS = st.sampled_from(["", "", ".", ",", ")", ").", ";", "/", ".git", ".GIT.", "'", ">", ":"])
+_LINKS = st.one_of(
+    st.tuples(_SCHEMES, _HOSTS, _PATHS, _ENDS).map("".join),
+    st.sampled_from(
+        [
+            "https://ab",
+            "http://a.b.",
+            "https://...",
+            "https://./",
+            "http://:/",
+            "https://github.com.git",
+            "https://gitlab.com.git ",
+            "https://github.com. ",
+            "https://a.org/(github.com/x ",
+            "https://a.org/x,gitee.com/y ",
+            "https://gitlab.com.,",
+            "https://github.com(x/y",
+            "https://gitee.com:x/y",
+            "https:// ",
+            "http://'",
+        ]
+    ),
+)
+_WORDS = st.sampled_from(
+    [
+        " ",
+        " ",
+        "\n",
+        "\x00",
+        "\t",
+        "\xa0",
+        "\u2028",
+        "word",
+        "and/or",
+        "(",
+        ")",
+        ".",
+        ",",
+        "://",
+        "http",
+        "https",
+        "é",
+        "Ω",
+        "日本語",
+        "😀",
+        "'",
+        '"',
+        "`",
+        "<",
+    ]
+)
+_ONE_LINK = st.tuples(  # the usual abstract: words, one link, a word
+    st.text(max_size=20), _LINKS, _WORDS, st.text(max_size=10)
+).map("".join)
+_TEXTS = st.one_of(
+    st.none(),
+    st.just(""),
+    _ONE_LINK,
+    _ONE_LINK,
+    _ONE_LINK,
+    st.lists(st.one_of(_WORDS, _LINKS, st.text(max_size=8)), max_size=25).map("".join),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_TEXTS, max_size=12))
+def test_batched_links_equal_one_by_one_for_link_like_texts(texts: list[str | None]) -> None:
+    code, other = links_of_texts(texts)
+    assert list(zip(code, other, strict=True)) == [
+        code_and_project_urls(t) if t else ([], []) for t in texts
+    ]
+
+
 def test_batched_links_examples() -> None:
     texts = ["x https://github.com/a/b.", None, "github.com/c/d https://e.org/f"]
     assert links_of_texts(texts) == (
