@@ -21,12 +21,12 @@ def paper(
 
 def bulk(text: str | bytes) -> list[str]:
     data = text.encode() if isinstance(text, str) else text
-    return read_papers(Lines.of(data, 0, len(data)), DayNumbers()).titles
+    return read_papers(Lines.of(data, 0, len(data))).titles
 
 
 def test_usual_papers_are_read_in_bulk_with_every_field() -> None:
     data = (paper("A") + "\n" + paper("B", date="Sept 30, 2021 12")).encode()
-    papers = read_papers(Lines.of(data, 0, len(data)), DayNumbers())
+    papers = read_papers(Lines.of(data, 0, len(data)))
     assert papers.titles == ["A", "B"]
     assert papers.abstracts == ["An abstract.", "An abstract."]
     assert papers.n_authors == [3, 3]
@@ -57,7 +57,7 @@ def test_dot_line_may_carry_trailing_spaces() -> None:
 
 def test_text_between_papers_splits_the_runs() -> None:
     data = (paper("A") + "\nStray paragraph\n\n" + paper("B") + "\n" + paper("C")).encode()
-    papers = read_papers(Lines.of(data, 0, len(data)), DayNumbers())
+    papers = read_papers(Lines.of(data, 0, len(data)))
     assert papers.titles == ["A", "B", "C"]
     assert papers.runs() == [(0, 1), (1, 3)]
 
@@ -81,4 +81,11 @@ def test_a_region_is_read_from_start_to_end_only() -> None:
     end = data.index(b"\nB") - 1  # up to the blank line before B
     lines = Lines.of(data, 4, end)
     assert lines.starts[0] == 4
-    assert read_papers(lines, DayNumbers()).titles == ["A"]
+    assert read_papers(lines).titles == ["A"]
+
+
+def test_day_numbers_memo_is_bounded_and_exact() -> None:
+    memo = DayNumbers(limit=2)
+    assert [memo[b"Jan 1, 1970"], memo[b"Jan 2, 1970"], memo[b"Sept 30, 2021"]] == [0, 1, 18900]
+    assert len(memo) == 1  # emptied at the limit, then the new date
+    assert memo[b"Feb 29, 2023"] is None

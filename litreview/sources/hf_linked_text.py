@@ -63,6 +63,8 @@ MAX_META_LINES = 12
 
 def looks_like_hf_linked_text(head: str) -> bool:
     """True when ``head`` has paper-page URLs on their own lines and a ``·`` line."""
+    if "/papers/" not in head:  # a fast substring test before the line scan and the regex
+        return False
     has_dot = any(line.strip() == "·" for line in head.splitlines())
     return has_dot and _DETECT.search(head) is not None
 

@@ -29,7 +29,7 @@ import numpy as np
 from litreview.errors import ListingError, Problem
 from litreview.ids import paper_id
 from litreview.links import links_of_texts
-from litreview.sources._dates import DayNumbers, days_since_epoch
+from litreview.sources._dates import days_since_epoch
 from litreview.sources.hf_text_bulk import Lines, Papers, read_papers
 
 DATE_PATTERN = (
@@ -110,7 +110,6 @@ class _Parser:
         self.problems: list[Problem] = []
         self.pending: list[tuple[int, list[str]]] = []  # text paragraphs waiting for a meta block
         self.cols: Columns = {name: [] for name in (*_FIELDS, "paper_id")}
-        self.day_numbers = DayNumbers()
 
     # -- fast path: papers in the usual shape, found and read all at once ---------------
 
@@ -123,7 +122,7 @@ class _Parser:
         """
         lines = Lines.of(data, start, end)
         starts, ends = lines.starts, lines.ends
-        papers = read_papers(lines, self.day_numbers)
+        papers = read_papers(lines)
         done = 0  # lines before this index are read
         for first, last in papers.runs():
             title_line = int(papers.dots[first]) - 5

@@ -29,7 +29,7 @@ from typing import TypeVar, cast
 import numpy as np
 
 from litreview.ids import paper_ids
-from litreview.sources._dates import DayNumbers
+from litreview.sources._dates import DAY_NUMBERS, DayNumbers
 
 #: An author/date block in the usual shape: author count, "·" line, full date, comments.
 STRICT_META = re.compile(
@@ -93,7 +93,7 @@ class Papers:
         return [(a, b) for a, b in itertools.pairwise(edges) if a < b]
 
 
-def read_papers(lines: Lines, day_numbers: DayNumbers) -> Papers:
+def read_papers(lines: Lines, day_numbers: DayNumbers = DAY_NUMBERS) -> Papers:
     """Every paper in the usual shape among ``lines``.
 
     A paper is left out (for the line-by-line parser) when anything about it is
@@ -102,7 +102,7 @@ def read_papers(lines: Lines, day_numbers: DayNumbers) -> Papers:
     impossible date.
 
     >>> text = b"T\\n\\nA.\\n\\n  \\xe2\\x80\\xa2 2 authors\\n\\xc2\\xb7\\nJan 2, 1970 5\\n"
-    >>> papers = read_papers(Lines.of(text, 0, len(text)), DayNumbers())
+    >>> papers = read_papers(Lines.of(text, 0, len(text)))
     >>> papers.titles, papers.n_authors, papers.days, papers.comments
     (['T'], [2], [1], [5])
     """
