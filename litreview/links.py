@@ -217,17 +217,19 @@ def links_of_texts(texts: Sequence[str | None]) -> tuple[list[list[str]], list[l
     code: list[list[str]] = [[] for _ in range(len(texts))]  # not "in texts": reading
     other: list[list[str]] = [[] for _ in range(len(texts))]  # 100k strings costs
     hosts: dict[str, bool] = {}
-    rest: list[int] = []
+    ascii_rows: list[int] = []  # the others for the batch search, which takes
+    wide_rows: list[int] = []  # 4 bytes a character for a batch with a non-Latin-1 one
     for row, text in enumerate(texts):
-        if not text or (slash := text.find("/")) < 0:  # every link has a "/"
+        if not text or "/" not in text:  # every link has a "/"
             continue
-        found = _lone_link(text, slash, hosts)
+        found = _lone_link(text, text.find("/"), hosts)
         if found is None:
-            rest.append(row)
+            (ascii_rows if text.isascii() else wide_rows).append(row)
         elif found[0]:
             (code if found[1] else other)[row].append(found[0])
-    for first in range(0, len(rest), _BATCH):
-        _batch_links(texts, rest[first : first + _BATCH], code, other)
+    for rows in (ascii_rows, wide_rows):
+        for first in range(0, len(rows), _BATCH):
+            _batch_links(texts, rows[first : first + _BATCH], code, other)
     return code, other
 
 
@@ -244,19 +246,19 @@ def _lone_link(text: str, slash: int, hosts: dict[str, bool]) -> tuple[str, bool
         return None
     start = slash - 6 if slash >= 6 and text.startswith("https", slash - 6) else slash - 5
     match = _LONE.match(text, start)
-    if match is None or text.find("/", match.end()) >= 0:
+    if match is None:
         return None
-    host, path = match.groups()
-    if not (host or path):  # "https://" alone: _URL finds nothing there
-        return None
+    raw, host, path = match.group(0, 1, 2)
+    if not (host or path) or text.find("/", start + len(raw)) >= 0:
+        return None  # "https://" alone (no link there), or more "/" to look at
     if path and (path[0] != "/" or ".com/" in path or ".org/" in path):
         return None
-    raw = match[0]
-    url = clean_url(raw)
+    url = raw.rstrip(_TRAILING)  # clean_url(raw), when this leaves the host and ends the link
+    if len(url) < len(raw) - len(path) or not url[-1].isalnum() or url[-4:].lower() == ".git":
+        url = clean_url(raw)
+        return (url, is_code_url(url)) if len(url) > len("https://") + 3 else ("", False)
     if len(url) <= len("https://") + 3:
         return "", False
-    if len(url) < len(raw) - len(path) or not raw.startswith(url):  # cleaning cut into the host
-        return url, is_code_url(url)
     is_code = hosts.get(host)
     if is_code is None:
         is_code = hosts[host] = is_code_url("https://" + host)
@@ -274,4 +276,9 @@ def _batch_links(
     for pos, raw in _raw_urls(joined):
         by_row.setdefault(rows[bisect_right(starts, pos) - 1], []).append((pos, raw))
     for row, raws in by_row.items():
-        code[row], other[row] = _split_code(_distinct_clean(sorted(raws)))
+        if len(raws) == 1:  # the usual case
+            url = clean_url(raws[0][1])
+            if len(url) > len("https://") + 3:
+                (code if is_code_url(url) else other)[row].append(url)
+        else:
+            code[row], other[row] = _split_code(_distinct_clean(sorted(raws)))
