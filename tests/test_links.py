@@ -117,6 +117,8 @@ _LINKS = st.one_of(
     st.sampled_from(
         [
             "https://ab",
+            "and/or https://ab ",
+            "https://x. and/or",
             "http://a.b.",
             "https://...",
             "https://./",
