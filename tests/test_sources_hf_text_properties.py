@@ -98,25 +98,33 @@ mutation = st.tuples(
 
 
 def mutate(lines: list[str], edits: list[tuple[str, int, str]]) -> tuple[list[str], set[int]]:
-    """Apply line edits; return the new lines and the original line numbers touched."""
+    """Apply line edits; return the new lines and the original line numbers touched.
+
+    ``origin`` follows each line back to the original line it came from (an
+    inserted line counts as the line it was put before), so an edit that lands
+    on a line moved by an earlier one still marks the right original line.
+    """
     out = list(lines)
+    origin = list(range(len(lines)))
     touched: set[int] = set()
     # apply from the bottom so earlier indexes stay valid
     for op, at, payload in sorted(edits, key=lambda e: -e[1]):
-        touched.add(at)
+        touched.add(origin[at])
         if op == "delete":
-            del out[at]
+            del out[at], origin[at]
         elif op == "duplicate":
             out.insert(at, out[at])
+            origin.insert(at, origin[at])
         elif op == "insert":
             out.insert(at, payload)
+            origin.insert(at, origin[at])
         elif op == "replace":
             out[at] = payload
         elif op == "truncate":
             out[at] = out[at][: len(out[at]) // 2]
         elif op == "join" and at + 1 < len(out):
             out[at : at + 2] = [out[at] + " " + out[at + 1]]
-            touched.add(at + 1)
+            touched.add(origin.pop(at + 1))
     return out, touched
 
 
