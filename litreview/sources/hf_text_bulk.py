@@ -40,6 +40,7 @@ STRICT_META = re.compile(
 _JOINED_META = re.compile(rb"(?<![^\x00])" + STRICT_META.pattern + rb"\x00")
 _DOT = "·".encode()
 _NEWLINE = ord("\n")
+_LONG_SPAN = 200  # bytes: above this, decoding from a memoryview beats slicing first
 PAPER_LINES = 8  # title, blank, abstract, blank, authors, ·, date, blank
 # First bytes of UTF-8 white space (ASCII, U+0085/U+00A0, U+1680, U+2000-U+205F, U+3000),
 # "·" (C2 B7) and "•" (E2 80 A2): a line starting otherwise is neither blank nor markup.
@@ -156,11 +157,14 @@ def paper_shapes(lines: Lines) -> np.ndarray:
 def _texts(data: bytes, starts: np.ndarray, ends: np.ndarray) -> list[str | None]:
     """The stripped text of each span of ``data``; None where it is not UTF-8.
 
-    Decoded straight from the buffer: no bytes copy of each span first.
+    Long spans (abstracts) are decoded straight from the buffer, saving a copy;
+    for short ones (titles) a bytes slice and ``decode`` is the cheaper call.
     """
-    view, decode = memoryview(data), codecs.utf_8_decode
     spans = list(zip(starts.tolist(), ends.tolist(), strict=True))
+    view, decode = memoryview(data), codecs.utf_8_decode
     try:
+        if len(spans) and (ends - starts).mean() < _LONG_SPAN:
+            return [data[a:b].decode().strip() for a, b in spans]
         return [decode(view[a:b], None, True)[0].strip() for a, b in spans]
     except UnicodeDecodeError:
         return [_decoded_or_none(view[a:b]) for a, b in spans]
