@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from enum import StrEnum
+from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -128,10 +129,10 @@ def papers_from_columns(columns: Mapping[str, Any]) -> pd.DataFrame:
 
 
 def _missing(name: str, dtype: Any, n: int) -> pd.Series:
-    """A column no reader filled: empty lists, 0 comments, else NA (built directly:
+    """A column nobody filled: empty lists, 0 comments, else NA (built directly:
     pandas takes ~20 ms to read 100k ``None`` as Int64)."""
-    if dtype is LIST:
-        return pd.Series([[] for _ in range(n)], dtype=object)
+    if dtype is LIST:  # a new empty list per row (3 ms per 100k; a listcomp Series takes 7)
+        return pd.Series(np.fromiter(map(list, repeat((), n)), dtype=object, count=n), copy=False)
     if name == "comments":
         return pd.Series(np.zeros(n, dtype=np.int64), dtype=INT)
     if dtype is INT:
@@ -176,14 +177,10 @@ def conform(df: pd.DataFrame, *, annotated: bool = False) -> pd.DataFrame:
     n = len(out)
     for name, dtype in columns.items():
         if name not in out.columns:
-            if dtype is LIST:
-                out[name] = _series([[] for _ in range(n)], LIST).to_numpy()
-            elif name == "comments":
-                out[name] = pd.Series([0] * n, dtype=INT, index=out.index)
-            elif name == "decision":
+            if name == "decision":
                 out[name] = pd.Series(["unscreened"] * n, dtype=DECISION_DTYPE, index=out.index)
             else:
-                out[name] = pd.Series([None] * n, dtype=dtype, index=out.index)
+                out[name] = _missing(name, dtype, n).array  # by position: any index
             continue
         try:
             if dtype is LIST:
