@@ -51,6 +51,12 @@ def test_unusual_papers_are_left_to_the_line_parser(text: str) -> None:
     assert bulk(text) == []
 
 
+def test_a_nul_in_an_author_line_cannot_shift_the_blocks_read_at_once() -> None:
+    # joined with NUL separators, "x\0  • 3 authors…" would match after its own NUL
+    glued = paper("B").replace("  • 3 authors", "x\x00  • 3 authors")
+    assert bulk(paper("A") + "\n" + glued + "\n" + paper("C")) == ["A", "C"]
+
+
 def test_dot_line_may_carry_trailing_spaces() -> None:
     assert bulk(paper("T", dot="·  \t")) == ["T"]
 

@@ -90,14 +90,14 @@ def parse_hf_text(
             continue
         first = block.find(b"\n\n")
         seam = b"".join((*carry, block[:first]))
-        line = parser.lines(seam, 0, len(seam), line) + 1
+        line = parser.read(seam, 0, len(seam), line) + 1
         if last >= first + 2:  # a third "\n" would make the two separators overlap
-            line = parser.lines(block, first + 2, last, line) + 1
+            line = parser.read(block, first + 2, last, line) + 1
             carry = [block[last + 2 :]]
         else:
             carry = [block[first + 2 :]]
     rest = b"".join(carry)
-    parser.lines(rest, 0, len(rest), line)
+    parser.read(rest, 0, len(rest), line)
     return parser.finish(), parser.problems
 
 
@@ -113,7 +113,7 @@ class _Parser:
 
     # -- fast path: papers in the usual shape, found and read all at once ---------------
 
-    def lines(self, data: bytes, start: int, end: int, line: int) -> int:
+    def read(self, data: bytes, start: int, end: int, line: int) -> int:
         """Read ``data[start:end]``, whole paragraphs whose first line is number
         ``line``; return the number of the line after them.
 

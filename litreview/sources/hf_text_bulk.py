@@ -182,9 +182,12 @@ def _metas(data: bytes, starts: np.ndarray, ends: np.ndarray) -> list[tuple[byte
     where it does not match. One regex pass over the spans joined; one by one
     only when some fail."""
     spans = [data[a:b] for a, b in zip(starts.tolist(), ends.tolist(), strict=True)]
-    found = _JOINED_META.findall(b"\x00".join(spans) + b"\x00")
-    if len(found) == len(spans):
-        return cast(list[tuple[bytes, ...] | None], found)
+    joined = b"\x00".join(spans) + b"\x00"
+    # With no NUL inside a span, each match is one whole span: all match, in order.
+    if joined.count(b"\x00") == len(spans):
+        found = _JOINED_META.findall(joined)
+        if len(found) == len(spans):
+            return cast(list[tuple[bytes, ...] | None], found)
     return [m.groups() if (m := STRICT_META.fullmatch(s)) else None for s in spans]
 
 
