@@ -169,6 +169,8 @@ LINE_KINDS = st.one_of(
             "Subscribe",
             "Title",
             "An abstract.",
+            "x\x00  • 3 authors",  # a NUL: the bulk path joins blocks with NULs
+            "\x00",
         ]
     ),
     st.text(TEXT_CHARS, max_size=20),
