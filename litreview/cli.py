@@ -91,6 +91,21 @@ def positive_int(text: str) -> int:
     return value
 
 
+def rating(text: str) -> int | str:
+    """A rating from 1 to 5, or "" / "none" to clear it."""
+    if text.strip().lower() in ("", "none"):
+        return ""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a whole number from 1 to 5 (or '' to clear), got {text!r}"
+        ) from None
+    if not 1 <= value <= 5:
+        raise argparse.ArgumentTypeError(f"expected a rating from 1 to 5, got {value}")
+    return value
+
+
 def port(text: str) -> int:
     value = positive_int(text)
     if value > 65535:
@@ -155,7 +170,7 @@ def build_parser() -> Parser:
     n.add_argument("--tag", action="append", metavar="TAG", help="add a tag (repeatable)")
     n.add_argument("--untag", action="append", metavar="TAG", help="remove a tag (repeatable)")
     n.add_argument("--note", help="note text ('' clears it)")
-    n.add_argument("--rating", type=int, help="rating, e.g. 1-5")
+    n.add_argument("--rating", type=rating, help="rating 1-5 ('' or none clears it)")
     n.add_argument("--reviewer", **reviewer)
 
     e = p["export"]

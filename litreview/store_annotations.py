@@ -88,19 +88,20 @@ def check_text(name: str, value: Any) -> str | None:
     if _missing(value):
         return None
     if not isinstance(value, str):
-        raise ValueError(f"{name} must be a str (or pd.NA / '' to clear); got {value!r}")
+        raise ValueError(f"{name} must be text (or '' to clear it); got {value!r}")
     return value.strip() or None
 
 
 def check_rating(value: Any) -> int | None:
-    if _missing(value):
+    """A rating from 1 to 5, or None for ``""``/pd.NA (clear it)."""
+    if _missing(value) or (isinstance(value, str) and not value.strip()):
         return None
     ok = isinstance(value, int | np.integer) and not isinstance(value, bool)
     if isinstance(value, float) and value.is_integer():
         ok, value = True, int(value)
     if not ok or int(value) not in RATINGS:
         raise ValueError(
-            f"rating must be an integer from 1 to 5 (or pd.NA to clear); got {value!r}"
+            f"rating must be a whole number from 1 to 5 (or '' to clear it); got {value!r}"
         )
     return int(value)
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import bibtexparser
+import pandas as pd
 import pytest
 
 import litreview
@@ -305,13 +306,25 @@ def test_annotate_sets_every_field(review: Path, capsys: pytest.CaptureFixture[s
     assert papers.loc[first, "note"] == "read §4 <b>" and papers.loc[first, "rating"] == 4
 
 
+@pytest.mark.parametrize("cleared", ["", "none"])
+def test_annotate_clears_a_rating(
+    review: Path, capsys: pytest.CaptureFixture[str], cleared: str
+) -> None:
+    first = ids_of(review)[0]
+    assert run(capsys, "annotate", str(review), first, "--rating", "3")[0] == 0
+    assert run(capsys, "annotate", str(review), first, "--rating", cleared)[0] == 0
+    with Review.open(review) as r:
+        assert pd.isna(r.papers.set_index("paper_id").loc[first, "rating"])
+
+
 @pytest.mark.parametrize(
     ("extra", "code", "needles"),
     [
         (["nope-id", "--decision", "include"], 1, ["unknown paper id", "nope-id"]),
         (["ID"], 2, ["nothing to change", "--decision"]),
         (["ID", "--decision", "yes"], 2, ["invalid choice", "yes"]),
-        (["ID", "--rating", "four"], 2, ["--rating", "invalid int"]),
+        (["ID", "--rating", "four"], 2, ["--rating", "whole number from 1 to 5"]),
+        (["ID", "--rating", "6"], 2, ["--rating", "from 1 to 5, got 6"]),
         (["ID", "--tag", " "], 1, ["add_tags", "cannot be empty"]),
     ],
 )

@@ -188,6 +188,9 @@ def test_annotate_one_and_many(review: Review) -> None:
     p = review.papers.set_index("paper_id")
     assert pd.isna(p.loc[first, "reason"]) and pd.isna(p.loc[first, "rating"])
     assert p.loc[first, "tags"] == []
+    review.annotate(first, rating=3)
+    review.annotate(first, rating="")  # "" clears a rating too, as the docstring says
+    assert pd.isna(review.papers.set_index("paper_id").loc[first, "rating"])
     review.annotate(first, decision="unscreened")
     p = review.papers.set_index("paper_id")
     assert pd.isna(p.loc[first, "decided_by"]) and pd.isna(p.loc[first, "decided_at"])
@@ -210,7 +213,7 @@ def test_annotate_one_and_many(review: Review) -> None:
         ({"tags": ["ok", 3]}, "only str"),
         ({"add_tags": "  "}, "add_tags: a tag cannot be empty"),
         ({"remove_tags": ["ok", ""]}, "remove_tags: a tag cannot be empty"),
-        ({"note": 12}, "note must be a str"),
+        ({"note": 12}, "note must be text"),
         ({}, "at least one of"),
     ],
 )
