@@ -45,13 +45,8 @@ from litreview.store_history import (
     undo,
     undo_target,
 )
-from litreview.store_papers import (
-    AddSummary,
-    add_papers,
-    imports_frame,
-    paper_columns,
-    paper_frame,
-)
+from litreview.store_paper_table import paper_columns, paper_frame
+from litreview.store_papers import AddSummary, add_papers, imports_frame
 
 __all__ = ["AddSummary", "ImportReport", "Review", "ReviewFileError", "default_reviewer"]
 

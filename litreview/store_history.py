@@ -23,7 +23,7 @@ from litreview.store_annotations import (
     Change,
     apply,
 )
-from litreview.store_papers import decode_column, decode_lists, strings
+from litreview.store_paper_table import decode_column, decode_lists, strings
 
 _UNDOABLE_SQL = ", ".join(f"'{a}'" for a in UNDOABLE)
 
