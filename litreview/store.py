@@ -11,9 +11,10 @@ write transactions that wait for other processes instead of failing::
     True
     >>> store.close()
 
-Papers live in ``store_papers``, annotations, history and undo in
-``store_annotations``, CSV/JSONL exchange in ``store_exchange``; the notebook
-object is :class:`litreview.review.Review`.
+Adding papers lives in ``store_papers``, reading the paper table in
+``store_paper_table``, annotations in ``store_annotations``, history and undo in
+``store_history``, CSV/JSONL exchange in ``store_exchange``; the notebook object
+is :class:`litreview.review.Review`.
 """
 
 from __future__ import annotations
