@@ -12,11 +12,15 @@ import pandas as pd
 import pybtex.database
 import pybtex.errors
 import pytest
+from bibtexparser.library import Library
+from bibtexparser.middlewares import AddEnclosingMiddleware
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import litreview
-from litreview.export._fields import paper_rows
-from litreview.export._latex import escape, protect_title
-from litreview.export.bibtex import bibtex_name, citation_keys, to_bibtex
+from litreview.export._fields import _ascii_printable, one_line, paper_rows
+from litreview.export._latex import _ESCAPES, _braced, escape, needs_protection, protect_title
+from litreview.export.bibtex import BIBTEX_COLUMNS, _entry, bibtex_name, citation_keys, to_bibtex
 from litreview.schema import conform
 
 HARD_TITLES = [
@@ -174,6 +178,47 @@ def test_empty_selection_is_an_empty_valid_file(tmp_path: Path) -> None:
 def test_same_selection_same_file() -> None:
     df = full_selection()
     assert to_bibtex(df) == to_bibtex(df.copy())
+
+
+# --- fast paths equal the general ones -----------------------------------------
+
+TITLE_CHARS = st.sampled_from([*"aZb3X- -:.$^_{}\\&é\t\n\x07\x7f", "  "])
+
+
+def _protect_per_word(text: str) -> str:
+    """The general word-by-word protection that the fast paths must reproduce."""
+    parts = re.split(r"(\s+)", text)
+    for i in range(0, len(parts), 2):
+        word = parts[i]
+        escaped = word.translate(_ESCAPES)
+        parts[i] = _braced(escaped) if word and needs_protection(word) else escaped
+    return "".join(parts)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(TITLE_CHARS, max_size=30).map("".join))
+def test_fast_escape_and_protection_equal_the_general_ones(text: str) -> None:
+    assert escape(text) == text.translate(_ESCAPES)
+    if "$" not in text:
+        assert protect_title(text) == _protect_per_word(text)
+    if text.isascii():
+        assert _ascii_printable(text) == text.isprintable()
+    if "\x07" not in text and "\x7f" not in text:
+        assert one_line(text) == re.sub(r"\s+", " ", text).strip()
+
+
+@pytest.mark.parametrize("with_notes", [False, True])
+def test_braced_values_write_as_the_enclosing_middleware_would(with_notes: bool) -> None:
+    rows = paper_rows(full_selection(), BIBTEX_COLUMNS)
+    keys = citation_keys(rows)
+    bare = Library([_entry(r, k, with_notes) for r, k in zip(rows, keys, strict=True)])
+    braced = [_entry(r, k, with_notes, enclosed=True) for r, k in zip(rows, keys, strict=True)]
+    enclose = AddEnclosingMiddleware(
+        reuse_previous_enclosing=False, enclose_integers=True, default_enclosing="{"
+    )
+    expected = bibtexparser.write_string(bare, unparse_stack=[enclose])
+    assert bibtexparser.write_string(Library(braced), unparse_stack=[]) == expected
+    assert to_bibtex(full_selection(), with_notes=with_notes) == expected + "\n"
 
 
 # --- real tools -----------------------------------------------------------------

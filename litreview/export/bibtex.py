@@ -21,7 +21,6 @@ from string import ascii_lowercase
 import bibtexparser
 import pandas as pd
 from bibtexparser.library import Library
-from bibtexparser.middlewares import AddEnclosingMiddleware
 from bibtexparser.model import Block, Entry, Field
 
 from litreview._gc import gc_paused
@@ -77,14 +76,11 @@ def to_bibtex(
     with gc_paused():
         rows = paper_rows(df, BIBTEX_COLUMNS)
         keys = citation_keys(rows)
-        entries: list[Block] = [_entry(r, k, with_notes) for r, k in zip(rows, keys, strict=True)]
-        enclose = AddEnclosingMiddleware(
-            reuse_previous_enclosing=False,
-            enclose_integers=True,
-            default_enclosing="{",
-            allow_inplace_modification=True,  # our fresh entries: no deep copy needed
-        )
-        text = bibtexparser.write_string(Library(entries), unparse_stack=[enclose])
+        entries: list[Block] = [
+            _entry(r, k, with_notes, enclosed=True) for r, k in zip(rows, keys, strict=True)
+        ]
+        # the values carry their braces, so the writer needs no unparse middleware
+        text = bibtexparser.write_string(Library(entries), unparse_stack=[])
     if text:
         text += "\n"
     if path is not None:
@@ -92,39 +88,58 @@ def to_bibtex(
     return text
 
 
-def _entry(row: Row, key: str, with_notes: bool) -> Entry:
-    fields: list[Field] = []
-
-    def add(name: str, value: str | None) -> None:
-        if value:
-            fields.append(Field(name, value))
-
-    authors = [one_line(a) for a in as_list(row["authors"]) if one_line(a)]
+def _entry(row: Row, key: str, with_notes: bool, *, enclosed: bool = False) -> Entry:
+    """The paper's ``@misc`` entry; values bare as bibtexparser models them (its
+    ``AddEnclosingMiddleware`` braces them when writing), or already braced with
+    ``enclosed=True`` for a writer with no unparse middleware (the same text)."""
+    values: list[tuple[str, str]] = []  # (name, value): only non-empty values
+    month, n_before_month = "", 0
+    authors = [a for a in map(one_line, as_list(row["authors"])) if a]
     if authors:
         names = [bibtex_name(a) for a in authors]
         if (row["n_authors"] or 0) > len(authors):
             names.append("others")
-        add("author", " and ".join(names))
+        values.append(("author", " and ".join(names)))
     title = one_line(row["title"] or "")
-    add("title", protect_title(title))
+    if title:
+        values.append(("title", protect_title(title)))
     published = row["published"]
     if published is not None:
-        add("year", str(published.year))
-        fields.append(Field("month", MONTHS[published.month - 1], enclosing="no-enclosing"))
+        values.append(("year", str(published.year)))
+        month = MONTHS[published.month - 1]
+        n_before_month = len(values)
     arxiv_id = row["arxiv_id"]
     if arxiv_id:
-        add("howpublished", f"arXiv preprint arXiv:{arxiv_id}")
-        add("eprint", str(arxiv_id))
-        add("archivePrefix", "arXiv")
-        add("doi", arxiv_doi(row))
+        values.append(("howpublished", f"arXiv preprint arXiv:{arxiv_id}"))
+        values.append(("eprint", str(arxiv_id)))
+        values.append(("archivePrefix", "arXiv"))
+        values.append(("doi", arxiv_doi(row) or ""))
     url = page_url(row)
-    add("url", url.translate(_URL_UNSAFE) if url else None)
-    add("abstract", escape(one_line(row["abstract"] or "")))
-    add("keywords", ", ".join(escape(t) for t in terms(row)))
+    if url:
+        values.append(("url", url.translate(_URL_UNSAFE)))
+    abstract = row["abstract"]
+    if abstract:
+        abstract = escape(one_line(abstract))
+        if abstract:
+            values.append(("abstract", abstract))
+    keywords = ", ".join(escape(t) for t in terms(row))
+    if keywords:
+        values.append(("keywords", keywords))
     if with_notes:
-        add("note", escape(annotation_note(row)))
+        note = escape(annotation_note(row))
+        if note:
+            values.append(("note", note))
     if not authors:
-        add("key", escape(_first_word(title) or key))
+        fallback = escape(_first_word(title) or key)
+        if fallback:
+            values.append(("key", fallback))
+    if enclosed:
+        fields = [Field(name, "{" + value + "}") for name, value in values]
+    else:
+        fields = [Field(name, value) for name, value in values]
+    if month:
+        # a BibTeX macro: written bare (``month = jun``), never braced
+        fields.insert(n_before_month, Field("month", month, enclosing="no-enclosing"))
     return Entry("misc", key, fields)
 
 
