@@ -18,55 +18,26 @@ True
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from os import PathLike
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import pandas as pd
 import traitlets
 
+from litreview.app._action import action, error_text
 from litreview.app.display import count_papers, export_rows, selection_figures, short, table_rows
+from litreview.app.patch import patch_papers
 from litreview.app.screen_state import ScreenState
+from litreview.app.selection import FILTER_TRAITS, SORTS, search_kwargs, select
+from litreview.app.selection import RANGE_FIELDS as RANGE_FIELDS  # the filter panel's
 from litreview.errors import QueryError
 from litreview.export import FORMATS, export
 from litreview.review import Review
-from litreview.search import prioritize, search, similar
-from litreview.store_annotations import UNSET, make_edit
+from litreview.search import similar
 
-#: Sort options of the filter panel (``priority``: unscreened first, likeliest includes on top).
-SORTS = ("relevance", "priority", "date", "-date", "comments", "upvotes", "authors", "title")
-RANGE_FIELDS = {"authors": "n_authors", "comments": "comments", "upvotes": "upvotes"}
 SUFFIX = {"bibtex": ".bib", "csv": ".csv", "ris": ".ris", "markdown": ".md"}
-FILTER_TRAITS = ("query", "since", "until", "min_authors", "max_authors", "min_comments",
-                 "max_comments", "min_upvotes", "max_upvotes", "has_code", "decisions", "tags",
-                 "sort")  # fmt: skip
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def action(label: str) -> Callable[[F], F]:
-    """Run a state method; any exception becomes ``state.error`` (``label: message``)."""
-
-    def wrap(fn: F) -> F:
-        @functools.wraps(fn)
-        def run(self: AppState, *args: Any, **kwargs: Any) -> Any:
-            try:
-                return fn(self, *args, **kwargs)
-            except Exception as exc:  # every error is shown in the status area
-                self.fail(f"{label}: {_message(exc)}")
-                return None
-
-        return run  # type: ignore[return-value]
-
-    return wrap
-
-
-def _message(exc: BaseException) -> str:
-    if isinstance(exc, KeyError) and exc.args:
-        return str(exc.args[0])
-    return str(exc) or type(exc).__name__
 
 
 class AppState(traitlets.HasTraits):
@@ -148,19 +119,7 @@ class AppState(traitlets.HasTraits):
 
     def filter_kwargs(self) -> dict[str, Any]:
         """The panel's filters as :func:`litreview.search` keywords (unset ones left out)."""
-        out: dict[str, Any] = {}
-        for name in ("since", "until"):
-            if getattr(self, name).strip():
-                out[name] = getattr(self, name).strip()
-        for name in ("min_authors", "max_authors", "min_comments", "max_comments",
-                     "min_upvotes", "max_upvotes", "has_code"):  # fmt: skip
-            if getattr(self, name) is not None:
-                out[name] = getattr(self, name)
-        if self.decisions:
-            out["decision"] = list(self.decisions)
-        if self.tags:
-            out["tags"] = list(self.tags)
-        return out
+        return search_kwargs({name: getattr(self, name) for name in FILTER_TRAITS})
 
     def set_filters(self, **values: Any) -> None:
         """Set several filters and recompute the selection once.
@@ -202,14 +161,14 @@ class AppState(traitlets.HasTraits):
         query, ok = self.query, True
         try:
             try:
-                selection = self._select(query, self.filter_kwargs())
+                selection = self._select(query)
             except QueryError as exc:  # keep the text; filters still apply to the last good query
                 self.query_error = str(exc)
                 query, ok = self.applied_query, False
-                selection = self._select(query, self.filter_kwargs())
+                selection = self._select(query)
         except Exception as exc:
             self._filter_failed = True
-            self.fail(f"filters: {_message(exc)}")
+            self.fail(f"filters: {error_text(exc)}")
             return False
         if ok:
             self.query_error = ""
@@ -223,13 +182,8 @@ class AppState(traitlets.HasTraits):
         self.revision += 1
         return ok
 
-    def _select(self, query: str, filters: dict[str, Any]) -> pd.DataFrame:
-        if self.sort != "priority":
-            return search(self.papers, query, sort=self.sort, index=self.index, **filters)
-        hits = search(self.papers, query, index=self.index, **filters)
-        todo = prioritize(hits, query=query, index=self.index)
-        done = hits[~hits["paper_id"].isin(todo["paper_id"])]
-        return pd.concat([todo.drop(columns=["priority_method"]), done])
+    def _select(self, query: str) -> pd.DataFrame:
+        return select(self.papers, query, self.filter_kwargs(), sort=self.sort, index=self.index)
 
     # -- paging ---------------------------------------------------------------------------
 
@@ -290,7 +244,7 @@ class AppState(traitlets.HasTraits):
         """``Review.annotate`` on ``ids`` (default: the open paper); True when saved."""
         paper_ids = self._ids(ids)
         self.review.annotate(paper_ids, **edit)
-        self._patch(paper_ids, edit)
+        patch_papers(self.papers, self._pos.get_indexer(paper_ids), edit, self.review.reviewer)
         self._refresh_lists()
         self.refresh(keep_page=True)
         self.changes += 1
@@ -362,34 +316,6 @@ class AppState(traitlets.HasTraits):
         fields = ", ".join(dict.fromkeys(changes["field"].tolist())) if len(changes) else ""
         self.say(f"{verb} {fields or 'a change'} on {count_papers(len(ids))}")
         return str(ids[0]) if ids else None
-
-    def _patch(self, ids: list[str], edit: dict[str, Any]) -> None:
-        """Mirror a saved edit in the cached table (re-reading 100k rows per click is too slow)."""
-        e = make_edit(**edit)
-        rows = self._pos.get_indexer(ids)
-        df = self.papers
-
-        def col(name: str) -> int:
-            return int(df.columns.get_loc(name))  # type: ignore[arg-type]
-
-        if e.decision is not UNSET:
-            changed = rows[df["decision"].iloc[rows].astype(str).to_numpy() != e.decision]
-            decided = e.decision != "unscreened"
-            df.iloc[changed, col("decision")] = e.decision
-            df.iloc[changed, col("decided_by")] = self.review.reviewer if decided else pd.NA
-            now = pd.Timestamp.now(tz="UTC").tz_localize(None)
-            df.iloc[changed, col("decided_at")] = now if decided else pd.NaT
-        for name in ("reason", "note", "rating"):
-            value = getattr(e, name)
-            if value is not UNSET:
-                df.iloc[rows, col(name)] = pd.NA if value is None else value
-        if e.tags is not UNSET or e.add_tags or e.remove_tags:
-            tags = df["tags"].to_numpy(dtype=object).copy()
-            for r in rows:
-                new = list(e.tags) if e.tags is not UNSET else list(tags[r])
-                new += [t for t in e.add_tags if t not in new]
-                tags[r] = [t for t in new if t not in e.remove_tags]
-            df["tags"] = pd.Series(tags, index=df.index, dtype=object)
 
     # -- bulk actions ---------------------------------------------------------------------
 
