@@ -19,7 +19,15 @@ from hypothesis import strategies as st
 
 import litreview
 from litreview.export._fields import _ascii_printable, one_line, paper_rows
-from litreview.export._latex import _ESCAPES, _braced, escape, needs_protection, protect_title
+from litreview.export._latex import (
+    _ASCII_PROTECT,
+    _ESCAPES,
+    _WORD_PROTECT,
+    _braced,
+    escape,
+    needs_protection,
+    protect_title,
+)
 from litreview.export.bibtex import BIBTEX_COLUMNS, _entry, bibtex_name, citation_keys, to_bibtex
 from litreview.schema import conform
 
@@ -205,6 +213,12 @@ def test_fast_escape_and_protection_equal_the_general_ones(text: str) -> None:
         assert _ascii_printable(text) == text.isprintable()
     if "\x07" not in text and "\x7f" not in text:
         assert one_line(text) == re.sub(r"\s+", " ", text).strip()
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from([*"aAbZ09-.:("]), max_size=12).map("".join))
+def test_word_protection_from_the_word_start_equals_the_search_anywhere(word: str) -> None:
+    assert (_WORD_PROTECT.match(word) is not None) == (_ASCII_PROTECT.search(word) is not None)
 
 
 @pytest.mark.parametrize("with_notes", [False, True])

@@ -42,8 +42,11 @@ _MATH = re.compile(r"\$(?=[^\s$])([^$]*?[^\s$\\])\$(?!\d)")
 _WORD_SPLIT = re.compile(r"(\s+)")
 # within one hyphen-separated part: a capital after another letter, or capitals with digits
 _ASCII_PROTECT = re.compile(r"[A-Za-z][^-]*?[A-Z]|[A-Z][^-]*?\d|\d[^-]*?[A-Z]")
-# the same within a title: a match never crosses a space, so it lies within one word
-_TITLE_PROTECT = re.compile(r"[A-Za-z][^- ]*?[A-Z]|[A-Z][^- ]*?\d|\d[^- ]*?[A-Z]")
+# the same as a match from a word's start, without the lazy scans from every letter:
+# some hyphen-separated part has a capital after its first letter, or a capital and a digit
+_WORD_PROTECT = re.compile(
+    r"(?:[^-]*-)*?(?:[^-A-Za-z]*[A-Za-z][^-A-Z]*[A-Z]|[^-A-Z0-9]*(?:[A-Z][^-0-9]*\d|\d[^-A-Z]*[A-Z]))"
+)
 _NOT_KEY_CHAR = re.compile(r"[^a-z0-9\s]+")
 _FOLD = str.maketrans(
     {"ß": "ss", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d"}
@@ -116,24 +119,13 @@ def _protect_words(text: str) -> str:
 
 
 def _brace_plain_words(text: str) -> str:
-    """``_protect_words`` of one-line ASCII text that needs no escaping: one regex pass
-    over the title finds the words to brace (a match never crosses a space)."""
-    out = []
-    pos = 0  # text[:pos] is done
-    for match in _TITLE_PROTECT.finditer(text):
-        start = match.start()
-        if start < pos:
-            continue  # another match in a word already braced
-        word_start = text.rfind(" ", 0, start) + 1
-        word_end = text.find(" ", match.end())
-        if word_end < 0:
-            word_end = len(text)
-        out.append(text[pos:word_start] + "{" + text[word_start:word_end] + "}")
-        pos = word_end
-    if not out:
+    """``_protect_words`` of one-line ASCII text that needs no escaping: the words are
+    matched from C (``map``), and most titles need no new string at all."""
+    words = text.split(" ")
+    hits = list(map(_WORD_PROTECT.match, words))
+    if not any(hits):
         return text
-    out.append(text[pos:])
-    return "".join(out)
+    return " ".join([("{" + w + "}" if hit else w) for w, hit in zip(words, hits, strict=True)])
 
 
 def _braced(escaped: str) -> str:
