@@ -11,7 +11,8 @@ import pandas as pd
 from litreview.app._bind import Quiet, button, guard, hidden
 from litreview.app._debounce import Debouncer
 from litreview.app._html import esc
-from litreview.app.state import RANGE_FIELDS, SORTS, AppState
+from litreview.app.selection import RANGE_FIELDS, SORTS
+from litreview.app.state import AppState
 from litreview.schema import DECISIONS
 
 QUERY_DELAY = 0.25

@@ -31,7 +31,6 @@ from litreview.app.display import count_papers, export_rows, selection_figures, 
 from litreview.app.patch import patch_papers
 from litreview.app.screen_state import ScreenState
 from litreview.app.selection import FILTER_TRAITS, SORTS, search_kwargs, select
-from litreview.app.selection import RANGE_FIELDS as RANGE_FIELDS  # the filter panel's
 from litreview.errors import QueryError
 from litreview.export import FORMATS, export
 from litreview.review import Review
