@@ -44,8 +44,10 @@ _WORD_SPLIT = re.compile(r"(\s+)")
 _ASCII_PROTECT = re.compile(r"[A-Za-z][^-]*?[A-Z]|[A-Z][^-]*?\d|\d[^-]*?[A-Z]")
 # the same as a match from a word's start, without the lazy scans from every letter:
 # some hyphen-separated part has a capital after its first letter, or a capital and a digit
+# (possessive runs: each class excludes what follows it, so backtracking never helps)
 _WORD_PROTECT = re.compile(
-    r"(?:[^-]*-)*?(?:[^-A-Za-z]*[A-Za-z][^-A-Z]*[A-Z]|[^-A-Z0-9]*(?:[A-Z][^-0-9]*\d|\d[^-A-Z]*[A-Z]))"
+    r"(?:[^-]*+-)*?"
+    r"(?:[^-A-Za-z]*+[A-Za-z][^-A-Z]*+[A-Z]|[^-A-Z0-9]*+(?:[A-Z][^-0-9]*+\d|\d[^-A-Z]*+[A-Z]))"
 )
 _NOT_KEY_CHAR = re.compile(r"[^a-z0-9\s]+")
 _FOLD = str.maketrans(
