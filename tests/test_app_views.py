@@ -261,6 +261,36 @@ def test_note_typed_before_switching_papers_is_saved_to_its_paper(
     asyncio.run(session())
 
 
+def test_reload_shows_changes_made_elsewhere_and_keeps_a_note_being_typed(
+    app: ReviewApp, review: litreview.Review, tmp_path: Path
+) -> None:
+    import asyncio
+
+    a, b = app.state.page_ids()[:2]
+    more = tmp_path / "more.txt"
+    more.write_text(EXTRA, encoding="utf-8")
+    with litreview.Review.open(review.path, reviewer="ada") as elsewhere:  # another notebook
+        elsewhere.annotate(b, decision="exclude", reason="off topic")
+        elsewhere.add(more)
+    assert app.state.n_total == 36  # the app's copy: not re-read behind the user's back
+    assert app.state.paper(b).decision == "unscreened"
+
+    async def session() -> None:  # a running loop, as in a kernel: saving waits for a pause
+        app.state.open(a)
+        find(app.annotate.widget, "lr-note").value = "half a thought"
+        find(app, "lr-reload").click()
+        assert row(review, a).note == "half a thought"  # saved before re-reading
+
+    asyncio.run(session())
+    assert app.state.n_total == 37 and "37 papers loaded" in app.state.status
+    assert app.state.paper(a).note == "half a thought"
+    assert app.state.paper(b).decision == "exclude"
+    assert app.state.error == ""
+
+
+EXTRA = "Another Paper\n\nIts abstract.\n\n  • 2 authors\n·\nJan 5, 2025\n"
+
+
 def pd_isna(value: Any) -> bool:
     import pandas as pd
 

@@ -19,7 +19,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from litreview.app._bind import guard
+from litreview.app._bind import button, guard
 from litreview.app._html import status_html
 from litreview.app.annotate import AnnotateView
 from litreview.app.charts_tab import ChartsView
@@ -64,15 +64,30 @@ class ReviewApp(widgets.VBox):
         title = widgets.HTML(
             f'<b style="font-size:15px">litreview</b> · {review_label(state.review)}'
         )
-        super().__init__([title, self._status, self.tabs], **kwargs)
+        self._reload = button(
+            "Reload", "lr-reload", width="72px",
+            tooltip="Read the review file again: papers added and annotations made "
+            "elsewhere (another notebook, the command line) appear",
+        )  # fmt: skip
+        self._reload.on_click(guard(state, self._on_reload))
+        header = widgets.HBox([title, self._reload], layout=widgets.Layout(align_items="center"))
+        super().__init__([header, self._status, self.tabs], **kwargs)
         self.add_class("litreview-app")
 
     def _on_status(self, _change: Any) -> None:
         self._status.value = status_html(self.state.status, self.state.error)
 
-    def _on_tab(self, change: dict[str, Any]) -> None:
+    def _flush_typing(self) -> None:
+        """Save a note still being typed (its save waits for a pause in typing)."""
         self.annotate.flush()
         self.screening._annotate.flush()
+
+    def _on_reload(self, _button: Any) -> None:
+        self._flush_typing()
+        self.state.reload()
+
+    def _on_tab(self, change: dict[str, Any]) -> None:
+        self._flush_typing()
         tab = TABS[change["new"]] if change["new"] is not None else ""
         self.state.mode = "screen" if tab == "Screening" else "browse"
         if tab == "Screening":
