@@ -126,12 +126,22 @@ def read_annotations(path: Path, default_reviewer: str) -> list[tuple[int, dict[
                     continue
                 raw.append((number, record))
     out = []
+    first_line: dict[tuple[str, str], tuple[int, dict[str, Any]]] = {}
     for number, record in raw:
+        snippet = json.dumps(record, ensure_ascii=False)[:80]
         try:
-            out.append((number, _clean(record, default_reviewer)))
+            clean = _clean(record, default_reviewer)
         except ValueError as exc:
-            snippet = json.dumps(record, ensure_ascii=False)[:80]
             problems.append(Problem(path.name, number, snippet, f"a valid row ({exc})"))
+            continue
+        key = (clean["paper_id"], clean["reviewer"])
+        if key not in first_line:
+            first_line[key] = (number, clean)
+            out.append((number, clean))
+        elif first_line[key][1] != clean:  # a repeated identical row is harmless: skipped
+            other = first_line[key][0]
+            expected = f"one row per paper and reviewer (line {other} has this one, differently)"
+            problems.append(Problem(path.name, number, snippet, expected))
     if problems:
         shown = "\n".join(f"  {p}" for p in problems[:10])
         raise ListingError(

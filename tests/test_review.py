@@ -457,6 +457,29 @@ def test_import_keeping_a_decision_keeps_its_reason_too(review: Review, tmp_path
     assert p.loc[a, "decision"] == "exclude" and p.loc[a, "reason"] == "off topic"
 
 
+def test_import_rows_repeating_a_paper_must_agree(review: Review, tmp_path: Path) -> None:
+    a, b = ids(review, 2)
+    path = tmp_path / "theirs.jsonl"
+    rows = [
+        {"paper_id": a, "reviewer": "bo", "decision": "include"},
+        {"paper_id": b, "reviewer": "bo", "rating": 2},
+        {"paper_id": a, "reviewer": "bo", "decision": "include"},  # the same again: fine
+        {"paper_id": a, "reviewer": "cy", "decision": "exclude"},  # another reviewer: fine
+    ]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    report = review.import_annotations(path)
+    assert report.conflicts.empty and report.applied == 3
+    decisions = review.decisions().set_index("paper_id")
+    assert decisions.loc[a, ["bo", "cy"]].astype(str).tolist() == ["include", "exclude"]
+    rows.append({"paper_id": b, "reviewer": "bo", "rating": 4})  # disagrees with line 2
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    before = review.history()
+    with pytest.raises(ListingError, match=r"theirs.jsonl:5: expected one row per paper and "
+                       r"reviewer \(line 2 has this one, differently\)"):  # fmt: skip
+        review.import_annotations(path)
+    pd.testing.assert_frame_equal(review.history(), before)  # nothing imported
+
+
 def test_import_bad_rows_name_the_line_and_write_nothing(review: Review, tmp_path: Path) -> None:
     pid = ids(review, 1)[0]
     path = tmp_path / "bad.csv"
