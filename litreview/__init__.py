@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from litreview.errors import ListingError, ListingWarning, Problem, QueryError
 from litreview.export import export, to_bibtex, to_csv, to_markdown, to_ris
 from litreview.ids import normalize_title, paper_id
+from litreview.near_duplicates import merge_near_duplicates, near_duplicates
 from litreview.schema import (
     ANNOTATION_COLUMNS,
     DECISIONS,
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
 
 #: Public names whose modules pull in plotly (and their dependents): imported on
 #: first use, so ``import litreview`` (and the command line) starts fast.
-#: ``search`` and ``export`` are imported above: they are functions and modules of the
+#: ``search``, ``export`` and ``near_duplicates`` are imported above: functions and modules of the
 #: same name, and the function must win.
 _LAZY = {
     "charts": "litreview.charts",
@@ -83,6 +84,8 @@ __all__ = [
     "empty_papers",
     "explain_priority",
     "export",
+    "merge_near_duplicates",
+    "near_duplicates",
     "normalize_title",
     "paper_id",
     "prioritize",

@@ -33,7 +33,7 @@ Merge rules
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -146,6 +146,29 @@ def merge_papers(
     merged = _aggregate(df)
     report = _report(df, merged)
     return _schema_order(merged.drop(columns="_rows")), report
+
+
+def merge_rows(df: pd.DataFrame, groups: Sequence[Hashable]) -> pd.DataFrame:
+    """Merge the rows of one paper table that share a label in ``groups`` (one per
+    row) into one row each, by the rules above; the earliest row of a group is
+    its preferred row, and groups keep the order of their first row.
+
+    >>> df = papers_from_columns({"paper_id": ["a", "b", "c"], "title": ["A", "B", "C"],
+    ...                           "sources": [["x:1"], ["y:2"], ["z:3"]]})
+    >>> merge_rows(df, [0, 1, 0])[["paper_id", "sources"]].values.tolist()
+    [['a', ['x:1', 'z:3']], ['b', ['y:2']]]
+    """
+    if len(groups) != len(df):
+        raise ValueError(f"{len(groups)} group labels for {len(df)} rows")
+    part = conform(df).reset_index(drop=True)
+    if part.empty:
+        return _schema_order(part)
+    labels = np.empty(len(groups), dtype=object)
+    labels[:] = list(groups)  # tuples stay labels, not rows of a 2-D array
+    codes, _ = pd.factorize(labels)
+    part = part.assign(_group=codes, _row=np.arange(len(part)))
+    part = part.sort_values(["_group", "_row"], kind="stable")
+    return _schema_order(_aggregate(part).drop(columns="_rows"))
 
 
 def _match_keys(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -300,4 +323,10 @@ def _empty_report() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series([], dtype=t) for c, t in columns.items()})
 
 
-__all__ = ["FORMAT_PRIORITY", "merge_papers", "read_listing_and_format", "read_listings"]
+__all__ = [
+    "FORMAT_PRIORITY",
+    "merge_papers",
+    "merge_rows",
+    "read_listing_and_format",
+    "read_listings",
+]

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 import litreview
-from litreview.merge import AMBIGUOUS, merge_papers, read_listing_and_format
+from litreview.merge import AMBIGUOUS, merge_papers, merge_rows, read_listing_and_format
 from litreview.schema import papers_from_columns
 
 CAPTURES = Path(__file__).parent / "fixtures" / "captures"
@@ -152,3 +152,26 @@ def test_unknown_format_names_file_and_formats_tried(tmp_path: Path) -> None:
     path.write_text("just some notes\nnothing like a listing\n")
     with pytest.raises(litreview.ListingError, match=r"notes\.txt.*tried hf-json, bibtex, ris"):
         litreview.read_listings([PLAIN, path])
+
+
+def test_merge_rows_follows_the_merge_rules_within_given_groups() -> None:
+    df = papers_from_columns(
+        {
+            "paper_id": ["a", "b", "c"],
+            "title": ["A", "B", "C"],
+            "abstract": ["short", None, "the longest abstract"],
+            "upvotes": [3, 9, 5],
+            "keywords": [["x"], ["y"], ["z", "x"]],
+            "sources": [["f:1"], ["f:2"], ["g:7"]],
+        }
+    )
+    merged = merge_rows(df, ["p", "q", "p"])
+    assert merged["paper_id"].tolist() == ["a", "b"]
+    assert merged.loc[0, "abstract"] == "the longest abstract"
+    assert merged.loc[0, "upvotes"] == 5
+    assert merged.loc[0, "keywords"] == ["x", "z"]
+    assert merged.loc[0, "sources"] == ["f:1", "g:7"]
+    litreview.validate(merged)
+    assert merge_rows(df.iloc[:0], []).empty
+    with pytest.raises(ValueError, match="2 group labels for 3 rows"):
+        merge_rows(df, [1, 2])
