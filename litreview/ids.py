@@ -36,9 +36,20 @@ def normalize_title(title: str) -> str:
     """
     if title.isascii():
         return title.encode("ascii").translate(_ASCII_LOWER, _ASCII_NON_ALNUM).decode("ascii")
-    text = unicodedata.normalize("NFKD", title)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return _NON_WORD.sub("", text.casefold())
+    return title_words(title).replace(" ", "")
+
+
+def title_words(title: str) -> str:
+    """A title's words, lower-cased, accents and punctuation dropped, one space apart
+    (:func:`normalize_title` without the spaces).
+
+    >>> title_words("  Bézier Curves —  a Survey!")
+    'bezier curves a survey'
+    """
+    if not title.isascii():
+        title = unicodedata.normalize("NFKD", title)
+        title = "".join(ch for ch in title if not unicodedata.combining(ch))
+    return _NON_WORD.sub(" ", title.casefold()).strip()
 
 
 def paper_id(title: str) -> str:

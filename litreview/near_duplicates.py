@@ -43,7 +43,6 @@ title and of its reverse.
 from __future__ import annotations
 
 import re
-import unicodedata
 import warnings
 from collections import Counter
 from collections.abc import Hashable
@@ -52,12 +51,11 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-from litreview.ids import normalize_arxiv_id, normalize_title
+from litreview.ids import normalize_arxiv_id, normalize_title, title_words
 from litreview.merge import merge_rows
 
 PAIR_COLUMNS = ("paper_id", "title", "other_id", "other_title", "score", "why")
 _SEPARATOR = re.compile(r":\s|\?\s|\s+(?:--?|[–—])\s+")
-_NON_WORD = re.compile(r"[\W_]+")
 _DIGITS = re.compile(r"\d+")
 _KEYS = 3  # rarest words per title that it is blocked on
 _BLOCK = 100  # largest block compared in full; bigger ones use a sorted neighbourhood
@@ -183,18 +181,6 @@ def _find(parent: dict[Hashable, Hashable], item: Hashable) -> Hashable:
     return root
 
 
-def _fold(text: str) -> str:
-    """Lower-cased words of ``text`` separated by one space, accents and punctuation dropped.
-
-    >>> _fold("  Bézier Curves —  a Survey!")
-    'bezier curves a survey'
-    """
-    if not text.isascii():
-        text = unicodedata.normalize("NFKD", text)
-        text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return _NON_WORD.sub(" ", text.casefold()).strip()
-
-
 def _entries(titles: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The texts compared: every folded title, its main title (before the first
     subtitle separator) and the title without a one-word name before it; with
@@ -206,12 +192,12 @@ def _entries(titles: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np
     for row, title in enumerate(titles):
         rows.append(row)
         kinds.append(FULL)
-        texts.append(_fold(title))
+        texts.append(title_words(title))
         match = _SEPARATOR.search(title)
         if match is None:
             continue
-        name, rest = title[: match.start()].strip(), _fold(title[match.end() :])
-        head = _fold(name)
+        name, rest = title[: match.start()].strip(), title_words(title[match.end() :])
+        head = title_words(name)
         if rest and len(head.split()) >= _MIN_PART_WORDS:
             rows.append(row)
             kinds.append(HEAD)

@@ -12,6 +12,7 @@ from litreview.ids import (
     normalize_title,
     paper_id,
     paper_ids,
+    title_words,
 )
 
 
@@ -76,3 +77,11 @@ def test_normalize_arxiv_id() -> None:
 )
 def test_ids_in_bulk_equal_ids_one_by_one(titles: list[str]) -> None:
     assert paper_ids(titles) == [paper_id(t) for t in titles]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=40))
+def test_title_words_are_the_normalized_title_with_spaces(title: str) -> None:
+    words = title_words(title)
+    assert words.replace(" ", "") == normalize_title(title)
+    assert "  " not in words and words == words.strip()
