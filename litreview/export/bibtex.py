@@ -113,7 +113,8 @@ def _entry(row: Row, key: str, with_notes: bool, *, enclosed: bool = False) -> E
         values.append(("howpublished", f"arXiv preprint arXiv:{arxiv_id}"))
         values.append(("eprint", str(arxiv_id)))
         values.append(("archivePrefix", "arXiv"))
-        values.append(("doi", arxiv_doi(row) or ""))
+        if doi := arxiv_doi(row):
+            values.append(("doi", doi))
     url = page_url(row)
     if url:
         values.append(("url", url.translate(_URL_UNSAFE)))
