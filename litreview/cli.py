@@ -53,6 +53,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "  litreview export review.litreview --decision include -o exports/included.bib\n"
         "  litreview export papers.txt --query 'has:code' -o exports/with-code.csv --overwrite",
     ),
+    "duplicates": (
+        "list papers whose titles are nearly the same (typos, a dropped subtitle, word order)",
+        "  litreview duplicates week1.txt week2.md refs.bib\n"
+        "  litreview duplicates review.litreview --threshold 85 --limit 50",
+    ),
     "stats": (
         "print counts, date range, top terms and decisions",
         "  litreview stats papers.txt\n  litreview stats review.litreview",
@@ -103,6 +108,16 @@ def rating(text: str) -> int | str:
         ) from None
     if not 1 <= value <= 5:
         raise argparse.ArgumentTypeError(f"expected a rating from 1 to 5, got {value}")
+    return value
+
+
+def percent(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number from 0 to 100, got {text!r}") from None
+    if not 0 <= value <= 100:
+        raise argparse.ArgumentTypeError(f"expected a number from 0 to 100, got {value:g}")
     return value
 
 
@@ -183,6 +198,14 @@ def build_parser() -> Parser:
     e.add_argument("--overwrite", action="store_true", help="replace an existing FILE")
     e.add_argument("--reviewer", **reviewer)
 
+    u = p["duplicates"]
+    u.add_argument("sources", nargs="+", metavar="LISTING_OR_REVIEW",
+                   help="listings (merged first) or one review file")  # fmt: skip
+    u.add_argument("--threshold", type=percent, default=90.0,
+                   help="lowest title similarity, 0-100 (default 90)")  # fmt: skip
+    u.add_argument("--limit", type=positive_int, default=20, help="pairs to show (default 20)")
+    u.add_argument("--reviewer", **reviewer)
+
     t = p["stats"]
     t.add_argument("source", metavar="LISTING_OR_REVIEW", help=source)
     t.add_argument("--terms", type=positive_int, default=10, help="top terms to show")
@@ -220,6 +243,7 @@ HANDLERS = {
     "add": commands.cmd_add,
     "annotate": commands.cmd_annotate,
     "export": commands.cmd_export,
+    "duplicates": commands.cmd_duplicates,
     "stats": commands.cmd_stats,
     "render": commands.cmd_render,
     "app": commands.cmd_app,

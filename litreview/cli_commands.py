@@ -45,8 +45,9 @@ def _err(text: str) -> None:
 
 
 def _load(args: argparse.Namespace) -> Loaded:
+    """The ``source`` (or ``sources``) of a command that reads."""
     return load(
-        args.source,
+        getattr(args, "sources", None) or args.source,
         reviewer=getattr(args, "reviewer", None),
         progress=lambda items: progress(items, "reading"),
     )
@@ -124,7 +125,7 @@ def _table(df: pd.DataFrame, columns: list[str]) -> str:
         elif col == "score":
             values = values.map(lambda s: f"{s:.3f}")
         elif col == "title":
-            values = values.fillna("").map(lambda t: t if len(t) <= TITLE_WIDTH else t[:89] + "…")
+            values = values.fillna("").map(_short)
         view[col] = values.astype(object).where(values.notna(), "")
     cells = {c: [str(v) for v in view[c]] for c in columns}
     width = {c: max([len(c), *map(len, cells[c])]) for c in columns}
@@ -229,6 +230,35 @@ def cmd_export(args: argparse.Namespace) -> int:
     written = export(papers, args.output, overwrite=args.overwrite)
     _err(f"wrote {len(papers):,} papers to {written}")
     return 0
+
+
+def cmd_duplicates(args: argparse.Namespace) -> int:
+    from litreview.near_duplicates import near_duplicates
+
+    loaded = _load(args)
+    pairs = near_duplicates(loaded.papers, threshold=args.threshold)
+    if pairs.empty:
+        print(f"no near-duplicate titles at {args.threshold:g}% ({len(loaded.papers):,} papers)")
+        return 0
+    lines = []
+    for pair in pairs.head(args.limit).to_dict("records"):
+        lines += [
+            f"{pair['score']:5.1f}  {pair['why']}",
+            f"       {pair['paper_id']}  {_short(str(pair['title']))}",
+            f"       {pair['other_id']}  {_short(str(pair['other_title']))}",
+        ]
+    shown = min(len(pairs), args.limit)
+    lines.append(
+        f"{len(pairs):,} pair{'s' if len(pairs) != 1 else ''} at {args.threshold:g}%"
+        + (f", {shown} shown (--limit)" if shown < len(pairs) else "")
+        + "; merge the ones you confirm with litreview.merge_near_duplicates(papers, pairs)"
+    )
+    print("\n".join(lines))
+    return 0
+
+
+def _short(title: str) -> str:
+    return title if len(title) <= TITLE_WIDTH else title[: TITLE_WIDTH - 1] + "…"
 
 
 def cmd_stats(args: argparse.Namespace) -> int:

@@ -543,3 +543,32 @@ def test_readme_commands_parse() -> None:
     for argv in commands:
         assert argv[0] == "litreview"
         build_parser().parse_args(argv[1:])  # raises SystemExit on a bad option
+
+
+# ------------------------------------------------------------------------ duplicates
+
+
+def test_duplicates_lists_near_duplicate_titles(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(capsys, "duplicates", SAMPLE)
+    assert code == 0 and out == "no near-duplicate titles at 90% (36 papers)\n"
+    typo = tmp_path / "typo.txt"
+    typo.write_text(
+        "Tranformer in Transformer\n\nAn abstract.\n\n  • 6 authors\n·\nFeb 26, 2021\n",
+        encoding="utf-8",
+    )
+    code, out, _ = run(capsys, "duplicates", SAMPLE, str(typo), "--threshold", "95")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].split()[0] == "98.0" and "title 98% alike" in lines[0]
+    assert lines[1].split(maxsplit=1)[1] == "Transformer in Transformer"
+    assert lines[2].split(maxsplit=1)[1] == "Tranformer in Transformer"
+    assert lines[3].startswith("1 pair at 95%;") and len(lines) == 4
+
+
+@pytest.mark.parametrize("bad", ["101", "-1", "high"])
+def test_duplicates_threshold_is_a_percentage(capsys: pytest.CaptureFixture[str], bad: str) -> None:
+    got, _, err = run(capsys, "duplicates", SAMPLE, "--threshold", bad)
+    assert got == 2
+    one_error_line(err, "--threshold", "from 0 to 100")
