@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 from litreview.errors import ListingError, ListingWarning, Problem, QueryError
 from litreview.export import export, to_bibtex, to_csv, to_markdown, to_ris
 from litreview.ids import normalize_title, paper_id
-from litreview.near_duplicates import merge_near_duplicates, near_duplicates
 from litreview.schema import (
     ANNOTATION_COLUMNS,
     DECISIONS,
@@ -31,17 +30,20 @@ from litreview.sources import read_listing
 
 if TYPE_CHECKING:
     from litreview import charts, report
+    from litreview.fuzzy_merge import merge_near_duplicates, near_duplicates
     from litreview.merge import read_listings
     from litreview.review import Review, ReviewFileError
 
 #: Public names whose modules pull in plotly (and their dependents): imported on
 #: first use, so ``import litreview`` (and the command line) starts fast.
-#: ``search``, ``export`` and ``near_duplicates`` are imported above: functions and modules of the
-#: same name, and the function must win.
+#: ``search`` and ``export`` are imported above: functions and modules of the same name,
+#: and the function must win.
 _LAZY = {
     "charts": "litreview.charts",
     "report": "litreview.report",
     "read_listings": "litreview.merge",
+    "near_duplicates": "litreview.fuzzy_merge",  # rapidfuzz and merge: about 45 ms
+    "merge_near_duplicates": "litreview.fuzzy_merge",
     "Review": "litreview.review",
     "ReviewFileError": "litreview.review",
 }

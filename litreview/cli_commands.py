@@ -233,7 +233,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_duplicates(args: argparse.Namespace) -> int:
-    from litreview.near_duplicates import near_duplicates
+    from litreview.fuzzy_merge import near_duplicates
 
     loaded = _load(args)
     pairs = near_duplicates(loaded.papers, threshold=args.threshold)

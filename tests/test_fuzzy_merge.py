@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import litreview
-from litreview.near_duplicates import PAIR_COLUMNS, merge_near_duplicates, near_duplicates
+from litreview.fuzzy_merge import PAIR_COLUMNS, merge_near_duplicates, near_duplicates
 from litreview.schema import papers_from_columns
 
 VIT = "An Image is Worth 16x16 Words: Transformers for Image Recognition at Scale"
