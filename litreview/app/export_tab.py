@@ -13,7 +13,13 @@ from litreview.app._bind import button, guard
 from litreview.app._html import esc, preview
 from litreview.app.state import SUFFIX, AppState
 
-FORMATS = [("BibTeX", "bibtex"), ("CSV", "csv"), ("RIS", "ris"), ("Markdown", "markdown")]
+FORMATS = [
+    ("BibTeX", "bibtex"),
+    ("CSV", "csv"),
+    ("CSV for Excel / spreadsheets (formulas made inert)", "excel"),
+    ("RIS", "ris"),
+    ("Markdown", "markdown"),
+]
 #: Files up to this size also get a download link that works without a file server.
 INLINE_BYTES = 2_000_000
 

@@ -36,7 +36,7 @@ from litreview.export import FORMATS, export
 from litreview.review import Review
 from litreview.search import similar
 
-SUFFIX = {"bibtex": ".bib", "csv": ".csv", "ris": ".ris", "markdown": ".md"}
+SUFFIX = {"bibtex": ".bib", "csv": ".csv", "excel": ".csv", "ris": ".ris", "markdown": ".md"}
 
 
 class AppState(traitlets.HasTraits):

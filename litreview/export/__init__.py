@@ -12,6 +12,7 @@ never replaces a file unless asked::
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -30,6 +31,7 @@ DEFAULT_DIR = Path("exports")
 FORMATS: dict[str, Callable[..., str]] = {
     "bibtex": to_bibtex,
     "csv": to_csv,
+    "excel": functools.partial(to_csv, excel=True),  # CSV for spreadsheet programs
     "ris": to_ris,
     "markdown": to_markdown,
 }
@@ -50,8 +52,10 @@ def export(
     A bare file name goes to ``exports/``. The file is written to a temporary
     file and renamed, so it is never half-written; an existing file raises
     :class:`FileExistsError` unless ``overwrite=True``. ``format`` (``bibtex``,
-    ``csv``, ``ris``, ``markdown``) overrides the suffix; ``options`` go to the
-    writer (``with_notes=True`` for BibTeX, ``excel=True`` for CSV).
+    ``csv``, ``excel``, ``ris``, ``markdown``) overrides the suffix; ``options``
+    go to the writer (``with_notes=True`` for BibTeX). For a CSV to open in a
+    spreadsheet program use ``excel=True`` (or ``format="excel"``): cells that
+    start like a formula are neutralised (see :func:`to_csv`).
 
     >>> import litreview, tempfile, pathlib
     >>> out = pathlib.Path(tempfile.mkdtemp()) / "included.csv"

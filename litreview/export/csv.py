@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from litreview.export._atomic import write_atomic
+from litreview.export._spreadsheet import neutralize_cells
 from litreview.schema import ANNOTATION_COLUMNS, PAPER_COLUMNS
 
 LIST_SEPARATOR = "; "
@@ -33,16 +34,29 @@ def to_csv(
     """The papers as CSV text (UTF-8); also written to ``path`` when given.
 
     Every schema column comes first, then the annotation columns and any
-    other column of ``df``. ``excel=True`` starts the text with a byte order
-    mark and ends lines with CRLF so spreadsheet programs detect UTF-8.
+    other column of ``df``. The plain text is a lossless round trip through
+    ``read_listing``. ``excel=True`` is for opening in a spreadsheet program:
+    the text starts with a byte order mark, lines end with CRLF, and every
+    text cell that starts like a formula (``=``, ``+``, ``-``, ``@``, tab,
+    carriage return) gets a leading ``'`` so it is shown, never run (OWASP's
+    rule against CSV injection; the quote stays in the cell if it is read back).
 
     >>> import litreview
     >>> df = litreview.read_listing(litreview.SAMPLE_LISTING)
     >>> litreview.read_listing(to_csv(df))["title"].equals(df["title"])
     True
+    >>> df.loc[0, "title"] = "=1+1"
+    >>> ",'=1+1," in to_csv(df.head(1), excel=True), ",=1+1," in to_csv(df.head(1))
+    (True, True)
     """
     names = csv_columns(df)
     cells = [_cells(df[name]) if name in df.columns else [""] * len(df) for name in names]
+    if excel:
+        names = neutralize_cells(names)
+        cells = [
+            column if name in df.columns and _is_typed(df[name]) else neutralize_cells(column)
+            for name, column in zip(names, cells, strict=True)
+        ]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n" if excel else "\n")
     writer.writerow(names)
@@ -58,6 +72,11 @@ def csv_columns(df: pd.DataFrame) -> list[str]:
     annotations = [c for c in ANNOTATION_COLUMNS if c in df.columns]
     known = {*PAPER_COLUMNS, *annotations}
     return [*PAPER_COLUMNS, *annotations, *(str(c) for c in df.columns if c not in known)]
+
+
+def _is_typed(series: pd.Series) -> bool:
+    """Numbers, booleans and dates: their cells are values (``-3``), never formulas."""
+    return series.dtype.kind in "biufcmM"
 
 
 def _cells(series: pd.Series) -> list[str]:
