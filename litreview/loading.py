@@ -19,12 +19,16 @@ from litreview.merge import merge_papers, read_listing_and_format
 from litreview.schema import conform
 from litreview.store import SQLITE_MAGIC, SUFFIX
 from litreview.store import inspect as inspect_review
+from litreview.store_file import header
 
 __all__ = ["Loaded", "is_review_file", "load"]
 
 
 def is_review_file(path: str | os.PathLike[str]) -> bool:
     """True when ``path`` names a review: a ``.litreview`` suffix or an SQLite file.
+
+    A file this process has open as a review is not read again (reading it outside
+    SQLite would drop the live connection's locks).
 
     >>> is_review_file("my.litreview"), is_review_file(__file__)
     (True, False)
@@ -34,8 +38,8 @@ def is_review_file(path: str | os.PathLike[str]) -> bool:
         return True
     if not p.is_file():
         return False
-    with p.open("rb") as handle:
-        return handle.read(len(SQLITE_MAGIC)) == SQLITE_MAGIC
+    head = header(p)
+    return head is None or head.startswith(SQLITE_MAGIC)
 
 
 @dataclass
@@ -97,6 +101,6 @@ def _load_review(path: Path, reviewer: str | None) -> Loaded:
 
     if not path.exists():
         raise FileNotFoundError(f"{path}: no such review (create one with `litreview add`)")
-    inspect_review(path)  # refuse a foreign file before opening (opening may write)
+    inspect_review(path)  # refuse a foreign or empty file before opening (opening may write)
     with Review.open(path, reviewer=reviewer) as review:
         return Loaded(review.papers, review.imports(), path.name, True)

@@ -77,11 +77,16 @@ class Review(ReviewActions):
         self.reviewer = reviewer
 
     @classmethod
-    def open(cls, path: str | PathLike[str], reviewer: str | None = None) -> Review:
+    def open(
+        cls, path: str | PathLike[str], reviewer: str | None = None, *, create: bool = False
+    ) -> Review:
         """Open or create the review at ``path`` (``.litreview`` is the usual suffix).
 
         Raises :class:`ReviewFileError` (a ValueError) for a file that is not a
-        review, is corrupt, or comes from a newer litreview; the file is untouched.
+        review, is corrupt, read-only, or comes from a newer litreview; the file is
+        untouched. An existing empty (0-byte) file is refused unless ``create=True``.
+        Opening a file this process already has open (re-running the cell) shares
+        its connection: the old and the new object both keep working.
 
         >>> import tempfile, pathlib
         >>> review = Review.open(pathlib.Path(tempfile.mkdtemp()) / "r.litreview", reviewer="ada")
@@ -92,7 +97,7 @@ class Review(ReviewActions):
         name = default_reviewer() if reviewer is None else reviewer
         if not isinstance(name, str) or not name.strip():
             raise ValueError(f"reviewer must be a non-empty str, got {reviewer!r}")
-        return cls(Store.open(path), name.strip())
+        return cls(Store.open(path, create=create), name.strip())
 
     @property
     def path(self) -> Path:

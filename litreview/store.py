@@ -1,28 +1,34 @@
 """The review file: one SQLite database holding papers, annotations and their history.
 
-This module owns the file itself: recognising a review (and refusing anything
-else), the schema and its migrations (``PRAGMA user_version``), WAL mode, and
-write transactions that wait for other processes instead of failing::
+This module owns the open file: one connection per file per process, shared by
+every :class:`Store` handle that opens it (re-running ``Review.open(path)`` in a
+notebook while the old object lives gives a second handle on the same
+connection; both keep working), and write transactions that wait for other
+processes instead of failing::
 
     >>> import tempfile, pathlib
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "demo.litreview"
     >>> store = Store.open(path)
-    >>> store.version == SCHEMA_VERSION
-    True
-    >>> store.close()
+    >>> again = Store.open(path)
+    >>> store.version == SCHEMA_VERSION, again.shares_connection_with(store)
+    (True, True)
+    >>> store.close(); again.close()
 
-Adding papers lives in ``store_papers``, reading the paper table in
-``store_paper_table``, annotations in ``store_annotations``, history and undo in
-``store_history``, CSV/JSONL exchange in ``store_exchange``; the notebook object
-is :class:`litreview.review.Review`.
+Recognising a review (and refusing anything else) lives in ``store_file``, the
+schema and its migrations in ``store_schema``, adding papers in
+``store_papers``, reading the paper table in ``store_paper_table``, annotations
+in ``store_annotations``, history and undo in ``store_history``, CSV/JSONL
+exchange in ``store_exchange``; the notebook object is
+:class:`litreview.review.Review`.
 """
 
 from __future__ import annotations
 
-import random
+import contextlib
+import logging
 import sqlite3
 import threading
-import time
+import weakref
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager
@@ -30,31 +36,48 @@ from datetime import UTC, datetime
 from os import PathLike
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
-from litreview.schema import DECISIONS
+from litreview.store_file import (
+    LIVE,
+    REGISTRY,
+    SQLITE_MAGIC,
+    SUFFIX,
+    ReviewFileError,
+    check,
+    file_key,
+    inspect,
+    read_only_reason,
+    settled,
+    translate,
+)
+from litreview.store_schema import (
+    APPLICATION_ID,
+    BUSY_TIMEOUT_S,
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    begin_immediate,
+    migrate,
+)
 
-#: ``PRAGMA application_id`` of a review file ("LRVW"): how a review is told from any SQLite file.
-APPLICATION_ID = 0x4C525657
-#: Schema version written by this code; older files are migrated forward on open.
-SCHEMA_VERSION = 2
-#: Suggested suffix of a review file.
-SUFFIX = ".litreview"
-SQLITE_MAGIC = b"SQLite format 3\x00"
-#: Seconds a write waits for another process holding the write lock.
-BUSY_TIMEOUT_S = 30.0
+__all__ = [
+    "APPLICATION_ID",
+    "BUSY_TIMEOUT_S",
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "SQLITE_MAGIC",
+    "SUFFIX",
+    "ReviewFileError",
+    "Store",
+    "inspect",
+    "migrate",
+    "now",
+]
+
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%f"
 #: Bytes of the file SQLite reads through a memory map (fewer copies on a full-table read).
 MMAP_BYTES = 1 << 30
 
-
-class ReviewFileError(ValueError):
-    """A file that cannot be opened as a review: not SQLite, another SQLite
-    database, corrupt, or written by a newer litreview. ``path`` names it."""
-
-    def __init__(self, path: Path, message: str) -> None:
-        super().__init__(f"{path}: {message}")
-        self.path = path
+log = logging.getLogger(__name__)
 
 
 def now() -> str:
@@ -62,223 +85,158 @@ def now() -> str:
     return datetime.now(UTC).strftime(TIME_FORMAT)
 
 
-_DECISION_LIST = ", ".join(f"'{d}'" for d in DECISIONS)
+class _Shared:
+    """The one connection of this process to one review file, and who uses it."""
 
-_V1 = f"""
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
-CREATE TABLE imports (
-    import_id INTEGER PRIMARY KEY AUTOINCREMENT,
-    source TEXT NOT NULL,
-    content_hash TEXT NOT NULL,
-    imported_at TEXT NOT NULL,
-    reviewer TEXT NOT NULL,
-    n_records INTEGER NOT NULL,
-    n_new INTEGER NOT NULL,
-    n_updated INTEGER NOT NULL,
-    n_unchanged INTEGER NOT NULL
-);
-CREATE TABLE papers (
-    paper_id TEXT PRIMARY KEY,
-    title_key TEXT NOT NULL,
-    title TEXT, abstract TEXT, n_authors INTEGER, authors TEXT, organization TEXT,
-    published TEXT, comments INTEGER, upvotes INTEGER, arxiv_id TEXT, url TEXT,
-    code_urls TEXT, project_urls TEXT, keywords TEXT,
-    source TEXT, source_line INTEGER, sources TEXT,
-    first_import INTEGER REFERENCES imports(import_id),
-    last_import INTEGER REFERENCES imports(import_id)
-);
-CREATE INDEX papers_arxiv_id ON papers(arxiv_id);
-CREATE INDEX papers_title_key ON papers(title_key);
-CREATE TABLE annotations (
-    paper_id TEXT NOT NULL REFERENCES papers(paper_id),
-    reviewer TEXT NOT NULL,
-    decision TEXT NOT NULL DEFAULT 'unscreened' CHECK (decision IN ({_DECISION_LIST})),
-    reason TEXT,
-    tags TEXT NOT NULL DEFAULT '[]',
-    note TEXT,
-    rating INTEGER CHECK (rating BETWEEN 1 AND 5),
-    decided_by TEXT,
-    decided_at TEXT,
-    PRIMARY KEY (paper_id, reviewer)
-) WITHOUT ROWID;
-CREATE TABLE steps (
-    step_id INTEGER PRIMARY KEY AUTOINCREMENT,
-    reviewer TEXT NOT NULL,
-    at TEXT NOT NULL,
-    action TEXT NOT NULL,
-    target INTEGER REFERENCES steps(step_id)
-);
-CREATE TABLE history (
-    history_id INTEGER PRIMARY KEY AUTOINCREMENT,
-    step_id INTEGER NOT NULL REFERENCES steps(step_id),
-    paper_id TEXT NOT NULL,
-    reviewer TEXT NOT NULL,
-    at TEXT NOT NULL,
-    field TEXT NOT NULL,
-    old_value TEXT,
-    new_value TEXT,
-    old_meta TEXT,
-    new_meta TEXT
-);
-CREATE INDEX history_paper_id ON history(paper_id);
-"""
+    def __init__(self, path: Path, key: tuple[int, int], conn: sqlite3.Connection) -> None:
+        self.path = path
+        self.key = key
+        self.conn = conn
+        self.lock = threading.RLock()
+        self.reader: sqlite3.Connection | None = None
+        self.cache: dict[str, Any] = {}
+        self.users = 0
+        self.closing = False
 
-# Version 2: undo/redo state per step, and the history made append-only by triggers.
-_V2 = """
-ALTER TABLE steps ADD COLUMN state TEXT NOT NULL DEFAULT 'done';
-CREATE INDEX history_step_id ON history(step_id);
-CREATE INDEX steps_reviewer ON steps(reviewer, step_id);
-CREATE TRIGGER history_no_update BEFORE UPDATE ON history
-BEGIN SELECT RAISE(ABORT, 'the review history is append-only'); END;
-CREATE TRIGGER history_no_delete BEFORE DELETE ON history
-BEGIN SELECT RAISE(ABORT, 'the review history is append-only'); END;
-"""
+    def pragmas(self) -> tuple[int, int]:
+        """``(application_id, user_version)`` read through the live connection."""
+        with self.lock:
+            app_id = self.conn.execute("PRAGMA application_id").fetchone()[0]
+            version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        check(self.path, int(app_id), int(version), lambda: tables(self.conn))
+        return int(app_id), int(version)
 
-#: ``MIGRATIONS[i]`` takes a file from version ``i`` to ``i + 1``.
-MIGRATIONS: list[str] = [_V1, _V2]
-assert len(MIGRATIONS) == SCHEMA_VERSION
+    def release(self) -> None:
+        """One user fewer; the last one closes both connections, then leaves the registry.
 
-
-def _statements(script: str) -> list[str]:
-    """Split a migration script into statements (triggers keep their ``;`` bodies)."""
-    out: list[str] = []
-    current = ""
-    for line in script.strip().splitlines():
-        current += line + "\n"
-        if sqlite3.complete_statement(current):
-            out.append(current.strip())
-            current = ""
-    return out
-
-
-def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> int:
-    """Bring an open connection's schema up to ``target`` in one transaction.
-
-    Returns the version found before migrating. Only used on files already
-    checked to be reviews (or empty).
-    """
-    _begin_immediate(conn)
-    try:
-        found = conn.execute("PRAGMA user_version").fetchone()[0]
-        for version in range(found, target):
-            for statement in _statements(MIGRATIONS[version]):
-                conn.execute(statement)
-        if found < target:
-            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            conn.execute(f"PRAGMA user_version = {target}")
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    return int(found)
-
-
-def _begin_immediate(conn: sqlite3.Connection, timeout: float = BUSY_TIMEOUT_S) -> None:
-    """Take the write lock, retrying while another process holds it.
-
-    SQLite's own busy handler backs off to 100 ms sleeps, so a writer that
-    commits in a tight loop can starve another one; polling every few
-    milliseconds (with jitter) lets both make progress.
-    """
-    deadline = time.monotonic() + timeout
-    conn.execute("PRAGMA busy_timeout = 0")
-    try:
-        while True:
-            try:
-                conn.execute("BEGIN IMMEDIATE")
+        It stays registered (as ``closing``) until closed, so no other thread reads the
+        file outside SQLite meanwhile. Lock order: this lock is never awaited while
+        :data:`REGISTRY` is held by this code.
+        """
+        with REGISTRY:
+            self.users -= 1
+            if self.users > 0:
                 return
-            except sqlite3.OperationalError as exc:
-                busy = "locked" in str(exc) or "busy" in str(exc)
-                if not busy or time.monotonic() > deadline:
-                    raise
-                time.sleep(random.uniform(0.0005, 0.004))
-    finally:
-        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+            self.closing = True
+        with self.lock:
+            self.cache.clear()
+            if self.reader is not None:
+                self.reader.close()
+            self.conn.close()
+        with REGISTRY:
+            if LIVE.get(self.key) is self:
+                del LIVE[self.key]
 
 
-def inspect(path: Path) -> tuple[int, int]:
-    """``(application_id, user_version)`` of an existing file, or raise
-    :class:`ReviewFileError` when it is not a review this code can open.
+def tables(conn: sqlite3.Connection) -> list[str]:
+    """The first table names of a database (for the message refusing a foreign one)."""
+    return [str(r[0]) for r in conn.execute("SELECT name FROM sqlite_master LIMIT 6")]
 
-    Reads only: a file that is refused is left exactly as it was.
-    """
-    if path.is_dir():
-        raise IsADirectoryError(f"expected a review file, got a directory: {path}")
-    with path.open("rb") as handle:
-        head = handle.read(len(SQLITE_MAGIC))
-    if not head:
-        return 0, 0  # an empty file: a new review
-    if head != SQLITE_MAGIC:
-        raise ReviewFileError(
-            path, f"not a litreview review (not an SQLite database; it starts with {head!r})"
-        )
+
+def _connect(path: Path, create: bool) -> _Shared:
+    """A new connection to ``path`` in WAL mode, migrated; refusals leave nothing behind."""
+    existed = path.exists()
+    if existed:
+        inspect(path, create=create)
+    elif not path.parent.is_dir():
+        raise FileNotFoundError(f"cannot create review {path}: folder {path.parent} not found")
+    reason = read_only_reason(path)
+    if reason is not None:
+        raise ReviewFileError(path, reason)
+    conn = sqlite3.connect(
+        path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+    )
     try:
-        conn = sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=ro", uri=True)
-        try:
-            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master LIMIT 6")]
-        finally:
-            conn.close()
-    except sqlite3.DatabaseError as exc:
-        raise ReviewFileError(path, f"corrupt or unreadable SQLite file ({exc})") from exc
-    if app_id != APPLICATION_ID and (tables or version):
-        listed = ", ".join(tables[:5]) + (", …" if len(tables) > 5 else "")
-        raise ReviewFileError(
-            path,
-            f"an SQLite database but not a litreview review (application_id {app_id}, "
-            f"tables: {listed or 'none'})",
-        )
-    if version > SCHEMA_VERSION:
-        raise ReviewFileError(
-            path,
-            f"written by a newer litreview (review schema version {version}; this version "
-            f"reads up to {SCHEMA_VERSION}); upgrade litreview to open it",
-        )
-    return int(app_id), int(version)
+        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if str(mode).lower() != "wal":
+            raise ReviewFileError(path, f"cannot switch to WAL mode (got {mode!r})")
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
+        app_id = int(conn.execute("PRAGMA application_id").fetchone()[0])
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        check(path, app_id, version, lambda: tables(conn))  # the header may have been stale
+        found = migrate(conn)
+        key = file_key(path)
+        assert key is not None
+    except BaseException as exc:
+        conn.close()  # the last connection: SQLite removes the -wal and -shm it made
+        if not existed:
+            with contextlib.suppress(OSError):
+                if path.stat().st_size == 0:
+                    path.unlink()  # nothing was ever written to the new file
+        error = translate(path, exc)
+        if isinstance(error, sqlite3.DatabaseError):
+            raise ReviewFileError(path, f"corrupt or unreadable review ({exc})") from exc
+        if error is exc:
+            raise
+        raise error from exc
+    shared = _Shared(path, key, conn)
+    shared.cache["version_found"] = found
+    return shared
 
 
 class Store:
-    """An open review file: one connection, a lock, and write transactions.
+    """A handle on an open review file; every handle on one file shares one connection.
 
     Use :meth:`Store.open`; all access goes through :meth:`read` and :meth:`write`.
+    :meth:`close` (or dropping the last reference) releases the handle; the
+    connection closes with its last handle, never later by the garbage collector.
     """
 
-    def __init__(self, path: Path, conn: sqlite3.Connection, version_found: int) -> None:
+    def __init__(self, path: Path, shared: _Shared, version_found: int) -> None:
         self.path = path
-        self.conn = conn
+        self._shared = shared
         self.version_found = version_found
-        self._lock = threading.RLock()
         self._closed = False
-        self._reader: sqlite3.Connection | None = None
-        self.cache: dict[str, Any] = {}
+        with REGISTRY:
+            shared.users += 1
+        self._finalizer = weakref.finalize(self, shared.release)
 
     @classmethod
-    def open(cls, path: str | PathLike[str]) -> Store:
-        """Open (or create) the review file at ``path``, migrating older files."""
+    def open(cls, path: str | PathLike[str], *, create: bool = False) -> Store:
+        """Open (or create) the review file at ``path``, migrating older files.
+
+        A file this process already has open is not read again: the new handle
+        shares the live connection. An existing 0-byte file becomes a review only
+        with ``create=True``.
+        """
         path = Path(path).expanduser()
-        if path.exists():
-            inspect(path)
-        elif not path.parent.exists():
-            raise FileNotFoundError(f"cannot create review {path}: folder {path.parent} not found")
-        conn = sqlite3.connect(
-            path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
-        )
+        if path.is_dir():
+            raise IsADirectoryError(f"expected a review file, got a directory: {path}")
+        with settled(path) as shared:
+            if shared is None:
+                shared = _connect(path, create)
+                LIVE[shared.key] = shared
+                return cls(path, shared, shared.cache["version_found"])
+            store = cls(path, shared, shared.cache.get("version_found", SCHEMA_VERSION))
         try:
-            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-            if str(mode).lower() != "wal":
-                raise ReviewFileError(path, f"cannot switch to WAL mode (got {mode!r})")
-            conn.execute("PRAGMA synchronous = FULL")
-            conn.execute("PRAGMA foreign_keys = ON")
-            conn.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
-            found = migrate(conn)
-        except sqlite3.DatabaseError as exc:
-            conn.close()
-            raise ReviewFileError(path, f"corrupt or unreadable review ({exc})") from exc
+            shared.pragmas()  # refuses a file a newer litreview migrated meanwhile
         except BaseException:
-            conn.close()
+            store.close()
             raise
-        return cls(path, conn, found)
+        return store
+
+    def shares_connection_with(self, other: Store) -> bool:
+        """True when both handles use the same connection (same file, same process)."""
+        return self._shared is other._shared
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        return self._shared.conn
+
+    @property
+    def cache(self) -> dict[str, Any]:
+        """Decoded tables kept between reads, keyed and checked by change counters."""
+        return self._shared.cache
+
+    @property
+    def _lock(self) -> threading.RLock:
+        return self._shared.lock
+
+    @property
+    def _reader(self) -> sqlite3.Connection | None:
+        return self._shared.reader
 
     @property
     def version(self) -> int:
@@ -307,14 +265,17 @@ class Store:
         """
         with self._lock, self._corruption():
             self._check_open()
-            if self._reader is None:
+            if self._shared.reader is None:
                 file = self.conn.execute("PRAGMA database_list").fetchone()[2]  # absolute
-                self._reader = sqlite3.connect(
+                # a second SQLite connection in one process is safe: SQLite shares the
+                # file's locks between them (only a non-SQLite open/close drops them)
+                reader = sqlite3.connect(
                     file, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
                 )
-                self._reader.execute("PRAGMA query_only = ON")
-                self._reader.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
-            reader = self._reader
+                reader.execute("PRAGMA query_only = ON")
+                reader.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
+                self._shared.reader = reader
+            reader = self._shared.reader
             future: Future[Any] = Future()
 
             def run() -> None:
@@ -340,21 +301,40 @@ class Store:
     def write(self) -> Iterator[sqlite3.Connection]:
         """One write transaction: everything inside commits together or not at all.
 
-        Waits (up to :data:`BUSY_TIMEOUT_S`) while another process writes.
+        Waits (up to :data:`BUSY_TIMEOUT_S`) while another process writes. An
+        error is raised only when the change was not saved: a full disk is an
+        ``OSError`` naming ENOSPC and the file.
         """
         with self._lock, self._corruption():
             self._check_open()
-            _begin_immediate(self.conn)
             try:
-                yield self.conn
-            except BaseException:
-                self.conn.execute("ROLLBACK")
-                raise
-            self.conn.execute("COMMIT")
-            # Copy the committed change into the main file now (PASSIVE: never waits), so
-            # the .litreview file alone is the whole review even while a kernel keeps it
-            # open; the -wal file only ever holds what a reader was still looking at.
+                begin_immediate(self.conn)
+                try:
+                    yield self.conn
+                    self.conn.execute("COMMIT")
+                except BaseException:
+                    if self.conn.in_transaction:  # SQLite may have rolled back already
+                        with contextlib.suppress(sqlite3.Error):  # keep the first error
+                            self.conn.execute("ROLLBACK")
+                    raise
+            except sqlite3.Error as exc:
+                error = translate(self.path, exc)
+                if error is exc:
+                    raise
+                raise error from exc
+            self._checkpoint()
+
+    def _checkpoint(self) -> None:
+        """Copy committed changes into the main file now (PASSIVE: never waits), so the
+        .litreview file alone is the whole review even while a kernel keeps it open.
+
+        The change is already durable in the -wal: a failed checkpoint (a full
+        disk) is logged, never reported as a failed change.
+        """
+        try:
             self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        except sqlite3.Error as exc:
+            log.warning("%s: saved, but not yet copied from the -wal file (%s)", self.path, exc)
 
     def counter(self, conn: sqlite3.Connection, key: str) -> int:
         """A change counter kept in ``meta`` (seen by every process)."""
@@ -375,13 +355,10 @@ class Store:
         return "\n".join(str(r[0]) for r in rows)
 
     def close(self) -> None:
-        with self._lock:
-            if not self._closed:
-                self._closed = True
-                self.cache.clear()
-                if self._reader is not None:
-                    self._reader.close()
-                self.conn.close()
+        """Release this handle (twice is fine); the last handle closes the connection."""
+        if not self._closed:
+            self._closed = True
+            self._finalizer()
 
     @property
     def closed(self) -> bool:

@@ -147,10 +147,17 @@ def test_missing_folder_and_directory(tmp_path: Path) -> None:
         Review.open(tmp_path)
 
 
-def test_empty_file_becomes_a_review(tmp_path: Path) -> None:
+def test_empty_file_is_refused_unless_created_explicitly(tmp_path: Path) -> None:
     path = tmp_path / "empty.litreview"
     path.touch()
-    with Review.open(path, reviewer="ada") as review:
+    with pytest.raises(ReviewFileError, match=r"empty file \(0 bytes\).*create=True"):
+        Review.open(path, reviewer="ada")
+    assert path.stat().st_size == 0 and sorted(tmp_path.iterdir()) == [path]
+    with pytest.raises(ReviewFileError, match="empty file"):
+        litreview.loading.load(path)
+    with Review.open(path, reviewer="ada", create=True) as review:
+        assert len(review) == 0
+    with Review.open(path, reviewer="ada") as review:  # now a review
         assert len(review) == 0
 
 

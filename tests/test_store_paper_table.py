@@ -4,6 +4,8 @@ one consistent snapshot while another process writes, and a damaged table refuse
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -100,8 +102,17 @@ def test_papers_snapshot_is_consistent_when_another_process_adds_meanwhile(
 
         def late_first(conn: sqlite3.Connection):  # type: ignore[no-untyped-def]
             second_done.wait(10)
-            with Review.open(path, reviewer="bob") as other:  # commits between the two reads
-                other.add(tricky_papers())
+            # another process commits between the two reads (a second Review in this
+            # process would share the connection, inside this read transaction)
+            tricky_papers().to_pickle(tmp_path / "tricky.pkl")
+            code = (
+                "import sys, pandas, litreview\n"
+                "with litreview.Review.open(sys.argv[1], reviewer='bob') as other:\n"
+                "    other.add(pandas.read_pickle(sys.argv[2]))\n"
+            )
+            subprocess.run(
+                [sys.executable, "-c", code, str(path), str(tmp_path / "tricky.pkl")], check=True
+            )
             return first(conn)
 
         def early_second(conn: sqlite3.Connection):  # type: ignore[no-untyped-def]
