@@ -22,12 +22,17 @@ class Problem:
     line: int
     snippet: str
     expected: str
+    #: True when the paper was kept (a date out of range left out, a repeated key …).
+    kept: bool = False
+    #: What was done about it, shown after the snippet ("the paper is kept without it").
+    note: str = ""
 
     def __str__(self) -> str:
         snippet = self.snippet.strip().replace("\n", " ⏎ ")
         if len(snippet) > SNIPPET_CHARS:
             snippet = snippet[: SNIPPET_CHARS - 1] + "…"
-        return f"{self.source}:{self.line}: expected {self.expected}, found {snippet!r}"
+        tail = f"; {self.note}" if self.note else ""
+        return f"{self.source}:{self.line}: expected {self.expected}, found {snippet!r}{tail}"
 
 
 class ListingError(ValueError):

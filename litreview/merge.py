@@ -41,8 +41,7 @@ import pandas as pd
 
 from litreview.ids import normalize_arxiv_id, normalize_title
 from litreview.schema import LIST, PAPER_COLUMNS, conform, papers_from_columns
-from litreview.sources import Errors, Source, _pick_reader, report_problems
-from litreview.sources._io import open_source
+from litreview.sources import Errors, Source, read_listing_and_format
 
 #: Preference order of formats when choosing the row whose paper_id and title are kept.
 FORMAT_PRIORITY: tuple[str, ...] = (
@@ -61,24 +60,6 @@ REPORT_COLUMNS = ("paper_id", "title", "rows", "matched_on", "merged_ids", "sour
 _FIRST = ("organization", "published", "arxiv_id", "url")
 _MAX = ("n_authors", "comments", "upvotes")
 _UNION = ("code_urls", "project_urls", "keywords")
-
-
-def read_listing_and_format(
-    source: Source, *, year: int | None = None, errors: Errors = "warn", format: str | None = None
-) -> tuple[pd.DataFrame, str]:
-    """Like :func:`litreview.read_listing`, also returning the format name it detected.
-
-    >>> import litreview
-    >>> read_listing_and_format(litreview.SAMPLE_LISTING)[1]
-    'hf-text'
-    """
-    src = open_source(source)
-    if not src.head_text.strip():
-        return papers_from_columns({}), format or "empty"
-    reader = _pick_reader(src, format)
-    columns, problems = reader.parse(src, year)
-    report_problems(problems, src.name, errors)
-    return papers_from_columns(columns), reader.name
 
 
 def read_listings(

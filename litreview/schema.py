@@ -121,11 +121,10 @@ def papers_from_columns(columns: Mapping[str, Any]) -> pd.DataFrame:
     for name, dtype in PAPER_COLUMNS.items():
         values = data.get(name)
         out[name] = _missing(name, dtype, n) if values is None else _series(values, dtype)
-    extra = {k: v for k, v in data.items() if k not in PAPER_COLUMNS}
-    frame = pd.DataFrame(out, copy=False)  # the Series are new: no need to copy them again
-    for name, values in extra.items():
-        frame[name] = values
-    return frame
+    for name, values in data.items():
+        if name not in PAPER_COLUMNS:  # added all at once: one by one is quadratic in pandas
+            out[name] = values if isinstance(values, pd.Series) else pd.Series(values)
+    return pd.DataFrame(out, copy=False)  # the Series are new: no need to copy them again
 
 
 def _missing(name: str, dtype: Any, n: int) -> pd.Series:

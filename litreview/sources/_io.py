@@ -1,6 +1,9 @@
 """Open any listing source (path, text or open file) as a named text stream.
 
-Paths are streamed, so a large listing is never held in memory at once.
+Paths are streamed, so a large listing is never held in memory at once. Files
+are UTF-8 (with or without a BOM) or UTF-16 with a BOM; text given as ``str``
+must be valid Unicode (no lone surrogates). Anything else, and a path that is
+a directory or cannot be opened, is a :class:`ListingError` naming the file.
 """
 
 from __future__ import annotations
@@ -8,6 +11,7 @@ from __future__ import annotations
 import codecs
 import io
 import os
+import re
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -22,6 +26,8 @@ TEXT_NAME = "<text>"
 HEAD_BYTES = 64 * 1024
 BLOCK_CHARS = 4 * 1024 * 1024
 BOM = "\ufeff".encode()
+UTF16_BOMS = {codecs.BOM_UTF16_LE: "utf-16-le", codecs.BOM_UTF16_BE: "utf-16-be"}
+_SURROGATE = re.compile("[\ud800-\udfff]")
 Source = str | os.PathLike[str] | IO[str]
 
 
@@ -34,6 +40,10 @@ class SourceText:
     stream: IO[str]
     path: Path | None = None
     owns_stream: bool = False
+    #: The file's encoding; only UTF-8 files are re-read as raw bytes by :meth:`byte_blocks`.
+    encoding: str = "utf-8"
+    #: True when the text may hold lone surrogates (``str`` and text streams): checked as read.
+    check_surrogates: bool = False
 
     @cached_property
     def head_text(self) -> str:
@@ -43,13 +53,23 @@ class SourceText:
     def lines(self) -> Iterator[str]:
         """Every line, with its line ending."""
         with self._reading():
-            yield from chain(self.head, self.stream)
+            if not self.check_surrogates:
+                yield from chain(self.head, self.stream)
+                return
+            for number, line in enumerate(chain(self.head, self.stream), start=1):
+                if _SURROGATE.search(line):
+                    raise _surrogate(self.name, number, line)
+                yield line
 
     def blocks(self, size: int = BLOCK_CHARS) -> Iterator[str]:
         """The text in blocks of about ``size`` characters (cut anywhere)."""
         with self._reading():
-            yield self.head_text
-            while block := self.stream.read(size):
+            line = 1
+            for block in chain([self.head_text], iter(lambda: self.stream.read(size), "")):
+                if self.check_surrogates and (bad := _SURROGATE.search(block)):
+                    at = line + block.count("\n", 0, bad.start())
+                    raise _surrogate(self.name, at, block[bad.start() :])
+                line += block.count("\n")
                 yield block
 
     def read(self) -> str:
@@ -64,7 +84,7 @@ class SourceText:
         A thread reads the next block while the caller works on this one (file
         reads let go of the GIL).
         """
-        if self.path is None:
+        if self.path is None or self.encoding != "utf-8":
             yield self.read().encode("utf-8")
             return
         self.stream.close()
@@ -100,12 +120,22 @@ class _Reading:
         if self.src.owns_stream:
             self.src.stream.close()
         if isinstance(exc, UnicodeDecodeError):
-            raise _not_utf8(self.src.name, exc) from exc
+            raise _not_utf8(self.src.name, exc, self.src.encoding) from exc
 
 
-def _not_utf8(name: str, exc: UnicodeDecodeError) -> ListingError:
+def _not_utf8(name: str, exc: UnicodeDecodeError, encoding: str = "utf-8") -> ListingError:
+    shown = encoding.upper().removesuffix("-SIG")
     return ListingError(
-        f"{name}: not UTF-8 text ({exc.reason} at byte {exc.start}); save the listing as UTF-8"
+        f"{name}: not {shown} text ({exc.reason} at byte {exc.start}); save the listing as UTF-8"
+    )
+
+
+def _surrogate(name: str, line: int, text: str) -> ListingError:
+    char = _SURROGATE.search(text)
+    code = f"U+{ord(char.group()):04X}" if char else "a lone surrogate"
+    return ListingError(
+        f"{name}:{line}: expected Unicode text, found a lone surrogate {code} "
+        "(text decoded with errors='surrogateescape'?); decode the file as UTF-8 first"
     )
 
 
@@ -117,26 +147,39 @@ def open_source(source: Source) -> SourceText:
     ``read()`` is an open file (text, or bytes decoded as UTF-8).
     """
     if isinstance(source, str) and (source == "" or "\n" in source or "\r" in source):
+        if bad := _SURROGATE.search(source):
+            line = source.count("\n", 0, bad.start()) + 1
+            raise _surrogate(TEXT_NAME, line, source[bad.start() :])
         return _with_head(TEXT_NAME, io.StringIO(source.removeprefix("\ufeff"), newline=None))
     if isinstance(source, str | os.PathLike):
-        return _from_path(Path(source))
+        try:
+            return _from_path(Path(source))
+        except (FileNotFoundError, ListingError):
+            raise
+        except (OSError, ValueError) as exc:  # a directory, no permission, NUL in the path …
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            raise ListingError(f"{source}: cannot open the listing ({reason})") from exc
     if hasattr(source, "read"):
         name = str(getattr(source, "name", TEXT_NAME))
         if isinstance(source, io.TextIOBase) or hasattr(source, "encoding"):
-            return _with_head(name, source)
+            src = _with_head(name, source)
+            src.check_surrogates = True
+            return src
         data = source.read()
         if isinstance(data, bytes):
             return _from_bytes(data, name)
-        return _with_head(name, io.StringIO(data, newline=None))
+        src = _with_head(name, io.StringIO(data, newline=None))
+        src.check_surrogates = True
+        return src
     raise TypeError(f"expected a path, listing text or open text file, got {type(source).__name__}")
 
 
 def _from_bytes(data: bytes, name: str) -> SourceText:
-    _refuse_binary(data[:HEAD_BYTES], name)
+    encoding = _encoding(data[:HEAD_BYTES], name)
     try:
-        text = data.decode("utf-8-sig")
+        text = data.decode(encoding).removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
-        raise _not_utf8(name, exc) from exc
+        raise _not_utf8(name, exc, encoding) from exc
     return _with_head(name, io.StringIO(text, newline=None))
 
 
@@ -144,11 +187,20 @@ def _from_path(path: Path) -> SourceText:
     if not path.exists():
         raise FileNotFoundError(f"listing not found: {path}")
     if path.is_dir():
-        raise IsADirectoryError(f"expected a listing file, got a directory: {path}")
+        raise ListingError(f"{path}: expected a listing file, got a directory")
     with path.open("rb") as raw:
-        _refuse_binary(raw.read(HEAD_BYTES), str(path))
-    stream = path.open(encoding="utf-8-sig", newline=None)
-    return _with_head(path.name, stream, path)
+        encoding = _encoding(raw.read(HEAD_BYTES), str(path))
+    stream = path.open(encoding=encoding, newline=None)
+    return _with_head(path.name, stream, path, encoding)
+
+
+def _encoding(head: bytes, name: str) -> str:
+    """UTF-16 when the file starts with its BOM, else UTF-8 (refusing binary files)."""
+    for bom, encoding in UTF16_BOMS.items():
+        if head.startswith(bom):
+            return encoding
+    _refuse_binary(head, name)
+    return "utf-8-sig"
 
 
 def first_bad_utf8(path: Path) -> tuple[int, int]:
@@ -172,7 +224,9 @@ def _refuse_binary(head: bytes, name: str) -> None:
         raise ListingError(f"{name}: binary file (contains NUL bytes), expected a text listing")
 
 
-def _with_head(name: str, stream: IO[str], path: Path | None = None) -> SourceText:
+def _with_head(
+    name: str, stream: IO[str], path: Path | None = None, encoding: str = "utf-8-sig"
+) -> SourceText:
     """Read the first lines (about 64 KiB) for format detection."""
     head: list[str] = []
     size = 0
@@ -181,9 +235,10 @@ def _with_head(name: str, stream: IO[str], path: Path | None = None) -> SourceTe
             head.append(line)
             size += len(line)
     except UnicodeDecodeError as exc:
-        if path is None:
-            raise _not_utf8(name, exc) from exc
-        stream.close()
+        if path is not None:
+            stream.close()
+        if path is None or encoding != "utf-8-sig":
+            raise _not_utf8(name, exc, encoding) from exc
         bad_line, offset = first_bad_utf8(path)
         raise ListingError(
             f"{name}:{bad_line}: not UTF-8 text (byte {offset} is not valid UTF-8); "
@@ -191,4 +246,5 @@ def _with_head(name: str, stream: IO[str], path: Path | None = None) -> SourceTe
         ) from exc
     if head and head[0].startswith("\ufeff"):
         head[0] = head[0][1:]
-    return SourceText(name, head, stream, path, owns_stream=path is not None)
+    plain = "utf-8" if encoding == "utf-8-sig" else encoding
+    return SourceText(name, head, stream, path, owns_stream=path is not None, encoding=plain)

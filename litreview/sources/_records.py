@@ -14,9 +14,11 @@ from typing import Any
 
 import numpy as np
 
+from litreview.errors import Problem
 from litreview.ids import normalize_arxiv_id, paper_id
 from litreview.links import clean_url, code_and_project_urls
 from litreview.sources._dates import MONTHS
+from litreview.sources._limits import count_in_range, count_problem, date_in_range, date_problem
 
 Record = dict[str, Any]
 Columns = dict[str, Any]
@@ -33,6 +35,7 @@ _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 _SPACES = re.compile(r"\s+")
 _AUTHOR_COUNT = re.compile(r"(?P<n>\d+)\s+authors?\b", re.IGNORECASE)
 TEXT_KEYS = ("title", "abstract", "organization", "url", "arxiv_id")
+COUNT_KEYS = ("n_authors", "comments", "upvotes")
 
 
 def month_day(text: str, default_year: int) -> tuple[dt.date | None, re.Match[str] | None]:
@@ -105,12 +108,19 @@ def clean_text(value: Any) -> str | None:
     return text or None
 
 
-def records_to_columns(records: list[Record], source: str) -> Columns:
+def records_to_columns(
+    records: list[Record], source: str, problems: list[Problem] | None = None
+) -> Columns:
     """Per-column lists in the paper schema from one dict per paper.
 
     Code and project links come from the abstract plus any ``code_urls`` /
     ``project_urls`` a record already holds; ``sources`` is ``[source:line]``.
+    A date or count the table cannot hold is left out of its paper, with a
+    problem appended to ``problems``.
     """
+    found = _out_of_range(records, source)
+    if problems is not None:
+        problems.extend(found)
     n = len(records)
     cols: Columns = {}
     for key in TEXT_KEYS:
@@ -123,7 +133,10 @@ def records_to_columns(records: list[Record], source: str) -> Columns:
     for i, (r, authors) in enumerate(zip(records, cols["authors"], strict=True)):
         if authors and "n_authors" not in r:  # a reader sets None when the count is unknown
             cols["n_authors"][i] = len(authors)
-    cols["comments"] = [int(r.get("comments") or 0) for r in records]
+    # no comment count shown is 0; None is a count left out (out of range): NA
+    cols["comments"] = [
+        None if r.get("comments", 0) is None else int(r.get("comments") or 0) for r in records
+    ]
     cols["upvotes"] = [r.get("upvotes") for r in records]
     days = [r.get("published") for r in records]
     cols["published"] = np.array(
@@ -143,6 +156,22 @@ def records_to_columns(records: list[Record], source: str) -> Columns:
     cols["source"] = [source] * n
     cols["sources"] = [[f"{source}:{line}"] for line in cols["source_line"]]
     return cols
+
+
+def _out_of_range(records: list[Record], source: str) -> list[Problem]:
+    """Remove (in place) the dates and counts beyond what the table stores; report each."""
+    problems = []
+    for r in records:
+        day = r.get("published")
+        if day is not None and not date_in_range(day):
+            problems.append(date_problem(source, int(r["source_line"]), day))
+            r["published"] = None
+        for key in COUNT_KEYS:
+            value = r.get(key)
+            if value is not None and not count_in_range(value):
+                problems.append(count_problem(source, int(r["source_line"]), key, value))
+                r[key] = None
+    return problems
 
 
 def _unique(urls: list[str]) -> list[str]:

@@ -18,8 +18,12 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+from typing import cast
 
 import bibtexparser
+from bibtexparser.library import Library
+from bibtexparser.middlewares import RemoveEnclosingMiddleware, ResolveStringReferencesMiddleware
+from bibtexparser.model import DuplicateBlockKeyBlock, Entry
 from pylatexenc.latex2text import LatexNodes2Text
 
 from litreview.errors import Problem
@@ -61,21 +65,63 @@ def parse_bibtex(text: str, source: str) -> tuple[Columns, list[Problem]]:
     logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
     library = bibtexparser.parse_string(text)
     records: list[Record] = []
-    problems = [
-        Problem(source, (block.start_line or 0) + 1, block.raw or "", EXPECTED)
-        for block in library.failed_blocks
-    ]
-    for entry in library.entries:
+    problems: list[Problem] = []
+    duplicates: list[DuplicateBlockKeyBlock] = []
+    for block in library.failed_blocks:
+        if isinstance(block, DuplicateBlockKeyBlock) and isinstance(
+            block.ignore_error_block, Entry
+        ):
+            duplicates.append(block)
+        else:
+            problems.append(Problem(source, _line(block), block.raw or "", EXPECTED))
+    for entry in [*library.entries, *_different(duplicates, library, source, problems)]:
         fields = {f.key.lower(): str(f.value) for f in entry.fields}
-        record = _record(fields)
-        if record is None:
-            problems.append(
-                Problem(source, (entry.start_line or 0) + 1, entry.raw or "", "a title field")
-            )
+        try:
+            record = _record(fields)
+        except RecursionError:
+            expected = "braces nested less deeply (Python's recursion limit)"
+            problems.append(Problem(source, _line(entry), entry.raw or "", expected))
             continue
-        record["source_line"] = (entry.start_line or 0) + 1
+        if record is None:
+            problems.append(Problem(source, _line(entry), entry.raw or "", "a title field"))
+            continue
+        record["source_line"] = _line(entry)
         records.append(record)
-    return records_to_columns(records, source), problems
+    records.sort(key=lambda r: r["source_line"])
+    return records_to_columns(records, source, problems), problems
+
+
+def _line(block: object) -> int:
+    return int(getattr(block, "start_line", 0) or 0) + 1
+
+
+def _different(
+    duplicates: list[DuplicateBlockKeyBlock], library: Library, source: str, problems: list[Problem]
+) -> list[Entry]:
+    """The entries whose key an earlier entry has: kept, with a problem, unless they
+    repeat that entry field for field (then they are one paper, read once)."""
+    if not duplicates:
+        return []
+    entries = [cast(Entry, d.ignore_error_block) for d in duplicates]
+    # the same clean-up bibtexparser gives the first entries: @string macros, braces, quotes
+    resolved = Library([*library.strings, *entries])
+    for middleware in (ResolveStringReferencesMiddleware(), RemoveEnclosingMiddleware()):
+        resolved = middleware.transform(resolved)
+    kept = []
+    for block, entry in zip(duplicates, entries, strict=True):
+        previous = cast(Entry, block.previous_block)
+        if _fields(entry) == _fields(previous):
+            continue
+        line = _line(previous)
+        expected = f"a citation key not used before (line {line} has {block.key!r} too)"
+        note = "both entries are kept"
+        problems.append(Problem(source, _line(entry), entry.raw or "", expected, True, note))
+        kept.append(entry)
+    return kept
+
+
+def _fields(entry: Entry) -> tuple[str, dict[str, str]]:
+    return entry.entry_type.lower(), {f.key.lower(): str(f.value) for f in entry.fields}
 
 
 def person_name(name: str) -> str:

@@ -25,6 +25,7 @@ from litreview.sources._records import Columns, Record, clean_text, iso_date, re
 _DETECT = re.compile(r'^\s*(?:\[\s*(?:[{\]]|$)|\{\s*(?:"|$))')
 PAPER_PAGE = "https://huggingface.co/papers/"
 EXPECTED = "a paper object with at least an 'id' or a 'title'"
+MAX_DEPTH = 200  # Python's json module gives up near 1,000; papers need 4
 
 
 def looks_like_hf_json(head: str) -> bool:
@@ -47,7 +48,7 @@ def parse_hf_json(text: str, source: str) -> tuple[Columns, list[Problem]]:
             continue
         record["source_line"] = line
         records.append(record)
-    return records_to_columns(records, source), problems
+    return records_to_columns(records, source, problems), problems
 
 
 def _items_with_lines(text: str) -> list[tuple[int, Any]]:
@@ -98,14 +99,24 @@ def _record(item: dict[str, Any]) -> Record | None:
         "authors": authors,
         "organization": organization,
         "published": iso_date(paper.get("publishedAt") or item.get("publishedAt")),
-        "comments": int(comments) if isinstance(comments, int | float) else 0,
-        "upvotes": int(upvotes) if isinstance(upvotes, int | float) else None,
+        "comments": _count(comments) or 0,
+        "upvotes": _count(upvotes),
         "arxiv_id": arxiv_id,
         "url": PAPER_PAGE + str(paper["id"]) if paper.get("id") else None,
         "code_urls": [paper["githubRepo"]] if paper.get("githubRepo") else [],
         "project_urls": [paper["projectPage"]] if paper.get("projectPage") else [],
         "keywords": [k for k in keywords if isinstance(k, str)],
     }
+
+
+def _count(value: Any) -> int | None:
+    """A count given as a JSON number (``12`` or ``12.0``); None for anything else
+    (text, ``true``, ``NaN``, ``Infinity``, fractions)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if isinstance(value, float) and not value.is_integer():  # NaN and infinities too
+        return None
+    return int(value)
 
 
 def detect(src: SourceText) -> bool:
@@ -115,9 +126,38 @@ def detect(src: SourceText) -> bool:
 
 def read(src: SourceText, year: int | None) -> tuple[Columns, list[Problem]]:
     """Registry hook: parse ``src``; invalid JSON is a :class:`ListingError` with its line."""
+    text = src.read()
     try:
-        return parse_hf_json(src.read(), src.name)
+        return parse_hf_json(text, src.name)
     except json.JSONDecodeError as exc:
         raise ListingError(
             f"{src.name}:{exc.lineno}: invalid JSON ({exc.msg} at column {exc.colno})"
         ) from exc
+    except RecursionError as exc:
+        line = text.count("\n", 0, _too_deep(text)) + 1
+        raise ListingError(
+            f"{src.name}:{line}: expected JSON nested at most {MAX_DEPTH} deep "
+            "(a list of paper objects), found deeper nesting"
+        ) from exc
+
+
+def _too_deep(text: str, limit: int = MAX_DEPTH) -> int:
+    """The offset where ``[``/``{`` nesting (outside strings) first exceeds ``limit``."""
+    depth, in_string, escaped = 0, False, False
+    for offset, char in enumerate(text):
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            if depth > limit:
+                return offset
+        elif char in "]}":
+            depth -= 1
+    return 0

@@ -96,7 +96,7 @@ def parse_hf_linked_text(
             record["source_line"] = items[i - 2][0]
         records.append(record)
         i = i_next
-    return records_to_columns(records, source), problems
+    return records_to_columns(records, source, problems), problems
 
 
 def _paper(
@@ -107,18 +107,20 @@ def _paper(
     j = i + 2
     abstract: list[str] = []
     while j < len(items) and not _is_paper_url(items[j][1], arxiv_id) and items[j][1] != "·":
-        if _UPVOTES.match(items[j][1]):
-            return None, j
+        if (start := _next_paper(items, j, arxiv_id)) is not None:
+            return None, start
         abstract.append(items[j][1])
         j += 1
     record["abstract"] = " ".join(abstract) if abstract else None
     meta: list[str] = []
     while j < len(items) and items[j][1] != "·" and len(meta) < MAX_META_LINES:
+        if (start := _next_paper(items, j, arxiv_id)) is not None:
+            return None, start  # no "·" line before the next paper: never borrow its date
         if not _URL.match(items[j][1]):
             meta.append(items[j][1])
         j += 1
     if j >= len(items) or items[j][1] != "·" or j + 1 >= len(items):
-        return None, i + 2
+        return None, j
     _meta(record, meta)
     day, match = month_day(items[j + 1][1], year)
     if day is None or match is None:
@@ -136,6 +138,19 @@ def _paper(
         record["comments"] = int(items[j][1].replace(",", ""))
         j += 2
     return record, j
+
+
+def _next_paper(items: list[tuple[int, str]], j: int, arxiv_id: str) -> int | None:
+    """The index where the next paper starts if ``items[j]`` is its upvote line, its
+    login link or its title (a line followed by another paper's URL); else None."""
+    line = items[j][1]
+    if _UPVOTES.match(line) or (_URL.match(line) and "login" in line):
+        return j
+    if j + 1 < len(items) and not _URL.match(line) and line != "·":
+        url = _PAPER_URL.match(items[j + 1][1])
+        if url is not None and not url["community"] and url["id"] != arxiv_id:
+            return j
+    return None
 
 
 def _is_paper_url(line: str, arxiv_id: str, *, community: bool = False) -> bool:

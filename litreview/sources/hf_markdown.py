@@ -138,7 +138,7 @@ def parse_hf_markdown(text: str, source: str, *, year: int) -> tuple[Columns, li
             record["upvotes"] = 0 if vote["n"] == "-" else int(vote["n"].replace(",", ""))
         record["source_line"] = start_line
         records.append(record)
-    return records_to_columns(records, source), problems
+    return records_to_columns(records, source, problems), problems
 
 
 def _label_text(label: str) -> str:

@@ -30,6 +30,7 @@ from litreview.errors import ListingError, Problem
 from litreview.ids import paper_id
 from litreview.links import links_of_texts
 from litreview.sources._dates import days_since_epoch
+from litreview.sources._limits import checked_days, count_in_range, count_problem
 from litreview.sources.hf_text_bulk import Lines, Papers, read_papers
 
 DATE_PATTERN = (
@@ -188,6 +189,18 @@ class _Parser:
             self._paragraph(start, paragraph)
 
     def _paragraph(self, line: int, lines: list[str]) -> None:
+        if len(lines) > 1 and _is_furniture(lines[:1]):  # "Jan 2" with no blank line after it
+            self.problems.append(
+                Problem(
+                    self.source,
+                    line,
+                    " ".join(lines),
+                    f"a blank line after the page's {lines[0]!r}",
+                    kept=True,
+                    note=f"read {lines[0]!r} as page furniture",
+                )
+            )
+            line, lines = line + 1, lines[1:]
         if "·" in lines or lines[0].startswith("•"):
             self._meta(line, lines)
         else:
@@ -221,9 +234,18 @@ class _Parser:
         else:
             (title_line, title), (_, abstract_lines) = pending[-2], pending[-1]
             abstract = " ".join(abstract_lines)
-        n = int(match["n"]) if match["n"] else None
+        n = self._count(title_line, "n_authors", match["n"]) if match["n"] else None
         org = match["org"].strip() if match["org"] else None
-        self._emit(title_line, " ".join(title), abstract, n, org, day, match["comments"])
+        comments = self._count(title_line, "comments", match["comments"] or "0")
+        self._emit(title_line, " ".join(title), abstract, n, org, day, comments)
+
+    def _count(self, line: int, column: str, digits: str) -> int | None:
+        """``digits`` as a count, or None (reported) when Int64 cannot hold it."""
+        value = int(digits)
+        if count_in_range(value):
+            return value
+        self.problems.append(count_problem(self.source, line, column, digits))
+        return None
 
     def _meta_day(self, match: re.Match[str]) -> int | None:
         if not (match["dot"] or match["n"] or match["org"] or match["year"]):
@@ -241,9 +263,9 @@ class _Parser:
         n_authors: int | None,
         organization: str | None,
         day: int,
-        comments: bytes | str | None,
+        comments: int | None,
     ) -> None:
-        values = (line, title, abstract, n_authors, organization, day, int(comments or 0))
+        values = (line, title, abstract, n_authors, organization, day, comments)
         for name, value in zip(_FIELDS, values, strict=True):
             self.cols[name].append(value)
         self.cols["paper_id"].append(paper_id(title))
@@ -253,7 +275,11 @@ class _Parser:
         self._strays(self.pending, "a title and abstract followed by " + EXPECTED_META)
         self.pending = []
         cols = self.cols
-        cols["published"] = np.array(cols["published"], dtype=np.int64).view("datetime64[D]")
+        days, out_of_range = checked_days(
+            np.array(cols["published"], dtype=np.int64), cols["source_line"], self.source
+        )
+        self.problems.extend(out_of_range)
+        cols["published"] = days.view("datetime64[D]")
         cols["code_urls"], cols["project_urls"] = links_of_texts(cols["abstract"])
         cols["source"] = [self.source] * len(cols["title"])
         cols["sources"] = [[f"{self.source}:{line}"] for line in cols["source_line"]]

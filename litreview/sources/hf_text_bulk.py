@@ -31,11 +31,12 @@ import numpy as np
 from litreview.ids import paper_ids
 from litreview.sources._dates import DAY_NUMBERS, DayNumbers
 
-#: An author/date block in the usual shape: author count, "·" line, full date, comments.
+#: An author/date block in the usual shape: author count, "·" line, full date, comments
+#: (counts of up to 18 digits, so they fit Int64: longer ones go to the line parser).
 STRICT_META = re.compile(
-    "[ \t]*•[ \t]*([0-9]+) authors?[ \t]*\n·[ \t]*\n".encode()
+    "[ \t]*•[ \t]*([0-9]{1,18}) authors?[ \t]*\n·[ \t]*\n".encode()
     + rb"((?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec) [0-9]{1,2}, [0-9]{4})"
-    + rb"(?: ([0-9]+))?[ \t]*"
+    + rb"(?: ([0-9]{1,18}))?[ \t]*"
 )
 _JOINED_META = re.compile(rb"(?<![^\x00])" + STRICT_META.pattern + rb"\x00")
 _DOT = "·".encode()

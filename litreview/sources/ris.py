@@ -61,7 +61,7 @@ def parse_ris(lines: list[str], source: str) -> tuple[Columns, list[Problem]]:
             continue
         record["source_line"] = start
         records.append(record)
-    return records_to_columns(records, source), problems
+    return records_to_columns(records, source, problems), problems
 
 
 def _entries(lines: list[str], source: str, problems: list[Problem]) -> list[tuple[int, list[str]]]:

@@ -21,6 +21,7 @@ import io
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -39,6 +40,15 @@ from litreview.schema import (
     PAPER_COLUMNS,
 )
 from litreview.sources._io import SourceText
+from litreview.sources._limits import (
+    COUNT_RANGE,
+    DATE_RANGE,
+    FIRST_DAY,
+    LAST_DAY,
+    LEFT_OUT,
+    checked_datetimes,
+    count_in_range,
+)
 
 Columns = dict[str, Any]
 DELIMITERS = (",", "\t", ";")
@@ -62,6 +72,9 @@ ALIASES = {alias: column for column, names in _ALIASES.items() for alias in name
 _NORM = re.compile(r"[\s_\-]+")
 _OWN_COLUMNS = {**PAPER_COLUMNS, **ANNOTATION_COLUMNS}
 _ARXIV_DOI = re.compile(r"^10\.48550/arxiv\.(.+)$", re.IGNORECASE)
+_WHOLE = re.compile(r"\s*[+-]?\d+\s*")
+_DECIMAL = re.compile(r"\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*")
+_EXACT_FLOAT = 2**53  # whole numbers up to this are exact as floats
 
 
 def normalize_header(name: str) -> str:
@@ -159,23 +172,31 @@ def parse_csv(
 
 
 def _rows(lines: Iterable[str], delimiter: str) -> Iterator[tuple[int, list[str] | str]]:
-    """(line where the row starts, cells); a row the csv module rejects comes as its text."""
-    buffer: list[str] = []
-    reader = csv.reader(_tracking(lines, buffer), delimiter=delimiter, strict=True)
+    """(line where the row starts, cells); a row the csv module rejects comes as the
+    text of its first line, and reading starts again on the line after it, so a
+    stray quote cannot swallow the rows that follow."""
+    source = iter(lines)
+    again: list[str] = []  # lines read past a rejected row's first line: read them again
     start = 1
     while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error:
-            yield start, "".join(buffer)
+        buffer: list[str] = []
+        reader = csv.reader(
+            _tracking(chain(again, source), buffer), delimiter=delimiter, strict=True
+        )
+        base = start - 1  # the line before the reader's first line
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error:
+                yield start, buffer[0] if buffer else ""
+                again = buffer[1:]
+                start += 1
+                break
+            yield start, row
             buffer.clear()
-            start = reader.line_num + 1
-            continue
-        yield start, row
-        buffer.clear()
-        start = reader.line_num + 1
+            start = base + reader.line_num + 1
 
 
 def _tracking(lines: Iterable[str], buffer: list[str]) -> Iterator[str]:
@@ -190,27 +211,49 @@ def _convert(
     n = len(kept)
     line_numbers = [line for line, _ in kept]
     raw = {i: [row[i] for _, row in kept] for i in range(len(header))}
-    problems: dict[int, Problem] = {}
+    problems: dict[int, Problem] = {}  # rows dropped
+    left_out: list[Problem] = []  # values left out of rows that are kept
 
     def fail(k: int, i: int, expected: str) -> None:
         if k not in problems:
             snippet = f"{header[i]}={raw[i][k]!r}"
             problems[k] = Problem(source, line_numbers[k], snippet, expected)
 
+    def warn(k: int, i: int, expected: str) -> None:
+        snippet = f"{header[i]}={raw[i][k]!r}"
+        left_out.append(Problem(source, line_numbers[k], snippet, expected, True, LEFT_OUT))
+
     cols: Columns = {}
     for i, name in plan.own.items():
-        cols[name] = _own_values(raw[i], name, lambda k, e, i=i: fail(k, i, e))
+        cols[name] = _own_values(raw[i], name, _Report(fail, warn, i))
     mapped = {target: i for i, target in plan.mapped.items()}
     for target, i in mapped.items():
         if target not in cols:
-            cols[target] = _mapped_values(raw[i], target, lambda k, e, i=i: fail(k, i, e))
+            cols[target] = _mapped_values(raw[i], target, _Report(fail, warn, i))
     _fill_derived(cols, n, source, line_numbers)
     for i, name in plan.extra.items():
         cols[name if name not in cols else f"{name} (csv)"] = _extra_values(raw[i])
     good = [k for k in range(n) if k not in problems]
     if len(good) < n:
         cols = {name: _take(values, good) for name, values in cols.items()}
-    return cols, list(problems.values())
+    dropped = {p.line for p in problems.values()}
+    return cols, [*problems.values(), *(p for p in left_out if p.line not in dropped)]
+
+
+@dataclass(frozen=True)
+class _Report:
+    """How a column's converter reports cell ``k``: ``fail`` drops its row, ``warn``
+    keeps the row without the value."""
+
+    on_fail: Any
+    on_warn: Any
+    column: int
+
+    def fail(self, k: int, expected: str) -> None:
+        self.on_fail(k, self.column, expected)
+
+    def warn(self, k: int, expected: str) -> None:
+        self.on_warn(k, self.column, expected)
 
 
 def _take(values: Any, index: list[int]) -> Any:
@@ -221,16 +264,16 @@ def _take(values: Any, index: list[int]) -> Any:
     return [values[k] for k in index]
 
 
-def _own_values(cells: list[str], name: str, fail: Any) -> Any:
+def _own_values(cells: list[str], name: str, report: _Report) -> Any:
     dtype = _OWN_COLUMNS[name]
     if dtype is LIST:
         values: Any = [split_list(c) for c in cells]
     elif dtype is DATETIME:
-        values = _dates(cells, fail, "an ISO date like 2025-01-25")
+        values = _dates(cells, report, "an ISO date like 2025-01-25")
     elif dtype == INT:
-        values = _ints(cells, fail)
+        values = _ints(cells, report)
     elif dtype == DECISION_DTYPE:
-        values = _decisions(cells, fail)
+        values = _decisions(cells, report)
     else:
         values = [c if c != "" else None for c in cells]
     if name in PAPER_COLUMNS:
@@ -238,7 +281,7 @@ def _own_values(cells: list[str], name: str, fail: Any) -> Any:
     return pd.Series(values, dtype=dtype if dtype is not LIST else object)
 
 
-def _mapped_values(cells: list[str], target: str, fail: Any) -> Any:
+def _mapped_values(cells: list[str], target: str, report: _Report) -> Any:
     if target == "authors":
         return [split_authors(c) for c in cells]
     if target in ("keywords", "code_urls", "tags"):
@@ -247,9 +290,13 @@ def _mapped_values(cells: list[str], target: str, fail: Any) -> Any:
     if target == "note":
         return pd.Series([c if c.strip() else None for c in cells], dtype="string")
     if target == "published":
-        return _dates(cells, fail, "a date like 2025-01-25 or 'Jan 25, 2025'")
+        return _dates(cells, report, "a date like 2025-01-25 or 'Jan 25, 2025'")
     if target == "year":
-        years = _ints(cells, fail)
+        years = _ints(cells, report)
+        for k, y in enumerate(years):
+            if y is not None and not FIRST_DAY.year < y <= LAST_DAY.year:
+                report.warn(k, f"a year from {FIRST_DAY.year + 1} to {LAST_DAY.year}")
+                years[k] = None
         return [None if y is None else f"{y:04d}-01-01" for y in years]
     return [c.strip() or None for c in cells]
 
@@ -257,7 +304,7 @@ def _mapped_values(cells: list[str], target: str, fail: Any) -> Any:
 def _fill_derived(cols: Columns, n: int, source: str, lines: list[int]) -> None:
     """Fill what a foreign CSV leaves out: ids, dates from years, arXiv ids, sources."""
     year = cols.pop("year", None)
-    if year is not None:
+    if year is not None:  # every year is in range (checked when read)
         dates = pd.to_datetime(pd.Series(year, dtype=object)).to_numpy(DATETIME)
         published = cols.get("published")
         cols["published"] = (
@@ -307,15 +354,23 @@ def split_authors(cell: str) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
-def _dates(cells: list[str], fail: Any, expected: str) -> np.ndarray:
+def _dates(cells: list[str], report: _Report, expected: str) -> np.ndarray:
+    """Dates as ``datetime64[ns]``; one outside its range is NaT and reported, not wrapped."""
     series = pd.Series([c.strip() or None for c in cells], dtype=object)
     parsed = pd.to_datetime(series, format="mixed", utc=True, errors="coerce")
     for k in np.flatnonzero(parsed.isna().to_numpy() & series.notna().to_numpy()):
-        fail(int(k), expected)
-    return parsed.dt.tz_localize(None).to_numpy(DATETIME)
+        report.fail(int(k), expected)
+    values = parsed.dt.tz_localize(None).to_numpy()  # pandas' own unit: no wrapping yet
+    if values.dtype == DATETIME:
+        return values
+    checked, out_of_range = checked_datetimes(values, range(len(cells)), "", cells)
+    for problem in out_of_range:
+        report.warn(problem.line, DATE_RANGE)
+    return checked
 
 
-def _ints(cells: list[str], fail: Any) -> list[int | None]:
+def _ints(cells: list[str], report: _Report) -> list[int | None]:
+    """Whole numbers (``12`` or ``12.0``); one beyond Int64 is None and reported."""
     out: list[int | None] = []
     for k, cell in enumerate(cells):
         cell = cell.strip()
@@ -332,29 +387,40 @@ def _ints(cells: list[str], fail: Any) -> list[int | None]:
             if number.is_integer():
                 out.append(int(number))
             else:
-                fail(k, "a whole number")
+                report.fail(k, "a whole number")
                 out.append(None)
+        if out[-1] is not None and not count_in_range(out[-1]):
+            report.warn(k, COUNT_RANGE)
+            out[-1] = None
     return out
 
 
-def _decisions(cells: list[str], fail: Any) -> list[str | None]:
+def _decisions(cells: list[str], report: _Report) -> list[str | None]:
     out: list[str | None] = []
     for k, cell in enumerate(cells):
         value = cell.strip().lower()
         if value and value not in DECISIONS:
-            fail(k, "a decision: " + ", ".join(DECISIONS))
+            report.fail(k, "a decision: " + ", ".join(DECISIONS))
         out.append(value if value in DECISIONS else None)
     return out
 
 
 def _extra_values(cells: list[str]) -> pd.Series:
-    """An unknown column: whole numbers as Int64, other numbers as Float64, else strings."""
-    values = pd.Series([c if c != "" else None for c in cells], dtype="string")
-    numbers = pd.to_numeric(values, errors="coerce")
-    if values.notna().any() and numbers.notna().sum() == values.notna().sum():
-        whole = numbers.dropna()
-        return numbers.astype("Int64" if (whole == whole.round()).all() else "Float64")
-    return values
+    """An unknown column: whole numbers as Int64 (when they all fit), other decimal
+    numbers as Float64, else the text unchanged. A few Python calls per cell and
+    no per-column pandas parsing: a table of many columns reads in linear time."""
+    present = [c for c in cells if c != ""]
+    if present and all(_WHOLE.fullmatch(c) for c in present):
+        ints = [int(c) if c != "" else None for c in cells]
+        if all(v is None or count_in_range(v) for v in ints):
+            return pd.Series(ints, dtype="Int64")
+    elif present and all(_DECIMAL.fullmatch(c) for c in present):
+        floats = [float(c) if c != "" else None for c in cells]
+        if all(v is None or (v.is_integer() and abs(v) < _EXACT_FLOAT) for v in floats):
+            return pd.Series([None if v is None else int(v) for v in floats], dtype="Int64")
+        return pd.Series(floats, dtype="Float64")
+    cells_or_na = np.array([c if c != "" else pd.NA for c in cells], dtype=object)
+    return pd.Series(pd.arrays.StringArray(cells_or_na), copy=False)
 
 
 def detect(src: SourceText) -> bool:
