@@ -35,6 +35,7 @@ from litreview.store import ReviewFileError, Store
 from litreview.store_annotations import annotate, as_ids, make_edit, unknown_ids_error
 from litreview.store_exchange import ImportReport, OnConflict, export_annotations
 from litreview.store_exchange import import_annotations as _import_annotations
+from litreview.store_file import is_open
 from litreview.store_history import (
     annotation_columns,
     annotation_rows,
@@ -138,6 +139,8 @@ class Review(ReviewActions):
         >>> review.add(litreview.SAMPLE_LISTING).unchanged
         36
         """
+        if _names_open_file(source):  # reading it with Python would drop its locks
+            raise ValueError(f"{source} is a review file; add() takes listings")
         label, digest = _describe(source)
         df = source if isinstance(source, pd.DataFrame) else read_listing(source, year=year)
         if isinstance(source, pd.DataFrame):
@@ -346,6 +349,13 @@ def _warn_annotations_not_copied(df: pd.DataFrame) -> None:
             UserWarning,
             stacklevel=3,
         )
+
+
+def _names_open_file(source: Any) -> bool:
+    """True when ``source`` is a path to a review this process has open."""
+    if isinstance(source, str) and (not source or "\n" in source or "\r" in source):
+        return False
+    return isinstance(source, str | PathLike) and is_open(Path(source))
 
 
 def _describe(source: Any) -> tuple[str, str | None]:

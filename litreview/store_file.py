@@ -58,9 +58,16 @@ def file_key(path: Path) -> tuple[int, int] | None:
     """``(st_dev, st_ino)`` of ``path`` (``stat`` opens no descriptor), None if missing."""
     try:
         st = path.stat()
-    except FileNotFoundError:
+    except (OSError, ValueError):  # missing, unreadable folder, name too long, NUL
         return None
     return st.st_dev, st.st_ino
+
+
+def is_open(path: Path) -> bool:
+    """True when this process has ``path``'s file open as a review (``stat`` only)."""
+    key = file_key(path)
+    with REGISTRY:
+        return key is not None and key in LIVE
 
 
 @contextmanager

@@ -1,0 +1,49 @@
+"""Fixtures shared by the test modules (append new ones; keep each closing what it opens)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+
+def _cannot(reason: str) -> None:
+    """Skip where the machine cannot do it, but never in CI (CI=true): fail there."""
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{reason} (CI=true: this test must run)")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def tmpfs(tmp_path: Path) -> Iterator[Callable[..., Path]]:
+    """Mount small tmpfs file systems (as root): ``tmpfs("4m")`` returns the folder;
+    ``remount(folder, "ro")`` via :func:`remount`. Unmounted at teardown."""
+    mounted: list[Path] = []
+
+    def mount(size: str = "4m", name: str = "disk") -> Path:
+        folder = tmp_path / f"{name}{len(mounted)}"
+        folder.mkdir()
+        done = subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", f"size={size},mode=0777", "tmpfs", str(folder)],
+            capture_output=True,
+            text=True,
+        )
+        if done.returncode != 0:
+            _cannot(f"cannot mount a tmpfs here: {done.stderr.strip() or done.returncode}")
+        mounted.append(folder)
+        return folder
+
+    yield mount
+    for folder in reversed(mounted):
+        subprocess.run(["umount", "-l", str(folder)], capture_output=True)
+
+
+def remount(target: Path, options: str, *, bind: bool = False) -> None:
+    """``mount -o remount,OPTIONS`` (``bind`` for a file bind-mounted onto itself)."""
+    if bind:
+        subprocess.run(["mount", "--bind", str(target), str(target)], check=True)
+    flags = f"remount,{options}" + (",bind" if bind else "")
+    subprocess.run(["mount", "-o", flags, str(target)], check=True)
