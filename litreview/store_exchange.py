@@ -1,15 +1,18 @@
 """Annotations as CSV or JSONL files, to diff in git and merge a colleague's work.
 
 Export writes every reviewer's non-empty annotations sorted by paper and
-reviewer. Import fills empty fields, unions tags, and *reports* (does not
-overwrite) fields where the file and the review disagree, unless asked to.
+reviewer, atomically (a unique temporary file, fsync, rename); in CSV a cell that
+a spreadsheet would run as a formula gets a leading quote, removed again on
+import. Import fills empty fields, unions tags, and *reports* (does not overwrite)
+fields where the file and the review disagree, unless asked to.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import json
-import os
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,6 +21,8 @@ from typing import Any, Literal
 import pandas as pd
 
 from litreview.errors import ListingError, Problem
+from litreview.export._atomic import write_atomic
+from litreview.export._spreadsheet import neutralize_cell
 from litreview.store import TIME_FORMAT, Store, now
 from litreview.store_annotations import (
     DEFAULTS,
@@ -86,20 +91,39 @@ def export_annotations(store: Store, rows: list[tuple[Any, ...]], path: Path) ->
         if all(record[f] == DEFAULTS[f] for f in SHOWN_FIELDS):
             continue
         records.append({"paper_id": pid, "title": titles.get(pid), "reviewer": reviewer, **record})
-    tmp = path.with_name(path.name + ".tmp")
-    with tmp.open("w", encoding="utf-8", newline="") as out:
-        if kind == "jsonl":
-            for record in records:
-                out.write(json.dumps(record, ensure_ascii=False) + "\n")
-        else:
-            writer = csv.DictWriter(out, EXCHANGE_COLUMNS, lineterminator="\n")
-            writer.writeheader()
-            for record in records:
-                cells = {k: "" if v is None else v for k, v in record.items()}
-                cells["tags"] = json.dumps(record["tags"], ensure_ascii=False)
-                writer.writerow(cells)
-    os.replace(tmp, path)
+    out = io.StringIO()
+    if kind == "jsonl":
+        for record in records:
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    else:
+        writer = csv.DictWriter(out, EXCHANGE_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        for record in records:
+            cells = {k: "" if v is None else v for k, v in record.items()}
+            cells["tags"] = json.dumps(record["tags"], ensure_ascii=False)
+            writer.writerow({k: inert(v) if isinstance(v, str) else v for k, v in cells.items()})
+    # a unique temporary file, fsync, rename: concurrent exports never collide, a
+    # failure (full disk) leaves the previous file and no temporary one
+    write_atomic(path, out.getvalue())
     return len(records)
+
+
+def inert(cell: str) -> str:
+    """A CSV cell a spreadsheet shows as text: OWASP's quote before a formula start, and
+    one more quote before a cell already quoted that way, so :func:`revive` is exact.
+
+    >>> inert("=1+1"), inert("'=1+1"), inert("'quoted"), revive(inert("'=1+1"))
+    ("'=1+1", "''=1+1", "'quoted", "'=1+1")
+    """
+    return "'" + cell if _QUOTED.match(cell) else neutralize_cell(cell)
+
+
+def revive(cell: str) -> str:
+    """The cell :func:`inert` was given: one leading quote before a formula start removed."""
+    return cell[1:] if _QUOTED.match(cell) else cell
+
+
+_QUOTED = re.compile(r"'+[=+\-@\t\r]")
 
 
 def read_annotations(path: Path, default_reviewer: str) -> list[tuple[int, dict[str, Any]]]:
@@ -111,7 +135,8 @@ def read_annotations(path: Path, default_reviewer: str) -> list[tuple[int, dict[
         if kind == "csv":
             reader = csv.DictReader(handle)
             for record in reader:
-                raw.append((reader.line_num, {k: v for k, v in record.items() if k}))
+                cells = {k: revive(v) if isinstance(v, str) else v for k, v in record.items() if k}
+                raw.append((reader.line_num, cells))
         else:
             for number, line in enumerate(handle, 1):
                 if not line.strip():
