@@ -578,7 +578,7 @@ def test_filters_alone_keep_the_table_order(papers: pd.DataFrame) -> None:
 def test_readme_query_section_runs() -> None:
     from pathlib import Path
 
-    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).parent.parent / "docs" / "query.md").read_text(encoding="utf-8")
     section = readme.split("<!-- section:query -->", 1)[1]
     code = section.split("```python\n", 1)[1].split("```", 1)[0]
     namespace: dict[str, Any] = {}
