@@ -19,6 +19,7 @@ import warnings
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
+from litreview import cli_app
 from litreview import cli_commands as commands
 from litreview.cli_commands import UsageError
 from litreview.errors import ListingWarning, QueryError
@@ -69,8 +70,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "  litreview render notebooks/review.ipynb -o exports/notebook.html --overwrite",
     ),
     "app": (
-        "start the screening app (Voila) on a review",
-        "  litreview app review.litreview\n"
+        "start the screening app (Voila) on a review, on 127.0.0.1 behind a token",
+        "  litreview app review.litreview          # prints http://127.0.0.1:8866/?token=...\n"
+        "  litreview app review.litreview --port 8870 --no-browser  # token: $LITREVIEW_TOKEN\n"
         "  litreview app review.litreview --port 8870 --dry-run   # print the command only",
     ),
 }
@@ -228,7 +230,9 @@ def build_parser() -> Parser:
 
     pa = p["app"]
     pa.add_argument("review", metavar="REVIEW", help="an existing review file (.litreview)")
-    pa.add_argument("--port", type=port, help="port for Voila (default: Voila's, 8866)")
+    pa.add_argument("--port", type=port, help="port on 127.0.0.1 (default: first free from 8866)")
+    pa.add_argument("--token", help="access token the URL carries (default: $LITREVIEW_TOKEN, "
+                    "else a new random one; prefer the variable: flags show in ps)")  # fmt: skip
     pa.add_argument("--no-browser", action="store_true", help="do not open a browser")
     pa.add_argument("--dry-run", action="store_true", help="print the command, do not run it")
     pa.add_argument("--reviewer", help="who screens in the app (sets $LITREVIEW_REVIEWER)")
@@ -250,7 +254,7 @@ HANDLERS = {
     "duplicates": commands.cmd_duplicates,
     "stats": commands.cmd_stats,
     "render": commands.cmd_render,
-    "app": commands.cmd_app,
+    "app": cli_app.cmd_app,
 }
 
 

@@ -4,13 +4,8 @@ library and prints; errors are raised and turned into one line by ``cli.main``."
 from __future__ import annotations
 
 import argparse
-import importlib.util
-import os
-import shlex
-import subprocess
 import sys
 from collections.abc import Iterable
-from importlib.resources import files
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -302,7 +297,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
-# ------------------------------------------------------------------------ render / app
+# ------------------------------------------------------------------------ render (app: cli_app)
 
 
 def cmd_render(args: argparse.Namespace) -> int:
@@ -340,53 +335,3 @@ def cmd_render(args: argparse.Namespace) -> int:
     size = out.stat().st_size
     print(f"wrote {out} ({size / 1e6:.1f} MB, works offline)")
     return 0
-
-
-def app_notebook() -> Path:
-    """The Voila app notebook shipped with litreview."""
-    return Path(str(files("litreview") / "app" / "app.ipynb"))
-
-
-def app_command(review: Path, port: int | None, no_browser: bool) -> list[str]:
-    """The Voila command line ``litreview app`` runs."""
-    cmd = [sys.executable, "-m", "voila", str(app_notebook())]
-    if port is not None:
-        cmd.append(f"--port={port}")
-    if no_browser:
-        cmd.append("--no-browser")
-    return cmd
-
-
-def cmd_app(args: argparse.Namespace) -> int:
-    review = _existing_review(args.review).resolve()
-    cmd = app_command(review, args.port, args.no_browser)
-    settings = {"LITREVIEW_REVIEW": str(review)}
-    if args.reviewer:
-        settings["LITREVIEW_REVIEWER"] = args.reviewer
-    env = {**os.environ, **settings}
-    if args.dry_run:
-        assignments = " ".join(f"{k}={shlex.quote(v)}" for k, v in settings.items())
-        print(f"{assignments} {shlex.join(cmd)}")
-        return 0
-    if not app_notebook().is_file():
-        raise FileNotFoundError(
-            f"{app_notebook()}: the app notebook is missing; reinstall litreview"
-        )
-    if importlib.util.find_spec("voila") is None:
-        raise RuntimeError("voila is not installed: pip install 'litreview[notebook]'")
-    _err(f"starting Voila on {review.name} (Ctrl-C stops it)")
-    return run_app(cmd, env)
-
-
-def run_app(cmd: list[str], env: dict[str, str]) -> int:
-    """Run Voila. On POSIX it replaces this process, so Ctrl-C and ``kill`` reach Voila
-    itself and no server is left behind; elsewhere it runs as a child."""
-    if os.name == "posix":
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os.execve(cmd[0], cmd, env)
-        return 0  # only reached when execve is replaced (tests)
-    try:
-        return subprocess.call(cmd, env=env)
-    except KeyboardInterrupt:
-        return 0

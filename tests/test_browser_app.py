@@ -28,7 +28,6 @@ pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK = ROOT / "notebooks" / "review.ipynb"
-APP_NOTEBOOK = ROOT / "litreview" / "app" / "app.ipynb"
 SCREENSHOTS = ROOT / "exports" / "screenshots"
 TOKEN = "litreview-test-token"
 REVIEWER = "browser-test"
@@ -70,6 +69,32 @@ def server_env(tmp_path: Path) -> dict[str, str]:
     no_news = {"fetchNews": "false", "checkForUpdates": False}  # no toast over the app
     (settings / "notification.jupyterlab-settings").write_text(json.dumps(no_news), "utf-8")
     return env
+
+
+def wait_status(
+    url: str, proc: subprocess.Popen[bytes], expected: tuple[int, ...], timeout: float = 60
+) -> int:
+    """The first status ``url`` answers with once the server is up (no redirect followed)."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode}")
+        conn = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=5)
+        try:
+            conn.request("GET", parts.path or "/")
+            status = conn.getresponse().status
+        except OSError:
+            time.sleep(0.2)
+            continue
+        finally:
+            conn.close()
+        assert status in expected, (url, status)
+        return status
+    raise TimeoutError(f"{url} did not answer in {timeout} s")
 
 
 def serve(cmd: list[str], cwd: Path, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
@@ -212,19 +237,27 @@ def test_jupyterlab_review_notebook(
 
 
 def test_voila_serves_the_app(tmp_path: Path, server_env: dict[str, str], browser: Any) -> None:
-    shutil.copy(APP_NOTEBOOK, tmp_path / "app.ipynb")
+    """``litreview app`` as a user runs it: the page opens from the URL it prints (the
+    token in it), and the kernel's websocket works behind the token and Host check."""
     review_path = tmp_path / "voila.litreview"
     with litreview.Review.open(review_path, reviewer=REVIEWER) as review:
         review.add(litreview.SAMPLE_LISTING)
-    env = dict(server_env, LITREVIEW_REVIEW=str(review_path))
+    env = {k: v for k, v in server_env.items() if k not in ("LITREVIEW_TOKEN", "JUPYTER_TOKEN")}
     port = free_port()
-    cmd = [str(BIN / "voila"), "app.ipynb", "--no-browser", f"--port={port}",
-           "--Voila.ip=127.0.0.1"]  # fmt: skip
-    proc = serve(cmd, tmp_path, env, tmp_path / "voila.log")
+    cmd = [sys.executable, "-m", "litreview", "app", str(review_path), f"--port={port}",
+           "--no-browser"]  # fmt: skip
+    out = tmp_path / "voila.out"
+    proc = serve(cmd, tmp_path, env, out)
     try:
-        wait_http(f"http://127.0.0.1:{port}/", proc)
+        prefix = f"http://127.0.0.1:{port}/?token="
+        deadline = time.monotonic() + 30
+        while not (urls := [u for u in out.read_text("utf-8").split() if u.startswith(prefix)]):
+            assert time.monotonic() < deadline and proc.poll() is None, out.read_text("utf-8")
+            time.sleep(0.1)
+        url = urls[0]
+        wait_status(f"http://127.0.0.1:{port}/", proc, (302, 403))  # no page without it
         page = browser.new_page()
-        page.goto(f"http://127.0.0.1:{port}/", timeout=60_000)
+        page.goto(url, timeout=60_000)
         page.locator(".litreview-app").wait_for(timeout=60_000)
         page.locator(".lr-count", has_text="36 of 36 papers").wait_for()
         rows = page.locator(".lr-results tr[data-id]")

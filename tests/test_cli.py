@@ -476,39 +476,99 @@ def test_render_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
 
 
 def test_app_dry_run_prints_the_voila_command(
-    review: Path, capsys: pytest.CaptureFixture[str]
+    review: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.delenv("LITREVIEW_TOKEN", raising=False)
     code, out, _ = run(capsys, "app", str(review), "--port", "8899", "--dry-run", "--no-browser")
     assert code == 0
-    assert out.startswith(f"LITREVIEW_REVIEW={review.resolve()} ")
-    assert f"{sys.executable} -m voila " in out
-    assert str(Path("litreview") / "app" / "app.ipynb") in out
-    assert "--port=8899" in out and "--no-browser" in out
+    command, url = out.splitlines()
+    assert command.startswith(f"LITREVIEW_REVIEW={review.resolve()} JUPYTER_TOKEN=")
+    assert f"{sys.executable} -m litreview.cli_app " in command  # Voila, see run_voila
+    assert str(Path("litreview") / "app" / "app.ipynb") in command
+    assert "--port=8899" in command and "--no-browser" in command
+    assert "--Voila.ip=127.0.0.1" in command and "--Voila.auto_token=True" in command
+    token = shlex.split(command)[1].removeprefix("JUPYTER_TOKEN=")
+    assert len(token) >= 40 and url == f"http://127.0.0.1:8899/?token={token}"
+    assert f"--token={token}" not in command  # the token is never on Voila's command line
     code, out, _ = run(capsys, "app", str(review), "--reviewer", "ada lovelace", "--dry-run")
     assert code == 0 and "LITREVIEW_REVIEWER='ada lovelace' " in out
+    assert token not in out  # a new random token each time
+    monkeypatch.setenv("LITREVIEW_TOKEN", "from-env")
+    assert run(capsys, "app", str(review), "--dry-run")[1].endswith("/?token=from-env\n")
+    out = run(capsys, "app", str(review), "--dry-run", "--token", "a&b c")[1]
+    assert out.endswith("/?token=a%26b%20c\n") and "JUPYTER_TOKEN='a&b c'" in out
 
 
-def test_app_runs_voila_with_the_review_in_the_environment(
+def test_app_runs_voila_with_the_review_and_token_in_the_environment(
     review: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:  # fmt: skip
     import importlib.util
 
+    from litreview import cli_app
+
     assert importlib.util.find_spec("voila") is not None  # the notebook extra brings it
     notebook = tmp_path / "app.ipynb"
     notebook.write_text("{}", encoding="utf-8")
-    monkeypatch.setattr(cli_commands, "app_notebook", lambda: notebook)
+    monkeypatch.setattr(cli_app, "app_notebook", lambda: notebook)
+    monkeypatch.setenv("JUPYTER_TOKEN_FILE", str(tmp_path / "other-token"))
     calls: list[tuple[list[str], dict[str, Any]]] = []
+    opened: list[tuple[str, int]] = []
 
     def fake_exec(path: str, cmd: list[str], env: dict[str, str]) -> None:
         assert path == cmd[0]
         calls.append((cmd, env))
 
-    monkeypatch.setattr(cli_commands.os, "execve", fake_exec)  # Voila would replace pytest
-    assert run(capsys, "app", str(review), "--reviewer", "bo")[0] == 0
+    monkeypatch.setattr(cli_app.os, "execve", fake_exec)  # Voila would replace pytest
+    monkeypatch.setattr(cli_app, "open_browser_later", lambda *a: opened.append(a))
+    code, out, err = run(capsys, "app", str(review), "--reviewer", "bo", "--token", "t0k")
+    assert code == 0
     ((cmd, env),) = calls
-    assert cmd == [sys.executable, "-m", "voila", str(notebook)]
+    assert cmd[1:5] == ["-m", "litreview.cli_app", str(notebook), "--no-browser"]
+    assert (
+        cmd[0] == sys.executable
+        and '--Voila.tornado_settings={"allow_remote_access": False}' in cmd
+    )
+    port = int(cmd[-1].removeprefix("--port="))
+    assert out == f"http://127.0.0.1:{port}/?token=t0k\n" and "holds the token" in err
+    assert opened == [(f"http://127.0.0.1:{port}/?token=t0k", port)]  # litreview opens it
     assert env["LITREVIEW_REVIEW"] == str(review.resolve()) and env["LITREVIEW_REVIEWER"] == "bo"
+    assert env["JUPYTER_TOKEN"] == "t0k" and "JUPYTER_TOKEN_FILE" not in env
+    assert not any("t0k" in part for part in cmd)
+
+
+def test_app_port_in_use_and_empty_token_are_refused(
+    review: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        taken = busy.getsockname()[1]
+        code, _, err = run(capsys, "app", str(review), "--port", str(taken), "--no-browser")
+    assert code == 1
+    one_error_line(err, f"port {taken}", "in use", "--port")
+    code, _, err = run(capsys, "app", str(review), "--token", "", "--dry-run")
+    assert code == 2
+    one_error_line(err, "token", "empty")
+
+
+def test_open_when_ready_waits_for_the_server() -> None:
+    import socket
+    import threading
+
+    from litreview.cli_app import open_when_ready
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+        opened: list[str] = []
+        assert not open_when_ready("u", port, timeout=0.5, opener=opened.append)
+        assert opened == []  # nothing listened
+        threading.Timer(0.4, s.listen).start()
+        assert open_when_ready("http://x/?token=t", port, timeout=10, opener=opened.append)
+    assert opened == ["http://x/?token=t"]
 
 
 @pytest.mark.parametrize(
