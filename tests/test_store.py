@@ -322,7 +322,9 @@ def test_the_review_file_alone_holds_every_change_while_still_open(tmp_path: Pat
     first = review.papers["paper_id"].iloc[0]
     review.annotate(first, decision="include", note="shared copy")
     copy = tmp_path / "copy.litreview"
-    copy.write_bytes(path.read_bytes())  # what a colleague gets: the file, not the -wal
+    # what a colleague gets: the file, not the -wal (copied by another process: reading
+    # it with Python here would drop the open review's locks)
+    subprocess.run(["cp", str(path), str(copy)], check=True)
     with Review.open(copy, reviewer="ada") as shared:
         papers = shared.papers.set_index("paper_id")
         assert len(papers) == 36

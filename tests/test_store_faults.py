@@ -151,6 +151,9 @@ def test_full_disk_is_reported_truly_both_ways(
         assert str(path) in str(info.value)
     with pytest.raises(OSError):
         review.export_annotations(disk / "ann.csv")
+    with pytest.raises(OSError) as info:
+        Review.open(disk / "new.litreview")  # a refused new review leaves no file at all
+    assert info.value.errno == errno.ENOSPC
     names = sorted(p.name for p in disk.iterdir())
     assert names == ["filler", "r.litreview", "r.litreview-shm", "r.litreview-wal"]  # no .tmp
     checkpoint_failures = caplog.text.count("not yet copied")
