@@ -27,7 +27,6 @@ MAX_README_LINES = 150
 # Link targets that may be missing for now. The lead empties this list once they exist:
 ALLOWED_MISSING = {
     "docs/images/app.png",  # the app screenshot, added by the lead
-    "docs/safety.md",  # being written by another engineer (issue 14)
     "docs/architecture.md",  # written by the lead (issue 14)
 }
 
@@ -153,8 +152,13 @@ def test_python_block_detection() -> None:
 
 @pytest.mark.parametrize("path", [README, *PAGES], ids=rel)
 def test_relative_links_resolve(path: Path) -> None:
-    assert links(path), f"{rel(path)} links to no other page"
     assert broken_links(path) == []
+
+
+def test_the_link_checker_sees_the_links_of_the_readme_and_the_index() -> None:
+    """Every page is linked from both, so a checker that finds too few links is broken."""
+    for path in (README, DOCS / "index.md"):
+        assert len(links(path)) >= len(PAGES) - 1, f"too few links found in {rel(path)}"
 
 
 def test_link_checker_finds_a_broken_link_and_a_missing_anchor(tmp_path: Path) -> None:
