@@ -97,6 +97,7 @@ class _Shared:
         self.cache: dict[str, Any] = {}
         self.users = 0
         self.closing = False
+        self.version_found = SCHEMA_VERSION
 
     def pragmas(self) -> tuple[int, int]:
         """``(application_id, user_version)`` read through the live connection."""
@@ -172,7 +173,7 @@ def _connect(path: Path, create: bool) -> _Shared:
             raise
         raise error from exc
     shared = _Shared(path, key, conn)
-    shared.cache["version_found"] = found
+    shared.version_found = found
     return shared
 
 
@@ -208,8 +209,8 @@ class Store:
             if shared is None:
                 shared = _connect(path, create)
                 LIVE[shared.key] = shared
-                return cls(path, shared, shared.cache["version_found"])
-            store = cls(path, shared, shared.cache.get("version_found", SCHEMA_VERSION))
+                return cls(path, shared, shared.version_found)
+            store = cls(path, shared, shared.version_found)
         try:
             shared.pragmas()  # refuses a file a newer litreview migrated meanwhile
         except BaseException:

@@ -282,3 +282,35 @@ def test_notebook_sequence_keeps_every_acknowledged_change(tmp_path: Path) -> No
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     conn.close()
+
+
+def test_threads_opening_and_closing_one_review_share_it_safely(tmp_path: Path) -> None:
+    """Opening while another thread closes the last handle waits for it; nothing is lost."""
+    import threading
+
+    path = tmp_path / "r.litreview"
+    ids = make_review(path)
+    keeper = Review.open(path, reviewer="ada")
+    errors: list[BaseException] = []
+
+    def work(k: int) -> None:
+        try:
+            for i in range(15):
+                with Review.open(path, reviewer=f"t{k}") as mine:
+                    mine.annotate(ids[k], add_tags=f"t{k}-{i}")
+                    assert is_review_file(path) and inspect(path)[1] == SCHEMA_VERSION
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(6)]
+    for thread in threads:
+        thread.start()
+    keeper.close()  # the first handle goes while the threads open and close theirs
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.litreview"]  # all closed
+    with Review.open(path, reviewer="ada") as review:
+        added = {t for v in review.history().query("field == 'tags'")["new_value"] for t in v}
+        assert added == {f"t{k}-{i}" for k in range(6) for i in range(15)}
+        assert review.integrity_check() == "ok"
