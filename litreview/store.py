@@ -111,19 +111,32 @@ class _Shared:
         """One user fewer; the last one closes both connections, then leaves the registry.
 
         It stays registered (as ``closing``) until closed, so no other thread reads the
-        file outside SQLite meanwhile. Lock order: this lock is never awaited while
-        :data:`REGISTRY` is held by this code.
+        file outside SQLite meanwhile. It never waits for :attr:`lock` while holding
+        :data:`REGISTRY`, and never waits at all (a finalizer may run inside the GC
+        in a thread holding either): if a read is in progress, a thread closes after it.
         """
         with REGISTRY:
             self.users -= 1
             if self.users > 0:
                 return
             self.closing = True
+        if self.lock.acquire(blocking=False):
+            try:
+                self._close()
+            finally:
+                self.lock.release()
+        else:  # another thread is mid-read (or this runs inside the GC): close after it
+            threading.Thread(target=self._close_when_free, name="litreview-close").start()
+
+    def _close_when_free(self) -> None:
         with self.lock:
-            self.cache.clear()
-            if self.reader is not None:
-                self.reader.close()
-            self.conn.close()
+            self._close()
+
+    def _close(self) -> None:
+        self.cache.clear()
+        if self.reader is not None:
+            self.reader.close()
+        self.conn.close()
         with REGISTRY:
             if LIVE.get(self.key) is self:
                 del LIVE[self.key]
