@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import bibtexparser
@@ -10,6 +11,7 @@ import pytest
 from bibtexparser.model import Entry, Field
 
 import litreview
+from litreview import read_listing
 from litreview.errors import ListingWarning
 from litreview.sources.bibtex import looks_like_bibtex, person_name
 
@@ -102,3 +104,21 @@ def test_detection_and_names() -> None:
     assert not looks_like_bibtex("Contact me @home {soon}\n")
     assert person_name("van der Berg, Anna") == "Anna van der Berg"
     assert person_name("Jane Doe") == "Jane Doe"
+
+
+def test_two_entries_with_one_key_and_different_titles_are_both_kept() -> None:
+    text = (
+        '@string{acl = "ACL"}\n@misc{k, title={One}}\n\n'
+        '@misc{k, title="Two {X}", journal=acl}\n\n@misc{j, title={Same}}\n@misc{j, title={Same}}\n'
+    )
+    with pytest.warns(ListingWarning, match=r"<text>:4: expected a citation key not used before"):
+        df = read_listing(text)
+    assert df.title.tolist() == ["One", "Two X", "Same"]  # the identical one is read once
+    assert df.source_line.tolist() == [2, 4, 6]
+
+
+def test_identical_duplicates_merge_without_a_warning() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        df = read_listing("@misc{j, title={Same}}\n\n@misc{j, title={Same}}\n")
+    assert df.title.tolist() == ["Same"]

@@ -252,3 +252,38 @@ def test_wrapped_lines_and_missing_abstract_take_the_slow_path() -> None:
     assert df.abstract[0] == "Abstract line one line two."
     assert pd.isna(df.abstract[1])
     assert df.source_line.tolist() == [1, 11]
+
+
+def test_a_missing_blank_line_after_the_page_date_is_reported_not_glued_to_the_title() -> None:
+    lines = litreview.SAMPLE_LISTING.read_text(encoding="utf-8").split("\n")
+    at = lines.index("Jan 2")
+    assert lines[at + 1] == ""
+    damaged = "\n".join(lines[: at + 1] + lines[at + 2 :])
+    with pytest.warns(litreview.ListingWarning, match=r"blank line after the page's 'Jan 2'"):
+        df = read_listing(damaged)
+    assert df.loc[0, "title"].startswith("Doracamom:")  # not "Jan 2 Doracamom…"
+    assert df.title.equals(read_listing(litreview.SAMPLE_LISTING).title)
+
+
+def test_a_missing_blank_line_between_papers_costs_neither() -> None:
+    lines = litreview.SAMPLE_LISTING.read_text(encoding="utf-8").split("\n")
+    at = lines.index("Jan 25, 2025")
+    assert lines[at + 1] == ""
+    damaged = "\n".join(lines[: at + 1] + lines[at + 2 :])
+    with pytest.warns(litreview.ListingWarning, match=r"blank line after the date line"):
+        df = read_listing(damaged)
+    sample = read_listing(litreview.SAMPLE_LISTING)
+    columns = ["title", "abstract", "published", "n_authors", "comments"]
+    assert df[columns].equals(sample[columns])
+
+
+def test_a_missing_blank_line_between_title_and_abstract_is_reported() -> None:
+    lines = litreview.SAMPLE_LISTING.read_text(encoding="utf-8").split("\n")
+    at = next(i for i, line in enumerate(lines) if line.startswith("Doracamom:"))
+    assert lines[at + 1] == ""
+    damaged = "\n".join(lines[: at + 1] + lines[at + 2 :])
+    with pytest.warns(litreview.ListingWarning, match=r"blank line between the title and"):
+        df = read_listing(damaged)
+    sample = read_listing(litreview.SAMPLE_LISTING)
+    assert df.title.tolist() == sample.title.tolist()  # not "Jan 2" as the title
+    assert df.abstract.tolist() == sample.abstract.tolist()

@@ -71,3 +71,34 @@ def test_detection() -> None:
     head = "T\n\nhttps://huggingface.co/papers/2401.00001\n\n·\n\nJan 3, 2024\n"
     assert looks_like_hf_linked_text(head)
     assert not looks_like_hf_linked_text("T\n\nAbstract\n\n  • 2 authors\n·\nJan 3, 2024\n")
+
+
+def _without_line(text: str, index: int) -> str:
+    lines = text.split("\n")
+    del lines[index]
+    return "\n".join(lines)
+
+
+def test_a_deleted_dot_line_costs_only_its_own_paper() -> None:
+    text = (CAPTURES / "daily-linked.txt").read_text(encoding="utf-8")
+    good = litreview.read_listing(text, year=2026, errors="raise")
+    first_dot = text.split("\n").index("·")
+    with pytest.warns(ListingWarning, match=r"1 block\(s\) could not be read"):
+        damaged = litreview.read_listing(_without_line(text, first_dot), year=2026)
+    # the first paper is reported; the next keeps its own date, nobody borrows it
+    assert damaged.title.tolist() == good.title.tolist()[1:]
+    columns = ["title", "published", "upvotes", "comments", "n_authors", "abstract"]
+    assert damaged[columns].equals(good[columns].iloc[1:].reset_index(drop=True))
+
+
+def test_a_paper_whose_title_line_is_gone_is_reported() -> None:
+    text = (CAPTURES / "daily-linked.txt").read_text(encoding="utf-8")
+    good = litreview.read_listing(text, year=2026, errors="raise")
+    at = text.split("\n").index("Noisy Paths: Measuring How Models Cite Their Sources")
+    with pytest.warns(ListingWarning, match=r"expected an upvote count followed by its login"):
+        df = litreview.read_listing(_without_line(text, at), year=2026)
+    others = [t for t in good.title if not t.startswith("Noisy Paths")]
+    assert [t for t in df.title if t in others] == others  # the others are untouched
+    columns = ["title", "published", "upvotes", "comments", "n_authors", "abstract"]
+    kept = df[df.title.isin(others)][columns].reset_index(drop=True)
+    assert kept.equals(good[good.title.isin(others)][columns].reset_index(drop=True))

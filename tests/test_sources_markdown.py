@@ -104,3 +104,14 @@ def test_detection_and_link_scanner() -> None:
     link = scan_link('[a [b] \\] ![i](x)\nc](https://u/1 "t") tail', 0)
     assert link is not None and link.label == "a [b] \\] ![i](x)\nc" and link.url == "https://u/1"
     assert scan_link("[no url] here", 0) is None
+
+
+def test_a_paper_whose_heading_is_gone_is_reported() -> None:
+    text = (CAPTURES / "daily.md").read_text(encoding="utf-8")
+    good = litreview.read_listing(text, errors="raise")
+    lines = text.split("\n")
+    heading = next(i for i, line in enumerate(lines) if line.startswith("### [Noisy Paths"))
+    damaged = "\n".join(lines[:heading] + lines[heading + 1 :])
+    with pytest.warns(ListingWarning, match=r"<text>:\d+: expected a heading link"):
+        df = litreview.read_listing(damaged)
+    assert df.title.tolist() == [t for t in good.title if not t.startswith("Noisy Paths")]

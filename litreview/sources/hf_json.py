@@ -56,7 +56,8 @@ def _items_with_lines(text: str) -> list[tuple[int, Any]]:
     decoder = json.JSONDecoder()
     start = len(text) - len(text.lstrip())
     if not text.startswith("[", start):
-        value, _ = decoder.raw_decode(text, start)
+        value, end = decoder.raw_decode(text, start)
+        _only_space_after(text, end)
         if isinstance(value, dict) and isinstance(value.get("papers"), list):
             return [(1, item) for item in value["papers"]]
         return [(text.count("\n", 0, start) + 1, value)]
@@ -68,11 +69,19 @@ def _items_with_lines(text: str) -> list[tuple[int, Any]]:
         if pos >= len(text):
             raise json.JSONDecodeError("unterminated list", text, pos)
         if text[pos] == "]":
+            _only_space_after(text, pos + 1)
             return items
         line += text.count("\n", counted, pos)
         counted = pos
         value, pos = decoder.raw_decode(text, pos)
         items.append((line, value))
+
+
+def _only_space_after(text: str, end: int) -> None:
+    """Text after the JSON value is an error, not something to ignore."""
+    rest = len(text) - len(text[end:].lstrip())
+    if rest < len(text):
+        raise json.JSONDecodeError("extra data after the JSON value", text, rest)
 
 
 def _record(item: dict[str, Any]) -> Record | None:

@@ -59,6 +59,7 @@ _UPVOTES = re.compile(r"^\[-\]\s*(?P<n>\d[\d,]*|-)$")
 _COUNT = re.compile(r"^\d[\d,]*$")
 EXPECTED = "an abstract, its URL line, an author line, a '·' line and a date like 'Oct 7, 2024'"
 MAX_META_LINES = 12
+ORPHAN = "an upvote count followed by its login link, the paper's title and its URL"
 
 
 def looks_like_hf_linked_text(head: str) -> bool:
@@ -81,6 +82,9 @@ def parse_hf_linked_text(
         title_line, title = items[i]
         url = _PAPER_URL.match(items[i + 1][1])
         if url is None or url["community"] or _URL.match(title) or title == "·":
+            if _UPVOTES.match(title) and not _starts_paper(items, i):
+                snippet = " ".join(s for _, s in items[i : i + 4])
+                problems.append(Problem(source, title_line, snippet, ORPHAN))
             i += 1
             continue
         record, i_next = _paper(items, i, url["id"], year)
@@ -138,6 +142,14 @@ def _paper(
         record["comments"] = int(items[j][1].replace(",", ""))
         j += 2
     return record, j
+
+
+def _starts_paper(items: list[tuple[int, str]], i: int) -> bool:
+    """True when the upvote line ``items[i]`` has a login link, a title and a paper URL after it."""
+    if i + 3 >= len(items) or "login" not in items[i + 1][1]:
+        return False
+    url = _PAPER_URL.match(items[i + 3][1])
+    return url is not None and not url["community"]
 
 
 def _next_paper(items: list[tuple[int, str]], j: int, arxiv_id: str) -> int | None:

@@ -49,6 +49,7 @@ _IMAGE = re.compile(r"!\[(?:\\.|[^\]\\])*\]\([^)]*\)")
 _LIST_MARK = re.compile(r"(?:^|(?<=\s))[-*+](?=\s|$)")
 _COMMUNITY = re.compile(r"\[(?P<n>\d[\d,]*)\]\([^)\s]*#community\)")
 _PAPER_URL = re.compile(r"https?://(?:www\.)?huggingface\.co/papers/(?P<id>[^/?#\s)]+)$")
+ORPHAN = "a heading link '### [Title](…/papers/…)' after the upvote link"
 EXPECTED = "an abstract link, an author line, a '·' line and a date like 'May 29' or 'Feb 27, 2025'"
 
 
@@ -119,12 +120,15 @@ def parse_hf_markdown(text: str, source: str, *, year: int) -> tuple[Columns, li
     upvote_starts = [pos for pos, _ in upvotes]
     records: list[Record] = []
     problems: list[Problem] = []
+    used: set[int] = set()  # the upvote links that belong to a heading
     for k, heading in enumerate(headings):
         previous_end = headings[k - 1].end if k else 0
         next_start = headings[k + 1].start if k + 1 < len(headings) else len(text)
         # the upvote link just before the heading, and the next paper's one closing the body
         before = bisect.bisect_left(upvote_starts, heading.start) - 1
         vote = upvotes[before][1] if before >= 0 and upvote_starts[before] > previous_end else None
+        if vote is not None:
+            used.add(before)
         after = bisect.bisect_left(upvote_starts, heading.end)
         body_end = min(upvote_starts[after], next_start) if after < len(upvotes) else next_start
         record = _paper(text, heading, body_end, year)
@@ -138,6 +142,11 @@ def parse_hf_markdown(text: str, source: str, *, year: int) -> tuple[Columns, li
             record["upvotes"] = 0 if vote["n"] == "-" else int(vote["n"].replace(",", ""))
         record["source_line"] = start_line
         records.append(record)
+    for index, (pos, _) in enumerate(upvotes):  # a paper whose heading is gone
+        if index not in used:
+            snippet = text[pos : pos + 200]
+            problems.append(Problem(source, line_of(pos), snippet, ORPHAN))
+    problems.sort(key=lambda p: p.line)
     return records_to_columns(records, source, problems), problems
 
 

@@ -58,6 +58,10 @@ FURNITURE = frozenset(
     }
 )
 EXPECTED_META = "an author line '• N authors', a '·' line and a date like 'Jan 25, 2025'"
+NO_BLANK = "a blank line after the date line of the paper above"
+NEXT = "read as the next paper"
+NO_BLANK_TITLE = "a blank line between the title and the abstract"
+FIRST_LINE = "read the first line as the title"
 _FIELDS = ("source_line", "title", "abstract", "n_authors", "organization", "published", "comments")
 Columns = dict[str, Any]
 
@@ -202,6 +206,16 @@ class _Parser:
             )
             line, lines = line + 1, lines[1:]
         if "·" in lines or lines[0].startswith("•"):
+            dot = lines.index("·") if "·" in lines else -1
+            if 0 <= dot < len(lines) - 2 and _META.match(" ".join(lines[: dot + 2])):
+                # no blank line after the date: what follows is the next paper's title
+                after = line + dot + 2
+                self._meta(line, lines[: dot + 2])
+                self.problems.append(
+                    Problem(self.source, after, " ".join(lines[dot + 1 :]), NO_BLANK, True, NEXT)
+                )
+                self.pending.append((after, lines[dot + 2 :]))
+                return
             self._meta(line, lines)
         else:
             self.pending.append((line, lines))
@@ -225,6 +239,13 @@ class _Parser:
         if not pending:
             self._problem(line, lines, "a title and an abstract before the author/date block")
             return
+        if len(pending[-1][1]) > 1 and (len(pending) == 1 or _is_furniture(pending[-2][1])):
+            # no blank line between the title and the abstract: the title is the first line
+            start, joined = pending[-1]
+            self.problems.append(
+                Problem(self.source, start, " ".join(joined), NO_BLANK_TITLE, True, FIRST_LINE)
+            )
+            pending = [*pending[:-1], (start, joined[:1]), (start + 1, joined[1:])]
         self._strays(pending[:-2], "a title, an abstract and " + EXPECTED_META)
         if len(pending) == 1:
             (title_line, title), abstract = pending[0], None

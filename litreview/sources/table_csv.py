@@ -147,6 +147,11 @@ def parse_csv(
     header = first
     plan = _plan(header)
     title_index = next((i for i, c in {**plan.own, **plan.mapped}.items() if c == "title"), None)
+    if title_index is None:
+        expected = "a CSV header row with a title column (Title, Paper Title, TI …)"
+        raise ListingError.from_problem(
+            Problem(source, header_line, delimiter.join(header), expected)
+        )
     kept: list[tuple[int, list[str]]] = []
     for line, row in rows:
         if isinstance(row, str):
@@ -386,6 +391,8 @@ def _ints(cells: list[str], report: _Report) -> list[int | None]:
                 number = float("nan")
             if number.is_integer():
                 out.append(int(number))
+            elif number in (float("inf"), float("-inf")):  # 1e400: a number, out of range
+                out.append(10**400)
             else:
                 report.fail(k, "a whole number")
                 out.append(None)
