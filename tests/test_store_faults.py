@@ -87,6 +87,54 @@ def test_a_committed_change_is_not_reported_failed_when_its_checkpoint_fails(
         assert again.papers.loc[0, "note"] == "committed"
 
 
+class FullMidTransaction:
+    """A connection that fails as SQLite does when the disk fills mid-transaction
+    (``at`` is ``"INSERT"`` or ``"COMMIT"``): the whole transaction is already rolled
+    back when the error is raised."""
+
+    def __init__(self, conn: sqlite3.Connection, at: str) -> None:
+        self._conn = conn
+        self._at = at
+
+    def _maybe_fail(self, sql: str) -> None:
+        if sql.lstrip().upper().startswith(self._at) and self._conn.in_transaction:
+            self._conn.execute("ROLLBACK")
+            exc = sqlite3.OperationalError("database or disk is full")
+            exc.sqlite_errorcode = sqlite3.SQLITE_FULL  # type: ignore[attr-defined]
+            raise exc
+
+    def execute(self, sql: str, *args: Any) -> Any:
+        self._maybe_fail(sql)
+        return self._conn.execute(sql, *args)
+
+    def executemany(self, sql: str, *args: Any) -> Any:
+        self._maybe_fail(sql)
+        return self._conn.executemany(sql, *args)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._conn, name)
+
+
+@pytest.mark.parametrize("at", ["INSERT", "COMMIT"])
+def test_a_write_rolled_back_by_sqlite_names_enospc_not_a_rollback_error(
+    tmp_path: Path, at: str
+) -> None:
+    path = tmp_path / "r.litreview"
+    make_review(path)
+    review = Review.open(path, reviewer="ada")
+    holder = getattr(review._store, "_shared", review._store)
+    real = holder.conn
+    holder.conn = FullMidTransaction(real, at)
+    try:
+        with pytest.raises(OSError) as info:  # old code: "cannot rollback - no transaction"
+            review.add(big_listing(3))
+    finally:
+        holder.conn = real
+    assert info.value.errno == errno.ENOSPC and str(path) in str(info.value)
+    assert len(review) == 36  # nothing of the failed add
+    review.close()
+
+
 # -- a full disk ------------------------------------------------------------------------------
 
 
