@@ -182,15 +182,15 @@ def read_only_reason(path: Path) -> str | None:
     ``os.access`` honours read-only mounts and immutable files even for root.
     """
     folder = path.parent
-    if path.exists() and not os.access(path, os.W_OK):
-        return (
-            "the file is read-only: litreview saves every change into it; make it writable "
-            "(chmod u+w) or work on a copy"
-        )
     if not os.access(folder, os.W_OK):
         return (
             f"the folder {folder} is read-only: SQLite needs to create {path.name}-wal and "
             f"{path.name}-shm beside the review; move or copy it to a writable folder"
+        )
+    if path.exists() and not os.access(path, os.W_OK):
+        return (
+            "the file is read-only: litreview saves every change into it; make it writable "
+            "(chmod u+w) or work on a copy"
         )
     return None
 
