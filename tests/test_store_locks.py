@@ -146,7 +146,7 @@ def test_readers_never_wait_for_another_process_writing(tmp_path: Path) -> None:
         )
         timings["stats"] = time.monotonic() - start
         assert stats.returncode == 0, stats.stderr
-        assert max(timings.values()) < 10, timings  # old code: 30 s, then "database is locked"
+        assert max(timings.values()) < 20, timings  # old code: 30 s, then "database is locked"
     finally:
         holder.kill()
         holder.wait()
