@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import os
 import warnings
 
 import pandas as pd
@@ -21,6 +22,8 @@ from litreview.schema import papers_from_columns
 from litreview.sources.hf_text import parse_hf_text
 
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+# LITREVIEW_FUZZ_EXAMPLES=2000 runs longer (as in test_sources_fuzz.py)
+EXAMPLES = os.environ.get("LITREVIEW_FUZZ_EXAMPLES")
 SAMPLE_LINES = litreview.SAMPLE_LISTING.read_text(encoding="utf-8").split("\n")
 
 # Letters of many scripts, digits, punctuation, symbols and the page's own · and • inside text.
@@ -66,7 +69,7 @@ def render(paper: dict[str, object]) -> str:
     )
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=int(EXAMPLES or 150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(papers, min_size=1, max_size=6))
 def test_generated_listings_read_back_exactly(listing: list[dict[str, object]]) -> None:
     text = "Daily Papers\n\nbyAK and the research community\n\n" + "\n".join(map(render, listing))
@@ -128,7 +131,7 @@ def mutate(lines: list[str], edits: list[tuple[str, int, str]]) -> tuple[list[st
     return out, touched
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=int(EXAMPLES or 300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(mutation, min_size=1, max_size=4, unique_by=lambda m: m[1]))
 def test_fuzzed_sample_never_crashes_and_keeps_intact_papers(edits) -> None:
     lines, touched = mutate(SAMPLE_LINES, edits)
@@ -179,7 +182,7 @@ paper_lines = papers.map(render).map(lambda text: text.rstrip("\n").split("\n"))
 listing_lines = st.lists(st.one_of(LINE_KINDS.map(lambda line: [line]), paper_lines), max_size=30)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=int(EXAMPLES or 300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     listing_lines.map(lambda groups: [line for group in groups for line in group]),
     st.booleans(),

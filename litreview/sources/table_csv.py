@@ -34,20 +34,23 @@ from litreview.schema import (
     ANNOTATION_COLUMNS,
     DATETIME,
     DECISION_DTYPE,
-    DECISIONS,
     INT,
     LIST,
     PAPER_COLUMNS,
 )
 from litreview.sources._io import SourceText
 from litreview.sources._limits import (
-    COUNT_RANGE,
-    DATE_RANGE,
     FIRST_DAY,
     LAST_DAY,
     LEFT_OUT,
-    checked_datetimes,
-    count_in_range,
+)
+from litreview.sources.table_cells import (
+    Report,
+    dates,
+    decisions,
+    extra_values,
+    ints,
+    split_authors,
 )
 
 Columns = dict[str, Any]
@@ -72,9 +75,6 @@ ALIASES = {alias: column for column, names in _ALIASES.items() for alias in name
 _NORM = re.compile(r"[\s_\-]+")
 _OWN_COLUMNS = {**PAPER_COLUMNS, **ANNOTATION_COLUMNS}
 _ARXIV_DOI = re.compile(r"^10\.48550/arxiv\.(.+)$", re.IGNORECASE)
-_WHOLE = re.compile(r"\s*[+-]?\d+\s*")
-_DECIMAL = re.compile(r"\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*")
-_EXACT_FLOAT = 2**53  # whole numbers up to this are exact as floats
 
 
 def normalize_header(name: str) -> str:
@@ -230,35 +230,19 @@ def _convert(
 
     cols: Columns = {}
     for i, name in plan.own.items():
-        cols[name] = _own_values(raw[i], name, _Report(fail, warn, i))
+        cols[name] = _own_values(raw[i], name, Report(fail, warn, i))
     mapped = {target: i for i, target in plan.mapped.items()}
     for target, i in mapped.items():
         if target not in cols:
-            cols[target] = _mapped_values(raw[i], target, _Report(fail, warn, i))
+            cols[target] = _mapped_values(raw[i], target, Report(fail, warn, i))
     _fill_derived(cols, n, source, line_numbers)
     for i, name in plan.extra.items():
-        cols[name if name not in cols else f"{name} (csv)"] = _extra_values(raw[i])
+        cols[name if name not in cols else f"{name} (csv)"] = extra_values(raw[i])
     good = [k for k in range(n) if k not in problems]
     if len(good) < n:
         cols = {name: _take(values, good) for name, values in cols.items()}
     dropped = {p.line for p in problems.values()}
     return cols, [*problems.values(), *(p for p in left_out if p.line not in dropped)]
-
-
-@dataclass(frozen=True)
-class _Report:
-    """How a column's converter reports cell ``k``: ``fail`` drops its row, ``warn``
-    keeps the row without the value."""
-
-    on_fail: Any
-    on_warn: Any
-    column: int
-
-    def fail(self, k: int, expected: str) -> None:
-        self.on_fail(k, self.column, expected)
-
-    def warn(self, k: int, expected: str) -> None:
-        self.on_warn(k, self.column, expected)
 
 
 def _take(values: Any, index: list[int]) -> Any:
@@ -269,16 +253,16 @@ def _take(values: Any, index: list[int]) -> Any:
     return [values[k] for k in index]
 
 
-def _own_values(cells: list[str], name: str, report: _Report) -> Any:
+def _own_values(cells: list[str], name: str, report: Report) -> Any:
     dtype = _OWN_COLUMNS[name]
     if dtype is LIST:
         values: Any = [split_list(c) for c in cells]
     elif dtype is DATETIME:
-        values = _dates(cells, report, "an ISO date like 2025-01-25")
+        values = dates(cells, report, "an ISO date like 2025-01-25")
     elif dtype == INT:
-        values = _ints(cells, report)
+        values = ints(cells, report)
     elif dtype == DECISION_DTYPE:
-        values = _decisions(cells, report)
+        values = decisions(cells, report)
     else:
         values = [c if c != "" else None for c in cells]
     if name in PAPER_COLUMNS:
@@ -286,7 +270,7 @@ def _own_values(cells: list[str], name: str, report: _Report) -> Any:
     return pd.Series(values, dtype=dtype if dtype is not LIST else object)
 
 
-def _mapped_values(cells: list[str], target: str, report: _Report) -> Any:
+def _mapped_values(cells: list[str], target: str, report: Report) -> Any:
     if target == "authors":
         return [split_authors(c) for c in cells]
     if target in ("keywords", "code_urls", "tags"):
@@ -295,9 +279,9 @@ def _mapped_values(cells: list[str], target: str, report: _Report) -> Any:
     if target == "note":
         return pd.Series([c if c.strip() else None for c in cells], dtype="string")
     if target == "published":
-        return _dates(cells, report, "a date like 2025-01-25 or 'Jan 25, 2025'")
+        return dates(cells, report, "a date like 2025-01-25 or 'Jan 25, 2025'")
     if target == "year":
-        years = _ints(cells, report)
+        years = ints(cells, report)
         for k, y in enumerate(years):
             if y is not None and not FIRST_DAY.year < y <= LAST_DAY.year:
                 report.warn(k, f"a year from {FIRST_DAY.year + 1} to {LAST_DAY.year}")
@@ -341,93 +325,6 @@ def _arxiv_from(cols: Columns, k: int) -> str | None:
     if isinstance(url, str) and "arxiv.org" in url:
         return normalize_arxiv_id(url)
     return None
-
-
-def split_authors(cell: str) -> list[str]:
-    """``'A. Smith; B. Jones'``, ``'Smith, A. and Jones, B.'`` or ``'Ann Smith, Bo Jones'``."""
-    cell = cell.strip()
-    if not cell:
-        return []
-    if ";" in cell:
-        parts = cell.split(";")
-    elif re.search(r"\s+and\s+", cell):
-        parts = re.split(r"\s+and\s+", cell)
-    elif "," in cell and all(len(p.split()) >= 2 for p in cell.split(",")):
-        parts = cell.split(",")
-    else:
-        parts = [cell]
-    return [p.strip() for p in parts if p.strip()]
-
-
-def _dates(cells: list[str], report: _Report, expected: str) -> np.ndarray:
-    """Dates as ``datetime64[ns]``; one outside its range is NaT and reported, not wrapped."""
-    series = pd.Series([c.strip() or None for c in cells], dtype=object)
-    parsed = pd.to_datetime(series, format="mixed", utc=True, errors="coerce")
-    for k in np.flatnonzero(parsed.isna().to_numpy() & series.notna().to_numpy()):
-        report.fail(int(k), expected)
-    values = parsed.dt.tz_localize(None).to_numpy()  # pandas' own unit: no wrapping yet
-    if values.dtype == DATETIME:
-        return values
-    checked, out_of_range = checked_datetimes(values, range(len(cells)), "", cells)
-    for problem in out_of_range:
-        report.warn(problem.line, DATE_RANGE)
-    return checked
-
-
-def _ints(cells: list[str], report: _Report) -> list[int | None]:
-    """Whole numbers (``12`` or ``12.0``); one beyond Int64 is None and reported."""
-    out: list[int | None] = []
-    for k, cell in enumerate(cells):
-        cell = cell.strip()
-        if not cell:
-            out.append(None)
-            continue
-        try:
-            out.append(int(cell))
-        except ValueError:
-            try:
-                number = float(cell)
-            except ValueError:
-                number = float("nan")
-            if number.is_integer():
-                out.append(int(number))
-            elif number in (float("inf"), float("-inf")):  # 1e400: a number, out of range
-                out.append(10**400)
-            else:
-                report.fail(k, "a whole number")
-                out.append(None)
-        if out[-1] is not None and not count_in_range(out[-1]):
-            report.warn(k, COUNT_RANGE)
-            out[-1] = None
-    return out
-
-
-def _decisions(cells: list[str], report: _Report) -> list[str | None]:
-    out: list[str | None] = []
-    for k, cell in enumerate(cells):
-        value = cell.strip().lower()
-        if value and value not in DECISIONS:
-            report.fail(k, "a decision: " + ", ".join(DECISIONS))
-        out.append(value if value in DECISIONS else None)
-    return out
-
-
-def _extra_values(cells: list[str]) -> pd.Series:
-    """An unknown column: whole numbers as Int64 (when they all fit), other decimal
-    numbers as Float64, else the text unchanged. A few Python calls per cell and
-    no per-column pandas parsing: a table of many columns reads in linear time."""
-    present = [c for c in cells if c != ""]
-    if present and all(_WHOLE.fullmatch(c) for c in present):
-        ints = [int(c) if c != "" else None for c in cells]
-        if all(v is None or count_in_range(v) for v in ints):
-            return pd.Series(ints, dtype="Int64")
-    elif present and all(_DECIMAL.fullmatch(c) for c in present):
-        floats = [float(c) if c != "" else None for c in cells]
-        if all(v is None or (v.is_integer() and abs(v) < _EXACT_FLOAT) for v in floats):
-            return pd.Series([None if v is None else int(v) for v in floats], dtype="Int64")
-        return pd.Series(floats, dtype="Float64")
-    cells_or_na = np.array([c if c != "" else pd.NA for c in cells], dtype=object)
-    return pd.Series(pd.arrays.StringArray(cells_or_na), copy=False)
 
 
 def detect(src: SourceText) -> bool:
