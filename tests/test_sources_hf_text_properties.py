@@ -69,7 +69,9 @@ def render(paper: dict[str, object]) -> str:
     )
 
 
-@settings(max_examples=int(EXAMPLES or 150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=int(EXAMPLES or 150), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(st.lists(papers, min_size=1, max_size=6))
 def test_generated_listings_read_back_exactly(listing: list[dict[str, object]]) -> None:
     text = "Daily Papers\n\nbyAK and the research community\n\n" + "\n".join(map(render, listing))
@@ -131,7 +133,9 @@ def mutate(lines: list[str], edits: list[tuple[str, int, str]]) -> tuple[list[st
     return out, touched
 
 
-@settings(max_examples=int(EXAMPLES or 300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=int(EXAMPLES or 300), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(st.lists(mutation, min_size=1, max_size=4, unique_by=lambda m: m[1]))
 def test_fuzzed_sample_never_crashes_and_keeps_intact_papers(edits) -> None:
     lines, touched = mutate(SAMPLE_LINES, edits)
@@ -182,7 +186,9 @@ paper_lines = papers.map(render).map(lambda text: text.rstrip("\n").split("\n"))
 listing_lines = st.lists(st.one_of(LINE_KINDS.map(lambda line: [line]), paper_lines), max_size=30)
 
 
-@settings(max_examples=int(EXAMPLES or 300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=int(EXAMPLES or 300), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(
     listing_lines.map(lambda groups: [line for group in groups for line in group]),
     st.booleans(),
