@@ -83,7 +83,14 @@ def read_listing(
     Blocks that cannot be read are reported, never silently dropped: by
     default one :class:`ListingWarning` sums them up; ``errors="raise"`` raises
     :class:`ListingError` on the first; ``errors="ignore"`` stays quiet.
-    ``year`` is used for dates shown without a year.
+    ``year`` is used for dates shown without a year. A date or count the
+    table cannot hold (before 1677-09-22 or after 2262-04-11, beyond Int64) is
+    left out of its paper and reported, never wrapped around.
+
+    The format is ``format=`` if given, else the one a file's suffix names
+    (``.bib``, ``.ris``, ``.csv``/``.tsv``, ``.json``, ``.md``), else the one
+    the content shows. Bad input raises only :class:`ListingError` (a missing
+    path raises ``FileNotFoundError``); files are UTF-8 or UTF-16 with a BOM.
 
     >>> import litreview
     >>> df = litreview.read_listing(litreview.SAMPLE_LISTING)
