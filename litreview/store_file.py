@@ -44,6 +44,17 @@ REGISTRY = threading.RLock()
 LIVE: dict[tuple[int, int], Any] = {}
 
 
+def _forget_after_fork() -> None:
+    """In a forked child: the parent's connections are not ours (POSIX locks are not
+    inherited), so forget them; a review opened in the child gets its own connection."""
+    LIVE.clear()
+    REGISTRY._at_fork_reinit()  # type: ignore[attr-defined]  # held by a parent thread?
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_after_fork)
+
+
 class ReviewFileError(ValueError):
     """A file that cannot be opened as a review: not SQLite, another SQLite
     database, corrupt, empty, read-only, or written by a newer litreview.

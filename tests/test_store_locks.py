@@ -314,3 +314,28 @@ def test_threads_opening_and_closing_one_review_share_it_safely(tmp_path: Path) 
         added = {t for v in review.history().query("field == 'tags'")["new_value"] for t in v}
         assert added == {f"t{k}-{i}" for k in range(6) for i in range(15)}
         assert review.integrity_check() == "ok"
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_a_forked_child_opens_its_own_connection(tmp_path: Path) -> None:
+    """The parent's connection is not the child's (fcntl locks are not inherited)."""
+    path = tmp_path / "r.litreview"
+    ids = make_review(path)
+    parent = Review.open(path, reviewer="ada")
+    pid = os.fork()
+    if pid == 0:  # the child: never return into pytest
+        code = 1
+        try:
+            with Review.open(path, reviewer="child") as child:
+                code = 0 if not child._store.shares_connection_with(parent._store) else 2
+                child.annotate(ids[0], note="from the child")
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert lock_seen_by_others(path) == "held"  # the parent's locks are intact
+    parent.annotate(ids[1], note="from the parent")
+    parent.close()
+    with Review.open(path, reviewer="child") as review:
+        assert review.papers.loc[0, "note"] == "from the child"
+        assert review.integrity_check() == "ok"
