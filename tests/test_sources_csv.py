@@ -107,3 +107,14 @@ def test_a_stray_quote_costs_only_its_own_row() -> None:
         df = litreview.read_listing(text)
     assert df.title.tolist() == ["P2", "P3"]
     assert df.abstract.tolist() == ["two", "three, x"]
+
+
+def test_a_carriage_return_inside_a_quoted_cell_is_kept(tmp_path: Path) -> None:
+    # the csv module sees the lines as written (newline=""), not universal newlines
+    text = 'Title,Abstract\r\nA,"x\ry"\r\nB,z\r\n'
+    path = tmp_path / "cr.csv"
+    path.write_bytes(("\ufeff" + text).encode("utf-8"))
+    for source in (path, text):
+        df = litreview.read_listing(source, errors="raise")
+        assert df.abstract.tolist() == ["x\ry", "z"]
+        assert df.title.tolist() == ["A", "B"]

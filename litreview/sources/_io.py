@@ -44,6 +44,8 @@ class SourceText:
     encoding: str = "utf-8"
     #: True when the text may hold lone surrogates (``str`` and text streams): checked as read.
     check_surrogates: bool = False
+    #: The listing itself when it was given as a ``str``.
+    text: str | None = None
 
     @cached_property
     def head_text(self) -> str:
@@ -60,6 +62,23 @@ class SourceText:
                 if _SURROGATE.search(line):
                     raise _surrogate(self.name, number, line)
                 yield line
+
+    def untranslated_lines(self) -> Iterator[str]:
+        """Every line with its line ending as written, for the csv module: a ``\\r``
+        inside a quoted cell is data, not a line break. (Other streams than files
+        and ``str`` give :meth:`lines`, their line endings already translated.)"""
+        if self.path is None and self.text is None:
+            yield from self.lines()
+            return
+        with self._reading():
+            if self.path is not None:
+                self.stream.close()
+                self.stream = self.path.open(encoding=self.encoding, newline="")
+            else:
+                self.stream = io.StringIO(self.text, newline="")
+            first = self.stream.readline()
+            yield first.removeprefix("\ufeff")
+            yield from self.stream
 
     def blocks(self, size: int = BLOCK_CHARS) -> Iterator[str]:
         """The text in blocks of about ``size`` characters (cut anywhere)."""
@@ -150,7 +169,10 @@ def open_source(source: Source) -> SourceText:
         if bad := _SURROGATE.search(source):
             line = source.count("\n", 0, bad.start()) + 1
             raise _surrogate(TEXT_NAME, line, source[bad.start() :])
-        return _with_head(TEXT_NAME, io.StringIO(source.removeprefix("\ufeff"), newline=None))
+        text = source.removeprefix("\ufeff")
+        src = _with_head(TEXT_NAME, io.StringIO(text, newline=None))
+        src.text = text
+        return src
     if isinstance(source, str | os.PathLike):
         try:
             return _from_path(Path(source))

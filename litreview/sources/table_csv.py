@@ -334,4 +334,4 @@ def detect(src: SourceText) -> bool:
 
 def read(src: SourceText, year: int | None = None) -> tuple[Columns, list[Problem]]:
     """The reader registry's parse step (``year`` is unused: CSV dates carry theirs)."""
-    return parse_csv(src.lines(), src.name, head=src.head_text)
+    return parse_csv(src.untranslated_lines(), src.name, head=src.head_text)
