@@ -58,7 +58,9 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def read_url(out: Path, proc: subprocess.Popen[bytes], timeout: float = 30) -> str:
+def read_url(out: Path, proc: subprocess.Popen[bytes], timeout: float = 15) -> str:
+    """The first line ``litreview app`` prints ('' if none: the old app printed no URL,
+    and the tests then still probe the server it started)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         lines = out.read_text(encoding="utf-8").splitlines()
@@ -67,7 +69,7 @@ def read_url(out: Path, proc: subprocess.Popen[bytes], timeout: float = 30) -> s
         if proc.poll() is not None:
             break
         time.sleep(0.1)
-    raise AssertionError(f"litreview app printed no URL (exit {proc.poll()})")
+    return ""
 
 
 def wait_listening(
@@ -102,9 +104,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     try:
         url = read_url(out, proc)
         match = URL.match(url)
-        assert match, url
         wait_listening(port, proc, log)
-        yield Server(int(match.group(1)), match.group(2), url, log)
+        yield Server(port, match.group(2) if match else "", url, log)
     finally:
         proc.terminate()  # litreview became Voila (execve): this stops the server itself
         try:
@@ -115,6 +116,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 
 def test_the_printed_url_holds_a_random_token(server: Server) -> None:
+    assert URL.match(server.url), server.url
     assert len(server.token) >= 40
     assert server.url == f"http://127.0.0.1:{server.port}/?token={server.token}"
 
