@@ -129,8 +129,8 @@ def hostile_sample(cells: list[str] = HOSTILE) -> pd.DataFrame:
             HOSTILE[5:],
             id="carriage return",
             marks=pytest.mark.xfail(
-                reason="the listing reader reads with universal newlines: a '\\r' inside a "
-                "quoted cell becomes a line break (litreview/sources/_io.py, not the writer)",
+                reason="the listing reader still splits rows at a lone '\\r' inside a quoted "
+                "cell ('\\r\\n' is kept since 9dc770d): litreview/sources, not the writer",
                 strict=False,
             ),
         ),
