@@ -51,6 +51,15 @@ class ListingError(ValueError):
         return cls(str(problem), [problem])
 
 
+class ListingNotFoundError(ListingError, FileNotFoundError):
+    """A listing path that does not exist: a :class:`ListingError` (the one exception a
+    reader raises) that ``except FileNotFoundError`` also catches.
+
+    >>> isinstance(ListingNotFoundError("listing not found: a.txt"), FileNotFoundError)
+    True
+    """
+
+
 class ListingWarning(UserWarning):
     """Some blocks of a listing could not be read; they are listed in the message."""
 

@@ -28,6 +28,7 @@ from typing import Any
 import pandas as pd
 
 from litreview._gc import gc_paused
+from litreview._open_files import is_open
 from litreview.review_actions import ReviewActions
 from litreview.schema import DECISION_DTYPE
 from litreview.sources import read_listing
@@ -35,7 +36,6 @@ from litreview.store import ReviewFileError, Store
 from litreview.store_annotations import annotate, as_ids, make_edit, unknown_ids_error
 from litreview.store_exchange import ImportReport, OnConflict, export_annotations
 from litreview.store_exchange import import_annotations as _import_annotations
-from litreview.store_file import is_open
 from litreview.store_history import (
     annotation_columns,
     annotation_rows,

@@ -37,17 +37,14 @@ from os import PathLike
 from pathlib import Path
 from typing import Any
 
+from litreview._open_files import LIVE, REGISTRY, file_key, settled
 from litreview.store_file import (
-    LIVE,
-    REGISTRY,
     SQLITE_MAGIC,
     SUFFIX,
     ReviewFileError,
     check,
-    file_key,
     inspect,
     read_only_reason,
-    settled,
     translate,
 )
 from litreview.store_schema import (

@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,7 +21,7 @@ import pandas as pd
 
 from litreview.errors import ListingError, Problem
 from litreview.export._atomic import write_atomic
-from litreview.export._spreadsheet import neutralize_cell
+from litreview.export._spreadsheet import neutralize_cell, restore_cell
 from litreview.store import TIME_FORMAT, Store, now
 from litreview.store_annotations import (
     DEFAULTS,
@@ -101,29 +100,13 @@ def export_annotations(store: Store, rows: list[tuple[Any, ...]], path: Path) ->
         for record in records:
             cells = {k: "" if v is None else v for k, v in record.items()}
             cells["tags"] = json.dumps(record["tags"], ensure_ascii=False)
-            writer.writerow({k: inert(v) if isinstance(v, str) else v for k, v in cells.items()})
+            writer.writerow(
+                {k: neutralize_cell(v) if isinstance(v, str) else v for k, v in cells.items()}
+            )
     # a unique temporary file, fsync, rename: concurrent exports never collide, a
     # failure (full disk) leaves the previous file and no temporary one
     write_atomic(path, out.getvalue())
     return len(records)
-
-
-def inert(cell: str) -> str:
-    """A CSV cell a spreadsheet shows as text: OWASP's quote before a formula start, and
-    one more quote before a cell already quoted that way, so :func:`revive` is exact.
-
-    >>> inert("=1+1"), inert("'=1+1"), inert("'quoted"), revive(inert("'=1+1"))
-    ("'=1+1", "''=1+1", "'quoted", "'=1+1")
-    """
-    return "'" + cell if _QUOTED.match(cell) else neutralize_cell(cell)
-
-
-def revive(cell: str) -> str:
-    """The cell :func:`inert` was given: one leading quote before a formula start removed."""
-    return cell[1:] if _QUOTED.match(cell) else cell
-
-
-_QUOTED = re.compile(r"'+[=+\-@\t\r]")
 
 
 def read_annotations(path: Path, default_reviewer: str) -> list[tuple[int, dict[str, Any]]]:
@@ -135,7 +118,9 @@ def read_annotations(path: Path, default_reviewer: str) -> list[tuple[int, dict[
         if kind == "csv":
             reader = csv.DictReader(handle)
             for record in reader:
-                cells = {k: revive(v) if isinstance(v, str) else v for k, v in record.items() if k}
+                cells = {
+                    k: restore_cell(v) if isinstance(v, str) else v for k, v in record.items() if k
+                }
                 raw.append((reader.line_num, cells))
         else:
             for number, line in enumerate(handle, 1):

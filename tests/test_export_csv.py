@@ -128,11 +128,6 @@ def hostile_sample(cells: list[str] = HOSTILE) -> pd.DataFrame:
         pytest.param(
             HOSTILE[5:],
             id="carriage return",
-            marks=pytest.mark.xfail(
-                reason="the listing reader still splits rows at a lone '\\r' inside a quoted "
-                "cell ('\\r\\n' is kept since 9dc770d): litreview/sources, not the writer",
-                strict=False,
-            ),
         ),
     ],
 )

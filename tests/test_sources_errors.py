@@ -111,3 +111,10 @@ def test_overflowing_values_never_escape_as_other_exceptions(text: str) -> None:
         except ListingError:
             return
     assert df.title.tolist() == ["A"]
+
+
+def test_a_missing_path_is_a_listing_error_and_a_file_not_found(tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere.txt"
+    with pytest.raises(ListingError, match="listing not found") as caught:
+        litreview.read_listing(missing)
+    assert isinstance(caught.value, FileNotFoundError)

@@ -71,12 +71,12 @@ def test_jsonl_is_left_as_written(review: Review, tmp_path: Path) -> None:
     assert '"note": "=1+1"' in review.export_annotations(tmp_path / "a.jsonl").read_text()
 
 
-def test_inert_and_revive_are_inverse() -> None:
-    from litreview.store_exchange import inert, revive
+def test_neutralize_and_restore_are_inverse() -> None:
+    from litreview.export._spreadsheet import neutralize_cell, restore_cell
 
     for cell in [*TRICKY_NOTES, "", "'", "''", "=", "'-", "x'=y"]:
-        assert revive(inert(cell)) == cell
-        assert not inert(cell).startswith(FORMULA_PREFIXES)
+        assert restore_cell(neutralize_cell(cell)) == cell
+        assert not neutralize_cell(cell).startswith(FORMULA_PREFIXES)
 
 
 def test_concurrent_exports_to_one_file_never_collide(review: Review, tmp_path: Path) -> None:

@@ -339,3 +339,12 @@ def test_a_forked_child_opens_its_own_connection(tmp_path: Path) -> None:
     with Review.open(path, reviewer="child") as review:
         assert review.papers.loc[0, "note"] == "from the child"
         assert review.integrity_check() == "ok"
+
+
+def test_read_listing_refuses_a_review_this_process_has_open(tmp_path: Path) -> None:
+    path = tmp_path / "open.litreview"
+    with Review.open(path, reviewer="ada") as review:
+        review.add(litreview.SAMPLE_LISTING)
+        with pytest.raises(litreview.ListingError, match="a review this process has open"):
+            litreview.read_listing(path)
+        assert review.integrity_check() == "ok"

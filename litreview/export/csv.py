@@ -57,14 +57,38 @@ def to_csv(
             column if name in df.columns and _is_typed(df[name]) else neutralize_cells(column)
             for name, column in zip(names, cells, strict=True)
         ]
+    terminator = "\r\n" if excel else "\n"
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n" if excel else "\n")
+    writer = csv.writer(out, lineterminator=terminator)
     writer.writerow(names)
     writer.writerows(zip(*cells, strict=True))
-    text = (BOM if excel else "") + out.getvalue()
+    body = out.getvalue()
+    if not excel and "\r" in body:  # rare: a cell holds a carriage return
+        body = _quoting_carriage_returns(names, cells)
+    text = (BOM if excel else "") + body
     if path is not None:
         write_atomic(path, text)
     return text
+
+
+def _quoting_carriage_returns(names: list[str], cells: list[list[str]]) -> str:
+    """The CSV text with ``\\n`` line ends, quoting every cell that holds a ``\\r``.
+
+    The csv module quotes only the characters of its line terminator, so with
+    ``\\n`` a lone ``\\r`` would be written bare and read back as a line break
+    (RFC 4180 wants it quoted). Each row is written with ``\\r\\n`` (so such cells
+    are quoted) and its terminator then replaced.
+    """
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    rows = [names, *zip(*cells, strict=True)]
+    lines = []
+    for row in rows:
+        out.seek(0)
+        out.truncate()
+        writer.writerow(row)
+        lines.append(out.getvalue().removesuffix("\r\n"))
+    return "\n".join(lines) + "\n"
 
 
 def csv_columns(df: pd.DataFrame) -> list[str]:

@@ -90,7 +90,8 @@ def read_listing(
     The format is ``format=`` if given, else the one a file's suffix names
     (``.bib``, ``.ris``, ``.csv``/``.tsv``, ``.json``, ``.md``), else the one
     the content shows. Bad input raises only :class:`ListingError` (a missing
-    path raises ``FileNotFoundError``); files are UTF-8 or UTF-16 with a BOM.
+    path raises its subclass ``ListingNotFoundError``, also a ``FileNotFoundError``);
+    files are UTF-8 or UTF-16 with a BOM.
 
     >>> import litreview
     >>> df = litreview.read_listing(litreview.SAMPLE_LISTING)

@@ -20,7 +20,8 @@ from itertools import chain
 from pathlib import Path
 from typing import IO
 
-from litreview.errors import ListingError
+from litreview._open_files import is_open
+from litreview.errors import ListingError, ListingNotFoundError
 
 TEXT_NAME = "<text>"
 HEAD_BYTES = 64 * 1024
@@ -207,9 +208,14 @@ def _from_bytes(data: bytes, name: str) -> SourceText:
 
 def _from_path(path: Path) -> SourceText:
     if not path.exists():
-        raise FileNotFoundError(f"listing not found: {path}")
+        raise ListingNotFoundError(f"listing not found: {path}")
     if path.is_dir():
         raise ListingError(f"{path}: expected a listing file, got a directory")
+    if is_open(path):  # reading it with Python would drop the review's SQLite locks
+        raise ListingError(
+            f"{path}: a review this process has open, not a listing; "
+            "use review.papers (or Review.open) to read it"
+        )
     with path.open("rb") as raw:
         encoding = _encoding(raw.read(HEAD_BYTES), str(path))
     stream = path.open(encoding=encoding, newline=None)
