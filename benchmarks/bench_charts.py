@@ -16,9 +16,9 @@ from common import Row, listing, timed
 
 import litreview
 from litreview import charts
+from litreview._text import make_vectorizer, paper_documents
 from litreview.charts.terms import TERM_SAMPLE
 from litreview.charts.topics import TOPIC_SAMPLE
-from litreview.text import make_vectorizer, paper_documents
 
 DECISIONS = np.array(["include", "exclude", "maybe", "unscreened"])
 REASONS = np.array(["off topic", "not a paper", "duplicate study", "wrong population"])

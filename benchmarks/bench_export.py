@@ -13,8 +13,8 @@ from bibtexparser.library import Library
 from common import Row, listing, timed
 
 import litreview
-from litreview.export._fields import paper_rows
-from litreview.export.bibtex import _entry, citation_keys
+from litreview.writers._fields import paper_rows
+from litreview.writers.bibtex import _entry, citation_keys
 
 SIZES = (1_000, 10_000)
 TARGET_SIZE = 10_000  # the target: 10k papers

@@ -25,7 +25,7 @@ from generate import papers
 
 import litreview
 from litreview.ids import normalize_title, paper_ids
-from litreview.merge import merge_papers
+from litreview.readers.merge import merge_papers
 from litreview.schema import papers_from_columns
 
 TARGET_S = 5.0

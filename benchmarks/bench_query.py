@@ -22,10 +22,10 @@ from common import Row, latencies, listing, timed
 from sklearn.feature_extraction.text import CountVectorizer
 
 import litreview
-from litreview.query import All, And, Has, Node, Not, Or, Phrase, Range, Word, parse
-from litreview.query_eval import text_regex
-from litreview.search import SearchIndex, match_mask, prioritize, search, similar
-from litreview.text import fold
+from litreview._text import fold
+from litreview.query.evaluate import text_regex
+from litreview.query.filters import SearchIndex, match_mask, prioritize, search, similar
+from litreview.query.language import All, And, Has, Node, Not, Or, Phrase, Range, Word, parse
 
 SIZES = (1_000, 10_000, 100_000)
 QUICK_SIZES = (1_000, 10_000)

@@ -20,7 +20,7 @@ from common import Row, listing, timed
 
 import litreview
 from litreview import charts
-from litreview.report import MAX_ROWS, build_report, report_figures
+from litreview.report.html import MAX_ROWS, build_report, report_figures
 
 DECISIONS = np.array(["include", "exclude", "maybe", "unscreened"])
 

@@ -22,7 +22,7 @@ import pandas as pd
 from common import Row, listing, timed
 
 import litreview
-from litreview.store import migrate, now
+from litreview.review.store.connection import migrate, now
 
 
 def rows(quick: bool) -> list[Row]:

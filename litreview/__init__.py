@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from litreview.errors import ListingError, ListingWarning, Problem, QueryError
-from litreview.export import export, to_bibtex, to_csv, to_markdown, to_ris
 from litreview.ids import normalize_title, paper_id
+from litreview.query.filters import SearchIndex, explain_priority, prioritize, search, similar
+from litreview.readers import read_listing
 from litreview.schema import (
     ANNOTATION_COLUMNS,
     DECISIONS,
@@ -25,14 +26,13 @@ from litreview.schema import (
     empty_papers,
     validate,
 )
-from litreview.search import SearchIndex, explain_priority, prioritize, search, similar
-from litreview.sources import read_listing
+from litreview.writers import export, to_bibtex, to_csv, to_markdown, to_ris
 
 if TYPE_CHECKING:
     from litreview import charts, report
-    from litreview.fuzzy_merge import merge_near_duplicates, near_duplicates
-    from litreview.merge import read_listings
-    from litreview.review import Review, ReviewFileError
+    from litreview.readers.fuzzy_merge import merge_near_duplicates, near_duplicates
+    from litreview.readers.merge import read_listings
+    from litreview.review.core import Review, ReviewFileError
 
 #: Public names whose modules pull in plotly (and their dependents): imported on
 #: first use, so ``import litreview`` (and the command line) starts fast.
@@ -41,11 +41,11 @@ if TYPE_CHECKING:
 _LAZY = {
     "charts": "litreview.charts",
     "report": "litreview.report",
-    "read_listings": "litreview.merge",
-    "near_duplicates": "litreview.fuzzy_merge",  # rapidfuzz and merge: about 45 ms
-    "merge_near_duplicates": "litreview.fuzzy_merge",
-    "Review": "litreview.review",
-    "ReviewFileError": "litreview.review",
+    "read_listings": "litreview.readers.merge",
+    "near_duplicates": "litreview.readers.fuzzy_merge",  # rapidfuzz and merge: about 45 ms
+    "merge_near_duplicates": "litreview.readers.fuzzy_merge",
+    "Review": "litreview.review.core",
+    "ReviewFileError": "litreview.review.core",
 }
 
 

@@ -17,8 +17,9 @@ import plotly.io as pio
 import pytest
 
 import litreview
+from tests.paths import TESTS
 
-ROOT = Path(__file__).parent.parent
+ROOT = TESTS.parent
 README = ROOT / "README.md"
 DOCS = ROOT / "docs"
 PAGES = sorted(DOCS.glob("*.md"))

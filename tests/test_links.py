@@ -7,7 +7,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from litreview.links import (
+from litreview._links import (
     _BARE_HOST_NAMES,
     _URL,
     _raw_urls,

@@ -15,8 +15,9 @@ import pytest
 from nbclient import NotebookClient
 
 import litreview
+from tests.paths import TESTS
 
-NOTEBOOKS = Path(__file__).parent.parent / "notebooks"
+NOTEBOOKS = TESTS.parent / "notebooks"
 PLOTLY = "application/vnd.plotly.v1+json"
 WIDGET = "application/vnd.jupyter.widget-view+json"
 

@@ -7,8 +7,9 @@ import re
 from pathlib import Path
 
 import litreview
+from tests.paths import TESTS
 
-README = Path(__file__).parent.parent / "README.md"
+README = TESTS.parent / "README.md"
 
 
 def tour_code() -> str:

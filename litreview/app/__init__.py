@@ -29,7 +29,7 @@ from litreview.app.paper import PaperView
 from litreview.app.results import ResultsView
 from litreview.app.screening import ScreeningView
 from litreview.app.state import AppState
-from litreview.review import Review
+from litreview.review.core import Review
 
 __all__ = ["AppState", "ReviewApp", "review_app"]
 

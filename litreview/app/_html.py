@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from litreview.query import MIN_PREFIX, And, Node, Not, Or, Phrase, Word, parse
+from litreview.query.language import MIN_PREFIX, And, Node, Not, Or, Phrase, Word, parse
 
 HIGHLIGHT_FIELDS = (None, "title", "abstract")
 

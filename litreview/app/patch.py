@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from litreview.store_annotations import UNSET, make_edit
+from litreview.review.store.annotations import UNSET, make_edit
 
 
 def patch_papers(

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import traitlets
 
-from litreview.search import prioritize
+from litreview.query.filters import prioritize
 
 if TYPE_CHECKING:
     from litreview.app.state import AppState

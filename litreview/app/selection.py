@@ -16,8 +16,8 @@ from typing import Any
 
 import pandas as pd
 
-from litreview.search import prioritize, search
-from litreview.search_index import SearchIndex
+from litreview.query.filters import prioritize, search
+from litreview.query.index import SearchIndex
 
 #: Sort options of the filter panel (``priority``: unscreened first, likeliest includes on top).
 SORTS = ("relevance", "priority", "date", "-date", "comments", "upvotes", "authors", "title")

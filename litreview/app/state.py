@@ -32,9 +32,9 @@ from litreview.app.patch import patch_papers
 from litreview.app.screen_state import ScreenState
 from litreview.app.selection import FILTER_TRAITS, SORTS, search_kwargs, select
 from litreview.errors import QueryError
-from litreview.export import FORMATS, export
-from litreview.review import Review
-from litreview.search import similar
+from litreview.query.filters import similar
+from litreview.review.core import Review
+from litreview.writers import FORMATS, export
 
 SUFFIX = {"bibtex": ".bib", "csv": ".csv", "excel": ".csv", "ris": ".ris", "markdown": ".md"}
 

@@ -13,8 +13,8 @@ exported HTML without a network.
 
 from __future__ import annotations
 
-from litreview.charts.distribution import distribution
-from litreview.charts.prisma import prisma, prisma_counts
+from litreview.charts.histogram import distribution
+from litreview.charts.prisma_flow import prisma, prisma_counts
 from litreview.charts.render import to_html, use_offline_renderer, write_html
 from litreview.charts.review import decisions, tags
 from litreview.charts.terms import term_trends, term_weights, top_terms

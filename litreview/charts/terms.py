@@ -1,6 +1,6 @@
 """Charts of words: the most characteristic terms and how often terms appear over time.
 
-Both use the text features of the search index (:mod:`litreview.text`), so a term
+Both use the text features of the search index (:mod:`litreview._text`), so a term
 seen here is a term the search knows.
 """
 
@@ -11,6 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from scipy import sparse
 
+from litreview._text import make_vectorizer, paper_documents
 from litreview.charts._style import (
     COLORWAY,
     FREQ_NAMES,
@@ -27,7 +28,6 @@ from litreview.charts._style import (
     split_dated,
     undated_note,
 )
-from litreview.text import make_vectorizer, paper_documents
 
 #: Above this many papers the term charts read a random sample (a 2 s budget at 100k papers).
 TERM_SAMPLE = 5_000

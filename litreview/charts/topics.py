@@ -13,6 +13,7 @@ from sklearn.manifold import TSNE
 from sklearn.preprocessing import normalize
 from threadpoolctl import threadpool_limits
 
+from litreview._text import make_vectorizer, paper_documents
 from litreview.charts._style import (
     add_note,
     decision_column,
@@ -23,7 +24,6 @@ from litreview.charts._style import (
     sample_note,
     shorten,
 )
-from litreview.text import make_vectorizer, paper_documents
 
 #: Above this many papers the map draws a random sample (t-SNE grows fast with n).
 TOPIC_SAMPLE = 2_500

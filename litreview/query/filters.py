@@ -1,0 +1,284 @@
+"""Search papers: query language + keyword filters -> ranked rows.
+
+    >>> import litreview
+    >>> papers = litreview.read_listing(litreview.SAMPLE_LISTING)
+    >>> hits = litreview.search(papers, '"vision transformer" year:>=2021', limit=3)
+    >>> list(hits.columns[-1:]), len(hits) <= 3
+    (['score'], True)
+
+The index for a DataFrame is built on the first call and reused by later
+calls on the same papers (see :func:`index_for`); pass ``index=`` to manage
+it yourself (the review does).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from litreview._text import fold
+from litreview.errors import QueryError
+from litreview.query.evaluate import evaluate
+from litreview.query.index import SearchIndex
+from litreview.query.language import (
+    All,
+    And,
+    DecisionIs,
+    Has,
+    Node,
+    Not,
+    Or,
+    Range,
+    Tag,
+    parse,
+)
+from litreview.query.ranges import period
+from litreview.query.rank import PriorityExplanation, explain_priority, prioritize, similar
+from litreview.schema import DECISIONS
+
+__all__ = [
+    "SORTS",
+    "PriorityExplanation",
+    "SearchIndex",
+    "explain_priority",
+    "index_for",
+    "match_mask",
+    "prioritize",
+    "search",
+    "similar",
+]
+
+#: sort= keys -> (column, descending by default). A "-" prefix reverses the default.
+SORTS: dict[str, tuple[str, bool]] = {
+    "relevance": ("score", True),
+    "date": ("published", True),
+    "comments": ("comments", True),
+    "upvotes": ("upvotes", True),
+    "authors": ("n_authors", True),
+    "title": ("title", False),
+}
+CACHE_SIZE = 4
+_CACHE: OrderedDict[tuple[int, int], SearchIndex] = OrderedDict()
+
+
+def index_for(df: pd.DataFrame) -> SearchIndex:
+    """The cached :class:`SearchIndex` for ``df``, built on first use.
+
+    The cache key is the number of rows and a hash of the ``paper_id`` column
+    (about 2 ms at 100k papers), so a DataFrame with the same papers in the same
+    order (e.g. the same listing with new annotation columns) reuses the index;
+    a cached index that holds all the papers in another order or a subset is
+    reused too. Up to :data:`CACHE_SIZE` indexes are kept (least recently used
+    dropped); ``index_for.cache_clear()`` empties it.
+    """
+    ids = df["paper_id"].tolist()
+    key = (len(ids), hash(tuple(ids)))
+    if key in _CACHE:
+        _CACHE.move_to_end(key)
+        return _CACHE[key]
+    for cached in reversed(_CACHE.values()):
+        if cached.covers(ids):
+            return cached
+    index = SearchIndex(df)
+    _CACHE[key] = index
+    while len(_CACHE) > CACHE_SIZE:
+        _CACHE.popitem(last=False)
+    return index
+
+
+def _cache_clear() -> None:
+    _CACHE.clear()
+
+
+index_for.cache_clear = _cache_clear  # type: ignore[attr-defined]
+
+
+def search(
+    df: pd.DataFrame,
+    query: str = "",
+    *,
+    sort: str | None = None,
+    ascending: bool | None = None,
+    limit: int | None = None,
+    index: SearchIndex | None = None,
+    **filters: Any,
+) -> pd.DataFrame:
+    """Rows of ``df`` matching ``query`` and ``filters``, with a ``score`` column.
+
+    Ranked by relevance (TF-IDF of the query words, title weighted up) unless
+    ``sort`` is one of :data:`SORTS` ("date", "-date" for oldest first, ...);
+    ``ascending`` overrides the direction; ``limit`` keeps the first rows.
+    ``filters`` are the keyword filters of :func:`filter_nodes` (``since=``,
+    ``min_authors=``, ``has_code=``, ``decision=``, ``tags=``, ...). Raises
+    :class:`~litreview.errors.QueryError` for a malformed query.
+
+    >>> import litreview
+    >>> papers = litreview.read_listing(litreview.SAMPLE_LISTING)
+    >>> litreview.search(papers, "title:efficient -title:image", since="2022")["title"].tolist()
+    ['FlatFormer: Flattened Window Attention for Efficient Point Cloud Transformer']
+    """
+    mask, score = match_scores(df, query, index=index, **filters)
+    rows = np.flatnonzero(mask)
+    key, descending = _sort_key(sort, ascending)
+    if key == "score" and not score.any():
+        order = np.arange(len(rows))  # nothing scored (filters only): keep the table order
+    elif key == "score":
+        s = -score[rows] if descending else score[rows]
+        if limit is not None and 0 < limit < len(rows) // 4:
+            # top-k: partial sort of the k best, then a stable sort of those (ties by row order)
+            kth = np.partition(s, limit - 1)[limit - 1]
+            cand = np.flatnonzero(s <= kth)
+            order = cand[np.argsort(s[cand], kind="stable")]
+        else:
+            order = np.argsort(s, kind="stable")
+    else:
+        order = _column_order(df, rows, key, descending)
+    rows = rows[order]
+    if limit is not None:
+        rows = rows[: max(limit, 0)]
+    out = df.iloc[rows]
+    out["score"] = score[rows]
+    return out
+
+
+def match_mask(
+    df: pd.DataFrame, query: str = "", *, index: SearchIndex | None = None, **filters: Any
+) -> np.ndarray:
+    """Boolean numpy mask of the rows of ``df`` matching ``query`` and ``filters``.
+
+    >>> import litreview
+    >>> papers = litreview.read_listing(litreview.SAMPLE_LISTING)
+    >>> int(match_mask(papers, "has:code -survey").sum()) > 0
+    True
+    """
+    return match_scores(df, query, index=index, **filters)[0]
+
+
+def match_scores(
+    df: pd.DataFrame, query: str = "", *, index: SearchIndex | None = None, **filters: Any
+) -> tuple[np.ndarray, np.ndarray]:
+    """(mask, score) over the rows of ``df``; score is 0 where there is no query word."""
+    node = parse(query)
+    extra = filter_nodes(**filters)
+    if extra:
+        node = And(((node,) if not isinstance(node, All) else ()) + tuple(extra))
+        node = node.children[0] if len(node.children) == 1 else node
+    if index is None:
+        index = index_for(df)
+    ev = evaluate(node, df, index)
+    if ev.score_ranges:
+        score = index.scores(ev.score_ranges)
+        score = score if ev.where is None else score[ev.where]
+    else:
+        score = np.zeros(len(df))
+    return ev.mask, score
+
+
+def _sort_key(sort: str | None, ascending: bool | None) -> tuple[str, bool]:
+    name = sort or "relevance"
+    flip = name.startswith("-")
+    name = name.removeprefix("-")
+    if name not in SORTS:
+        raise ValueError(
+            f"sort must be one of {', '.join(SORTS)} (optionally with '-'), got {sort!r}"
+        )
+    column, descending = SORTS[name]
+    descending ^= flip
+    if ascending is not None:
+        descending = not ascending
+    return column, descending
+
+
+def _column_order(df: pd.DataFrame, rows: np.ndarray, column: str, descending: bool) -> np.ndarray:
+    if column not in df:
+        return np.arange(len(rows))
+    values = df[column].iloc[rows]
+    if column == "title":
+        values = values.map(fold, na_action="ignore")
+    ranks = pd.Series(values.to_numpy(), copy=False).sort_values(
+        ascending=not descending, kind="stable", na_position="last"
+    )
+    return ranks.index.to_numpy()
+
+
+# ---------------------------------------------------------------- keyword filters
+
+
+def filter_nodes(
+    *,
+    since: str | dt.date | None = None,
+    until: str | dt.date | None = None,
+    min_authors: int | None = None,
+    max_authors: int | None = None,
+    min_comments: int | None = None,
+    max_comments: int | None = None,
+    min_upvotes: int | None = None,
+    max_upvotes: int | None = None,
+    min_rating: int | None = None,
+    max_rating: int | None = None,
+    has_code: bool | None = None,
+    has_arxiv: bool | None = None,
+    has_note: bool | None = None,
+    decision: str | Sequence[str] | None = None,
+    tags: str | Sequence[str] | None = None,
+) -> list[Node]:
+    """The keyword filters as query nodes (all AND-ed with the query).
+
+    ``since``/``until`` take a date, datetime or "2024", "2024-06", "2024-06-30"
+    (both ends included: ``until="2024-06"`` keeps all of June); ``min_*``/``max_*``
+    are inclusive; ``has_*=False`` keeps papers without it; ``decision`` and
+    ``tags`` take one value or a list (any of them).
+    """
+    nodes: list[Node] = []
+    if since is not None or until is not None:
+        lo = _date_bound(since, "since")[0] if since is not None else None
+        hi = _date_bound(until, "until")[1] if until is not None else None
+        nodes.append(Range("published", lo, hi, f"{since}..{until}"))
+    for field, lo_v, hi_v in (
+        ("authors", min_authors, max_authors),
+        ("comments", min_comments, max_comments),
+        ("upvotes", min_upvotes, max_upvotes),
+        ("rating", min_rating, max_rating),
+    ):
+        if lo_v is not None or hi_v is not None:
+            nodes.append(Range(field, lo_v, None if hi_v is None else hi_v + 1, f"{lo_v}..{hi_v}"))
+    for what, flag in (("code", has_code), ("arxiv", has_arxiv), ("note", has_note)):
+        if flag is not None:
+            nodes.append(Has(what) if flag else Not(Has(what)))
+    if decision is not None:
+        values = [decision] if isinstance(decision, str) else list(decision)
+        bad = [v for v in values if str(v).lower() not in DECISIONS]
+        if bad:
+            raise ValueError(f"decision must be among {', '.join(DECISIONS)}, got {bad}")
+        nodes.append(_any([DecisionIs(str(v).lower()) for v in values]))
+    if tags is not None:
+        values = [tags] if isinstance(tags, str) else list(tags)
+        nodes.append(_any([Tag(fold(str(v)).strip()) for v in values]))
+    return nodes
+
+
+def _any(nodes: Iterable[Node]) -> Node:
+    items = tuple(nodes)
+    if not items:
+        return Not(All())
+    return items[0] if len(items) == 1 else Or(items)
+
+
+def _date_bound(value: str | dt.date, name: str) -> tuple[int, int]:
+    """[start, end) in ns of a date given as text (a year, month or day) or a date."""
+    if isinstance(value, str):
+        try:
+            return period(value.strip(), value, 0)
+        except QueryError as exc:
+            raise ValueError(f"{name}={value!r}: {exc.message}") from None
+    if isinstance(value, dt.datetime):
+        ns = pd.Timestamp(value).as_unit("ns").value
+        return ns, ns + 1
+    if isinstance(value, dt.date):
+        return period(value.isoformat(), value.isoformat(), 0)
+    raise TypeError(f"{name} must be a date or text like '2024-06', got {type(value).__name__}")

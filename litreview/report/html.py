@@ -1,0 +1,313 @@
+"""A review you can share: one self-contained HTML file that works offline.
+
+The report holds the PRISMA flow, the decision counts, the charts (plotly.js
+embedded once, no CDN), the selection as a table and every note. All text that
+came from a listing or a reviewer is HTML-escaped, so a note containing
+``<script>`` is shown, never run::
+
+    >>> import litreview, tempfile, pathlib
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "review.html"
+    >>> path = write_report(litreview.SAMPLE_LISTING, out)
+    >>> path.stat().st_size > 1_000_000, 'src="http' in path.read_text()
+    (True, False)
+
+:func:`render` also takes a notebook: it is executed and converted (see
+:mod:`litreview.report.notebook`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from datetime import UTC, datetime
+from html import escape
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+
+from litreview import charts
+from litreview._files import write_atomic
+from litreview.report.loading import load
+from litreview.schema import DECISIONS, conform
+
+__all__ = [
+    "MAX_ROWS",
+    "build_report",
+    "render",
+    "report_figures",
+    "write_report",
+]
+
+#: Rows shown in the selection table; the report says when more were left out.
+MAX_ROWS = 5000
+NOTEBOOK_SUFFIX = ".ipynb"
+
+
+# ------------------------------------------------------------------------ the report
+
+
+def report_figures(papers: pd.DataFrame, imports: pd.DataFrame) -> list[tuple[str, go.Figure]]:
+    """The charts of the report, in order: ``(heading, figure)``.
+
+    >>> import litreview
+    >>> loaded = load(litreview.SAMPLE_LISTING)
+    >>> [name for name, _ in report_figures(loaded.papers, loaded.imports)]
+    ['PRISMA flow', 'Screening decisions', 'Papers over time', 'Top terms']
+    """
+    figures = [
+        ("PRISMA flow", charts.prisma(papers=papers, imports=imports)),
+        ("Screening decisions", charts.decisions(papers)),
+        ("Papers over time", charts.timeline(papers, freq=_freq(papers))),
+        ("Top terms", charts.top_terms(papers)),
+    ]
+    if "tags" in papers and papers["tags"].map(len).sum() > 0:
+        figures.append(("Tags", charts.tags(papers, color="decision")))
+    return figures
+
+
+def _freq(papers: pd.DataFrame) -> str:
+    dates = papers["published"].dropna() if "published" in papers else pd.Series([])
+    if len(dates) < 2:
+        return "M"
+    return "Y" if (dates.max() - dates.min()).days > 3 * 365 else "M"
+
+
+def build_report(
+    papers: pd.DataFrame,
+    imports: pd.DataFrame | None = None,
+    *,
+    title: str = "Literature review",
+    source: str = "",
+    max_rows: int = MAX_ROWS,
+) -> str:
+    """The report as one HTML page (a ``str``); every piece of paper/user text is escaped.
+
+    >>> import litreview
+    >>> papers = litreview.read_listing(litreview.SAMPLE_LISTING).assign(note="<b>hi</b>")
+    >>> html = build_report(papers)
+    >>> "&lt;b&gt;hi&lt;/b&gt;" in html and "<b>hi</b>" not in html
+    True
+    """
+    papers = conform(papers, annotated=True)
+    if imports is None:
+        imports = pd.DataFrame({"source": [source or "papers"], "n_records": [len(papers)]})
+    figures = report_figures(papers, imports)
+    decided = papers["decision"].astype(str)
+    included = papers[decided.eq("include").to_numpy()]
+    selection, heading = (
+        (included, f"Selection: {len(included):,} included papers")
+        if len(included)
+        else (papers, f"All {len(papers):,} papers (none included yet)")
+    )
+    made = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    parts = [
+        f"<h1>{escape(title)}</h1>",
+        f'<p class="meta">{len(papers):,} papers from {escape(source or "papers")} · '
+        f"generated {made} by litreview</p>",
+        _summary(papers, decided),
+        '<h2 id="prisma">PRISMA flow</h2>',
+        _table(charts.prisma_counts(papers=papers, imports=imports), "prisma-counts"),
+        '<h2 id="charts">Charts</h2>',
+        *_charts_html(figures),
+        f'<h2 id="selection">{escape(heading)}</h2>',
+        _papers_table(selection, max_rows),
+        '<h2 id="notes">Notes</h2>',
+        _notes(papers),
+    ]
+    body = "\n".join(parts)
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{escape(title)}</title>\n<style>{CSS}</style>\n</head>\n"
+        f'<body>\n<main class="litreview-report" data-charts="{len(figures)}">\n'
+        f"{body}\n</main>\n</body>\n</html>\n"
+    )
+
+
+def _summary(papers: pd.DataFrame, decided: pd.Series) -> str:
+    dates = papers["published"].dropna()
+    span = f"{dates.min():%Y-%m-%d} to {dates.max():%Y-%m-%d}" if len(dates) else "no dates"
+    with_code = int(papers["code_urls"].map(len).gt(0).sum())
+    counts = decided.value_counts().reindex(list(DECISIONS), fill_value=0)
+    table = pd.DataFrame({"decision": counts.index, "papers": counts.to_numpy()})
+    return (
+        '<section id="summary"><h2>Summary</h2><dl>'
+        f"<dt>Papers</dt><dd>{len(papers):,}</dd>"
+        f"<dt>Published</dt><dd>{escape(span)}</dd>"
+        f"<dt>With code</dt><dd>{with_code:,}</dd></dl>"
+        f"<h3>Decisions</h3>{_table(table, 'decision-counts')}</section>"
+    )
+
+
+def _charts_html(figures: list[tuple[str, go.Figure]]) -> list[str]:
+    out = []
+    for i, (name, fig) in enumerate(figures):
+        div = pio.to_html(
+            fig, include_plotlyjs=(i == 0), full_html=False, include_mathjax=False
+        )  # figure JSON is escaped by plotly (< > / as \\u escapes)
+        out.append(f'<figure class="litreview-chart"><figcaption>{escape(name)}</figcaption>'
+                   f"{div}</figure>")  # fmt: skip
+    return out
+
+
+def _table(df: pd.DataFrame, css_class: str) -> str:
+    head = "".join(f"<th>{escape(str(c))}</th>" for c in df.columns)
+    rows = "".join(
+        "<tr>" + "".join(f"<td>{_text(v)}</td>" for v in row) + "</tr>"
+        for row in df.itertuples(index=False)
+    )
+    return f'<table class="{css_class}"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
+
+
+PAPER_HEAD = ("#", "Title", "Published", "Authors", "Decision", "Reason", "Tags", "Rating", "Note")
+
+
+def _papers_table(papers: pd.DataFrame, max_rows: int) -> str:
+    shown = papers.head(max_rows)
+    rows = []
+    records: list[dict[str, Any]] = shown.to_dict("records")  # type: ignore[assignment]
+    for i, row in enumerate(records, start=1):
+        cells = [
+            str(i),
+            _title_cell(row.get("title"), row.get("url"), row.get("paper_id")),
+            _text(row.get("published"), date=True),
+            _text(_authors(row)),
+            _text(row.get("decision")),
+            _text(row.get("reason")),
+            _text(", ".join(map(str, row.get("tags") or []))),
+            _text(row.get("rating")),
+            f'<span class="note">{_text(row.get("note"))}</span>',
+        ]
+        rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    head = "".join(f"<th>{h}</th>" for h in PAPER_HEAD)
+    more = ""
+    if len(papers) > len(shown):
+        more = (
+            f'<p class="more">Showing the first {len(shown):,} of {len(papers):,} papers; '
+            "export them all with <code>litreview export</code>.</p>"
+        )
+    return (
+        f'<table class="papers"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>{more}"
+    )
+
+
+def _title_cell(title: Any, url: Any, paper_id: Any) -> str:
+    text = _text(title)
+    link = str(url) if isinstance(url, str) else ""
+    if link.startswith(("https://", "http://")):
+        text = f'<a href="{escape(link, quote=True)}">{text}</a>'
+    return f'{text}<br><code class="pid">{_text(paper_id)}</code>'
+
+
+def _authors(row: dict[str, Any]) -> str:
+    names = [str(a) for a in (row.get("authors") or [])]
+    if names:
+        return ", ".join(names[:3]) + (f" +{len(names) - 3}" if len(names) > 3 else "")
+    org = row.get("organization")
+    if isinstance(org, str):
+        return org
+    n = row.get("n_authors")
+    return "" if n is None or pd.isna(n) else f"{int(n)} authors"
+
+
+def _notes(papers: pd.DataFrame) -> str:
+    has = papers["note"].fillna("").astype(str).str.strip().ne("")
+    noted = papers[has.to_numpy()]
+    if noted.empty:
+        return '<p class="empty">No notes yet.</p>'
+    items = "".join(
+        f'<li><span class="title">{_text(t)}</span> <code class="pid">{_text(pid)}</code>'
+        f'<div class="note">{_text(n)}</div></li>'
+        for t, pid, n in zip(noted["title"], noted["paper_id"], noted["note"], strict=True)
+    )
+    return f'<ul class="notes">{items}</ul>'
+
+
+def _text(value: Any, *, date: bool = False) -> str:
+    """Escaped text of a cell; missing values are empty."""
+    if value is None or (not isinstance(value, list | tuple) and pd.isna(value)):
+        return ""
+    if date and isinstance(value, pd.Timestamp | datetime):
+        return f"{value:%Y-%m-%d}"
+    return escape(str(value), quote=True)
+
+
+CSS = """
+body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:0;color:#1f2933}
+main{max-width:1200px;margin:0 auto;padding:1rem 2rem}
+.meta{color:#52606d}
+table{border-collapse:collapse;margin:.5rem 0;font-size:.9rem}
+th,td{border-bottom:1px solid #d9e2ec;padding:.3rem .5rem;text-align:left;vertical-align:top}
+th{background:#f0f4f8}
+.papers td:first-child{color:#7b8794}
+.note,.notes .note{white-space:pre-wrap}
+code.pid{color:#7b8794;font-size:.75rem}
+dl{display:grid;grid-template-columns:max-content auto;gap:.2rem 1rem}
+dt{font-weight:600}dd{margin:0}
+figure{margin:1rem 0}figcaption{font-weight:600}
+"""
+
+
+# ------------------------------------------------------------------------ writing
+
+
+def write_report(
+    source: Any,
+    path: str | os.PathLike[str],
+    *,
+    overwrite: bool = False,
+    title: str | None = None,
+    reviewer: str | None = None,
+) -> Path:
+    """Build the report of ``source`` and write it to ``path``; return the path.
+
+    ``source`` is a review file, a listing path (or a list of them), a
+    :class:`~litreview.Review`, or a paper DataFrame. An existing file raises
+    :class:`FileExistsError` unless ``overwrite=True``.
+    """
+    target = Path(path)
+    if not overwrite and target.exists():
+        raise FileExistsError(f"{target} already exists; pass overwrite=True to replace it")
+    if isinstance(source, pd.DataFrame):
+        html = build_report(source, title=title or "Literature review")
+    elif hasattr(source, "papers") and hasattr(source, "imports"):
+        name = Path(source.path).name
+        html = build_report(source.papers, source.imports(), title=title or name, source=name)
+    else:
+        loaded = load(source, reviewer=reviewer)
+        html = build_report(
+            loaded.papers, loaded.imports, title=title or loaded.name, source=loaded.name
+        )
+    return write_atomic(target, html, overwrite=overwrite)
+
+
+def render(
+    source: str | os.PathLike[str],
+    path: str | os.PathLike[str],
+    *,
+    overwrite: bool = False,
+    title: str | None = None,
+    reviewer: str | None = None,
+    timeout: int = 600,
+    on_cell: Callable[[int, int], None] | None = None,
+    allow_errors: bool = False,
+) -> Path:
+    """Write ``path``: a notebook (``.ipynb``) is executed and converted (``allow_errors``
+    keeps going past failing cells), anything else (a review file or a listing) gets the
+    report built directly."""
+    if Path(source).suffix.lower() == NOTEBOOK_SUFFIX:
+        from litreview.report.notebook import render_notebook
+
+        return render_notebook(
+            source,
+            path,
+            overwrite=overwrite,
+            timeout=timeout,
+            on_cell=on_cell,
+            allow_errors=allow_errors,
+        )
+    return write_report(source, path, overwrite=overwrite, title=title, reviewer=reviewer)

@@ -1,0 +1,53 @@
+"""The review: papers, decisions, tags, notes and their full history, kept in a store.
+
+:class:`Review` (:mod:`.core`, with searching, ranking, export and the app in
+:mod:`.actions`) is what a notebook holds; :mod:`.store` is the review file itself
+(SQLite: the file and its migrations, papers, the paper table, annotations, history
+and undo, exchange of annotation files)::
+
+    >>> import tempfile, pathlib, litreview
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "demo.litreview"
+    >>> with Review.open(path, reviewer="ada") as review:
+    ...     review.add(litreview.SAMPLE_LISTING).new
+    36
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from litreview.review.core import Review
+    from litreview.review.store.exchange import ImportReport
+    from litreview.review.store.file import ReviewFileError
+    from litreview.review.store.papers import AddSummary
+
+#: Public name -> the module that defines it (imported on first use, so that
+#: importing one part of the package does not load the others).
+_PUBLIC = {
+    "Review": "litreview.review.core",
+    "ReviewFileError": "litreview.review.store.file",
+    "AddSummary": "litreview.review.store.papers",
+    "ImportReport": "litreview.review.store.exchange",
+}
+
+__all__ = [
+    "AddSummary",
+    "ImportReport",
+    "Review",
+    "ReviewFileError",
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _PUBLIC.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_PUBLIC])

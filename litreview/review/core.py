@@ -1,0 +1,376 @@
+"""The review a notebook holds: papers, decisions, tags, notes and their full history
+in one file.
+
+>>> import tempfile, pathlib, litreview
+>>> path = pathlib.Path(tempfile.mkdtemp()) / "demo.litreview"
+>>> with litreview.Review.open(path, reviewer="ada") as review:
+...     print(review.add(litreview.SAMPLE_LISTING))
+...     first = review.papers.loc[0, "paper_id"]
+...     review.annotate(first, decision="include", tags=["survey"])
+...     print(review.papers.loc[0, "decision"], review.tags())
+hf-papers-transformers.txt: 36 records, 36 new, 0 updated, 0 unchanged
+include ['survey']
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import json
+import os
+import warnings
+from collections.abc import Iterable
+from os import PathLike
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import pandas as pd
+
+from litreview._gc import gc_paused
+from litreview._open_files import is_open
+from litreview.readers import read_listing
+from litreview.review.actions import ReviewActions
+from litreview.review.store.annotations import annotate, as_ids, make_edit, unknown_ids_error
+from litreview.review.store.connection import ReviewFileError, Store
+from litreview.review.store.exchange import ImportReport, OnConflict, export_annotations
+from litreview.review.store.exchange import import_annotations as _import_annotations
+from litreview.review.store.history import (
+    annotation_columns,
+    annotation_rows,
+    history_frame,
+    read_history,
+    redo,
+    redo_target,
+    undo,
+    undo_target,
+)
+from litreview.review.store.papers import AddSummary, add_papers, imports_frame
+from litreview.review.store.table import paper_columns, paper_frame
+from litreview.schema import DECISION_DTYPE
+
+__all__ = ["AddSummary", "ImportReport", "Review", "ReviewFileError", "default_reviewer"]
+
+#: Offered by :meth:`Review.reasons` even before anyone used them.
+DEFAULT_REASONS = ("off topic", "wrong study type", "duplicate", "not a full paper")
+
+
+def default_reviewer() -> str:
+    """``LITREVIEW_REVIEWER``, else the OS user name, else ``"reviewer"``."""
+    name = os.environ.get("LITREVIEW_REVIEWER", "").strip()
+    if name:
+        return name
+    try:
+        return getpass.getuser() or "reviewer"
+    except (OSError, KeyError):
+        return "reviewer"
+
+
+class Review(ReviewActions):
+    """A persistent review file (SQLite, WAL) seen through one reviewer's eyes.
+
+    Open with :meth:`Review.open`; use as a context manager or call :meth:`close`.
+    Searching, ranking, exporting and the app come from :class:`ReviewActions`.
+    """
+
+    def __init__(self, store: Store, reviewer: str) -> None:
+        self._store = store
+        self.reviewer = reviewer
+
+    @classmethod
+    def open(
+        cls, path: str | PathLike[str], reviewer: str | None = None, *, create: bool = False
+    ) -> Review:
+        """Open or create the review at ``path`` (``.litreview`` is the usual suffix).
+
+        Raises :class:`ReviewFileError` (a ValueError) for a file that is not a
+        review, is corrupt, read-only, or comes from a newer litreview; the file is
+        untouched. An existing empty (0-byte) file is refused unless ``create=True``.
+        Opening a file this process already has open (re-running the cell) shares
+        its connection: the old and the new object both keep working.
+
+        >>> import tempfile, pathlib
+        >>> review = Review.open(pathlib.Path(tempfile.mkdtemp()) / "r.litreview", reviewer="ada")
+        >>> review.reviewer, len(review)
+        ('ada', 0)
+        >>> review.close()
+        """
+        name = default_reviewer() if reviewer is None else reviewer
+        if not isinstance(name, str) or not name.strip():
+            raise ValueError(f"reviewer must be a non-empty str, got {reviewer!r}")
+        return cls(Store.open(path, create=create), name.strip())
+
+    @property
+    def path(self) -> Path:
+        return self._store.path
+
+    def close(self) -> None:
+        """Close the file (every change is already saved)."""
+        self._store.close()
+
+    def __enter__(self) -> Review:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def __len__(self) -> int:
+        return int(
+            self._store.read(lambda c: c.execute("SELECT count(*) FROM papers").fetchone()[0])
+        )
+
+    def __repr__(self) -> str:
+        state = "closed" if self._store.closed else f"{len(self):,} papers"
+        return f"<Review {str(self.path)!r} reviewer={self.reviewer!r} {state}>"
+
+    # -- papers --------------------------------------------------------------------------
+
+    def add(self, source: Any, *, year: int | None = None) -> AddSummary:
+        """Import papers from a listing (anything :func:`litreview.read_listing` reads)
+        or a DataFrame in the schema. Known papers (same paper_id, arXiv id or
+        normalized title) are updated; annotations are never touched.
+
+        >>> import tempfile, pathlib, litreview
+        >>> review = Review.open(pathlib.Path(tempfile.mkdtemp()) / "r.litreview")
+        >>> review.add(litreview.SAMPLE_LISTING).new
+        36
+        >>> review.add(litreview.SAMPLE_LISTING).unchanged
+        36
+        """
+        if _names_open_file(source):  # reading it with Python would drop its locks
+            raise ValueError(f"{source} is a review file; add() takes listings")
+        label, digest = _describe(source)
+        df = source if isinstance(source, pd.DataFrame) else read_listing(source, year=year)
+        if isinstance(source, pd.DataFrame):
+            _warn_annotations_not_copied(df)
+        if isinstance(source, pd.DataFrame) and "source" in df and df["source"].nunique() == 1:
+            label = str(df["source"].iloc[0])
+        summary = add_papers(self._store, df, source=label, digest=digest, reviewer=self.reviewer)
+        self._index_stale = self._index_stale or summary.updated > 0
+        return summary
+
+    @property
+    def papers(self) -> pd.DataFrame:
+        """Every paper with the current reviewer's annotations (a fresh copy)."""
+        snapshot = paper_columns(self._store)
+        frame = paper_frame(self._store, snapshot)
+        rows = annotation_rows(self._store, self.reviewer)
+        with gc_paused():
+            columns = annotation_columns(snapshot["_index"], rows)
+        return pd.concat([frame, pd.DataFrame(columns)], axis=1)
+
+    def imports(self) -> pd.DataFrame:
+        """Every import: ``source, content_hash, imported_at, n_records, n_new,
+        n_updated, n_unchanged`` (one row per :meth:`add`, oldest first)."""
+        return imports_frame(self._store)
+
+    # -- annotations ---------------------------------------------------------------------
+
+    def annotate(
+        self,
+        paper_ids: str | Iterable[str],
+        *,
+        decision: str | None = None,
+        reason: str | None = None,
+        tags: str | Iterable[str] | None = None,
+        add_tags: str | Iterable[str] | None = None,
+        remove_tags: str | Iterable[str] | None = None,
+        note: str | None = None,
+        rating: int | None = None,
+    ) -> None:
+        """Annotate one paper or many, in one transaction (all or nothing).
+
+        ``None`` leaves a field as it is; ``""`` or ``pd.NA`` clears a reason,
+        note or rating; ``tags=[]`` clears the tags. Raises ValueError for a bad
+        value (naming the allowed ones) and KeyError for unknown ids (naming
+        the closest); then nothing is written.
+
+        >>> import tempfile, pathlib, litreview
+        >>> review = Review.open(pathlib.Path(tempfile.mkdtemp()) / "r.litreview")
+        >>> _ = review.add(litreview.SAMPLE_LISTING)
+        >>> ids = review.papers["paper_id"][:3]
+        >>> review.annotate(ids, decision="exclude", reason="off topic", add_tags="todo")
+        >>> review.papers["decision"][:3].tolist()
+        ['exclude', 'exclude', 'exclude']
+        """
+        edit = make_edit(
+            decision=decision,
+            reason=reason,
+            tags=tags,
+            add_tags=add_tags,
+            remove_tags=remove_tags,
+            note=note,
+            rating=rating,
+        )
+        annotate(self._store, self.reviewer, paper_ids, edit)
+
+    def history(self, paper_id: str | None = None) -> pd.DataFrame:
+        """Every change, oldest first: ``paper_id, reviewer, at, field, old_value, new_value``.
+
+        ``at`` is UTC. Undo and redo appear as changes too: nothing is ever removed.
+        """
+        if paper_id is not None:
+            ids = as_ids(paper_id)
+            missing = [i for i in ids if not self._has_paper(i)]
+            if missing:
+                raise self._store.read(lambda c: unknown_ids_error(c, missing))
+        return history_frame(read_history(self._store, paper_id))
+
+    def undo(self) -> pd.DataFrame:
+        """Revert this reviewer's latest change (call again to go further back).
+
+        Returns the changes made; raises LookupError when there is nothing to undo.
+        """
+        return history_frame(undo(self._store, self.reviewer))
+
+    def redo(self) -> pd.DataFrame:
+        """Re-apply the change undone last; LookupError when there is nothing to redo."""
+        return history_frame(redo(self._store, self.reviewer))
+
+    @property
+    def can_undo(self) -> bool:
+        return self._store.read(lambda c: undo_target(c, self.reviewer)) is not None
+
+    @property
+    def can_redo(self) -> bool:
+        return self._store.read(lambda c: redo_target(c, self.reviewer)) is not None
+
+    def reasons(self) -> list[str]:
+        """Exclusion reasons in use (most used first), then the default ones."""
+        used = self._store.read(
+            lambda c: c.execute(
+                "SELECT reason FROM annotations WHERE reason IS NOT NULL "
+                "GROUP BY reason ORDER BY count(*) DESC, reason"
+            ).fetchall()
+        )
+        names = [r[0] for r in used]
+        return names + [r for r in DEFAULT_REASONS if r not in names]
+
+    def tags(self) -> list[str]:
+        """Every tag in use by any reviewer, sorted."""
+        rows = self._store.read(
+            lambda c: c.execute(
+                "SELECT DISTINCT tags FROM annotations WHERE tags != '[]'"
+            ).fetchall()
+        )
+        found = {tag for (text,) in rows for tag in json.loads(text)}
+        return sorted(found, key=lambda t: (t.casefold(), t))
+
+    # -- reviewers ----------------------------------------------------------------------
+
+    def decisions(self) -> pd.DataFrame:
+        """One row per paper: ``paper_id``, ``title`` and one decision column per reviewer."""
+        rows = annotation_rows(self._store, None)
+        reviewers = sorted({r[1] for r in rows} | {self.reviewer})
+        base = paper_frame(self._store)[["paper_id", "title"]]
+        for name in reviewers:
+            mine = [r for r in rows if r[1] == name]
+            base[name] = annotation_columns(base["paper_id"], mine)["decision"]
+        return base
+
+    def conflicts(self) -> pd.DataFrame:
+        """The rows of :meth:`decisions` where reviewers who screened a paper disagree."""
+        table = self.decisions()
+        decisions = table.iloc[:, 2:].astype(object).where(table.iloc[:, 2:] != "unscreened")
+        disagree = decisions.nunique(axis=1, dropna=True) > 1
+        return table[disagree.to_numpy()].reset_index(drop=True)
+
+    def agreement(self, reviewer_a: str | None = None, reviewer_b: str | None = None) -> float:
+        """Cohen's kappa between two reviewers over the papers both screened.
+
+        Defaults: ``reviewer_a`` is the current reviewer, ``reviewer_b`` the only other one.
+        """
+        from sklearn.metrics import cohen_kappa_score
+
+        table = self.decisions()
+        names = list(table.columns[2:])
+        a = reviewer_a or self.reviewer
+        others = [n for n in names if n != a]
+        if reviewer_b is None and len(others) != 1:
+            raise ValueError(f"name reviewer_b; reviewers in this review: {', '.join(names)}")
+        b = reviewer_b or others[0]
+        for name in (a, b):
+            if name not in names:
+                raise KeyError(f"no decisions by reviewer {name!r}; reviewers: {', '.join(names)}")
+        both = table[(table[a] != "unscreened") & (table[b] != "unscreened")]
+        if both.empty:
+            raise ValueError(f"no paper was screened by both {a!r} and {b!r}")
+        x, y = both[a].astype(str).tolist(), both[b].astype(str).tolist()
+        if x == y:
+            return 1.0
+        return float(cohen_kappa_score(x, y, labels=list(DECISION_DTYPE.categories)))
+
+    # -- exchange -------------------------------------------------------------------------
+
+    def export_annotations(self, path: str | PathLike[str]) -> Path:
+        """Write every reviewer's annotations to ``path`` (``.csv`` or ``.jsonl``), sorted
+        for clean git diffs. Returns the path."""
+        path = Path(path)
+        export_annotations(self._store, annotation_rows(self._store, None), path)
+        return path
+
+    def import_annotations(
+        self, path: str | PathLike[str], *, on_conflict: OnConflict = "keep"
+    ) -> ImportReport:
+        """Merge annotations from a ``.csv``/``.jsonl`` file (one undoable step).
+
+        Empty fields are filled, tags are united; where the file and the review
+        disagree the review's value is kept and the conflict reported
+        (``on_conflict="replace"`` takes the file's value, still reported).
+        """
+        return _import_annotations(self._store, self.reviewer, Path(path), on_conflict)
+
+    def integrity_check(self) -> str:
+        """SQLite's ``PRAGMA integrity_check`` of the file: ``'ok'`` when healthy."""
+        return self._store.integrity_check()
+
+    def _has_paper(self, paper_id: str) -> bool:
+        query = "SELECT 1 FROM papers WHERE paper_id = ?"
+        return self._store.read(lambda c: c.execute(query, (paper_id,)).fetchone()) is not None
+
+
+def _warn_annotations_not_copied(df: pd.DataFrame) -> None:
+    """``add`` imports papers only: say so when the table carries annotations."""
+    annotated = pd.Series(False, index=df.index)
+    if "decision" in df:
+        annotated |= df["decision"].astype("string").fillna("unscreened").ne("unscreened")
+    for name in ("reason", "note", "rating"):
+        if name in df:
+            annotated |= df[name].notna().to_numpy()
+    if "tags" in df:
+        annotated |= df["tags"].map(lambda t: isinstance(t, list | tuple) and len(t) > 0)
+    n = int(annotated.sum())
+    if n:
+        warnings.warn(
+            f"add() imports papers only: the annotations of {n:,} papers in this table were "
+            "not copied; use export_annotations() and import_annotations() to move them",
+            UserWarning,
+            stacklevel=3,
+        )
+
+
+def _names_open_file(source: Any) -> bool:
+    """True when ``source`` is a path to a review this process has open."""
+    if isinstance(source, str) and (not source or "\n" in source or "\r" in source):
+        return False
+    return isinstance(source, str | PathLike) and is_open(Path(source))
+
+
+def _describe(source: Any) -> tuple[str, str | None]:
+    """A label for the imports table and, when the source is a file or text, its SHA-256."""
+    if isinstance(source, pd.DataFrame):
+        return "<DataFrame>", None
+    if isinstance(source, str) and ("\n" in source or "\r" in source or not source):
+        return "<text>", hashlib.sha256(source.encode("utf-8")).hexdigest()
+    if isinstance(source, str | PathLike):
+        path = Path(source)
+        if path.is_file():
+            digest = hashlib.sha256()
+            with path.open("rb") as handle:
+                while block := handle.read(1 << 20):
+                    digest.update(block)
+            return path.name, digest.hexdigest()
+        return path.name, None
+    return str(getattr(source, "name", "<stream>")), None

@@ -1,0 +1,256 @@
+"""Annotations as CSV or JSONL files, to diff in git and merge a colleague's work.
+
+Export writes every reviewer's non-empty annotations sorted by paper and
+reviewer, atomically (a unique temporary file, fsync, rename); in CSV a cell that
+a spreadsheet would run as a formula gets a leading quote, removed again on
+import. Import fills empty fields, unions tags, and *reports* (does not overwrite)
+fields where the file and the review disagree, unless asked to.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+import pandas as pd
+
+from litreview._files import write_atomic
+from litreview.errors import ListingError, Problem
+from litreview.review.store.annotations import (
+    DEFAULTS,
+    FIELDS,
+    SHOWN_FIELDS,
+    Change,
+    apply,
+    check_decision,
+    check_rating,
+    check_tags,
+    check_text,
+    current,
+    missing_papers,
+)
+from litreview.review.store.connection import TIME_FORMAT, Store, now
+from litreview.writers._spreadsheet import neutralize_cell, restore_cell
+
+EXCHANGE_COLUMNS = ("paper_id", "title", "reviewer", *FIELDS)
+OnConflict = Literal["keep", "replace"]
+
+
+@dataclass
+class ImportReport:
+    """What :meth:`Review.import_annotations` did.
+
+    ``conflicts`` has one row per field where the file and the review disagreed
+    (columns ``paper_id, reviewer, field, local, incoming, resolution``).
+    """
+
+    path: str
+    applied: int = 0
+    unchanged: int = 0
+    unknown_ids: list[str] = field(default_factory=list)
+    conflicts: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(
+            columns=["paper_id", "reviewer", "field", "local", "incoming", "resolution"]
+        )
+    )
+
+    def __str__(self) -> str:
+        text = (
+            f"{self.path}: {self.applied} field(s) applied, {self.unchanged} unchanged, "
+            f"{len(self.conflicts)} conflict(s)"
+        )
+        if len(self.conflicts):
+            kept = (self.conflicts["resolution"] == "kept local").sum()
+            text += f" ({kept} kept the review's value; see .conflicts)"
+        if self.unknown_ids:
+            text += f", {len(self.unknown_ids)} row(s) for papers not in this review (not imported)"
+        return text
+
+
+def _kind(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix in (".csv", ".jsonl"):
+        return suffix[1:]
+    raise ValueError(f"{path}: expected a .csv or .jsonl file for annotations, got {suffix!r}")
+
+
+def export_annotations(store: Store, rows: list[tuple[Any, ...]], path: Path) -> int:
+    """Write annotation rows (paper_id, reviewer, *FIELDS) that hold anything; return the count."""
+    kind = _kind(path)
+    titles = dict(store.read(lambda c: c.execute("SELECT paper_id, title FROM papers").fetchall()))
+    records = []
+    for pid, reviewer, *values in sorted(rows, key=lambda r: (r[0], r[1])):
+        record = dict(zip(FIELDS, values, strict=True))
+        record["tags"] = json.loads(record["tags"])
+        if all(record[f] == DEFAULTS[f] for f in SHOWN_FIELDS):
+            continue
+        records.append({"paper_id": pid, "title": titles.get(pid), "reviewer": reviewer, **record})
+    out = io.StringIO()
+    if kind == "jsonl":
+        for record in records:
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    else:
+        writer = csv.DictWriter(out, EXCHANGE_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        for record in records:
+            cells = {k: "" if v is None else v for k, v in record.items()}
+            cells["tags"] = json.dumps(record["tags"], ensure_ascii=False)
+            writer.writerow(
+                {k: neutralize_cell(v) if isinstance(v, str) else v for k, v in cells.items()}
+            )
+    # a unique temporary file, fsync, rename: concurrent exports never collide, a
+    # failure (full disk) leaves the previous file and no temporary one
+    write_atomic(path, out.getvalue())
+    return len(records)
+
+
+def read_annotations(path: Path, default_reviewer: str) -> list[tuple[int, dict[str, Any]]]:
+    """``(line, record)`` pairs, validated; raise ListingError naming every bad line."""
+    kind = _kind(path)
+    raw: list[tuple[int, dict[str, Any]]] = []
+    problems: list[Problem] = []
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        if kind == "csv":
+            reader = csv.DictReader(handle)
+            for record in reader:
+                cells = {
+                    k: restore_cell(v) if isinstance(v, str) else v for k, v in record.items() if k
+                }
+                raw.append((reader.line_num, cells))
+        else:
+            for number, line in enumerate(handle, 1):
+                if not line.strip():
+                    continue
+                try:
+                    record = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    problems.append(Problem(path.name, number, line, f"a JSON object ({exc.msg})"))
+                    continue
+                if not isinstance(record, dict):
+                    problems.append(Problem(path.name, number, line, "a JSON object"))
+                    continue
+                raw.append((number, record))
+    out = []
+    first_line: dict[tuple[str, str], tuple[int, dict[str, Any]]] = {}
+    for number, record in raw:
+        snippet = json.dumps(record, ensure_ascii=False)[:80]
+        try:
+            clean = _clean(record, default_reviewer)
+        except ValueError as exc:
+            problems.append(Problem(path.name, number, snippet, f"a valid row ({exc})"))
+            continue
+        key = (clean["paper_id"], clean["reviewer"])
+        if key not in first_line:
+            first_line[key] = (number, clean)
+            out.append((number, clean))
+        elif first_line[key][1] != clean:  # a repeated identical row is harmless: skipped
+            other = first_line[key][0]
+            expected = f"one row per paper and reviewer (line {other} has this one, differently)"
+            problems.append(Problem(path.name, number, snippet, expected))
+    if problems:
+        shown = "\n".join(f"  {p}" for p in problems[:10])
+        raise ListingError(
+            f"{path}: {len(problems)} annotation row(s) cannot be read; nothing was imported:\n"
+            f"{shown}",
+            problems,
+        )
+    return out
+
+
+def _clean(record: dict[str, Any], default_reviewer: str) -> dict[str, Any]:
+    def get(name: str) -> Any:
+        value = record.get(name)
+        return None if value is None or (isinstance(value, str) and not value.strip()) else value
+
+    pid = get("paper_id")
+    if not isinstance(pid, str):
+        raise ValueError("a paper_id")
+    tags = get("tags")
+    if isinstance(tags, str):
+        tags = json.loads(tags) if tags.strip().startswith("[") else tags.split(";")
+    rating = get("rating")
+    if isinstance(rating, str):
+        rating = int(rating) if rating.strip().isdigit() else rating
+    decision = get("decision")
+    return {
+        "paper_id": pid.strip(),
+        "reviewer": str(get("reviewer") or default_reviewer).strip(),
+        "decision": check_decision(decision) if decision is not None else None,
+        "reason": check_text("reason", get("reason")) if get("reason") else None,
+        "tags": check_tags("tags", tags) if tags is not None else [],
+        "note": check_text("note", get("note")) if get("note") else None,
+        "rating": check_rating(rating) if rating is not None else None,
+        "decided_by": check_text("decided_by", get("decided_by")) if get("decided_by") else None,
+        "decided_at": _timestamp(get("decided_at")),
+    }
+
+
+def _timestamp(value: Any) -> str | None:
+    """An ISO 8601 time as stored (UTC, microseconds); ValueError for anything else."""
+    if value is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError(f"decided_at must be an ISO 8601 time; got {value!r}") from None
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+    return parsed.strftime(TIME_FORMAT)
+
+
+def import_annotations(
+    store: Store, performer: str, path: Path, on_conflict: OnConflict = "keep"
+) -> ImportReport:
+    """Merge the annotations in ``path`` into the review as one undoable step."""
+    if on_conflict not in ("keep", "replace"):
+        raise ValueError(f"on_conflict must be 'keep' or 'replace', got {on_conflict!r}")
+    records = read_annotations(path, performer)
+    report = ImportReport(str(path))
+    conflicts: list[dict[str, Any]] = []
+    with store.write() as conn:
+        unknown = set(missing_papers(conn, list(dict.fromkeys(r["paper_id"] for _, r in records))))
+        report.unknown_ids = sorted(unknown)
+        known = [r for _, r in records if r["paper_id"] not in unknown]
+        rows = current(conn, list(dict.fromkeys((r["paper_id"], r["reviewer"]) for r in known)))
+        changes: list[Change] = []
+        for record in known:
+            key = (record["paper_id"], record["reviewer"])
+            local = rows[key]
+            kept_decision = False  # the file's reason belongs to the file's decision
+            for name in SHOWN_FIELDS:
+                incoming, mine = record[name], local[name]
+                if name == "tags":
+                    incoming = mine + [t for t in incoming if t not in mine]
+                if incoming is None or incoming == DEFAULTS[name] or incoming == mine:
+                    report.unchanged += 1
+                    continue
+                tied = name == "reason" and kept_decision
+                if (mine != DEFAULTS[name] or tied) and name != "tags":  # tags: a union
+                    resolution = "replaced" if on_conflict == "replace" else "kept local"
+                    conflicts.append(
+                        dict(
+                            zip(
+                                report.conflicts.columns,
+                                (*key, name, mine, incoming, resolution),
+                                strict=True,
+                            )
+                        )
+                    )
+                    if on_conflict == "keep":
+                        kept_decision = kept_decision or name == "decision"
+                        continue
+                changes.append(Change(*key, name, incoming))
+                local[name] = incoming
+                report.applied += 1
+                if name == "decision":
+                    changes.append(Change(*key, "decided_by", record["decided_by"] or key[1]))
+                    changes.append(Change(*key, "decided_at", record["decided_at"] or now()))
+        apply(store, conn, performer, "import_annotations", changes)
+    if conflicts:
+        report.conflicts = pd.DataFrame(conflicts, columns=report.conflicts.columns)
+    return report

@@ -1,0 +1,215 @@
+"""The paper table of the review file: schema columns <-> SQLite values, and the fast read.
+
+:func:`paper_columns` reads every paper in one snapshot (two connections at once)
+and caches the decoded columns until any process changes the papers;
+:func:`paper_frame` hands out a fresh DataFrame of them. Imports live in
+``store_papers``.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from litreview._gc import gc_paused
+from litreview.review.store.connection import TIME_FORMAT, ReviewFileError, Store
+from litreview.schema import DATETIME, INT, LIST, PAPER_COLUMNS, STRING
+
+COLUMNS: tuple[str, ...] = tuple(PAPER_COLUMNS)
+PAPERS_COUNTER = "papers_version"
+
+
+# -- encoding: DataFrame columns <-> SQLite values --------------------------------------------
+
+
+def encode_column(series: pd.Series, dtype: Any) -> list[Any]:
+    """The SQLite values of one schema column (None for missing; lists as JSON, [] as None)."""
+    if dtype is LIST:
+        encode = _JSON.encode
+        return [
+            (encode(v) if v else None) if type(v) is list else _encode_list(v)
+            for v in series.tolist()
+        ]
+    if dtype is DATETIME:
+        text = series.dt.strftime(TIME_FORMAT)
+        return [None if pd.isna(v) else v for v in text.tolist()]
+    values = series.astype(object).tolist()
+    if dtype is INT:
+        return [None if v is pd.NA or v is None else int(v) for v in values]
+    return [None if v is pd.NA or v is None else str(v) for v in values]
+
+
+_JSON = json.JSONEncoder(ensure_ascii=False)
+
+
+def _encode_list(value: Any) -> str | None:
+    """A list-like cell (tuple, array) as JSON; anything else (NA, None) is empty."""
+    items = list(value) if isinstance(value, list | tuple | np.ndarray) else []
+    return _JSON.encode([str(v) for v in items]) if items else None
+
+
+def decode_lists(values: Sequence[str | None]) -> list[list[str]]:
+    """Decode a JSON list column in one parse (``None`` is ``[]``)."""
+    present = [i for i, v in enumerate(values) if v is not None]
+    out: list[list[str]] = [[] for _ in range(len(values))]
+    if present:
+        decoded = json.loads("[" + ",".join(values[i] for i in present) + "]")  # type: ignore[misc]
+        for i, value in zip(present, decoded, strict=True):
+            out[i] = value
+    return out
+
+
+def decode_column(values: Sequence[Any], dtype: Any) -> Any:
+    """A pandas array (or list of lists) from the SQLite values of one column."""
+    if dtype is LIST:
+        return decode_lists(values)
+    if dtype is DATETIME:
+        return pd.to_datetime(pd.Series(values, dtype=object), format="ISO8601").to_numpy(
+            dtype=DATETIME
+        )
+    if dtype is INT:
+        return pd.array(values, dtype=INT)
+    return strings(values)
+
+
+def strings(values: Sequence[Any] | np.ndarray) -> Any:
+    """A string array from str/None values: StringArray only checks each value (~2x faster
+    than ``pd.array``, which still takes anything else, e.g. numbers). An object ndarray
+    is used in place."""
+    cells = values if isinstance(values, np.ndarray) and values.dtype == object else None
+    try:
+        if cells is None:
+            cells = np.fromiter(values, dtype=object, count=len(values))
+        return pd.arrays.StringArray(cells)
+    except ValueError:
+        return pd.array(values, dtype=STRING)
+
+
+def _bulk_sql() -> str:
+    """Every column but the abstract as one JSON array each, built by SQLite in one scan.
+
+    List columns come back as arrays of arrays (``NULL`` is ``[]``), so one
+    ``json.loads`` per column builds them in C. ``NOT INDEXED`` makes the scan
+    (and so every array) follow rowid order, the order of the abstracts query.
+    """
+    parts = []
+    for name in COLUMNS:
+        if name == "abstract":
+            continue
+        if PAPER_COLUMNS[name] is LIST:  # stored JSON spliced as is: no re-parsing in SQLite
+            parts.append(f"'[' || coalesce(group_concat(coalesce({name}, '[]'), ','), '') || ']'")
+        else:
+            parts.append(f"json_group_array({name})")
+    return "SELECT " + ", ".join(parts) + " FROM papers NOT INDEXED"
+
+
+_BULK = _bulk_sql()
+#: Abstracts are the bulk of the file: plain rows beat JSON-escaping 1 kB per paper.
+_ABSTRACTS = "SELECT abstract FROM papers NOT INDEXED"
+
+
+def paper_columns(store: Store) -> dict[str, Any]:
+    """Decoded paper columns (cached until any process changes the papers).
+
+    The cache is private: :func:`paper_frame` hands out copies. List columns
+    are cached as their JSON text (``json.loads`` builds fresh lists each time);
+    the first call hands out the lists it decoded.
+    """
+    version = store.read(lambda conn: store.counter(conn, PAPERS_COUNTER))
+    cached = store.cache.get("papers")
+    if cached is not None and cached[0] == version:
+        return cached[1]  # type: ignore[no-any-return]
+    (version, decoded), (_, abstracts) = _read_snapshot(store)
+    if len(abstracts) != len(decoded["paper_id"]):
+        raise _damaged(store, "abstract", f"{len(abstracts)} values")
+    decoded["abstract"] = abstracts
+    with gc_paused():
+        decoded["_index"] = pd.Index(decoded["paper_id"])  # for aligning annotations
+    store.cache["papers"] = (version, decoded)
+    return decoded
+
+
+def _damaged(store: Store, column: str, found: object) -> ReviewFileError:
+    return ReviewFileError(
+        store.path, f"the papers table is damaged (column {column}: {found!r:.80})"
+    )
+
+
+def _decode_bulk(store: Store, texts: Sequence[str]) -> dict[str, Any]:
+    """The columns of one :data:`_BULK` row; list columns as their JSON text plus,
+    under ``_fresh``, the lists decoded now (handed out by the next :func:`paper_frame`)."""
+    decoded: dict[str, Any] = {}
+    fresh: dict[str, np.ndarray] = {}
+    n = None
+    for name, text in zip((c for c in COLUMNS if c != "abstract"), texts, strict=True):
+        try:
+            values = json.loads(text)
+        except ValueError as exc:
+            raise _damaged(store, name, exc) from None
+        if not isinstance(values, list) or len(values) != (len(values) if n is None else n):
+            raise _damaged(store, name, values)
+        n = len(values)
+        if PAPER_COLUMNS[name] is LIST:
+            fresh[name] = _objects(values)
+            decoded["_json:" + name] = text
+        else:
+            decoded[name] = decode_column(values, PAPER_COLUMNS[name])
+    decoded["_fresh"] = fresh
+    return decoded
+
+
+def _read_snapshot(store: Store) -> tuple[tuple[int, Any], tuple[int, Any]]:
+    """``(version, bulk columns)`` and ``(version, abstracts)`` of one state of the papers.
+
+    Both are read and decoded at once on two connections (SQLite steps without
+    the GIL); when another process changed the papers in between (the versions
+    differ), read again, and in the end on one connection.
+    """
+
+    def bulk(conn: sqlite3.Connection) -> tuple[int, Any]:
+        version = store.counter(conn, PAPERS_COUNTER)
+        return version, _decode_bulk(store, conn.execute(_BULK).fetchone())
+
+    def abstracts(conn: sqlite3.Connection) -> tuple[int, Any]:
+        rows = conn.execute(_ABSTRACTS).fetchall()
+        return store.counter(conn, PAPERS_COUNTER), strings([row[0] for row in rows])
+
+    def both(conn: sqlite3.Connection) -> tuple[Any, Any]:
+        return bulk(conn), abstracts(conn)
+
+    with gc_paused():
+        for _ in range(3):
+            got_abstracts, got_bulk = store.read_both(abstracts, bulk)
+            if got_bulk[0] == got_abstracts[0]:
+                return got_bulk, got_abstracts
+        return store.read(both)  # type: ignore[no-any-return]
+
+
+def _objects(items: list[Any]) -> np.ndarray:
+    """A 1-d object array holding ``items`` themselves (lists stay lists)."""
+    return np.fromiter(items, dtype=object, count=len(items))
+
+
+def paper_frame(store: Store, cols: dict[str, Any] | None = None) -> pd.DataFrame:
+    """The paper table (schema columns only), a fresh copy the caller may change.
+
+    ``cols`` is a snapshot from :func:`paper_columns` (read now when not given).
+    """
+    cols = paper_columns(store) if cols is None else cols
+    fresh = cols.pop("_fresh", {})  # lists decoded just now and not handed out yet
+    data: dict[str, Any] = {}
+    with gc_paused():
+        for name, dtype in PAPER_COLUMNS.items():
+            if dtype is LIST:
+                listed = fresh.get(name)
+                data[name] = (
+                    _objects(json.loads(cols["_json:" + name])) if listed is None else listed
+                )
+            else:
+                data[name] = cols[name].copy()
+        return pd.DataFrame(data)

@@ -1,0 +1,229 @@
+"""BibTeX export that ``bibtex``, ``biber``, pybtex and ``pdflatex`` accept.
+
+Entries are built as bibtexparser ``Entry``/``Field`` objects and written by
+its writer; escaping and brace protection are ours (the writer writes values
+verbatim)::
+
+    >>> import litreview
+    >>> text = to_bibtex(litreview.read_listing(litreview.SAMPLE_LISTING).head(1))
+    >>> print(text.splitlines()[0])
+    @misc{doracamom2025joint,
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from collections.abc import Iterator
+from itertools import count
+from string import ascii_lowercase
+
+import bibtexparser
+import pandas as pd
+from bibtexparser.library import Library
+from bibtexparser.model import Block, Entry, Field
+
+from litreview._files import write_atomic
+from litreview._gc import gc_paused
+from litreview.writers._fields import (
+    PARTICLES,
+    Row,
+    annotation_note,
+    arxiv_doi,
+    as_list,
+    one_line,
+    page_url,
+    paper_rows,
+    split_name,
+    terms,
+)
+from litreview.writers._latex import _NOT_KEY_CHAR, ascii_fold, escape, protect_title
+
+MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+#: Title words a citation key skips, as Better BibTeX does.
+SKIP_WORDS = frozenset(
+    """
+    a about above across after against al along among an and around as at before behind
+    below beneath beside between beyond but by d da das de del della dem den der des di die
+    do down du during ein eine einem einen einer eines el en et for from i il in inside
+    into is l la las le les like lo los near nor of off on onto or over per plus since so
+    some sur than the through to toward towards un una une under until up upon versus via
+    von while with within without yet zu zum
+    """.split()  # noqa: SIM905
+)
+BIBTEX_COLUMNS = (
+    "paper_id", "title", "abstract", "n_authors", "authors", "published", "arxiv_id", "url",
+    "keywords", "decision", "reason", "tags", "note", "rating",
+)  # fmt: skip
+_URL_UNSAFE = str.maketrans({"{": "%7B", "}": "%7D", "\\": "%5C", " ": "%20"})
+
+
+def to_bibtex(
+    df: pd.DataFrame, path: str | os.PathLike[str] | None = None, *, with_notes: bool = False
+) -> str:
+    """The papers as BibTeX ``@misc`` entries; also written to ``path`` when given.
+
+    Keys look like ``vaswani2017attention`` (first author's last name, or the
+    first title word without authors, then the year and a title word); they
+    are unique in the file (``a``, ``b``… suffixes) and the same for the same
+    selection. ``with_notes=True`` adds the decision and the user's note.
+
+    >>> import litreview
+    >>> df = litreview.read_listing(litreview.SAMPLE_LISTING)
+    >>> "@misc{" in to_bibtex(df)
+    True
+    """
+    with gc_paused():
+        rows = paper_rows(df, BIBTEX_COLUMNS)
+        keys = citation_keys(rows)
+        entries: list[Block] = [
+            _entry(r, k, with_notes, enclosed=True) for r, k in zip(rows, keys, strict=True)
+        ]
+        # the values carry their braces, so the writer needs no unparse middleware
+        text = bibtexparser.write_string(Library(entries), unparse_stack=[])
+    if text:
+        text += "\n"
+    if path is not None:
+        write_atomic(path, text)
+    return text
+
+
+def _entry(row: Row, key: str, with_notes: bool, *, enclosed: bool = False) -> Entry:
+    """The paper's ``@misc`` entry; values bare as bibtexparser models them (its
+    ``AddEnclosingMiddleware`` braces them when writing), or already braced with
+    ``enclosed=True`` for a writer with no unparse middleware (the same text)."""
+    values: list[tuple[str, str]] = []  # (name, value): only non-empty values
+    month, n_before_month = "", 0
+    authors = [a for a in map(one_line, as_list(row["authors"])) if a]
+    if authors:
+        names = [bibtex_name(a) for a in authors]
+        if (row["n_authors"] or 0) > len(authors):
+            names.append("others")
+        values.append(("author", " and ".join(names)))
+    title = one_line(row["title"] or "")
+    if title:
+        values.append(("title", protect_title(title)))
+    published = row["published"]
+    if published is not None:
+        values.append(("year", str(published.year)))
+        month = MONTHS[published.month - 1]
+        n_before_month = len(values)
+    arxiv_id = row["arxiv_id"]
+    if arxiv_id:
+        values.append(("howpublished", f"arXiv preprint arXiv:{arxiv_id}"))
+        values.append(("eprint", str(arxiv_id)))
+        values.append(("archivePrefix", "arXiv"))
+        if doi := arxiv_doi(row):
+            values.append(("doi", doi))
+    url = page_url(row)
+    if url:
+        values.append(("url", url.translate(_URL_UNSAFE)))
+    abstract = row["abstract"]
+    if abstract:
+        abstract = escape(one_line(abstract))
+        if abstract:
+            values.append(("abstract", abstract))
+    keywords = ", ".join(escape(t) for t in terms(row))
+    if keywords:
+        values.append(("keywords", keywords))
+    if with_notes:
+        note = escape(annotation_note(row))
+        if note:
+            values.append(("note", note))
+    if not authors:
+        fallback = escape(_first_word(title) or key)
+        if fallback:
+            values.append(("key", fallback))
+    if enclosed:
+        fields = [Field(name, "{" + value + "}") for name, value in values]
+    else:
+        fields = [Field(name, value) for name, value in values]
+    if month:
+        # a BibTeX macro: written bare (``month = jun``), never braced
+        fields.insert(n_before_month, Field("month", month, enclosing="no-enclosing"))
+    return Entry("misc", key, fields)
+
+
+def bibtex_name(name: str) -> str:
+    """A name as BibTeX's "Last, First" (``Ludwig van Beethoven`` -> ``van Beethoven, Ludwig``)."""
+    if name.count(",") in (1, 2):
+        return ", ".join(_name_part(p.strip()) for p in name.split(","))
+    parts = None if "," in name else split_name(name)
+    if parts is None:
+        return "{" + escape(name) + "}"
+    last, first, suffix = parts
+    return ", ".join(_name_part(p) for p in ([last, suffix, first] if suffix else [last, first]))
+
+
+def _name_part(part: str) -> str:
+    words = [("{" + w + "}" if w.lower() == "and" else escape(w)) for w in part.split()]
+    return " ".join(words)
+
+
+def citation_keys(rows: list[Row]) -> list[str]:
+    """Better-BibTeX-style keys, unique within ``rows`` and independent of their order."""
+    bases = [_key_base(row) for row in rows]
+    groups: dict[str, list[int]] = defaultdict(list)
+    for i, base in enumerate(bases):
+        groups[base].append(i)
+    keys = [""] * len(rows)
+    taken = set(groups)
+    for base, members in groups.items():
+        if len(members) == 1:
+            keys[members[0]] = base
+            continue
+        members.sort(key=lambda i: (str(rows[i]["paper_id"] or ""), str(rows[i]["title"] or "")))
+        keys[members[0]] = base
+        suffixes = (s for s in _suffixes() if base + s not in taken)
+        for i in members[1:]:
+            keys[i] = base + next(suffixes)
+            taken.add(keys[i])
+    return keys
+
+
+def _suffixes() -> Iterator[str]:
+    for n in count(1):
+        if n <= 26:
+            yield ascii_lowercase[n - 1]
+        else:
+            yield ascii_lowercase[(n - 1) // 26 - 1] + ascii_lowercase[(n - 1) % 26]
+
+
+def _key_base(row: Row) -> str:
+    words = _significant_words(row["title"] or "")
+    year = str(row["published"].year) if row["published"] is not None else ""
+    authors = as_list(row["authors"])
+    if authors:
+        head = _last_name_for_key(authors[0])
+        title_words = words[:1]
+    else:
+        head = words[0] if words else ""
+        title_words = words[1:2]
+    key = head + year + "".join(title_words)
+    if not head:
+        key = "paper" + year + str(row["paper_id"] or "")[:6]
+    return key
+
+
+def _last_name_for_key(name: str) -> str:
+    """The first author's last name for the key, without particles (``van``, ``de``…)."""
+    parts = split_name(name)
+    last = name.split(",")[0] if "," in name or parts is None else parts[0]
+    return ascii_fold("".join(t for t in last.split() if t not in PARTICLES))
+
+
+def _significant_words(title: str) -> list[str]:
+    if title.isascii():
+        words = _NOT_KEY_CHAR.sub("", title.lower()).split()
+    else:
+        words = [ascii_fold(w) for w in title.split()]
+    return [w for w in words if w and w not in SKIP_WORDS and not w.isdigit()]
+
+
+def _first_word(title: str) -> str:
+    """The first significant title word as written (the ``key`` field for sorting)."""
+    for word in title.split():
+        folded = ascii_fold(word)
+        if folded and folded not in SKIP_WORDS and not folded.isdigit():
+            return word.strip(".,:;!?()[]\"'")
+    return ""

@@ -1,0 +1,152 @@
+"""Reading the paper table back (``store_paper_table``): exactly what was stored,
+one consistent snapshot while another process writes, and a damaged table refused."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import litreview
+from litreview import Review
+from litreview.review.core import ReviewFileError
+from litreview.review.store.connection import Store
+from litreview.review.store.table import COLUMNS, decode_column
+from litreview.schema import PAPER_COLUMNS
+
+
+def make_review(path: Path) -> list[str]:
+    with Review.open(path, reviewer="ada") as review:
+        review.add(litreview.SAMPLE_LISTING)
+        return review.papers["paper_id"].tolist()
+
+
+def reference_papers(path: Path) -> pd.DataFrame:
+    """The paper table read the plain way (one row at a time, decoded per column)."""
+    conn = sqlite3.connect(path)
+    rows = conn.execute(f"SELECT {', '.join(COLUMNS)} FROM papers ORDER BY rowid").fetchall()
+    conn.close()
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in COLUMNS]
+    data = {}
+    for name, values in zip(COLUMNS, columns, strict=True):
+        decoded = decode_column(values, PAPER_COLUMNS[name])
+        data[name] = pd.Series(decoded, dtype=object) if isinstance(decoded, list) else decoded
+    return pd.DataFrame(data)
+
+
+TRICKY = ['quote " back\\slash', "nul \x00 tab \t bell \x07", "line\u2028sep 🦜 ü", "123", " "]
+
+
+def tricky_papers() -> pd.DataFrame:
+    n = len(TRICKY)
+    return litreview.schema.conform(
+        pd.DataFrame(
+            {
+                "paper_id": [f"p{i}" for i in range(n)],
+                "title": [f"{t} title {i}" for i, t in enumerate(TRICKY)],
+                "abstract": [*TRICKY[:-1], None],
+                "n_authors": [2**62, None, 0, -1, 3],
+                "authors": [[t] for t in TRICKY[:-1]] + [[]],
+                "published": pd.to_datetime(
+                    ["1899-12-31 23:59:59.000001", None, "2024-02-29", "1970-01-01", "2262-04-11"],
+                    format="ISO8601",
+                ),
+                "keywords": [[], ["a", "b"], [], ['"[x]"', "y,z"], []],
+                "url": [None, TRICKY[0], None, None, "https://x.org/?a=1&b=2"],
+            }
+        )
+    )
+
+
+def test_papers_read_back_exactly_as_the_plain_reading(tmp_path: Path) -> None:
+    path = tmp_path / "r.litreview"
+    with Review.open(path, reviewer="ada") as review:
+        assert review.papers.empty and list(review.papers.columns[:2]) == ["paper_id", "title"]
+        review.add(tricky_papers())
+        review.add(litreview.SAMPLE_LISTING)
+        changed = tricky_papers()
+        changed.loc[0, "abstract"] = "updated"
+        review.add(changed)  # updates keep rowid order
+    expected = reference_papers(path)
+    assert len(expected) == 36 + len(TRICKY) and expected.loc[0, "abstract"] == "updated"
+    with Review.open(path, reviewer="ada") as review:
+        for papers in (review.papers, review.papers):  # first call, then from the cache
+            plain = papers[list(expected.columns)]
+            pd.testing.assert_frame_equal(plain, expected, check_exact=True)
+            for name in litreview.schema.LIST_COLUMNS:
+                assert all(type(v) is list for v in plain[name])
+        assert papers.loc[1, "title"] == "nul \x00 tab \t bell \x07 title 1"
+
+
+def test_papers_snapshot_is_consistent_when_another_process_adds_meanwhile(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The two connections read two snapshots; when they differ, papers are read again."""
+    path = tmp_path / "r.litreview"
+    make_review(path)
+    review = Review.open(path, reviewer="ada")
+    store = review._store
+    calls: list[int] = []
+    real = Store.read_both
+
+    def read_both(self: Store, first, second):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        if len(calls) > 1:
+            return real(self, first, second)
+        second_done = threading.Event()
+
+        def late_first(conn: sqlite3.Connection):  # type: ignore[no-untyped-def]
+            second_done.wait(10)
+            # another process commits between the two reads (a second Review in this
+            # process would share the connection, inside this read transaction)
+            tricky_papers().to_pickle(tmp_path / "tricky.pkl")
+            code = (
+                "import sys, pandas, litreview\n"
+                "with litreview.Review.open(sys.argv[1], reviewer='bob') as other:\n"
+                "    other.add(pandas.read_pickle(sys.argv[2]))\n"
+            )
+            subprocess.run(
+                [sys.executable, "-c", code, str(path), str(tmp_path / "tricky.pkl")], check=True
+            )
+            return first(conn)
+
+        def early_second(conn: sqlite3.Connection):  # type: ignore[no-untyped-def]
+            try:
+                return second(conn)
+            finally:
+                second_done.set()
+
+        return real(self, late_first, early_second)
+
+    monkeypatch.setattr(Store, "read_both", read_both)
+    papers = review.papers
+    assert len(calls) == 2
+    assert len(papers) == 36 + len(TRICKY)
+    assert papers["abstract"].isna().sum() == reference_papers(path)["abstract"].isna().sum()
+    pd.testing.assert_frame_equal(
+        papers[["paper_id", "abstract"]], reference_papers(path)[["paper_id", "abstract"]]
+    )
+    review.close()
+    assert store.closed
+    with pytest.raises(sqlite3.ProgrammingError):
+        store._reader.execute("SELECT 1")  # the second connection is closed too
+
+
+@pytest.mark.parametrize("stored", ['["a"],["b"]', '["a"', "]"])
+def test_damaged_list_column_names_the_file(tmp_path: Path, stored: str) -> None:
+    """A list column's stored JSON that would shift or break the column is refused."""
+    path = tmp_path / "r.litreview"
+    make_review(path)
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute("UPDATE papers SET keywords = ? WHERE rowid = 2", (stored,))
+    conn.close()
+    review = Review.open(path, reviewer="ada")
+    with pytest.raises(ReviewFileError, match=r"r\.litreview.*papers table is damaged"):
+        _ = review.papers
+    review.close()
