@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 
+import litreview
+from litreview import Review
+
 
 def _cannot(reason: str) -> None:
     """Skip where the machine cannot do it, but never in CI (CI=true): fail there."""
@@ -47,3 +50,22 @@ def remount(target: Path, options: str, *, bind: bool = False) -> None:
         subprocess.run(["mount", "--bind", str(target), str(target)], check=True)
     flags = f"remount,{options}" + (",bind" if bind else "")
     subprocess.run(["mount", "-o", flags, str(target)], check=True)
+
+
+@pytest.fixture
+def review(tmp_path: Path) -> Iterator[Review]:
+    """A review on the bundled sample (36 papers, reviewer ``ada``), closed afterwards.
+
+    Test modules that need another set-up define their own ``review`` fixture.
+    """
+    with Review.open(tmp_path / "sample.litreview", reviewer="ada") as opened:
+        opened.add(litreview.SAMPLE_LISTING)
+        yield opened
+
+
+@pytest.fixture(scope="session")
+def listing_10k(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A deterministic 10,000-paper plain-text listing (the benchmarks' generator)."""
+    from benchmarks.generate import write_listing
+
+    return write_listing(tmp_path_factory.mktemp("listings") / "listing-10k.txt", 10_000)
