@@ -25,11 +25,6 @@ DOCS = ROOT / "docs"
 PAGES = sorted(DOCS.glob("*.md"))
 MAX_README_LINES = 150
 
-# Link targets that may be missing for now. The lead empties this list once they exist:
-ALLOWED_MISSING = {
-    "docs/architecture.md",  # written by the lead (issue 14)
-}
-
 FENCE = re.compile(r"^(```|~~~)[^\n]*\n.*?^\1[ \t]*$", re.DOTALL | re.MULTILINE)
 PYTHON_BLOCK = re.compile(r"^```python\n(.*?)^```[ \t]*$", re.DOTALL | re.MULTILINE)
 NOT_RUN = re.compile(r"<!--\s*not run\b[^>]*-->\s*\Z")
@@ -99,8 +94,7 @@ def broken_links(path: Path, root: Path = ROOT) -> list[str]:
             broken.append(f"{target} (outside the repository)")
             continue
         if not resolved.exists():
-            if name not in ALLOWED_MISSING:
-                broken.append(f"{target} (no file {name})")
+            broken.append(f"{target} (no file {name})")
             continue
         if anchor and resolved.suffix == ".md" and anchor not in anchors(resolved):
             broken.append(f"{target} (no heading #{anchor} in {name})")
