@@ -75,8 +75,12 @@ def dates(cells: list[str], report: Report, expected: str) -> np.ndarray:
     return checked
 
 
-def ints(cells: list[str], report: Report) -> list[int | None]:
-    """Whole numbers (``12`` or ``12.0``); one beyond Int64 is None and reported."""
+def ints(cells: list[str], report: Report, *, keep_bad: bool = False) -> list[int | None]:
+    """Whole numbers (``12`` or ``12.0``); one beyond Int64 is None and reported.
+
+    A cell that is no whole number fails its row, or with ``keep_bad`` (a count in
+    another tool's column) leaves the row without the value, reported.
+    """
     out: list[int | None] = []
     for k, cell in enumerate(cells):
         cell = cell.strip()
@@ -95,7 +99,7 @@ def ints(cells: list[str], report: Report) -> list[int | None]:
             elif number in (float("inf"), float("-inf")):  # 1e400: a number, out of range
                 out.append(10**400)
             else:
-                report.fail(k, "a whole number")
+                (report.warn if keep_bad else report.fail)(k, "a whole number")
                 out.append(None)
         if out[-1] is not None and not count_in_range(out[-1]):
             report.warn(k, COUNT_RANGE)

@@ -119,6 +119,9 @@ def _plan(header: list[str]) -> _Plan:
         elif target is not None and target not in used:
             plan.mapped[i] = target
             used.add(target)
+        elif _OWN_COLUMNS.get(name) == INT and name not in used:  # e.g. upvotes, comments
+            plan.mapped[i] = name
+            used.add(name)
         else:
             plan.extra[i] = name
     return plan
@@ -280,6 +283,8 @@ def _mapped_values(cells: list[str], target: str, report: Report) -> Any:
         return pd.Series([c if c.strip() else None for c in cells], dtype="string")
     if target == "published":
         return dates(cells, report, "a date like 2025-01-25 or 'Jan 25, 2025'")
+    if _OWN_COLUMNS.get(target) == INT:
+        return ints(cells, report, keep_bad=True)
     if target == "year":
         years = ints(cells, report)
         for k, y in enumerate(years):

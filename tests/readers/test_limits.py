@@ -150,3 +150,16 @@ def test_the_plain_text_bulk_path_reports_like_the_line_parser() -> None:
 def test_errors_raise_stops_at_a_value_out_of_range() -> None:
     with pytest.raises(ListingError, match=r"<text>:2: expected a year"):
         read_listing("Title,Year\nA,3024\n", errors="raise")
+
+
+@pytest.mark.parametrize("value", ["99999999999999999999", "123456789012345678901", "1.2k"])
+def test_another_tools_count_column_is_checked_not_crashed(value: str) -> None:
+    """A CSV without our paper_id column that still names a count column (``upvotes``):
+    a count beyond Int64 or no number at all is reported, its paper kept (it raised
+    OverflowError from the schema's cast)."""
+    text = f"title,upvotes,comments\nA paper,1,2\nB paper,{value},3\n"
+    with pytest.warns(ListingWarning, match="kept without it|count up to"):
+        papers = read_listing(text)
+    assert papers["title"].tolist() == ["A paper", "B paper"]
+    assert papers["upvotes"].tolist()[0] == 1 and papers["upvotes"].isna().tolist() == [False, True]
+    assert papers["comments"].tolist() == [2, 3]
