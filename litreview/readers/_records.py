@@ -18,7 +18,13 @@ from litreview._links import clean_url, code_and_project_urls
 from litreview.errors import Problem
 from litreview.ids import normalize_arxiv_id, paper_id
 from litreview.readers._dates import MONTHS
-from litreview.readers._limits import count_in_range, count_problem, date_in_range, date_problem
+from litreview.readers._limits import (
+    LEFT_OUT,
+    count_in_range,
+    count_problem,
+    date_in_range,
+    date_problem,
+)
 
 Record = dict[str, Any]
 Columns = dict[str, Any]
@@ -28,7 +34,11 @@ DATE_RE = (
     r"(?:,\s*(?P<year>\d{4}))?"
 )
 _DATE = re.compile(DATE_RE, re.IGNORECASE)
-_ISO_DATE = re.compile(r"(?P<year>\d{4})(?:-(?P<month>\d{1,2})(?:-(?P<day>\d{1,2}))?)?")
+_ISO_DATE = re.compile(
+    r"(?P<year>\d{4})(?!\d)(?:-(?P<month>\d{1,2})(?!\d)(?:-(?P<day>\d{1,2})(?!\d))?)?"
+)
+#: What a date field must look like (reported when a record's ``published_text`` is not).
+ISO_DATE_EXPECTED = "a date like 2024-10-07, 2024-10 or 2024"
 _HARD_BREAK = re.compile(r"\\{1,2}[ \t]*\r?\n")
 _BACKSLASH_SPACE = re.compile(r"\\(?=\s)")
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
@@ -115,8 +125,8 @@ def records_to_columns(
 
     Code and project links come from the abstract plus any ``code_urls`` /
     ``project_urls`` a record already holds; ``sources`` is ``[source:line]``.
-    A date or count the table cannot hold is left out of its paper, with a
-    problem appended to ``problems``.
+    A date or count the table cannot hold, or a ``published_text`` that gave no
+    date, is left out of its paper, with a problem appended to ``problems``.
     """
     found = _out_of_range(records, source)
     if problems is not None:
@@ -159,13 +169,20 @@ def records_to_columns(
 
 
 def _out_of_range(records: list[Record], source: str) -> list[Problem]:
-    """Remove (in place) the dates and counts beyond what the table stores; report each."""
+    """Remove (in place) the dates and counts beyond what the table stores; report each,
+    and each date a record gave (``published_text``) that could not be read."""
     problems = []
     for r in records:
         day = r.get("published")
         if day is not None and not date_in_range(day):
             problems.append(date_problem(source, int(r["source_line"]), day))
             r["published"] = None
+        elif day is None and r.get("published_text"):
+            line = int(r["source_line"])
+            text = str(r["published_text"])
+            problems.append(
+                Problem(source, line, text, ISO_DATE_EXPECTED, kept=True, note=LEFT_OUT)
+            )
         for key in COUNT_KEYS:
             value = r.get(key)
             if value is not None and not count_in_range(value):

@@ -155,6 +155,7 @@ def _record(fields: dict[str, str]) -> Record | None:
         **({"n_authors": None} if "others" in names else {}),
         "code_urls": code_urls,
         "published": iso_date(text.get("date")) or _year_month(text.get("year"), text.get("month")),
+        "published_text": text.get("date") or text.get("year"),
         "arxiv_id": _arxiv_id(fields),
         "url": url,
         "keywords": keywords,
@@ -168,6 +169,7 @@ def _year_month(year: str | None, month: str | None) -> dt.date | None:
     if month:
         m = month.strip().lower()
         number = MONTHS[m[:3]] if m[:3] in MONTHS else int(m) if m.isdigit() else 1
+        number = number if 1 <= number <= 12 else 1  # a bad month keeps the year
     return iso_date(f"{year.strip()}-{number:02d}")
 
 

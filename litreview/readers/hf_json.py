@@ -108,6 +108,7 @@ def _record(item: dict[str, Any]) -> Record | None:
         "authors": authors,
         "organization": organization,
         "published": iso_date(paper.get("publishedAt") or item.get("publishedAt")),
+        "published_text": paper.get("publishedAt") or item.get("publishedAt"),
         "comments": _count(comments) or 0,
         "upvotes": _count(upvotes),
         "arxiv_id": arxiv_id,

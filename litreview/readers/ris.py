@@ -111,6 +111,7 @@ def _record(entry: dict[str, Any]) -> Record | None:
         "abstract": clean_text(entry.get("abstract") or entry.get("notes_abstract")),
         "authors": [person_name(str(n)) for n in names if str(n).strip()],
         "published": iso_date(str(date)) if date else None,
+        "published_text": str(date) if date else None,
         "arxiv_id": arxiv,
         "url": url,
         "code_urls": [u for u in urls if is_code_url(u)],

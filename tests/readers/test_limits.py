@@ -163,3 +163,40 @@ def test_another_tools_count_column_is_checked_not_crashed(value: str) -> None:
     assert papers["title"].tolist() == ["A paper", "B paper"]
     assert papers["upvotes"].tolist()[0] == 1 and papers["upvotes"].isna().tolist() == [False, True]
     assert papers["comments"].tolist() == [2, 3]
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("@article{a, title={A}, year={99999}}\n@article{b, title={B}, year={2020}}\n", "99999"),
+        (
+            "TY  - JOUR\nTI  - A\nPY  - 99999\nER  - \nTY  - JOUR\nTI  - B\nPY  - 2020\nER  - \n",
+            "99999",
+        ),
+        (
+            "TY  - JOUR\nTI  - A\nDA  - 2020/13/45\nER  - \n"
+            "TY  - JOUR\nTI  - B\nPY  - 2020\nER  - \n",
+            "2020/13/45",
+        ),
+        (
+            '[{"paper": {"id": "2401.00001", "title": "A", "publishedAt": "yesterday"}},'
+            ' {"paper": {"id": "2401.00002", "title": "B", "publishedAt": "2020-01-01"}}]\n',
+            "yesterday",
+        ),
+    ],
+    ids=["bibtex five-digit year", "ris five-digit year", "ris impossible day", "json word"],
+)
+def test_a_date_that_cannot_be_read_is_reported_not_cut(text: str, shown: str) -> None:
+    """A date field that gives no date is reported with the paper kept (it was dropped
+    silently, and a five-digit year was read as its first four digits, 9999)."""
+    with pytest.warns(ListingWarning, match="expected a date like") as caught:
+        papers = read_listing(text)
+    assert shown in str(caught[0].message)
+    assert papers["title"].tolist() == ["A", "B"]
+    assert pd.isna(papers.loc[0, "published"])
+    assert papers.loc[1, "published"] == pd.Timestamp("2020-01-01")
+
+
+def test_a_bad_bibtex_month_keeps_the_year() -> None:
+    papers = read_listing("@article{a, title={A}, year={2019}, month={13}}\n")
+    assert papers.loc[0, "published"].year == 2019
