@@ -12,11 +12,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 
-from litreview.query.filters import prioritize, search
+from litreview.query.filters import SearchFilters, prioritize, search
 from litreview.query.index import SearchIndex
 
 #: Sort options of the filter panel (``priority``: unscreened first, likeliest includes on top).
@@ -25,21 +25,23 @@ RANGE_FIELDS = {"authors": "n_authors", "comments": "comments", "upvotes": "upvo
 FILTER_TRAITS = ("query", "since", "until", "min_authors", "max_authors", "min_comments",
                  "max_comments", "min_upvotes", "max_upvotes", "has_code", "decisions", "tags",
                  "sort")  # fmt: skip
-_DATES = ("since", "until")
-_NUMBERS = ("min_authors", "max_authors", "min_comments", "max_comments",
-            "min_upvotes", "max_upvotes", "has_code")  # fmt: skip
+_DATES: tuple[Literal["since", "until"], ...] = ("since", "until")
+_NUMBERS: tuple[Literal["min_authors", "max_authors", "min_comments", "max_comments",
+                        "min_upvotes", "max_upvotes", "has_code"], ...] = (
+    "min_authors", "max_authors", "min_comments", "max_comments",
+    "min_upvotes", "max_upvotes", "has_code")  # fmt: skip
 
 
-def search_kwargs(values: Mapping[str, Any]) -> dict[str, Any]:
+def search_kwargs(values: Mapping[str, Any]) -> SearchFilters:
     """The filters in ``values`` (name -> panel value) as :func:`litreview.search` keywords;
     unset ones (blank dates, None, empty lists, missing names) are left out."""
-    out: dict[str, Any] = {}
+    out = SearchFilters()
     for name in _DATES:
         if (values.get(name) or "").strip():
             out[name] = values[name].strip()
-    for name in _NUMBERS:
-        if values.get(name) is not None:
-            out[name] = values[name]
+    for number in _NUMBERS:
+        if values.get(number) is not None:
+            out[number] = values[number]
     if values.get("decisions"):
         out["decision"] = list(values["decisions"])
     if values.get("tags"):
@@ -50,7 +52,7 @@ def search_kwargs(values: Mapping[str, Any]) -> dict[str, Any]:
 def select(
     papers: pd.DataFrame,
     query: str,
-    filters: Mapping[str, Any],
+    filters: SearchFilters,
     *,
     sort: str,
     index: SearchIndex | None = None,

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TypedDict, Unpack
 
 import numpy as np
 import pandas as pd
@@ -44,7 +44,9 @@ from litreview.schema import DECISIONS
 __all__ = [
     "SORTS",
     "PriorityExplanation",
+    "SearchFilters",
     "SearchIndex",
+    "SearchOptions",
     "explain_priority",
     "index_for",
     "match_mask",
@@ -63,6 +65,47 @@ SORTS: dict[str, tuple[str, bool]] = {
     "title": ("title", False),
 }
 CACHE_SIZE = 4
+
+
+class SearchFilters(TypedDict, total=False):
+    """The keyword filters of :func:`search` (all optional, all AND-ed with the query).
+
+    ``since``/``until`` take a date, datetime or "2024", "2024-06", "2024-06-30"
+    (both ends included: ``until="2024-06"`` keeps all of June); ``min_*``/``max_*``
+    are inclusive; ``has_*=False`` keeps papers without it; ``decision`` and
+    ``tags`` take one value or a list (any of them). None is the same as leaving
+    a filter out.
+
+    >>> filters: SearchFilters = {"since": "2022", "has_code": True}
+    >>> sorted(filters)
+    ['has_code', 'since']
+    """
+
+    since: str | dt.date | None
+    until: str | dt.date | None
+    min_authors: int | None
+    max_authors: int | None
+    min_comments: int | None
+    max_comments: int | None
+    min_upvotes: int | None
+    max_upvotes: int | None
+    min_rating: int | None
+    max_rating: int | None
+    has_code: bool | None
+    has_arxiv: bool | None
+    has_note: bool | None
+    decision: str | Sequence[str] | None
+    tags: str | Sequence[str] | None
+
+
+class SearchOptions(SearchFilters, total=False):
+    """The filters and the ordering of :func:`search` (what ``Review.search`` passes on)."""
+
+    sort: str | None
+    ascending: bool | None
+    limit: int | None
+
+
 _CACHE: OrderedDict[tuple[int, int], SearchIndex] = OrderedDict()
 
 
@@ -106,16 +149,17 @@ def search(
     ascending: bool | None = None,
     limit: int | None = None,
     index: SearchIndex | None = None,
-    **filters: Any,
+    **filters: Unpack[SearchFilters],
 ) -> pd.DataFrame:
     """Rows of ``df`` matching ``query`` and ``filters``, with a ``score`` column.
 
     Ranked by relevance (TF-IDF of the query words, title weighted up) unless
     ``sort`` is one of :data:`SORTS` ("date", "-date" for oldest first, ...);
     ``ascending`` overrides the direction; ``limit`` keeps the first rows.
-    ``filters`` are the keyword filters of :func:`filter_nodes` (``since=``,
-    ``min_authors=``, ``has_code=``, ``decision=``, ``tags=``, ...). Raises
-    :class:`~litreview.errors.QueryError` for a malformed query.
+    ``filters`` are the keyword filters of :class:`SearchFilters` (``since=``,
+    ``min_authors=``, ``has_code=``, ``decision=``, ``tags=``, ...; another keyword
+    raises TypeError). Raises :class:`~litreview.errors.QueryError` for a malformed
+    query.
 
     >>> import litreview
     >>> papers = litreview.read_listing(litreview.SAMPLE_LISTING)
@@ -147,7 +191,11 @@ def search(
 
 
 def match_mask(
-    df: pd.DataFrame, query: str = "", *, index: SearchIndex | None = None, **filters: Any
+    df: pd.DataFrame,
+    query: str = "",
+    *,
+    index: SearchIndex | None = None,
+    **filters: Unpack[SearchFilters],
 ) -> np.ndarray:
     """Boolean numpy mask of the rows of ``df`` matching ``query`` and ``filters``.
 
@@ -160,7 +208,11 @@ def match_mask(
 
 
 def match_scores(
-    df: pd.DataFrame, query: str = "", *, index: SearchIndex | None = None, **filters: Any
+    df: pd.DataFrame,
+    query: str = "",
+    *,
+    index: SearchIndex | None = None,
+    **filters: Unpack[SearchFilters],
 ) -> tuple[np.ndarray, np.ndarray]:
     """(mask, score) over the rows of ``df``; score is 0 where there is no query word."""
     node = parse(query)
@@ -209,45 +261,39 @@ def _column_order(df: pd.DataFrame, rows: np.ndarray, column: str, descending: b
 # ---------------------------------------------------------------- keyword filters
 
 
-def filter_nodes(
-    *,
-    since: str | dt.date | None = None,
-    until: str | dt.date | None = None,
-    min_authors: int | None = None,
-    max_authors: int | None = None,
-    min_comments: int | None = None,
-    max_comments: int | None = None,
-    min_upvotes: int | None = None,
-    max_upvotes: int | None = None,
-    min_rating: int | None = None,
-    max_rating: int | None = None,
-    has_code: bool | None = None,
-    has_arxiv: bool | None = None,
-    has_note: bool | None = None,
-    decision: str | Sequence[str] | None = None,
-    tags: str | Sequence[str] | None = None,
-) -> list[Node]:
-    """The keyword filters as query nodes (all AND-ed with the query).
+def filter_nodes(**filters: Unpack[SearchFilters]) -> list[Node]:
+    """The keyword filters (see :class:`SearchFilters`) as query nodes, AND-ed with the
+    query; a keyword that is not a filter raises TypeError, naming the filters.
 
-    ``since``/``until`` take a date, datetime or "2024", "2024-06", "2024-06-30"
-    (both ends included: ``until="2024-06"`` keeps all of June); ``min_*``/``max_*``
-    are inclusive; ``has_*=False`` keeps papers without it; ``decision`` and
-    ``tags`` take one value or a list (any of them).
+    >>> filter_nodes(has_code=True, min_authors=3)
+    [Range(field='authors', lo=3, hi=None, text='3..None', pos=0), Has(what='code', pos=0)]
     """
+    unknown = [name for name in filters if name not in SearchFilters.__optional_keys__]
+    if unknown:
+        raise TypeError(
+            f"unexpected keyword argument {unknown[0]!r}; "
+            f"the search filters are {', '.join(SearchFilters.__annotations__)}"
+        )
+    since, until = filters.get("since"), filters.get("until")
+    decision, tags = filters.get("decision"), filters.get("tags")
     nodes: list[Node] = []
     if since is not None or until is not None:
         lo = _date_bound(since, "since")[0] if since is not None else None
         hi = _date_bound(until, "until")[1] if until is not None else None
         nodes.append(Range("published", lo, hi, f"{since}..{until}"))
     for field, lo_v, hi_v in (
-        ("authors", min_authors, max_authors),
-        ("comments", min_comments, max_comments),
-        ("upvotes", min_upvotes, max_upvotes),
-        ("rating", min_rating, max_rating),
+        ("authors", filters.get("min_authors"), filters.get("max_authors")),
+        ("comments", filters.get("min_comments"), filters.get("max_comments")),
+        ("upvotes", filters.get("min_upvotes"), filters.get("max_upvotes")),
+        ("rating", filters.get("min_rating"), filters.get("max_rating")),
     ):
         if lo_v is not None or hi_v is not None:
             nodes.append(Range(field, lo_v, None if hi_v is None else hi_v + 1, f"{lo_v}..{hi_v}"))
-    for what, flag in (("code", has_code), ("arxiv", has_arxiv), ("note", has_note)):
+    for what, flag in (
+        ("code", filters.get("has_code")),
+        ("arxiv", filters.get("has_arxiv")),
+        ("note", filters.get("has_note")),
+    ):
         if flag is not None:
             nodes.append(Has(what) if flag else Not(Has(what)))
     if decision is not None:

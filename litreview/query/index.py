@@ -17,7 +17,8 @@ prefix is one contiguous block of term ids found with ``np.searchsorted``):
   counts + abstract counts`` (columns are postings: matches and relevance);
 - ``title``: CSC matrix of title counts (``title:`` queries);
 - ``features``: CSR of the weights without stop words, rows L2-normalized
-  (similarity and screening priority).
+  (similarity and screening priority); derived on first use, so a search never
+  pays for it (nor for the stop-word list, which loads scikit-learn).
 """
 
 from __future__ import annotations
@@ -165,8 +166,23 @@ class SearchIndex:
         self.title = sp.csc_matrix(
             (n_title[keep].astype(np.float32), rows[keep], title_ptr), shape=shape
         )
-        self.features, self.feature_terms = _features(self.weights, self.terms)
+        self._feature_cache: tuple[sp.csr_matrix, np.ndarray] | None = None
         self._row_of = None
+
+    @property
+    def features(self) -> sp.csr_matrix:
+        """Content features of every paper (CSR, papers x :attr:`feature_terms`)."""
+        return self._content_features()[0]
+
+    @property
+    def feature_terms(self) -> np.ndarray:
+        """The words of the :attr:`features` columns (plural forms merged)."""
+        return self._content_features()[1]
+
+    def _content_features(self) -> tuple[sp.csr_matrix, np.ndarray]:
+        if self._feature_cache is None:
+            self._feature_cache = _features(self.weights, self.terms)
+        return self._feature_cache
 
     # ------------------------------------------------------------ lookups
 

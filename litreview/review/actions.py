@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from os import PathLike
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Unpack, cast
 
 import pandas as pd
 
 if TYPE_CHECKING:
     import ipywidgets
 
-    from litreview.query.filters import PriorityExplanation, SearchIndex
+    from litreview.query.filters import PriorityExplanation, SearchIndex, SearchOptions
     from litreview.review.core import Review
 
 
@@ -44,7 +44,7 @@ class ReviewActions:
             self._index.add(papers)
         return self._index
 
-    def search(self, query: str = "", **filters: Any) -> pd.DataFrame:
+    def search(self, query: str = "", **filters: Unpack[SearchOptions]) -> pd.DataFrame:
         """:func:`litreview.search` over this review's annotated papers.
 
         >>> import tempfile, pathlib, litreview

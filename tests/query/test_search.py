@@ -6,6 +6,7 @@ import random
 import re
 import unicodedata
 import warnings
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -371,7 +372,34 @@ def test_keyword_filter_errors(papers: pd.DataFrame) -> None:
     with pytest.raises(ValueError, match="since='June'"):
         search(papers, since="June")
     with pytest.raises(TypeError, match="min_citations"):
-        search(papers, min_citations=3)
+        search(papers, min_citations=3)  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="the search filters are since, until, min_authors"):
+        match_mask(papers, "", min_citations=3)  # type: ignore[call-arg]
+
+
+@pytest.mark.slow
+def test_mypy_checks_the_keyword_filters(tmp_path: Path) -> None:
+    """The filters are a TypedDict (SearchFilters): mypy rejects a misspelled or
+    mistyped filter in a caller, and accepts the real ones (Review.search included)."""
+    from mypy import api
+
+    caller = tmp_path / "caller.py"
+    caller.write_text(
+        "import litreview\n"
+        "papers = litreview.read_listing(litreview.SAMPLE_LISTING)\n"
+        "litreview.search(papers, 'x', min_citations=3)\n"
+        "litreview.search(papers, 'x', has_code='yes')\n"
+        "litreview.search(papers, 'x', since='2021', decision=['include'], sort='date')\n"
+        "def f(review: litreview.Review) -> None:\n"
+        "    review.search('x', tags='a', limit=3)\n"
+        "    review.search('x', min_citation=3)\n"
+    )
+    out, _, _ = api.run(
+        ["--no-error-summary", "--follow-imports=silent", f"--cache-dir={tmp_path / 'cache'}",
+         str(caller)]
+    )  # fmt: skip
+    errors = sorted(int(line.split(":")[1]) for line in out.splitlines() if ": error:" in line)
+    assert errors == [3, 4, 8], out
 
 
 def test_relevance_ranks_title_matches_first(papers: pd.DataFrame) -> None:
