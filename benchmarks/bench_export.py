@@ -14,7 +14,7 @@ from common import Row, listing, timed
 
 import litreview
 from litreview.writers._fields import paper_rows
-from litreview.writers.bibtex import _entry, citation_keys
+from litreview.writers.bibtex import bibtex_entry, citation_keys
 
 SIZES = (1_000, 10_000)
 TARGET_SIZE = 10_000  # the target: 10k papers
@@ -24,7 +24,7 @@ QUICK_SIZES = (1_000,)
 def _baseline_library(df: object) -> Library:
     rows = paper_rows(df)  # type: ignore[arg-type]
     keys = citation_keys(rows)
-    return Library([_entry(r, k, False) for r, k in zip(rows, keys, strict=True)])
+    return Library([bibtex_entry(r, k, False) for r, k in zip(rows, keys, strict=True)])
 
 
 def rows(quick: bool = False) -> list[Row]:

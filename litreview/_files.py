@@ -27,7 +27,7 @@ def write_atomic(path: str | os.PathLike[str], text: str, *, overwrite: bool = T
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     if not overwrite and target.exists():
-        raise _exists(target)
+        raise file_exists_error(target)
     fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     tmp = Path(tmp_name)
     try:
@@ -51,14 +51,15 @@ def _link_without_replacing(tmp: Path, target: Path) -> None:
     try:
         os.link(tmp, target)
     except FileExistsError:
-        raise _exists(target) from None
+        raise file_exists_error(target) from None
     except OSError:  # file system without hard links: best effort
         if target.exists():
-            raise _exists(target) from None
+            raise file_exists_error(target) from None
         os.replace(tmp, target)
 
 
-def _exists(target: Path) -> FileExistsError:
+def file_exists_error(target: Path) -> FileExistsError:
+    """The error for a file that is there and may not be replaced (one message everywhere)."""
     return FileExistsError(
         f"{target} already exists; pass overwrite=True to replace it or choose another name"
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import mimetypes
 from pathlib import Path
 from typing import Any
 
@@ -11,15 +10,11 @@ import ipywidgets as widgets
 
 from litreview.app._bind import button, guard
 from litreview.app._html import esc, preview
-from litreview.app.state import SUFFIX, AppState
+from litreview.app.state import AppState
+from litreview.writers import formats
 
-FORMATS = [
-    ("BibTeX", "bibtex"),
-    ("CSV", "csv"),
-    ("CSV for Excel / spreadsheets (formulas made inert)", "excel"),
-    ("RIS", "ris"),
-    ("Markdown", "markdown"),
-]
+#: The format dropdown's (label, name) options, from the one format table.
+FORMATS = [(f.label, f.name) for f in formats.FORMATS]
 #: Files up to this size also get a download link that works without a file server.
 INLINE_BYTES = 2_000_000
 
@@ -33,7 +28,10 @@ class ExportView:
         self._format.add_class("lr-export-format")
         self._what = widgets.Dropdown(description="what")
         self._what.add_class("lr-export-what")
-        self._name = widgets.Text(value="litreview-selection.bib", description="file name")
+        self._name = widgets.Text(
+            value="litreview-selection" + formats.get_format("bibtex").suffix,
+            description="file name",
+        )
         self._name.add_class("lr-export-name")
         self._overwrite = widgets.Checkbox(value=False, description="replace an existing file")
         self._go = button("Export", "lr-export-go", style="primary")
@@ -79,8 +77,8 @@ class ExportView:
 
     def _on_format(self, change: dict[str, Any]) -> None:
         name = Path(self._name.value)
-        if name.suffix.lower() in {*SUFFIX.values(), ".bibtex", ".markdown"}:
-            self._name.value = str(name.with_suffix(SUFFIX[change["new"]]))
+        if formats.suffix_format(name.suffix) is not None:  # another suffix stays as typed
+            self._name.value = str(name.with_suffix(formats.get_format(change["new"]).suffix))
 
     def _export(self) -> None:
         path = self._state.export(
@@ -92,7 +90,7 @@ class ExportView:
         data = path.read_bytes()
         link = ""
         if len(data) <= INLINE_BYTES:
-            mime = mimetypes.guess_type(path.name)[0] or "text/plain"
+            mime = formats.get_format(self._format.value).media_type
             href = f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
             link = (
                 f'<a class="lr-download" href="{href}" download="{esc(path.name)}">download</a> · '

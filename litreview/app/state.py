@@ -32,11 +32,10 @@ from litreview.app.patch import patch_papers
 from litreview.app.screen_state import ScreenState
 from litreview.app.selection import FILTER_TRAITS, SORTS, search_kwargs, select
 from litreview.errors import QueryError
-from litreview.query.filters import similar
+from litreview.query.filters import SearchFilters, similar
 from litreview.review.core import Review
-from litreview.writers import FORMATS, export
-
-SUFFIX = {"bibtex": ".bib", "csv": ".csv", "excel": ".csv", "ris": ".ris", "markdown": ".md"}
+from litreview.writers import export
+from litreview.writers.formats import get_format
 
 
 class AppState(traitlets.HasTraits):
@@ -116,7 +115,7 @@ class AppState(traitlets.HasTraits):
         """The row of ``paper_id`` with its current annotations."""
         return self.papers.iloc[self._pos.get_loc(paper_id)]
 
-    def filter_kwargs(self) -> dict[str, Any]:
+    def filter_kwargs(self) -> SearchFilters:
         """The panel's filters as :func:`litreview.search` keywords (unset ones left out)."""
         return search_kwargs({name: getattr(self, name) for name in FILTER_TRAITS})
 
@@ -366,15 +365,12 @@ class AppState(traitlets.HasTraits):
     @action("export")
     def export(self, fmt: str, what: str, name: str, *, overwrite: bool = False) -> Path:
         """Write ``what`` as ``fmt`` to ``export_dir/name`` through :func:`litreview.export`."""
-        if fmt not in FORMATS:
-            raise ValueError(f"format must be one of {', '.join(FORMATS)}, got {fmt!r}")
+        suffix = get_format(fmt).suffix
         name = name.strip()
         if not name or Path(name).name != name or name.startswith("."):
-            raise ValueError(
-                f"file name must be a plain name like 'review{SUFFIX[fmt]}', got {name!r}"
-            )
+            raise ValueError(f"file name must be a plain name like 'review{suffix}', got {name!r}")
         if not Path(name).suffix:
-            name += SUFFIX[fmt]
+            name += suffix
         df = self.export_frame(what)
         self.export_dir.mkdir(parents=True, exist_ok=True)
         try:

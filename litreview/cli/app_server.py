@@ -28,9 +28,22 @@ import webbrowser
 from collections.abc import Callable
 from importlib.resources import files
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from litreview.cli.commands import UsageError, _err, _existing_review
+from litreview.cli._parser import add_command, tcp_port
+from litreview.cli.commands import UsageError, err, existing_review
+
+if TYPE_CHECKING:
+    from litreview.cli._parser import Subparsers
+
+NAME = "app"
+SUMMARY = "start the screening app (Voila) on a review, on 127.0.0.1 behind a token"
+EXAMPLES = (
+    "  litreview app review.litreview          # prints http://127.0.0.1:8866/?token=...\n"
+    "  litreview app review.litreview --port 8870 --no-browser  # token: $LITREVIEW_TOKEN\n"
+    "  litreview app review.litreview --port 8870 --dry-run   # print the command only"
+)
 
 HOST = "127.0.0.1"
 DEFAULT_PORT = 8866  # Voila's
@@ -95,8 +108,23 @@ def app_command(port: int) -> list[str]:
     ]  # fmt: skip
 
 
-def cmd_app(args: argparse.Namespace) -> int:
-    review = _existing_review(args.review).resolve()
+def register(subs: Subparsers) -> None:
+    """The ``app`` subcommand and its options."""
+    pa = add_command(subs, NAME, SUMMARY, EXAMPLES)
+    pa.add_argument("review", metavar="REVIEW", help="an existing review file (.litreview)")
+    pa.add_argument(
+        "--port", type=tcp_port, help="port on 127.0.0.1 (default: first free from 8866)"
+    )
+    pa.add_argument("--token", help="access token the URL carries (default: $LITREVIEW_TOKEN, "
+                    "else a new random one; prefer the variable: flags show in ps)")  # fmt: skip
+    pa.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    pa.add_argument("--dry-run", action="store_true", help="print the command, do not run it")
+    pa.add_argument("--reviewer", help="who screens in the app (sets $LITREVIEW_REVIEWER)")
+
+
+def handle(args: argparse.Namespace) -> int:
+    """Start Voila on the review (or, with ``--dry-run``, print its command and URL)."""
+    review = existing_review(args.review).resolve()
     token = app_token(args.token)
     settings = {"LITREVIEW_REVIEW": str(review)}
     if args.reviewer:
@@ -119,7 +147,7 @@ def cmd_app(args: argparse.Namespace) -> int:
     url = app_url(port, token)
     env = {**os.environ, **settings, "JUPYTER_TOKEN": token}
     env.pop("JUPYTER_TOKEN_FILE", None)
-    _err(f"starting Voila on {review.name} (Ctrl-C stops it); open this URL, it holds the token:")
+    err(f"starting Voila on {review.name} (Ctrl-C stops it); open this URL, it holds the token:")
     print(url, flush=True)
     if not args.no_browser:
         open_browser_later(url, port)

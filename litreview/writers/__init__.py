@@ -12,31 +12,21 @@ never replaces a file unless asked::
 
 from __future__ import annotations
 
-import functools
 import os
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from litreview._files import write_atomic
+from litreview._files import file_exists_error
 from litreview.writers.bibtex import to_bibtex
 from litreview.writers.csv import to_csv
+from litreview.writers.formats import format_for
 from litreview.writers.markdown import to_markdown
 from litreview.writers.ris import to_ris
 
 #: Folder a bare file name is written to.
 DEFAULT_DIR = Path("exports")
-FORMATS: dict[str, Callable[..., str]] = {
-    "bibtex": to_bibtex,
-    "csv": to_csv,
-    "excel": functools.partial(to_csv, excel=True),  # CSV for spreadsheet programs
-    "ris": to_ris,
-    "markdown": to_markdown,
-}
-SUFFIXES = {".bib": "bibtex", ".bibtex": "bibtex", ".csv": "csv", ".ris": "ris", ".md": "markdown",
-            ".markdown": "markdown"}  # fmt: skip
 
 
 def export(
@@ -51,8 +41,9 @@ def export(
 
     A bare file name goes to ``exports/``. The file is written to a temporary
     file and renamed, so it is never half-written; an existing file raises
-    :class:`FileExistsError` unless ``overwrite=True``. ``format`` (``bibtex``,
-    ``csv``, ``excel``, ``ris``, ``markdown``) overrides the suffix; ``options``
+    :class:`FileExistsError` unless ``overwrite=True``. ``format`` (a name in
+    :data:`~litreview.writers.formats.FORMATS`: ``bibtex``, ``csv``, ``excel``, ``ris``,
+    ``markdown``) overrides the suffix; ``options``
     go to the writer (``with_notes=True`` for BibTeX). For a CSV to open in a
     spreadsheet program use ``excel=True`` (or ``format="excel"``): cells that
     start like a formula are neutralised (see :func:`to_csv`).
@@ -65,20 +56,11 @@ def export(
     target = Path(path)
     if target.parent == Path(".") and not str(path).startswith(("./", ".\\")):
         target = DEFAULT_DIR / target
-    name = format or SUFFIXES.get(target.suffix.lower())
-    if name not in FORMATS:
-        known = ", ".join(sorted(SUFFIXES))
-        what = f"format {format!r}" if format else f"suffix {target.suffix or '(none)'!r}"
-        raise ValueError(
-            f"{target}: unknown export {what}; use one of {known} or format= one of "
-            + ", ".join(FORMATS)
-        )
-    if not overwrite and target.exists():
-        raise FileExistsError(
-            f"{target} already exists; pass overwrite=True to replace it or choose another name"
-        )
-    text = FORMATS[name](df, **options)
-    return write_atomic(target, text, overwrite=overwrite)
+    chosen = format_for(target, format)
+    if not overwrite and target.exists():  # before the text is built
+        raise file_exists_error(target)
+    chosen.write(df, target, overwrite=overwrite, **options)
+    return target
 
 
 __all__ = ["export", "to_bibtex", "to_csv", "to_markdown", "to_ris"]

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_ESCAPES = str.maketrans(
+LATEX_ESCAPES = str.maketrans(
     {
         "\\": r"\textbackslash{}",
         "{": r"\textbraceleft{}",
@@ -41,15 +41,15 @@ _SAFE_MATH = re.compile(rf"{_SCRIPT}?(?: *{_ATOM}[ {_ATOM[1:-1]}]*{_SCRIPT}?)*")
 _MATH = re.compile(r"\$(?=[^\s$])([^$]*?[^\s$\\])\$(?!\d)")
 _WORD_SPLIT = re.compile(r"(\s+)")
 # within one hyphen-separated part: a capital after another letter, or capitals with digits
-_ASCII_PROTECT = re.compile(r"[A-Za-z][^-]*?[A-Z]|[A-Z][^-]*?\d|\d[^-]*?[A-Z]")
+ASCII_PROTECT = re.compile(r"[A-Za-z][^-]*?[A-Z]|[A-Z][^-]*?\d|\d[^-]*?[A-Z]")
 # the same as a match from a word's start, without the lazy scans from every letter:
 # some hyphen-separated part has a capital after its first letter, or a capital and a digit
 # (possessive runs: each class excludes what follows it, so backtracking never helps)
-_WORD_PROTECT = re.compile(
+WORD_PROTECT = re.compile(
     r"(?:[^-]*+-)*?"
     r"(?:[^-A-Za-z]*+[A-Za-z][^-A-Z]*+[A-Z]|[^-A-Z0-9]*+(?:[A-Z][^-0-9]*+\d|\d[^-A-Z]*+[A-Z]))"
 )
-_NOT_KEY_CHAR = re.compile(r"[^a-z0-9\s]+")
+NOT_KEY_CHAR = re.compile(r"[^a-z0-9\s]+")
 _FOLD = str.maketrans(
     {"ß": "ss", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d"}
     | {"Đ": "D", "þ": "th", "Þ": "Th", "œ": "oe", "Œ": "OE", "ı": "i"}
@@ -58,7 +58,7 @@ _FOLD = str.maketrans(
 
 def escape(text: str) -> str:
     """Escape LaTeX's special characters; Unicode stays as it is."""
-    return text.translate(_ESCAPES) if _has_special(text) else text
+    return text.translate(LATEX_ESCAPES) if _has_special(text) else text
 
 
 def _has_special(text: str) -> bool:
@@ -107,16 +107,16 @@ def _protect_words(text: str) -> str:
         if not _has_special(text):
             return _brace_plain_words(text)
         # the usual title: escape it whole, then brace the words that need it (same result)
-        escaped_words = text.translate(_ESCAPES).split(" ")
+        escaped_words = text.translate(LATEX_ESCAPES).split(" ")
         return " ".join(
-            _braced(e) if w and _ASCII_PROTECT.search(w) else e
+            braced(e) if w and ASCII_PROTECT.search(w) else e
             for w, e in zip(text.split(" "), escaped_words, strict=True)
         )
     parts = _WORD_SPLIT.split(text)
     for i in range(0, len(parts), 2):
         word = parts[i]
         escaped = escape(word)
-        parts[i] = _braced(escaped) if word and needs_protection(word) else escaped
+        parts[i] = braced(escaped) if word and needs_protection(word) else escaped
     return "".join(parts)
 
 
@@ -124,13 +124,13 @@ def _brace_plain_words(text: str) -> str:
     """``_protect_words`` of one-line ASCII text that needs no escaping: the words are
     matched from C (``map``), and most titles need no new string at all."""
     words = text.split(" ")
-    hits = list(map(_WORD_PROTECT.match, words))
+    hits = list(map(WORD_PROTECT.match, words))
     if not any(hits):
         return text
     return " ".join([("{" + w + "}" if hit else w) for w, hit in zip(words, hits, strict=True)])
 
 
-def _braced(escaped: str) -> str:
+def braced(escaped: str) -> str:
     """Brace-protect an escaped word; ``{\\...}`` would be read as a special character."""
     return "{{" + escaped + "}}" if escaped.startswith("\\") else "{" + escaped + "}"
 
@@ -138,7 +138,7 @@ def _braced(escaped: str) -> str:
 def needs_protection(word: str) -> bool:
     """True when lowercasing ``word`` would lose information (``Tokens-to-Token`` would not)."""
     if word.isascii():
-        return _ASCII_PROTECT.search(word) is not None
+        return ASCII_PROTECT.search(word) is not None
     return any(_part_needs_protection(part) for part in word.split("-"))
 
 
@@ -153,6 +153,6 @@ def _part_needs_protection(word: str) -> bool:
 def ascii_fold(text: str) -> str:
     """Lower-case ASCII letters and digits only (``Łódź-2`` -> ``lodz2``)."""
     if text.isascii():
-        return _NOT_KEY_CHAR.sub("", text.lower()).replace(" ", "")
+        return NOT_KEY_CHAR.sub("", text.lower()).replace(" ", "")
     text = unicodedata.normalize("NFKD", text.translate(_FOLD))
     return "".join(ch for ch in text.lower() if ch.isascii() and ch.isalnum())

@@ -37,7 +37,7 @@ from litreview.writers._fields import (
     split_name,
     terms,
 )
-from litreview.writers._latex import _NOT_KEY_CHAR, ascii_fold, escape, protect_title
+from litreview.writers._latex import NOT_KEY_CHAR, ascii_fold, escape, protect_title
 
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 #: Title words a citation key skips, as Better BibTeX does.
@@ -59,9 +59,14 @@ _URL_UNSAFE = str.maketrans({"{": "%7B", "}": "%7D", "\\": "%5C", " ": "%20"})
 
 
 def to_bibtex(
-    df: pd.DataFrame, path: str | os.PathLike[str] | None = None, *, with_notes: bool = False
+    df: pd.DataFrame,
+    path: str | os.PathLike[str] | None = None,
+    *,
+    with_notes: bool = False,
+    overwrite: bool = False,
 ) -> str:
-    """The papers as BibTeX ``@misc`` entries; also written to ``path`` when given.
+    """The papers as BibTeX ``@misc`` entries; also written to ``path`` when given
+    (an existing file is replaced only with ``overwrite=True``).
 
     Keys look like ``vaswani2017attention`` (first author's last name, or the
     first title word without authors, then the year and a title word); they
@@ -77,18 +82,18 @@ def to_bibtex(
         rows = paper_rows(df, BIBTEX_COLUMNS)
         keys = citation_keys(rows)
         entries: list[Block] = [
-            _entry(r, k, with_notes, enclosed=True) for r, k in zip(rows, keys, strict=True)
+            bibtex_entry(r, k, with_notes, enclosed=True) for r, k in zip(rows, keys, strict=True)
         ]
         # the values carry their braces, so the writer needs no unparse middleware
         text = bibtexparser.write_string(Library(entries), unparse_stack=[])
     if text:
         text += "\n"
     if path is not None:
-        write_atomic(path, text)
+        write_atomic(path, text, overwrite=overwrite)
     return text
 
 
-def _entry(row: Row, key: str, with_notes: bool, *, enclosed: bool = False) -> Entry:
+def bibtex_entry(row: Row, key: str, with_notes: bool, *, enclosed: bool = False) -> Entry:
     """The paper's ``@misc`` entry; values bare as bibtexparser models them (its
     ``AddEnclosingMiddleware`` braces them when writing), or already braced with
     ``enclosed=True`` for a writer with no unparse middleware (the same text)."""
@@ -214,7 +219,7 @@ def _last_name_for_key(name: str) -> str:
 
 def _significant_words(title: str) -> list[str]:
     if title.isascii():
-        words = _NOT_KEY_CHAR.sub("", title.lower()).split()
+        words = NOT_KEY_CHAR.sub("", title.lower()).split()
     else:
         words = [ascii_fold(w) for w in title.split()]
     return [w for w in words if w and w not in SKIP_WORDS and not w.isdigit()]

@@ -29,9 +29,14 @@ BOM = "\ufeff"
 
 
 def to_csv(
-    df: pd.DataFrame, path: str | os.PathLike[str] | None = None, *, excel: bool = False
+    df: pd.DataFrame,
+    path: str | os.PathLike[str] | None = None,
+    *,
+    excel: bool = False,
+    overwrite: bool = False,
 ) -> str:
-    """The papers as CSV text (UTF-8); also written to ``path`` when given.
+    """The papers as CSV text (UTF-8); also written to ``path`` when given
+    (an existing file is replaced only with ``overwrite=True``).
 
     Every schema column comes first, then the annotation columns and any
     other column of ``df``. The plain text is a lossless round trip through
@@ -67,7 +72,7 @@ def to_csv(
         body = _quoting_carriage_returns(names, cells)
     text = (BOM if excel else "") + body
     if path is not None:
-        write_atomic(path, text)
+        write_atomic(path, text, overwrite=overwrite)
     return text
 
 

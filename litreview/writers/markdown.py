@@ -31,8 +31,11 @@ _URL_UNSAFE = re.compile(r'[\x00-\x20\x7f()<>\\`"]|\s')
 _TICKS = re.compile(r"`+")
 
 
-def to_markdown(df: pd.DataFrame, path: str | os.PathLike[str] | None = None) -> str:
-    """The papers as a Markdown bullet list; also written to ``path`` when given.
+def to_markdown(
+    df: pd.DataFrame, path: str | os.PathLike[str] | None = None, *, overwrite: bool = False
+) -> str:
+    """The papers as a Markdown bullet list; also written to ``path`` when given
+    (an existing file is replaced only with ``overwrite=True``).
 
     >>> import litreview
     >>> to_markdown(litreview.read_listing(litreview.SAMPLE_LISTING)).count("\\n- ")
@@ -40,7 +43,7 @@ def to_markdown(df: pd.DataFrame, path: str | os.PathLike[str] | None = None) ->
     """
     text = "".join(markdown_item(row) for row in paper_rows(df))
     if path is not None:
-        write_atomic(path, text)
+        write_atomic(path, text, overwrite=overwrite)
     return text
 
 

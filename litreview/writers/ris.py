@@ -37,8 +37,11 @@ class _Writer(rispy.RisWriter):
         return ""
 
 
-def to_ris(df: pd.DataFrame, path: str | os.PathLike[str] | None = None) -> str:
-    """The papers as RIS records; also written to ``path`` when given.
+def to_ris(
+    df: pd.DataFrame, path: str | os.PathLike[str] | None = None, *, overwrite: bool = False
+) -> str:
+    """The papers as RIS records; also written to ``path`` when given
+    (an existing file is replaced only with ``overwrite=True``).
 
     Each record has ``TY``, ``TI``, ``AU`` (one per author, "Last, First"), ``PY``, ``DA``,
     ``AB``, ``UR``, ``DO`` (for arXiv papers), ``KW`` (tags and keywords),
@@ -51,7 +54,7 @@ def to_ris(df: pd.DataFrame, path: str | os.PathLike[str] | None = None) -> str:
     records = [ris_record(row) for row in paper_rows(df)]
     text = rispy.dumps(records, implementation=_Writer) if records else ""
     if path is not None:
-        write_atomic(path, text)
+        write_atomic(path, text, overwrite=overwrite)
     return text
 
 

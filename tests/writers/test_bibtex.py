@@ -19,17 +19,23 @@ from hypothesis import strategies as st
 
 import litreview
 from litreview.schema import conform
-from litreview.writers._fields import _ascii_printable, one_line, paper_rows
+from litreview.writers._fields import ascii_printable, one_line, paper_rows
 from litreview.writers._latex import (
-    _ASCII_PROTECT,
-    _ESCAPES,
-    _WORD_PROTECT,
-    _braced,
+    ASCII_PROTECT,
+    LATEX_ESCAPES,
+    WORD_PROTECT,
+    braced,
     escape,
     needs_protection,
     protect_title,
 )
-from litreview.writers.bibtex import BIBTEX_COLUMNS, _entry, bibtex_name, citation_keys, to_bibtex
+from litreview.writers.bibtex import (
+    BIBTEX_COLUMNS,
+    bibtex_entry,
+    bibtex_name,
+    citation_keys,
+    to_bibtex,
+)
 
 HARD_TITLES = [
     "Bézier Curves and Schrödinger Łukasz — “Quoted” Naïve Façade",
@@ -198,19 +204,19 @@ def _protect_per_word(text: str) -> str:
     parts = re.split(r"(\s+)", text)
     for i in range(0, len(parts), 2):
         word = parts[i]
-        escaped = word.translate(_ESCAPES)
-        parts[i] = _braced(escaped) if word and needs_protection(word) else escaped
+        escaped = word.translate(LATEX_ESCAPES)
+        parts[i] = braced(escaped) if word and needs_protection(word) else escaped
     return "".join(parts)
 
 
 @settings(max_examples=400, deadline=None)
 @given(st.lists(TITLE_CHARS, max_size=30).map("".join))
 def test_fast_escape_and_protection_equal_the_general_ones(text: str) -> None:
-    assert escape(text) == text.translate(_ESCAPES)
+    assert escape(text) == text.translate(LATEX_ESCAPES)
     if "$" not in text:
         assert protect_title(text) == _protect_per_word(text)
     if text.isascii():
-        assert _ascii_printable(text) == text.isprintable()
+        assert ascii_printable(text) == text.isprintable()
     if "\x07" not in text and "\x7f" not in text:
         assert one_line(text) == re.sub(r"\s+", " ", text).strip()
 
@@ -218,20 +224,22 @@ def test_fast_escape_and_protection_equal_the_general_ones(text: str) -> None:
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.sampled_from([*"aAbZ09-.:("]), max_size=12).map("".join))
 def test_word_protection_from_the_word_start_equals_the_search_anywhere(word: str) -> None:
-    assert (_WORD_PROTECT.match(word) is not None) == (_ASCII_PROTECT.search(word) is not None)
+    assert (WORD_PROTECT.match(word) is not None) == (ASCII_PROTECT.search(word) is not None)
 
 
 @pytest.mark.parametrize("with_notes", [False, True])
 def test_braced_values_write_as_the_enclosing_middleware_would(with_notes: bool) -> None:
     rows = paper_rows(full_selection(), BIBTEX_COLUMNS)
     keys = citation_keys(rows)
-    bare = Library([_entry(r, k, with_notes) for r, k in zip(rows, keys, strict=True)])
-    braced = [_entry(r, k, with_notes, enclosed=True) for r, k in zip(rows, keys, strict=True)]
+    bare = Library([bibtex_entry(r, k, with_notes) for r, k in zip(rows, keys, strict=True)])
+    enclosed = [
+        bibtex_entry(r, k, with_notes, enclosed=True) for r, k in zip(rows, keys, strict=True)
+    ]
     enclose = AddEnclosingMiddleware(
         reuse_previous_enclosing=False, enclose_integers=True, default_enclosing="{"
     )
     expected = bibtexparser.write_string(bare, unparse_stack=[enclose])
-    assert bibtexparser.write_string(Library(braced), unparse_stack=[]) == expected
+    assert bibtexparser.write_string(Library(enclosed), unparse_stack=[]) == expected
     assert to_bibtex(full_selection(), with_notes=with_notes) == expected + "\n"
 
 

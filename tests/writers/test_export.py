@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import litreview
-from litreview._files import _umask, write_atomic
+from litreview._files import write_atomic
 from litreview.writers import export
 
 
@@ -68,7 +68,9 @@ def test_atomic_write_keeps_old_file_on_failure(tmp_path: Path) -> None:
     write_atomic(tmp_path / "sub" / "b.txt", "ünï")
     assert (tmp_path / "sub" / "b.txt").read_text(encoding="utf-8") == "ünï"
     mode = (tmp_path / "sub" / "b.txt").stat().st_mode & 0o777
-    assert mode == 0o666 & ~_umask()  # like open(), not mkstemp's 0o600
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert mode == 0o666 & ~umask  # like open(), not mkstemp's 0o600
 
 
 def test_empty_selection_exports_every_format(tmp_path: Path) -> None:
