@@ -27,15 +27,17 @@ CODE_HOSTS = frozenset(
         "gitlab.inria.fr",
     }
 )
-_URL = re.compile(r"https?://[^\s<>\"'`\x00]+")
+#: A link with a scheme, as it stands in text (:func:`raw_urls` finds the same faster).
+URL_PATTERN = re.compile(r"https?://[^\s<>\"'`\x00]+")
 _BARE_HOSTS = ("github.com/", "gitlab.com/", "gitee.com/", "bitbucket.org/", "codeberg.org/")
-_BARE_HOST_NAMES = tuple(h.split(".")[0] for h in _BARE_HOSTS)
+#: The names of the code hosts linked without a scheme (``github`` of ``github.com/a/b``).
+BARE_HOST_NAMES = tuple(h.split(".")[0] for h in _BARE_HOSTS)
 _URL_BODY = re.compile(r"[^\s<>\"'`\x00]+")
 _BATCH = 4096
 _SLASH, _COLON, _DOT = ord("/"), ord(":"), ord(".")
 _HOST = re.compile(r"^(?:https?://)?([^/:?#]+)", re.IGNORECASE)
 _TRAILING = ".,;:!?'\"*/>]}"
-# _URL split into a host of characters that cannot start a bare host link, and the rest
+# URL_PATTERN split into a host of characters that cannot start a bare host link, and the rest
 _LONE = re.compile(r"https?://([A-Za-z0-9_.@:-]*)([^\s<>\"'`\x00]*)")
 
 
@@ -101,7 +103,7 @@ def _slash_positions(text: str) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _scheme_urls(text: str, codes: np.ndarray, slashes: np.ndarray) -> list[tuple[int, str]]:
-    """What ``_URL.finditer(text)`` finds, with positions, looking only at ``://``.
+    """What ``URL_PATTERN.finditer(text)`` finds, with positions, looking only at ``://``.
 
     Every match of ``https?://`` ends in ``://`` and starts at the ``https`` or
     ``http`` before it; a ``://`` inside the previous link is part of it.
@@ -117,7 +119,7 @@ def _scheme_urls(text: str, codes: np.ndarray, slashes: np.ndarray) -> list[tupl
             start = colon - 4
         else:
             continue
-        if start >= end and (match := _URL.match(text, start)):  # None: nothing after "://"
+        if start >= end and (match := URL_PATTERN.match(text, start)):  # None: nothing after "://"
             end = match.end()
             found.append((start, match[0]))
     return found
@@ -135,7 +137,7 @@ def _bare_host_urls(text: str, codes: np.ndarray, slashes: np.ndarray) -> list[t
         tail = slash - 4
         if not text.startswith((".com/", ".org/"), tail):
             continue
-        if text.endswith(_BARE_HOST_NAMES, 0, tail) and (link := bare_host_link(text, slash + 1)):
+        if text.endswith(BARE_HOST_NAMES, 0, tail) and (link := bare_host_link(text, slash + 1)):
             found.append(link)
     return found
 
@@ -174,11 +176,16 @@ def _maybe_bare_hosts(codes: np.ndarray, slashes: np.ndarray) -> np.ndarray:
 
 def find_urls(text: str) -> list[str]:
     """Every distinct link in ``text``, cleaned, in order of appearance."""
-    return _distinct_clean(sorted(_raw_urls(text)))
+    return _distinct_clean(sorted(raw_urls(text)))
 
 
-def _raw_urls(text: str) -> list[tuple[int, str]]:
-    """Every link of ``text`` as it stands, with its position (scheme links first)."""
+def raw_urls(text: str) -> list[tuple[int, str]]:
+    """Every link of ``text`` as it stands, with its position (scheme links first):
+    what :data:`URL_PATTERN` finds, then the code host links without a scheme.
+
+    >>> raw_urls("see github.com/a/b, https://x.org/y.")
+    [(20, 'https://x.org/y.'), (4, 'github.com/a/b,')]
+    """
     codes, slashes = _slash_positions(text)
     return _scheme_urls(text, codes, slashes) + _bare_host_urls(text, codes, slashes)
 
@@ -273,7 +280,7 @@ def _batch_links(
     joined = "\x00".join(batch)
     starts = list(accumulate((len(t) + 1 for t in batch), initial=0))
     by_row: dict[int, list[tuple[int, str]]] = {}
-    for pos, raw in _raw_urls(joined):
+    for pos, raw in raw_urls(joined):
         by_row.setdefault(rows[bisect_right(starts, pos) - 1], []).append((pos, raw))
     for row, raws in by_row.items():
         if len(raws) == 1:  # the usual case

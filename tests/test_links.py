@@ -8,15 +8,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from litreview._links import (
-    _BARE_HOST_NAMES,
-    _URL,
-    _raw_urls,
+    BARE_HOST_NAMES,
+    URL_PATTERN,
     bare_host_link,
     clean_url,
     code_and_project_urls,
     find_urls,
     is_code_url,
     links_of_texts,
+    raw_urls,
 )
 
 
@@ -196,9 +196,9 @@ def test_batched_links_examples() -> None:
 
 def _regex_raw_urls(text: str) -> list[tuple[int, str]]:
     """The plain regex search the position-based one replaces (the reference)."""
-    found = [(m.start(), m[0]) for m in _URL.finditer(text)]
+    found = [(m.start(), m[0]) for m in URL_PATTERN.finditer(text)]
     for tail in re.finditer(r"\.(?:com|org)/", text):
-        if text.endswith(_BARE_HOST_NAMES, 0, tail.start()) and (
+        if text.endswith(BARE_HOST_NAMES, 0, tail.start()) and (
             link := bare_host_link(text, tail.end())
         ):
             found.append(link)
@@ -240,13 +240,13 @@ _URL_PIECES = st.sampled_from(
 @settings(max_examples=300, deadline=None)
 @given(st.lists(_URL_PIECES, max_size=40).map("".join))
 def test_links_found_by_position_equal_the_regex_search(text: str) -> None:
-    assert _raw_urls(text) == _regex_raw_urls(text)
+    assert raw_urls(text) == _regex_raw_urls(text)
 
 
 def test_links_in_text_beyond_latin1_keep_their_positions() -> None:
     text = "日本 https://github.com/a/b 語 github.com/c/d"
     assert (
-        _raw_urls(text)
+        raw_urls(text)
         == _regex_raw_urls(text)
         == [
             (3, "https://github.com/a/b"),

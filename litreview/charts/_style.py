@@ -28,6 +28,8 @@ COLORWAY: tuple[str, ...] = (
 )  # fmt: skip
 OTHER = "(other)"
 NONE = "(none)"
+#: The exclusion reason shown for an excluded paper without one.
+NO_REASON = "(no reason given)"
 #: Most groups a ``color=`` column gets before the rest is pooled as "(other)".
 MAX_GROUPS = 10
 #: Titles listed in a hover box before "… and N more".
@@ -153,6 +155,22 @@ def decision_column(df: pd.DataFrame) -> pd.Series:
     if "decision" not in df.columns:
         return pd.Series("unscreened", index=df.index, dtype=object)
     return df["decision"].astype(object).where(df["decision"].notna(), "unscreened")
+
+
+def exclusion_reasons(papers: pd.DataFrame) -> pd.Series:
+    """The exclusion reason of every excluded paper, NA and blank shown as :data:`NO_REASON`.
+
+    >>> import pandas as pd
+    >>> exclusion_reasons(pd.DataFrame({"decision": ["exclude", "include", "exclude"],
+    ...                                 "reason": [" off topic", "x", None]})).tolist()
+    ['off topic', '(no reason given)']
+    """
+    excluded = papers[decision_column(papers).eq("exclude").to_numpy()]
+    if "reason" not in excluded.columns:
+        return pd.Series(NO_REASON, index=excluded.index, dtype=object)
+    reason = excluded["reason"].astype(object)
+    blank = reason.isna() | reason.map(lambda r: not str(r).strip() if r is not None else True)
+    return reason.where(~blank, NO_REASON).map(lambda r: str(r).strip())
 
 
 def is_list_column(values: pd.Series) -> bool:

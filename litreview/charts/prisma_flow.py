@@ -11,8 +11,13 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from litreview.charts._style import DECISION_COLORS, decision_column, empty_figure, new_figure
-from litreview.charts.review import _reasons
+from litreview.charts._style import (
+    DECISION_COLORS,
+    decision_column,
+    empty_figure,
+    exclusion_reasons,
+    new_figure,
+)
 
 #: Sources or reasons listed one by one before the rest is pooled.
 MAX_LINES = 8
@@ -51,7 +56,7 @@ def prisma_counts(
     rows.append(("duplicates", "Duplicates merged", identified - screened))
     rows.append(("screened", "Records screened", screened))
     decided = decision_column(papers)
-    reasons = _reasons(papers).value_counts()
+    reasons = exclusion_reasons(papers).value_counts()
     rows.append(("excluded", "Records excluded", int(reasons.sum())))
     rows += [("reason", str(r), int(n)) for r, n in reasons.items()]
     pending = decided[decided.isin(["maybe", "unscreened"])].value_counts()

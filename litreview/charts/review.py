@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
@@ -22,24 +21,13 @@ from litreview.charts._style import (
     count_ticks,
     decision_column,
     empty_figure,
+    exclusion_reasons,
     hover_titles,
     new_figure,
     papers_of,
     require,
 )
 from litreview.schema import DECISIONS
-
-NO_REASON = "(no reason given)"
-
-
-def _reasons(papers: pd.DataFrame) -> pd.Series:
-    """The exclusion reason of every excluded paper, NA and blank shown as "(no reason given)"."""
-    excluded = papers[decision_column(papers).eq("exclude").to_numpy()]
-    if "reason" not in excluded.columns:
-        return pd.Series(NO_REASON, index=excluded.index, dtype=object)
-    reason = excluded["reason"].astype(object)
-    blank = reason.isna() | reason.map(lambda r: not str(r).strip() if r is not None else True)
-    return reason.where(~blank, NO_REASON).map(lambda r: str(r).strip())
 
 
 def decisions(review: Any, *, title: str | None = None) -> go.Figure:
@@ -77,7 +65,7 @@ def decisions(review: Any, *, title: str | None = None) -> go.Figure:
         row=1,
         col=1,
     )
-    reasons = _reasons(papers)
+    reasons = exclusion_reasons(papers)
     by_reason = reasons.value_counts()
     reason_hover = hover_titles(papers.loc[reasons.index, "title"], reasons)
     fig.add_bar(
