@@ -1,7 +1,8 @@
 """Mirror a saved annotation edit in the app's cached papers table, in place.
 
 Re-reading 100k rows from the review file after every click is too slow, so the
-app writes the edit the store just saved into its own copy of the table.
+app writes the edit the store just saved into its own copy of the table, with the
+store's own rule (:mod:`litreview.review.edits`) applied a column at a time.
 
 >>> import litreview
 >>> from litreview.schema import conform
@@ -9,6 +10,8 @@ app writes the edit the store just saved into its own copy of the table.
 >>> patch_papers(papers, [0, 1], {"decision": "include", "add_tags": "vit"}, "ada")
 >>> papers["decision"].astype(str).tolist()[:3], papers["tags"].tolist()[:3]
 (['include', 'include', 'unscreened'], [['vit'], ['vit'], []])
+>>> annotation_of(papers.iloc[0]).decided_by
+'ada'
 """
 
 from __future__ import annotations
@@ -19,34 +22,57 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from litreview.review.store.annotations import UNSET, make_edit
+from litreview.review.edits import UNSET, Annotation, Edit
+from litreview.review.store.connection import TIME_FORMAT, now
 
 
 def patch_papers(
-    df: pd.DataFrame, positions: Sequence[int] | np.ndarray, edit: Mapping[str, Any], reviewer: str
+    df: pd.DataFrame,
+    positions: Sequence[int] | np.ndarray,
+    edit: Edit | Mapping[str, Any],
+    reviewer: str,
+    *,
+    at: str | None = None,
 ) -> None:
-    """Apply ``edit`` (``Review.annotate`` keywords) by ``reviewer`` to ``df`` at ``positions``."""
+    """Apply ``edit`` (an :class:`Edit` or ``Review.annotate`` keywords) by ``reviewer``
+    at ``at`` (UTC text as the review stores it; default: now) to ``df`` at ``positions``."""
     rows = np.asarray(positions, dtype=np.intp)
-    e = make_edit(**edit)
+    e = edit if isinstance(edit, Edit) else Edit.of(**edit)
 
     def col(name: str) -> int:
         return int(df.columns.get_loc(name))  # type: ignore[arg-type]
 
     if e.decision is not UNSET:
-        changed = rows[df["decision"].iloc[rows].astype(str).to_numpy() != e.decision]
-        decided = e.decision != "unscreened"
+        changed = rows[e.decides(df["decision"].iloc[rows].astype(str).to_numpy())]
+        decided_by, decided_at = e.decided(reviewer, now() if at is None else at)
         df.iloc[changed, col("decision")] = e.decision
-        df.iloc[changed, col("decided_by")] = reviewer if decided else pd.NA
-        now = pd.Timestamp.now(tz="UTC").tz_localize(None)
-        df.iloc[changed, col("decided_at")] = now if decided else pd.NaT
-    for name in ("reason", "note", "rating"):
-        value = getattr(e, name)
-        if value is not UNSET:
-            df.iloc[rows, col(name)] = pd.NA if value is None else value
-    if e.tags is not UNSET or e.add_tags or e.remove_tags:
+        df.iloc[changed, col("decided_by")] = pd.NA if decided_by is None else decided_by
+        df.iloc[changed, col("decided_at")] = (
+            pd.NaT if decided_at is None else pd.Timestamp(decided_at)
+        )
+    for name, value in e.values().items():
+        df.iloc[rows, col(name)] = pd.NA if value is None else value
+    if e.touches_tags:
         tags = df["tags"].to_numpy(dtype=object).copy()
         for r in rows:
-            new = list(e.tags) if e.tags is not UNSET else list(tags[r])
-            new += [t for t in e.add_tags if t not in new]
-            tags[r] = [t for t in new if t not in e.remove_tags]
+            tags[r] = list(e.new_tags(tags[r]))
         df["tags"] = pd.Series(tags, index=df.index, dtype=object)
+
+
+def annotation_of(paper: pd.Series) -> Annotation:
+    """The :class:`Annotation` in a row of the annotated papers table."""
+
+    def text(name: str) -> str | None:
+        value = paper[name]
+        return None if pd.isna(value) else str(value)
+
+    rating, decided_at = paper["rating"], paper["decided_at"]
+    return Annotation(
+        decision=str(paper["decision"]),
+        reason=text("reason"),
+        tags=tuple(paper["tags"]),
+        note=text("note"),
+        rating=None if pd.isna(rating) else int(rating),
+        decided_by=text("decided_by"),
+        decided_at=None if pd.isna(decided_at) else pd.Timestamp(decided_at).strftime(TIME_FORMAT),
+    )

@@ -29,9 +29,11 @@ import pandas as pd
 
 from litreview._gc import gc_paused
 from litreview._open_files import is_open
-from litreview.readers import read_listing
+from litreview.readers import is_listing_text, read_listing_and_format
+from litreview.readers.policy import YOUR_TABLE, rank
 from litreview.review.actions import ReviewActions
-from litreview.review.store.annotations import annotate, as_ids, make_edit, unknown_ids_error
+from litreview.review.edits import Edit
+from litreview.review.store.annotations import annotate, as_ids, unknown_ids_error
 from litreview.review.store.connection import ReviewFileError, Store
 from litreview.review.store.exchange import ImportReport, OnConflict, export_annotations
 from litreview.review.store.exchange import import_annotations as _import_annotations
@@ -45,7 +47,12 @@ from litreview.review.store.history import (
     undo,
     undo_target,
 )
-from litreview.review.store.papers import AddSummary, add_papers, imports_frame
+from litreview.review.store.papers import (
+    AddSummary,
+    add_papers,
+    import_changes_frame,
+    imports_frame,
+)
 from litreview.review.store.table import paper_columns, paper_frame
 from litreview.schema import DECISION_DTYPE
 
@@ -142,12 +149,17 @@ class Review(ReviewActions):
         if _names_open_file(source):  # reading it with Python would drop its locks
             raise ValueError(f"{source} is a review file; add() takes listings")
         label, digest = _describe(source)
-        df = source if isinstance(source, pd.DataFrame) else read_listing(source, year=year)
         if isinstance(source, pd.DataFrame):
+            df, order = source, YOUR_TABLE
             _warn_annotations_not_copied(df)
-        if isinstance(source, pd.DataFrame) and "source" in df and df["source"].nunique() == 1:
-            label = str(df["source"].iloc[0])
-        summary = add_papers(self._store, df, source=label, digest=digest, reviewer=self.reviewer)
+            if "source" in df and df["source"].nunique() == 1:
+                label = str(df["source"].iloc[0])
+        else:
+            df, fmt = read_listing_and_format(source, year=year)
+            order = rank(fmt)
+        summary = add_papers(
+            self._store, df, source=label, digest=digest, reviewer=self.reviewer, rank=order
+        )
         self._index_stale = self._index_stale or summary.updated > 0
         return summary
 
@@ -195,7 +207,7 @@ class Review(ReviewActions):
         >>> review.papers["decision"][:3].tolist()
         ['exclude', 'exclude', 'exclude']
         """
-        edit = make_edit(
+        edit = Edit.of(
             decision=decision,
             reason=reason,
             tags=tags,
@@ -217,6 +229,20 @@ class Review(ReviewActions):
             if missing:
                 raise self._store.read(lambda c: unknown_ids_error(c, missing))
         return history_frame(read_history(self._store, paper_id))
+
+    def import_changes(self, paper_id: str | None = None) -> pd.DataFrame:
+        """Every paper field an import changed, oldest first: ``paper_id, reviewer, at,
+        source, field, old_value, new_value`` (``at`` and ``reviewer`` are the import's).
+
+        >>> import tempfile, pathlib, litreview
+        >>> review = Review.open(pathlib.Path(tempfile.mkdtemp()) / "r.litreview")
+        >>> _ = review.add(litreview.SAMPLE_LISTING)
+        >>> len(review.import_changes())  # new papers are not changes
+        0
+        """
+        if paper_id is not None and not self._has_paper(paper_id):
+            raise self._store.read(lambda c: unknown_ids_error(c, [paper_id]))
+        return import_changes_frame(self._store, paper_id)
 
     def undo(self) -> pd.DataFrame:
         """Revert this reviewer's latest change (call again to go further back).
@@ -353,7 +379,7 @@ def _warn_annotations_not_copied(df: pd.DataFrame) -> None:
 
 def _names_open_file(source: Any) -> bool:
     """True when ``source`` is a path to a review this process has open."""
-    if isinstance(source, str) and (not source or "\n" in source or "\r" in source):
+    if is_listing_text(source):
         return False
     return isinstance(source, str | PathLike) and is_open(Path(source))
 
@@ -362,7 +388,7 @@ def _describe(source: Any) -> tuple[str, str | None]:
     """A label for the imports table and, when the source is a file or text, its SHA-256."""
     if isinstance(source, pd.DataFrame):
         return "<DataFrame>", None
-    if isinstance(source, str) and ("\n" in source or "\r" in source or not source):
+    if is_listing_text(source):
         return "<text>", hashlib.sha256(source.encode("utf-8")).hexdigest()
     if isinstance(source, str | PathLike):
         path = Path(source)

@@ -10,23 +10,17 @@ them exactly.
 
 from __future__ import annotations
 
-import difflib
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-import pandas as pd
-
+from litreview.review.edits import EDITED, Annotation, Edit, apply_edit, differences
 from litreview.review.store.connection import Store, now
-from litreview.schema import DECISIONS, Decision
 
-FIELDS = ("decision", "reason", "tags", "note", "rating", "decided_by", "decided_at")
+FIELDS: tuple[str, ...] = Annotation._fields
 SHOWN_FIELDS = FIELDS[:5]
-DEFAULTS: dict[str, Any] = {f: None for f in FIELDS} | {"decision": "unscreened", "tags": []}
-RATINGS = range(1, 6)
 ANNOTATIONS_COUNTER = "annotations_version"
 HISTORY_COLUMNS = ("paper_id", "reviewer", "at", "field", "old_value", "new_value")
 UNDOABLE = ("annotate", "import_annotations")
@@ -34,13 +28,7 @@ MAX_SUGGESTIONS = 3
 #: Above this many rows, read whole reviewers' annotations instead of joining a temp table.
 BULK = 500
 
-
-class _Unset:
-    def __repr__(self) -> str:
-        return "UNSET"
-
-
-UNSET: Any = _Unset()
+Key = tuple[str, str]
 
 
 @dataclass
@@ -53,113 +41,11 @@ class Change:
     value: Any
 
 
-@dataclass
-class Edit:
-    """Validated keyword arguments of ``annotate`` (UNSET = leave as is)."""
-
-    decision: Any = UNSET
-    reason: Any = UNSET
-    tags: Any = UNSET
-    add_tags: list[str] = field(default_factory=list)
-    remove_tags: list[str] = field(default_factory=list)
-    note: Any = UNSET
-    rating: Any = UNSET
-
-
-# -- validation --------------------------------------------------------------------------
-
-
-def _missing(value: Any) -> bool:
-    return value is pd.NA or (isinstance(value, float) and np.isnan(value))
-
-
-def check_decision(value: Any) -> str:
-    text = value.value if isinstance(value, Decision) else value
-    if isinstance(text, str) and text.strip().lower() in DECISIONS:
-        return text.strip().lower()
-    allowed = ", ".join(repr(d) for d in DECISIONS)
-    close = difflib.get_close_matches(str(text).lower(), DECISIONS, n=1)
-    hint = f" (did you mean {close[0]!r}?)" if close else ""
-    raise ValueError(f"decision must be one of {allowed}; got {value!r}{hint}")
-
-
-def check_text(name: str, value: Any) -> str | None:
-    """A reason or note: str (trimmed; empty clears) or pd.NA to clear."""
-    if _missing(value):
-        return None
-    if not isinstance(value, str):
-        raise ValueError(f"{name} must be text (or '' to clear it); got {value!r}")
-    return value.strip() or None
-
-
-def check_rating(value: Any) -> int | None:
-    """A rating from 1 to 5, or None for ``""``/pd.NA (clear it)."""
-    if _missing(value) or (isinstance(value, str) and not value.strip()):
-        return None
-    ok = isinstance(value, int | np.integer) and not isinstance(value, bool)
-    if isinstance(value, float) and value.is_integer():
-        ok, value = True, int(value)
-    if not ok or int(value) not in RATINGS:
-        raise ValueError(
-            f"rating must be a whole number from 1 to 5 (or '' to clear it); got {value!r}"
-        )
-    return int(value)
-
-
-def check_tags(name: str, value: Any, *, blank: bool = True) -> list[str]:
-    """A list of tags from a str (one tag) or an iterable of str; trimmed, de-duplicated.
-
-    Blank tags are skipped, or refused with ``blank=False`` (a tag someone typed to add
-    or remove must not vanish silently).
-    """
-    items = [value] if isinstance(value, str) else value
-    if not isinstance(items, Iterable):
-        raise ValueError(f"{name} must be a str or a list of str; got {value!r}")
-    out: list[str] = []
-    for item in items:
-        if not isinstance(item, str):
-            raise ValueError(f"{name} must contain only str; got {item!r} in {value!r}")
-        tag = item.strip()
-        if not tag and not blank:
-            raise ValueError(f"{name}: a tag cannot be empty; got {value!r}")
-        if tag and tag not in out:
-            out.append(tag)
-    return out
-
-
-def make_edit(
-    *,
-    decision: Any = None,
-    reason: Any = None,
-    tags: Any = None,
-    add_tags: Any = None,
-    remove_tags: Any = None,
-    note: Any = None,
-    rating: Any = None,
-) -> Edit:
-    """Validate ``annotate``'s keywords (None = leave unchanged); raise ValueError."""
-    edit = Edit()
-    if decision is not None:
-        edit.decision = check_decision(decision)
-    if reason is not None:
-        edit.reason = check_text("reason", reason)
-    if tags is not None:
-        edit.tags = check_tags("tags", tags)
-    if add_tags is not None:
-        edit.add_tags = check_tags("add_tags", add_tags, blank=False)
-    if remove_tags is not None:
-        edit.remove_tags = check_tags("remove_tags", remove_tags, blank=False)
-    if note is not None:
-        edit.note = check_text("note", note)
-    if rating is not None:
-        edit.rating = check_rating(rating)
-    given = [decision, reason, tags, add_tags, remove_tags, note, rating]
-    if all(v is None for v in given):
-        raise ValueError(
-            "annotate() needs at least one of decision=, reason=, tags=, add_tags=, "
-            "remove_tags=, note=, rating="
-        )
-    return edit
+def changes(
+    key: Key, before: Annotation, after: Annotation, order: Sequence[str] = EDITED
+) -> list[Change]:
+    """The changes that turn ``before`` into ``after`` for ``key`` (see :func:`differences`)."""
+    return [Change(*key, name, value) for name, value in differences(before, after, order)]
 
 
 def as_ids(paper_ids: Any) -> list[str]:
@@ -189,27 +75,23 @@ def unknown_ids_error(conn: sqlite3.Connection, missing: Sequence[str]) -> KeyEr
 # -- reading and writing annotation rows ---------------------------------------------------
 
 
-def _encode(name: str, value: Any) -> Any:
-    return json.dumps(value, ensure_ascii=False) if name == "tags" else value
+def stored(values: Sequence[Any]) -> Annotation:
+    """An :class:`Annotation` from a row's stored ``FIELDS`` (tags as JSON text)."""
+    decision, reason, tags, *rest = values
+    return Annotation(decision, reason, tuple(json.loads(tags)), *rest)
 
 
-def _decode(name: str, value: Any) -> Any:
-    return json.loads(value) if name == "tags" else value
-
-
-def current(
-    conn: sqlite3.Connection, keys: Sequence[tuple[str, str]]
-) -> dict[tuple[str, str], dict[str, Any]]:
-    """Annotation rows (decoded) for (paper_id, reviewer) keys; defaults when absent."""
-    out = {key: dict(DEFAULTS) for key in keys}
+def current(conn: sqlite3.Connection, keys: Sequence[Key]) -> dict[Key, Annotation]:
+    """The annotations of (paper_id, reviewer) keys; a blank one when absent."""
+    blank = Annotation()
+    out = dict.fromkeys(keys, blank)
     if len(keys) > BULK:
         reviewers = sorted({r for _, r in keys})
         marks = ", ".join("?" * len(reviewers))
         sql = f"SELECT paper_id, reviewer, {', '.join(FIELDS)} FROM annotations"
         for pid, reviewer, *values in conn.execute(f"{sql} WHERE reviewer IN ({marks})", reviewers):
             if (pid, reviewer) in out:
-                out[(pid, reviewer)] = dict(zip(FIELDS, values, strict=True))
-                out[(pid, reviewer)]["tags"] = json.loads(values[2])
+                out[(pid, reviewer)] = stored(values)
         return out
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS _keys (paper_id TEXT, reviewer TEXT)")
     conn.execute("DELETE FROM _keys")
@@ -219,7 +101,7 @@ def current(
         "JOIN _keys k ON a.paper_id = k.paper_id AND a.reviewer = k.reviewer"
     )
     for pid, reviewer, *values in conn.execute(sql):
-        out[(pid, reviewer)] = {f: _decode(f, v) for f, v in zip(FIELDS, values, strict=True)}
+        out[(pid, reviewer)] = stored(values)
     return out
 
 
@@ -241,9 +123,11 @@ def apply(
     action: str,
     changes: list[Change],
     target: int | None = None,
-    rows: dict[tuple[str, str], dict[str, Any]] | None = None,
+    rows: dict[Key, Annotation] | None = None,
+    at: str | None = None,
 ) -> list[list[Any]]:
-    """Write ``changes`` as one step (inside the caller's transaction); skip no-ops.
+    """Write ``changes`` as one step at ``at`` (default: now), inside the caller's
+    transaction; skip no-ops.
 
     Returns the history rows written. An ``annotate`` or import that changes
     nothing records no step; an undo or redo always does (the redo chain needs it).
@@ -251,30 +135,34 @@ def apply(
     keys = list(dict.fromkeys((c.paper_id, c.reviewer) for c in changes))
     if rows is None or any(key not in rows for key in keys):
         rows = current(conn, keys)
-    at = now()
+    at = now() if at is None else at
     history: list[list[Any]] = []
-    decision_rows: dict[tuple[str, str], list[Any]] = {}
-    touched: dict[tuple[str, str], None] = {}
+    decision_rows: dict[Key, list[Any]] = {}
+    after: dict[Key, dict[str, Any]] = {}  # the rows seen, as field -> value
+    touched: dict[Key, None] = {}  # the rows to write
     dump = _Dumper()
     for change in changes:
         key = (change.paper_id, change.reviewer)
-        row = rows[key]
+        row = after.get(key)
+        if row is None:
+            row = after[key] = rows[key]._asdict()
+        value = tuple(change.value) if change.field == "tags" else change.value
         old = row[change.field]
-        if old == change.value:
+        if old == value:
             continue
         if change.field == "decision":
             meta_old = dump([row["decided_by"], row["decided_at"]])
-            entry = [*key, at, "decision", dump(old), dump(change.value), meta_old, meta_old]
+            entry = [*key, at, "decision", dump(old), dump(value), meta_old, meta_old]
             decision_rows[key] = entry
             history.append(entry)
         elif change.field in ("decided_by", "decided_at") and key in decision_rows:
             pass  # recorded with the decision (old_meta / new_meta) below
         else:
-            history.append([*key, at, change.field, dump(old), dump(change.value), None, None])
-        row[change.field] = change.value
+            history.append([*key, at, change.field, dump(old), dump(value), None, None])
+        row[change.field] = value
         touched[key] = None
     for key, entry in decision_rows.items():
-        entry[7] = dump([rows[key]["decided_by"], rows[key]["decided_at"]])
+        entry[7] = dump([after[key]["decided_by"], after[key]["decided_at"]])
     if not history and action in UNDOABLE:
         return []
     step = conn.execute(
@@ -286,7 +174,7 @@ def apply(
     conn.executemany(
         f"INSERT INTO annotations({', '.join(names)}) VALUES ({', '.join('?' * len(names))}) "
         f"ON CONFLICT(paper_id, reviewer) DO UPDATE SET {updates}",
-        [(*key, *(_encode(f, rows[key][f]) for f in FIELDS)) for key in touched],
+        [(*key, *(_encode(f, after[key][f]) for f in FIELDS)) for key in touched],
     )
     conn.executemany(
         "INSERT INTO history(step_id, paper_id, reviewer, at, field, old_value, new_value, "
@@ -295,6 +183,10 @@ def apply(
     )
     store.bump(conn, ANNOTATIONS_COUNTER)
     return history
+
+
+def _encode(name: str, value: Any) -> Any:
+    return json.dumps(list(value), ensure_ascii=False) if name == "tags" else value
 
 
 class _Dumper:
@@ -313,12 +205,9 @@ class _Dumper:
         return text
 
 
-def _load(text: str | None) -> Any:
-    return None if text is None else json.loads(text)
-
-
 def annotate(store: Store, reviewer: str, paper_ids: Any, edit: Edit) -> int:
-    """Apply a validated edit to every id in one transaction; return the fields changed."""
+    """Apply ``edit`` by ``reviewer`` to every id in one transaction (one step, one
+    time); return the fields changed."""
     ids = as_ids(paper_ids)
     if not ids:
         return 0
@@ -326,36 +215,16 @@ def annotate(store: Store, reviewer: str, paper_ids: Any, edit: Edit) -> int:
         missing = missing_papers(conn, ids)
         if missing:
             raise unknown_ids_error(conn, missing)
-        rows = current(conn, [(pid, reviewer) for pid in ids]) if _needs_rows(edit) else {}
+        keys = [(pid, reviewer) for pid in ids]
+        rows = current(conn, keys)
         at = now()
-        changes: list[Change] = []
-        for pid in ids:
-            changes += _changes_for(pid, reviewer, edit, rows.get((pid, reviewer)), at)
-        history = apply(store, conn, reviewer, "annotate", changes, rows=rows or None)
+        edited: dict[Annotation, Annotation] = {}  # a bulk edit meets a few distinct rows
+        found: list[Change] = []
+        for key in keys:
+            before = rows[key]
+            after = edited.get(before)
+            if after is None:
+                after = edited[before] = apply_edit(before, edit, reviewer=reviewer, at=at)
+            found += changes(key, before, after)
+        history = apply(store, conn, reviewer, "annotate", found, rows=rows, at=at)
     return sum(1 for row in history if row[3] in SHOWN_FIELDS)
-
-
-def _needs_rows(edit: Edit) -> bool:
-    tag_ops = bool(edit.add_tags or edit.remove_tags)
-    return edit.decision is not UNSET or (edit.tags is UNSET and tag_ops)
-
-
-def _changes_for(
-    pid: str, reviewer: str, edit: Edit, row: dict[str, Any] | None, at: str
-) -> list[Change]:
-    out = []
-    if edit.decision is not UNSET and row is not None and row["decision"] != edit.decision:
-        decided = edit.decision != "unscreened"
-        out.append(Change(pid, reviewer, "decision", edit.decision))
-        out.append(Change(pid, reviewer, "decided_by", reviewer if decided else None))
-        out.append(Change(pid, reviewer, "decided_at", at if decided else None))
-    for name in ("reason", "note", "rating"):
-        value = getattr(edit, name)
-        if value is not UNSET:
-            out.append(Change(pid, reviewer, name, value))
-    if edit.tags is not UNSET or edit.add_tags or edit.remove_tags:
-        tags = list(edit.tags) if edit.tags is not UNSET else list(row["tags"] if row else [])
-        tags += [t for t in edit.add_tags if t not in tags]
-        tags = [t for t in tags if t not in edit.remove_tags]
-        out.append(Change(pid, reviewer, "tags", tags))
-    return out

@@ -21,18 +21,25 @@ import pandas as pd
 
 from litreview._files import write_atomic
 from litreview.errors import ListingError, Problem
-from litreview.review.store.annotations import (
-    DEFAULTS,
-    FIELDS,
-    SHOWN_FIELDS,
-    Change,
-    apply,
+from litreview.review.edits import (
+    BLANK,
+    Annotation,
+    Edit,
+    apply_edit,
     check_decision,
     check_rating,
     check_tags,
     check_text,
+)
+from litreview.review.store.annotations import (
+    FIELDS,
+    SHOWN_FIELDS,
+    Change,
+    apply,
+    changes,
     current,
     missing_papers,
+    stored,
 )
 from litreview.review.store.connection import TIME_FORMAT, Store, now
 from litreview.writers._spreadsheet import neutralize_cell, restore_cell
@@ -72,6 +79,30 @@ class ImportReport:
         return text
 
 
+@dataclass(frozen=True)
+class FileRow:
+    """One validated row of an annotations file: whose annotation, and what the file
+    says of it (None, or no tags: it says nothing). ``row["note"]`` reads a field too.
+    """
+
+    paper_id: str
+    reviewer: str
+    decision: str | None
+    reason: str | None
+    tags: tuple[str, ...]
+    note: str | None
+    rating: int | None
+    decided_by: str | None
+    decided_at: str | None
+
+    def __getitem__(self, name: str) -> Any:
+        return getattr(self, name)
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.paper_id, self.reviewer)
+
+
 def _kind(path: Path) -> str:
     suffix = path.suffix.lower()
     if suffix in (".csv", ".jsonl"):
@@ -85,11 +116,11 @@ def export_annotations(store: Store, rows: list[tuple[Any, ...]], path: Path) ->
     titles = dict(store.read(lambda c: c.execute("SELECT paper_id, title FROM papers").fetchall()))
     records = []
     for pid, reviewer, *values in sorted(rows, key=lambda r: (r[0], r[1])):
-        record = dict(zip(FIELDS, values, strict=True))
-        record["tags"] = json.loads(record["tags"])
-        if all(record[f] == DEFAULTS[f] for f in SHOWN_FIELDS):
+        annotation = stored(values)
+        if annotation.is_blank():
             continue
-        records.append({"paper_id": pid, "title": titles.get(pid), "reviewer": reviewer, **record})
+        record = {"paper_id": pid, "title": titles.get(pid), "reviewer": reviewer}
+        records.append(record | annotation._asdict() | {"tags": list(annotation.tags)})
     out = io.StringIO()
     if kind == "jsonl":
         for record in records:
@@ -109,7 +140,7 @@ def export_annotations(store: Store, rows: list[tuple[Any, ...]], path: Path) ->
     return len(records)
 
 
-def read_annotations(path: Path, default_reviewer: str) -> list[tuple[int, dict[str, Any]]]:
+def read_annotations(path: Path, default_reviewer: str) -> list[tuple[int, FileRow]]:
     """``(line, record)`` pairs, validated; raise ListingError naming every bad line."""
     kind = _kind(path)
     raw: list[tuple[int, dict[str, Any]]] = []
@@ -136,7 +167,7 @@ def read_annotations(path: Path, default_reviewer: str) -> list[tuple[int, dict[
                     continue
                 raw.append((number, record))
     out = []
-    first_line: dict[tuple[str, str], tuple[int, dict[str, Any]]] = {}
+    first_line: dict[tuple[str, str], tuple[int, FileRow]] = {}
     for number, record in raw:
         snippet = json.dumps(record, ensure_ascii=False)[:80]
         try:
@@ -144,7 +175,7 @@ def read_annotations(path: Path, default_reviewer: str) -> list[tuple[int, dict[
         except ValueError as exc:
             problems.append(Problem(path.name, number, snippet, f"a valid row ({exc})"))
             continue
-        key = (clean["paper_id"], clean["reviewer"])
+        key = clean.key
         if key not in first_line:
             first_line[key] = (number, clean)
             out.append((number, clean))
@@ -162,7 +193,7 @@ def read_annotations(path: Path, default_reviewer: str) -> list[tuple[int, dict[
     return out
 
 
-def _clean(record: dict[str, Any], default_reviewer: str) -> dict[str, Any]:
+def _clean(record: dict[str, Any], default_reviewer: str) -> FileRow:
     def get(name: str) -> Any:
         value = record.get(name)
         return None if value is None or (isinstance(value, str) and not value.strip()) else value
@@ -177,17 +208,17 @@ def _clean(record: dict[str, Any], default_reviewer: str) -> dict[str, Any]:
     if isinstance(rating, str):
         rating = int(rating) if rating.strip().isdigit() else rating
     decision = get("decision")
-    return {
-        "paper_id": pid.strip(),
-        "reviewer": str(get("reviewer") or default_reviewer).strip(),
-        "decision": check_decision(decision) if decision is not None else None,
-        "reason": check_text("reason", get("reason")) if get("reason") else None,
-        "tags": check_tags("tags", tags) if tags is not None else [],
-        "note": check_text("note", get("note")) if get("note") else None,
-        "rating": check_rating(rating) if rating is not None else None,
-        "decided_by": check_text("decided_by", get("decided_by")) if get("decided_by") else None,
-        "decided_at": _timestamp(get("decided_at")),
-    }
+    return FileRow(
+        paper_id=pid.strip(),
+        reviewer=str(get("reviewer") or default_reviewer).strip(),
+        decision=check_decision(decision) if decision is not None else None,
+        reason=check_text("reason", get("reason")) if get("reason") else None,
+        tags=check_tags("tags", tags) if tags is not None else (),
+        note=check_text("note", get("note")) if get("note") else None,
+        rating=check_rating(rating) if rating is not None else None,
+        decided_by=check_text("decided_by", get("decided_by")) if get("decided_by") else None,
+        decided_at=_timestamp(get("decided_at")),
+    )
 
 
 def _timestamp(value: Any) -> str | None:
@@ -209,48 +240,59 @@ def import_annotations(
     """Merge the annotations in ``path`` into the review as one undoable step."""
     if on_conflict not in ("keep", "replace"):
         raise ValueError(f"on_conflict must be 'keep' or 'replace', got {on_conflict!r}")
-    records = read_annotations(path, performer)
+    records = [row for _, row in read_annotations(path, performer)]
     report = ImportReport(str(path))
-    conflicts: list[dict[str, Any]] = []
+    conflicts: list[tuple[Any, ...]] = []
     with store.write() as conn:
-        unknown = set(missing_papers(conn, list(dict.fromkeys(r["paper_id"] for _, r in records))))
+        unknown = set(missing_papers(conn, list(dict.fromkeys(r.paper_id for r in records))))
         report.unknown_ids = sorted(unknown)
-        known = [r for _, r in records if r["paper_id"] not in unknown]
-        rows = current(conn, list(dict.fromkeys((r["paper_id"], r["reviewer"]) for r in known)))
-        changes: list[Change] = []
-        for record in known:
-            key = (record["paper_id"], record["reviewer"])
-            local = rows[key]
-            kept_decision = False  # the file's reason belongs to the file's decision
-            for name in SHOWN_FIELDS:
-                incoming, mine = record[name], local[name]
-                if name == "tags":
-                    incoming = mine + [t for t in incoming if t not in mine]
-                if incoming is None or incoming == DEFAULTS[name] or incoming == mine:
-                    report.unchanged += 1
-                    continue
-                tied = name == "reason" and kept_decision
-                if (mine != DEFAULTS[name] or tied) and name != "tags":  # tags: a union
-                    resolution = "replaced" if on_conflict == "replace" else "kept local"
-                    conflicts.append(
-                        dict(
-                            zip(
-                                report.conflicts.columns,
-                                (*key, name, mine, incoming, resolution),
-                                strict=True,
-                            )
-                        )
-                    )
-                    if on_conflict == "keep":
-                        kept_decision = kept_decision or name == "decision"
-                        continue
-                changes.append(Change(*key, name, incoming))
-                local[name] = incoming
-                report.applied += 1
-                if name == "decision":
-                    changes.append(Change(*key, "decided_by", record["decided_by"] or key[1]))
-                    changes.append(Change(*key, "decided_at", record["decided_at"] or now()))
-        apply(store, conn, performer, "import_annotations", changes)
+        known = [r for r in records if r.paper_id not in unknown]
+        rows = current(conn, list(dict.fromkeys(r.key for r in known)))
+        at = now()
+        found: list[Change] = []
+        for row in known:
+            local = rows[row.key]
+            edit = _merge(local, row, on_conflict, report, conflicts)
+            reviewer, when = row.decided_by or row.reviewer, row.decided_at or at
+            after = apply_edit(local, edit, reviewer=reviewer, at=when)
+            found += changes(row.key, local, after, order=SHOWN_FIELDS)
+        apply(store, conn, performer, "import_annotations", found, rows=rows, at=at)
     if conflicts:
         report.conflicts = pd.DataFrame(conflicts, columns=report.conflicts.columns)
     return report
+
+
+def _merge(
+    local: Annotation,
+    row: FileRow,
+    on_conflict: OnConflict,
+    report: ImportReport,
+    conflicts: list[tuple[Any, ...]],
+) -> Edit:
+    """The edit a file row makes: it fills empty fields and adds its tags; a field where
+    the file and the review disagree is a conflict, kept or replaced by ``on_conflict``
+    (a kept decision keeps its reason too). Counts go to ``report``."""
+    given: dict[str, Any] = {}
+    kept_decision = False  # the file's reason belongs to the file's decision
+    for name in SHOWN_FIELDS:
+        incoming, mine = getattr(row, name), getattr(local, name)
+        if name == "tags":  # a union, never a conflict
+            new = Edit(add_tags=incoming)
+            unchanged = new.new_tags(mine) == mine
+            if not unchanged:
+                given["add_tags"] = new.add_tags
+            report.unchanged += unchanged
+            report.applied += not unchanged
+            continue
+        if incoming is None or incoming == getattr(BLANK, name) or incoming == mine:
+            report.unchanged += 1
+            continue
+        if mine != getattr(BLANK, name) or (name == "reason" and kept_decision):
+            resolution = "replaced" if on_conflict == "replace" else "kept local"
+            conflicts.append((*row.key, name, mine, incoming, resolution))
+            if on_conflict == "keep":
+                kept_decision = kept_decision or name == "decision"
+                continue
+        given[name] = incoming
+        report.applied += 1
+    return Edit(**given)
