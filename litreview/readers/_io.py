@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from itertools import chain
 from pathlib import Path
-from typing import IO
+from typing import IO, TypeGuard
 
 from litreview._open_files import is_open
 from litreview.errors import ListingError, ListingNotFoundError
@@ -159,6 +159,17 @@ def _surrogate(name: str, line: int, text: str) -> ListingError:
     )
 
 
+def is_listing_text(source: object) -> TypeGuard[str]:
+    """True when ``source`` is listing text rather than a path: a ``str`` that holds a
+    line break, or is empty. The one place this is decided (readers, ``Review.add``,
+    reports and the command line ask it).
+
+    >>> is_listing_text("Title\\n\\nAbstract"), is_listing_text("daily.txt"), is_listing_text("")
+    (True, False, True)
+    """
+    return isinstance(source, str) and (source == "" or "\n" in source or "\r" in source)
+
+
 def open_source(source: Source) -> SourceText:
     """Open ``source`` for reading.
 
@@ -166,7 +177,7 @@ def open_source(source: Source) -> SourceText:
     itself; any other ``str`` or ``PathLike`` is a path; anything with
     ``read()`` is an open file (text, or bytes decoded as UTF-8).
     """
-    if isinstance(source, str) and (source == "" or "\n" in source or "\r" in source):
+    if is_listing_text(source):
         if bad := _SURROGATE.search(source):
             line = source.count("\n", 0, bad.start()) + 1
             raise _surrogate(TEXT_NAME, line, source[bad.start() :])

@@ -7,59 +7,76 @@
 
 Merge rules
 -----------
-* **Same paper.** Two rows are one paper when their arXiv ids match
-  (``2401.12345v1`` and ``2401.12345v2`` are one paper). A row without an
-  arXiv id joins the paper whose normalized title
-  (:func:`litreview.ids.normalize_title`: case, accents, punctuation,
-  whitespace and Markdown line-break escapes do not matter) it shares; if
-  that title belongs to several different arXiv ids it is ambiguous and the
-  row is not merged (the report says so). Rows that both lack an id match on
-  the normalized title alone. Two rows with *different* arXiv ids are never
-  merged, whatever their titles.
-* **Which ``paper_id`` and ``title`` are kept.** ``paper_id`` is derived from
-  the title, and annotations are stored by ``paper_id``; the merged row keeps
-  the ``paper_id``, ``title``, ``source`` and ``source_line`` of its preferred
-  row: the first row in the order plain-text copy, CSV (our own export
-  carries the ids annotations use), linked text, Markdown, JSON, RIS,
-  BibTeX, then any other table; ties go to the earlier source, then the
-  earlier line. So adding a richer capture never changes the id a paper got
-  from the plain copy.
-* **Richest value of each field.** The longest abstract; the larger author
-  count, upvote and comment counts; the longest author list; the first
-  non-missing organization, date, arXiv id and URL in the preference order
-  above; code links, project links and keywords are the union, in order.
+* **Same paper** is the rule of :mod:`litreview.ids` (the one the review store
+  follows too): the same arXiv id (``v1``/``v2`` are one paper), else the same
+  ``paper_id``, else the same normalized title (:func:`litreview.ids.normalize_title`:
+  case, accents, punctuation, whitespace and Markdown line-break escapes do not
+  matter), never two different arXiv ids. Rows are taken in the preference
+  order below, so a row without an arXiv id whose title several arXiv ids share
+  joins the first of them.
+* **Which ``paper_id`` is kept.** The id of the first row of the paper in that
+  order (annotations are stored by ``paper_id``): the preferred row's, unless a
+  paper of the same title with another arXiv id came first: then it is
+  :func:`litreview.ids.arxiv_variant_id` of its title and arXiv id, as in a review.
+* **Which values are kept** is the merge policy of :mod:`litreview.readers.policy`.
+  The ``title``, ``source`` and ``source_line`` are the preferred row's: the first
+  row in the order plain-text copy, CSV (our own export carries the ids
+  annotations use), linked text, Markdown, JSON, RIS, BibTeX, then any other
+  table; ties go to the earlier source, then the earlier line. So adding a
+  richer capture never changes the id a paper got from the plain copy. The
+  longest abstract and author list; the larger author, upvote and comment
+  counts; the first non-missing organization, date, arXiv id and URL in the
+  preference order; code links, project links and keywords are the union, in order.
 * ``sources`` lists every ``file:line`` the paper was read from.
 """
 
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Sequence
-from typing import Any
+from typing import Any, Literal, overload
 
 import numpy as np
 import pandas as pd
 
-from litreview.ids import normalize_arxiv_id, normalize_title
-from litreview.readers import Errors, Source, read_listing_and_format
+from litreview.ids import PaperIndex, normalize_arxiv_id, title_key
+from litreview.readers._io import Source
+from litreview.readers.listing import Errors, read_listing_and_format
+from litreview.readers.policy import FIRST, FORMAT_PRIORITY, MAX, TABLE, UNION, rank
 from litreview.schema import LIST, PAPER_COLUMNS, conform, papers_from_columns
 
-#: Preference order of formats when choosing the row whose paper_id and title are kept.
-FORMAT_PRIORITY: tuple[str, ...] = (
-    "hf-text",
-    "csv",
-    "hf-linked-text",
-    "hf-markdown",
-    "hf-json",
-    "ris",
-    "bibtex",
-)
-TABLE = "table"  # a DataFrame passed in directly
 _BARE_ARXIV = r"\d{4}\.\d{4,5}"
-AMBIGUOUS = "not merged: its normalized title belongs to several arXiv ids"
 REPORT_COLUMNS = ("paper_id", "title", "rows", "matched_on", "merged_ids", "sources")
-_FIRST = ("organization", "published", "arxiv_id", "url")
-_MAX = ("n_authors", "comments", "upvotes")
-_UNION = ("code_urls", "project_urls", "keywords")
+_UNION = tuple(c for c in UNION if c != "sources")  # sources: united for every paper
+
+
+@overload
+def read_listings(
+    sources: Iterable[Source | pd.DataFrame],
+    *,
+    year: int | None = ...,
+    errors: Errors = ...,
+    report: Literal[False] = ...,
+) -> pd.DataFrame: ...
+
+
+@overload
+def read_listings(
+    sources: Iterable[Source | pd.DataFrame],
+    *,
+    year: int | None = ...,
+    errors: Errors = ...,
+    report: Literal[True],
+) -> tuple[pd.DataFrame, pd.DataFrame]: ...
+
+
+@overload
+def read_listings(
+    sources: Iterable[Source | pd.DataFrame],
+    *,
+    year: int | None = ...,
+    errors: Errors = ...,
+    report: bool,
+) -> pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame]: ...
 
 
 def read_listings(
@@ -110,21 +127,23 @@ def merge_papers(
     formats = formats or [TABLE] * len(frames)
     if not frames:
         return papers_from_columns({}), _empty_report()
-    rank = {name: i for i, name in enumerate(FORMAT_PRIORITY)}
     parts = []
     for number, (frame, fmt) in enumerate(zip(frames, formats, strict=True)):
         part = frame.reset_index(drop=True)
-        part = part.assign(
-            _priority=rank.get(fmt, len(rank)), _frame=number, _row=np.arange(len(part))
-        )
+        part = part.assign(_priority=rank(fmt), _frame=number, _row=np.arange(len(part)))
         parts.append(part)
     df = pd.concat(parts, ignore_index=True)
     if df.empty:
         return conform(df.drop(columns=["_priority", "_frame", "_row"])), _empty_report()
-    df["_group"], df["_by_title"], df["_ambiguous"], arxiv = _match_keys(df)
+    df = df.sort_values(["_priority", "_frame", "_row"], kind="stable")
+    ids, df["_by_title"], arxiv = _match_keys(df)
     df["arxiv_id"] = pd.array(arxiv, dtype="string")  # versions dropped
-    df = df.sort_values(["_group", "_priority", "_frame", "_row"], kind="stable")
+    df["_order"] = np.arange(len(df))
+    df = df.sort_index()  # back in input order: papers come in the order of their first row
+    df["_group"] = pd.factorize(ids[df["_order"].to_numpy()])[0]
+    df = df.sort_values(["_group", "_order"], kind="stable")
     merged = _aggregate(df)
+    merged["paper_id"] = pd.array(ids[df["_order"].to_numpy()[_starts(df)]], dtype="string")
     report = _report(df, merged)
     return _schema_order(merged.drop(columns="_rows")), report
 
@@ -152,54 +171,48 @@ def merge_rows(df: pd.DataFrame, groups: Sequence[Hashable]) -> pd.DataFrame:
     return _schema_order(_aggregate(part).drop(columns="_rows"))
 
 
-def _match_keys(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Group number of each row (in order of first appearance), whether a row
-    without an arXiv id joined a group through its title, whether its title
-    belongs to several arXiv ids (so it joined none), and the bare arXiv ids."""
+def _match_keys(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The id of the paper each row of the preference-sorted ``df`` belongs to (the
+    "same paper" rule of :class:`litreview.ids.PaperIndex`, rows in order), whether a
+    row without an arXiv id joined a paper that has one, and the bare arXiv ids."""
     raw = df["arxiv_id"].astype("string")
     bare = raw.str.fullmatch(_BARE_ARXIV).fillna(False).to_numpy(dtype=bool)
-    arxiv = pd.Series(
+    arxiv = [
+        a if ok else normalize_arxiv_id(a)
+        for a, ok in zip(raw.to_numpy(dtype=object, na_value=""), bare, strict=True)
+    ]
+    titles = df["title"].to_numpy(dtype=object, na_value="")
+    pids = df["paper_id"].to_numpy(dtype=object, na_value="")
+    index = PaperIndex()
+    place = index.place
+    ids = np.array(
         [
-            a if ok else normalize_arxiv_id(a) if isinstance(a, str) else None
-            for a, ok in zip(raw.astype(object).to_numpy(), bare, strict=True)
+            place(pid, title, arx, title_key(title))[0]
+            for pid, title, arx in zip(pids, titles, arxiv, strict=True)
         ],
-        index=df.index,
-        dtype="object",
+        dtype=object,
     )
-    titles = pd.Series(
-        [normalize_title(t) or t.strip() for t in df["title"].to_numpy(dtype=object, na_value="")],
-        index=df.index,
-        dtype="object",
-    )
-    has_id = arxiv.notna().to_numpy()
-    pairs = pd.DataFrame({"title": titles[has_id], "arxiv": arxiv[has_id]}).drop_duplicates()
-    ids_per_title = pairs.groupby("title")["arxiv"].agg(["first", "size"])
-    unique = ids_per_title.loc[ids_per_title["size"] == 1, "first"]
-    shared = ids_per_title.index[ids_per_title["size"] > 1]
-    ambiguous = ~has_id & titles.isin(shared).to_numpy()
-    joined = titles.map(unique).astype(object).where(~has_id)
-    by_title = joined.notna().to_numpy()
-    matched = arxiv.where(has_id, joined).astype(object)
-    key = np.where(
-        has_id | by_title,
-        "a:" + matched.where(has_id | by_title, "").to_numpy(dtype=object),
-        "t:" + titles.to_numpy(dtype=object),
-    )
-    codes, _ = pd.factorize(key)
-    return codes, by_title, ambiguous, arxiv.to_numpy()
+    has_id = np.array([a is not None for a in arxiv], dtype=bool)
+    group_arxiv = np.array([index.arxiv_of[i] is not None for i in ids], dtype=bool)
+    return ids, ~has_id & group_arxiv, np.array(arxiv, dtype=object)
+
+
+def _starts(df: pd.DataFrame) -> np.ndarray:
+    """Position of the first row of each ``_group`` of the group-sorted frame."""
+    groups = df["_group"].to_numpy()
+    return np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
 
 
 def _aggregate(df: pd.DataFrame) -> pd.DataFrame:
     """One row per ``_group`` of the sorted frame (preferred row first in each group)."""
-    groups = df["_group"].to_numpy()
-    starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
+    starts = _starts(df)
     sizes = np.diff(np.r_[starts, len(df)])
     first = df.iloc[starts].reset_index(drop=True)
     grouped = df.groupby("_group", sort=True)
     out = first.copy()
-    for column in _FIRST:
+    for column in FIRST:
         out[column] = grouped[column].first().to_numpy()
-    for column in _MAX:
+    for column in MAX:
         out[column] = grouped[column].max().to_numpy()
     abstract_len = df["abstract"].str.len().fillna(-1).to_numpy()
     out["abstract"] = df["abstract"].to_numpy()[_argmax_per_group(abstract_len, starts, sizes)]
@@ -243,11 +256,10 @@ def _argmax_per_group(values: np.ndarray, starts: np.ndarray, sizes: np.ndarray)
 
 def _report(df: pd.DataFrame, merged: pd.DataFrame) -> pd.DataFrame:
     sizes = merged["_rows"].to_numpy()
-    flagged = np.unique(df["_group"].to_numpy()[df["_ambiguous"].to_numpy()])
-    multi = np.union1d(np.flatnonzero(sizes > 1), flagged)
+    multi = np.flatnonzero(sizes > 1)
     if not len(multi):
         return _empty_report()
-    columns = ["_group", "paper_id", "arxiv_id", "_by_title", "_ambiguous"]
+    columns = ["_group", "paper_id", "arxiv_id", "_by_title"]
     sub = df.loc[df["_group"].isin(multi), columns]
     flags = (
         pd.DataFrame(
@@ -255,20 +267,14 @@ def _report(df: pd.DataFrame, merged: pd.DataFrame) -> pd.DataFrame:
                 "_group": sub["_group"].to_numpy(),
                 "has_id": sub["arxiv_id"].notna().to_numpy(),
                 "by_title": sub["_by_title"].to_numpy(),
-                "ambiguous": sub["_ambiguous"].to_numpy(),
             }
         )
-        .groupby("_group", sort=True)[["has_id", "by_title", "ambiguous"]]
+        .groupby("_group", sort=True)[["has_id", "by_title"]]
         .sum()
     )
     reasons = np.select(
+        [flags["has_id"].to_numpy() == 0, flags["by_title"].to_numpy() > 0],
         [
-            flags["ambiguous"].to_numpy() > 0,
-            flags["has_id"].to_numpy() == 0,
-            flags["by_title"].to_numpy() > 0,
-        ],
-        [
-            AMBIGUOUS,
             "same normalized title",
             "same arXiv id; rows without an id matched by normalized title",
         ],
@@ -306,6 +312,7 @@ def _empty_report() -> pd.DataFrame:
 
 __all__ = [
     "FORMAT_PRIORITY",
+    "TABLE",
     "merge_papers",
     "merge_rows",
     "read_listing_and_format",

@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 import litreview
-from litreview.readers.merge import AMBIGUOUS, merge_papers, merge_rows, read_listing_and_format
+from litreview.ids import arxiv_variant_id
+from litreview.readers.merge import merge_papers, merge_rows, read_listing_and_format
 from litreview.schema import papers_from_columns
 from tests.paths import TESTS
 
@@ -102,15 +103,20 @@ def test_plain_copy_id_wins_even_when_titles_differ() -> None:
     assert report.loc[0, "merged_ids"] == [litreview.paper_id("New Title v2")]
 
 
-def test_different_arxiv_ids_never_merge_and_ambiguous_titles_stay_apart() -> None:
+def test_different_arxiv_ids_never_merge_nor_share_an_id() -> None:
+    # the one "same paper" rule (litreview.ids): a row without an arXiv id joins the
+    # first paper of its id or title; two arXiv ids never share a paper_id
     a = papers_from_columns({"paper_id": ["x"], "title": ["Same"], "arxiv_id": ["2401.00001"]})
     b = papers_from_columns({"paper_id": ["x"], "title": ["Same"], "arxiv_id": ["2401.00002"]})
     c = papers_from_columns({"paper_id": ["x"], "title": ["same"]})
     out, report = merge_papers([a, b, c])
-    assert out["arxiv_id"].fillna("").tolist() == ["2401.00001", "2401.00002", ""]
-    assert report["rows"].tolist() == [1]  # the row without an id, and why it stayed apart
-    assert report["matched_on"].tolist() == [AMBIGUOUS]
-    assert report["title"].tolist() == ["same"]
+    assert out["arxiv_id"].fillna("").tolist() == ["2401.00001", "2401.00002"]
+    assert out["paper_id"].tolist() == ["x", arxiv_variant_id("Same", "2401.00002")]
+    assert out["paper_id"].is_unique
+    assert report["rows"].tolist() == [2]
+    assert report["matched_on"].tolist() == [
+        "same arXiv id; rows without an id matched by normalized title"
+    ]
 
 
 def test_title_only_matches_and_richest_abstract() -> None:

@@ -16,7 +16,7 @@ from litreview.schema import DECISIONS
 #: ``PRAGMA application_id`` of a review file ("LRVW"): how a review is told from any SQLite file.
 APPLICATION_ID = 0x4C525657
 #: Schema version written by this code; older files are migrated forward on open.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 #: Seconds a write waits for another process holding the write lock.
 BUSY_TIMEOUT_S = 30.0
 
@@ -92,8 +92,28 @@ CREATE TRIGGER history_no_delete BEFORE DELETE ON history
 BEGIN SELECT RAISE(ABORT, 'the review history is append-only'); END;
 """
 
+# Version 3: per paper, the rank of the format each field's value came from (the merge
+# policy: a poorer record never replaces a richer value; NULL for papers imported
+# before, read as the plain copy's rank), and the log of the fields each import changed.
+_V3 = """
+ALTER TABLE papers ADD COLUMN ranks TEXT;
+CREATE TABLE import_changes (
+    change_id INTEGER PRIMARY KEY AUTOINCREMENT,
+    import_id INTEGER NOT NULL REFERENCES imports(import_id),
+    paper_id TEXT NOT NULL,
+    field TEXT NOT NULL,
+    old_value TEXT,
+    new_value TEXT
+);
+CREATE INDEX import_changes_paper_id ON import_changes(paper_id);
+CREATE TRIGGER import_changes_no_update BEFORE UPDATE ON import_changes
+BEGIN SELECT RAISE(ABORT, 'the import log is append-only'); END;
+CREATE TRIGGER import_changes_no_delete BEFORE DELETE ON import_changes
+BEGIN SELECT RAISE(ABORT, 'the import log is append-only'); END;
+"""
+
 #: ``MIGRATIONS[i]`` takes a file from version ``i`` to ``i + 1``.
-MIGRATIONS: list[str] = [_V1, _V2]
+MIGRATIONS: list[str] = [_V1, _V2, _V3]
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
 

@@ -1,10 +1,14 @@
-"""Papers in the review file: import (match, merge, count) and the imports log.
+"""Papers in the review file: import (match, merge, count), the imports log and the
+field changes each import made.
 
-Matching follows the merging rules: a paper is the same paper when its
-``paper_id`` matches, else its arXiv id, else its normalized title. A matched
-paper keeps its stored ``paper_id`` (so its annotations stay attached); its
-fields take the new non-missing values and its ``sources`` gain the new ones.
-Reading the papers back (and the column encoding both share) is ``store_paper_table``.
+Matching is the "same paper" rule of :mod:`litreview.ids` (:class:`~litreview.ids.PaperIndex`),
+the one ``read_listings`` follows. A matched paper keeps its stored ``paper_id``
+(so its annotations stay attached); which of its values win is the merge policy
+of :mod:`litreview.readers.policy` (a poorer record never replaces a richer one,
+and re-adding the same files changes nothing), for which each paper keeps the
+rank of the format each field's value came from (the ``ranks`` column). Every
+field an import changes is logged (old -> new) in ``import_changes``.
+Reading the papers back (and the column encoding both share) is :mod:`.table`.
 """
 
 from __future__ import annotations
@@ -12,17 +16,20 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
 
 import pandas as pd
 
-from litreview.ids import normalize_arxiv_id, normalize_title, paper_id
+from litreview.ids import PaperIndex, normalize_arxiv_id, normalize_title
+from litreview.readers.policy import RANKED, decode_ranks, encode_ranks, wins
 from litreview.review.store.connection import Store, now
 from litreview.review.store.table import COLUMNS, PAPERS_COUNTER, decode_column, encode_column
 from litreview.schema import (
     DATETIME,
     INT,
+    LIST,
     PAPER_COLUMNS,
     STRING,
     SchemaError,
@@ -32,8 +39,7 @@ from litreview.schema import (
 
 #: Columns that record where a paper was read from; they never make a paper "updated".
 PROVENANCE = ("source", "source_line", "sources")
-_CONTENT = tuple(c for c in COLUMNS if c not in PROVENANCE and c != "paper_id")
-_SELECT = "SELECT " + ", ".join(COLUMNS) + " FROM papers"
+_SELECT = "SELECT " + ", ".join(COLUMNS) + ", ranks FROM papers"
 CHUNK = 500
 
 
@@ -69,10 +75,52 @@ def content_hash(rows: list[tuple[Any, ...]]) -> str:
     return digest.hexdigest()
 
 
+Row = tuple[Any, ...]  # one paper's SQLite values, in COLUMNS order
+
+
+class Planned(NamedTuple):
+    """A paper row to insert or update: its title key, values and field ranks."""
+
+    key: str
+    row: Row
+    ranks: str
+
+
+class FieldChange(NamedTuple):
+    """One field of a known paper that an import changed (values as stored)."""
+
+    paper_id: str
+    field: str
+    old: Any
+    new: Any
+
+
+@dataclass
+class AddPlan:
+    """What an import will do: the counts, the rows to write and the fields it changes."""
+
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    inserts: dict[str, Planned] = field(default_factory=dict)
+    updates: dict[str, Planned] = field(default_factory=dict)
+    changes: list[FieldChange] = field(default_factory=list)
+
+
 def add_papers(
-    store: Store, df: pd.DataFrame, *, source: str, digest: str | None, reviewer: str
+    store: Store,
+    df: pd.DataFrame,
+    *,
+    source: str,
+    digest: str | None,
+    reviewer: str,
+    rank: int = 0,
 ) -> AddSummary:
-    """Import the rows of ``df`` (anything :func:`schema.conform` accepts) in one transaction."""
+    """Import the rows of ``df`` (anything :func:`schema.conform` accepts) in one transaction.
+
+    ``rank`` is the preference rank of the format the rows were read from
+    (:func:`litreview.readers.policy.rank`): it decides which values win.
+    """
     try:
         frame = validate(df)  # already in the schema (every reader's output): no copy
     except SchemaError:
@@ -87,137 +135,143 @@ def add_papers(
         if row[0] is None or not key:
             raise ValueError(f"{source}: every paper needs a paper_id and a title; got {row[:2]}")
     with store.write() as conn:
-        summary, inserts, updates = _plan(conn, rows, keys, arxiv, source)
-        at = now()
+        plan = _plan(conn, rows, keys, arxiv, rank)
         cur = conn.execute(
             "INSERT INTO imports(source, content_hash, imported_at, reviewer, n_records, "
             "n_new, n_updated, n_unchanged) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (source, digest, at, reviewer, len(rows), summary[0], summary[1], summary[2]),
+            (source, digest, now(), reviewer, len(rows), plan.new, plan.updated, plan.unchanged),
         )
-        import_id = cur.lastrowid
-        names = ("title_key", *COLUMNS, "first_import", "last_import")
-        conn.executemany(
-            f"INSERT INTO papers({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
-            [(key, *row, import_id, import_id) for key, row in inserts],
-        )
-        sets = ", ".join(f"{c} = ?" for c in ("title_key", *COLUMNS[1:], "last_import"))
-        conn.executemany(
-            f"UPDATE papers SET {sets} WHERE paper_id = ?",
-            [(key, *row[1:], import_id, row[0]) for key, row in updates],
-        )
-        if inserts or updates:
+        _write(conn, plan, cur.lastrowid)
+        if plan.inserts or plan.updates:
             store.bump(conn, PAPERS_COUNTER)
-    return AddSummary(source, *summary)
+    return AddSummary(source, plan.new, plan.updated, plan.unchanged)
 
 
-class _Index:
-    """The papers known so far, by id, arXiv id and title key (grows as rows are planned)."""
+def _write(conn: sqlite3.Connection, plan: AddPlan, import_id: int | None) -> None:
+    names = ("title_key", *COLUMNS, "ranks", "first_import", "last_import")
+    conn.executemany(
+        f"INSERT INTO papers({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
+        [(p.key, *p.row, p.ranks, import_id, import_id) for p in plan.inserts.values()],
+    )
+    sets = ", ".join(f"{c} = ?" for c in ("title_key", *COLUMNS[1:], "ranks", "last_import"))
+    conn.executemany(
+        f"UPDATE papers SET {sets} WHERE paper_id = ?",
+        [(p.key, *p.row[1:], p.ranks, import_id, p.row[0]) for p in plan.updates.values()],
+    )
+    conn.executemany(
+        "INSERT INTO import_changes(import_id, paper_id, field, old_value, new_value) "
+        "VALUES (?, ?, ?, ?, ?)",
+        [
+            (import_id, c.paper_id, c.field, _json(c.field, c.old), _json(c.field, c.new))
+            for c in plan.changes
+        ],
+    )
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self.by_id: dict[str, str | None] = {}
-        self.by_arxiv: dict[str, str] = {}
-        self.by_key: dict[str, str] = {}
-        for pid, arx, key in conn.execute("SELECT paper_id, arxiv_id, title_key FROM papers"):
-            self.remember(pid, arx, key)
 
-    def remember(self, pid: str, arx: str | None, key: str) -> None:
-        self.by_id[pid] = arx
-        if arx:
-            self.by_arxiv.setdefault(arx, pid)
-        self.by_key.setdefault(key, pid)
+def _json(name: str, value: Any) -> str | None:
+    """A stored value as JSON text (list columns are JSON already)."""
+    if value is None or PAPER_COLUMNS[name] is LIST:
+        return value  # type: ignore[no-any-return]
+    return json.dumps(value, ensure_ascii=False)
 
-    def find(self, pid: str, key: str, arx: str | None) -> str | None:
-        """Same paper_id, else same arXiv id, else same title, never two different arXiv ids."""
-        for candidate in (pid, arx and self.by_arxiv.get(arx), self.by_key.get(key)):
-            if candidate and candidate in self.by_id:
-                known = self.by_id[candidate]
-                if not (arx and known and known != arx):
-                    return candidate
-        return None
+
+def _index(conn: sqlite3.Connection) -> PaperIndex:
+    """The papers of the review, for the "same paper" rule."""
+    index = PaperIndex()
+    for pid, arx, key in conn.execute("SELECT paper_id, arxiv_id, title_key FROM papers"):
+        index.remember(pid, arx, key)
+    return index
 
 
 def _plan(
-    conn: sqlite3.Connection,
-    rows: list[tuple[Any, ...]],
-    keys: list[str],
-    arxiv: list[str | None],
-    source: str,
-) -> tuple[tuple[int, int, int], list[tuple[str, tuple[Any, ...]]], list[Any]]:
+    conn: sqlite3.Connection, rows: list[Row], keys: list[str], arxiv: list[str | None], rank: int
+) -> AddPlan:
     """Decide, row by row, what is new, updated or unchanged (later rows see earlier ones).
 
     Two papers with the same title but different arXiv ids stay apart: the later
-    one gets the id of its title plus arXiv id (a paper_id must be unique).
+    one gets :func:`litreview.ids.arxiv_variant_id` (a paper_id must be unique).
     """
-    index = _Index(conn)
+    index = _index(conn)
     first = [index.find(row[0], key, arx) for row, key, arx in zip(rows, keys, arxiv, strict=True)]
-    current = _fetch(conn, sorted({m for m in first if m}))
-    new_rows: dict[str, tuple[str, tuple[Any, ...]]] = {}
-    changed: dict[str, tuple[str, tuple[Any, ...]]] = {}
-    n_new = n_updated = n_unchanged = 0
+    current = _fetch(conn, sorted({m[0] for m in first if m}))
+    plan = AddPlan()
+    fresh = encode_ranks([rank] * len(RANKED))
     for row, key, arx in zip(rows, keys, arxiv, strict=True):
-        match = index.find(row[0], key, arx)
-        if match is None:
-            n_new += 1
-            if row[0] in index.by_id:  # same title, different arXiv id
-                row = (paper_id(f"{row[1]} arXiv:{arx}"), *row[1:])
-            index.remember(row[0], arx, key)
-            new_rows[row[0]] = (key, row)
+        pid, is_new = index.place(row[0], row[1], arx, key)
+        if is_new:
+            plan.new += 1
+            plan.inserts[pid] = Planned(key, (pid, *row[1:]), fresh)
             continue
-        pending = new_rows.get(match) or changed.get(match)
-        if pending is None and match not in current:
-            current.update(_fetch(conn, [match]))
-        old = pending[1] if pending else current[match]
-        if old[1:] == row[1:]:
-            n_unchanged += 1
+        pending = plan.inserts.get(pid) or plan.updates.get(pid)
+        if pending is None and pid not in current:
+            current.update(_fetch(conn, [pid]))
+        old = pending or current[pid]
+        if old.row[1:] == row[1:]:
+            plan.unchanged += 1
             continue
-        merged = _merge(old, row)
-        if merged[1:] == old[1:]:
-            n_unchanged += 1
+        merged, ranks, changed = _merge(old, row, rank)
+        if merged == old.row and ranks == old.ranks:
+            plan.unchanged += 1
             continue
-        content_changed = any(merged[COLUMNS.index(c)] != old[COLUMNS.index(c)] for c in _CONTENT)
-        n_updated += content_changed
-        n_unchanged += not content_changed
-        new_key = normalize_title(merged[1] or "")
-        index.remember(match, merged[_ARXIV], new_key)
-        if match in new_rows:
-            new_rows[match] = (new_key, merged)
-        else:
-            changed[match] = (new_key, merged)
-    return (n_new, n_updated, n_unchanged), list(new_rows.values()), list(changed.values())
+        content = [c for c in changed if c not in PROVENANCE]
+        plan.updated += bool(content)
+        plan.unchanged += not content
+        planned = Planned(normalize_title(merged[1] or ""), merged, ranks)
+        if pid in plan.inserts:
+            plan.inserts[pid] = planned
+            continue
+        plan.updates[pid] = planned
+        plan.changes += [FieldChange(pid, c, old.row[_AT[c]], merged[_AT[c]]) for c in content]
+    return plan
 
 
-def _fetch(conn: sqlite3.Connection, ids: list[str]) -> dict[str, tuple[Any, ...]]:
-    out: dict[str, tuple[Any, ...]] = {}
+def _fetch(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, Planned]:
+    """The stored rows of ``ids`` (as plans: title key unused)."""
     if len(ids) > 20 * CHUNK:  # most of the table: one scan beats many lookups
         wanted = set(ids)
-        return {row[0]: row for row in conn.execute(_SELECT) if row[0] in wanted}
+        return {r[0]: Planned("", r[:-1], r[-1]) for r in conn.execute(_SELECT) if r[0] in wanted}
+    out: dict[str, Planned] = {}
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
         marks = ", ".join("?" * len(chunk))
-        for row in conn.execute(f"{_SELECT} WHERE paper_id IN ({marks})", chunk):
-            out[row[0]] = row
+        for r in conn.execute(f"{_SELECT} WHERE paper_id IN ({marks})", chunk):
+            out[r[0]] = Planned("", r[:-1], r[-1])
     return out
 
 
-_SOURCE = COLUMNS.index("source")
-_SOURCE_LINE = COLUMNS.index("source_line")
-_SOURCES = COLUMNS.index("sources")
-_ARXIV = COLUMNS.index("arxiv_id")
+_AT = {name: i for i, name in enumerate(COLUMNS)}
+_RANKED_AT = [(name, _AT[name]) for name in RANKED]
+_LISTS = [name for name in COLUMNS if PAPER_COLUMNS[name] is LIST]
 
 
-def _merge(old: tuple[Any, ...], new: tuple[Any, ...]) -> tuple[Any, ...]:
-    """New non-missing values win; the first source is kept; ``sources`` is the union."""
-    merged = [n if n is not None else o for o, n in zip(old, new, strict=True)]
-    merged[0] = old[0]
-    merged[_SOURCE] = old[_SOURCE] if old[_SOURCE] is not None else new[_SOURCE]
-    merged[_SOURCE_LINE] = old[_SOURCE_LINE] if old[_SOURCE] is not None else new[_SOURCE_LINE]
-    if new[_SOURCES] is None or new[_SOURCES] == old[_SOURCES]:
-        merged[_SOURCES] = old[_SOURCES]
-        return tuple(merged)
-    sources = json.loads(old[_SOURCES]) if old[_SOURCES] else []
-    extra = [s for s in (json.loads(new[_SOURCES]) if new[_SOURCES] else []) if s not in sources]
-    merged[_SOURCES] = json.dumps(sources + extra, ensure_ascii=False) if sources + extra else None
-    return tuple(merged)
+def _merge(old: Planned, new: Row, rank: int) -> tuple[Row, str, list[str]]:
+    """The merge policy (:mod:`litreview.readers.policy`) on stored values: the merged
+    row, its field ranks and the fields that changed. The first source is kept."""
+    merged = list(old.row)
+    ranks = decode_ranks(old.ranks)
+    changed = []
+    for i, (name, at) in enumerate(_RANKED_AT):
+        if wins(name, old.row[at], new[at], old_rank=ranks[i], new_rank=rank):
+            merged[at] = new[at]
+            ranks[i] = rank
+            changed.append(name)
+        elif new[at] is not None and new[at] == old.row[at]:
+            ranks[i] = min(ranks[i], rank)  # the same value from a better source
+    for name in _LISTS:
+        at = _AT[name]
+        if new[at] is not None and new[at] != old.row[at]:
+            known = json.loads(old.row[at]) if old.row[at] else []
+            extra = [v for v in json.loads(new[at]) if v not in known]
+            if extra:
+                merged[at] = json.dumps(known + extra, ensure_ascii=False)
+                changed.append(name)
+    if old.row[_SOURCE] is None:
+        merged[_SOURCE], merged[_SOURCE_LINE] = new[_SOURCE], new[_SOURCE_LINE]
+    return tuple(merged), encode_ranks(ranks), changed
+
+
+_SOURCE = _AT["source"]
+_SOURCE_LINE = _AT["source_line"]
 
 
 def imports_frame(store: Store) -> pd.DataFrame:
@@ -239,4 +293,27 @@ def imports_frame(store: Store) -> pd.DataFrame:
             data[name] = pd.array(values, dtype=INT)
         else:
             data[name] = pd.array(values, dtype=STRING)
+    return pd.DataFrame(data)
+
+
+def import_changes_frame(store: Store, paper_id: str | None = None) -> pd.DataFrame:
+    """Every paper field an import changed, oldest first (one paper's with ``paper_id``)."""
+    sql = (
+        "SELECT c.paper_id, i.reviewer, i.imported_at, i.source, c.field, c.old_value, "
+        "c.new_value FROM import_changes c JOIN imports i USING (import_id)"
+    )
+    args: tuple[str, ...] = ()
+    if paper_id is not None:
+        sql, args = sql + " WHERE c.paper_id = ?", (paper_id,)
+    rows = store.read(lambda c: c.execute(sql + " ORDER BY c.change_id", args).fetchall())
+    cols = list(zip(*rows, strict=True)) if rows else [() for _ in range(7)]
+    data: dict[str, Any] = {
+        "paper_id": pd.array(cols[0], dtype=STRING),
+        "reviewer": pd.array(cols[1], dtype=STRING),
+        "at": decode_column(cols[2], DATETIME),
+        "source": pd.array(cols[3], dtype=STRING),
+        "field": pd.array(cols[4], dtype=STRING),
+    }
+    for name, values in (("old_value", cols[5]), ("new_value", cols[6])):
+        data[name] = pd.Series([None if v is None else json.loads(v) for v in values], dtype=object)
     return pd.DataFrame(data)

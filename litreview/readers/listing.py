@@ -1,0 +1,252 @@
+"""Reading one listing: the one read path (:func:`read_listing_and_format`) that
+:func:`read_listing`, :func:`litreview.read_listings` and review loading call.
+
+Each format is one module with a ``detect`` function (on the start of the
+file) and a ``parse`` function. :func:`read_listing` picks the reader: an
+explicit ``format=``, else the file's suffix when it names a format (``.bib``,
+``.ris``, ``.csv``/``.tsv``, ``.json``, ``.md``), else the content (``.txt``,
+other suffixes, text and streams). A file whose suffix names a format but whose
+content is not that format is refused, never read as something else.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from litreview._gc import gc_paused
+from litreview.errors import ListingError, ListingWarning, Problem
+from litreview.ids import PaperIndex, normalize_arxiv_id
+from litreview.readers import bibtex, hf_json, hf_linked_text, hf_markdown, ris, table_csv
+from litreview.readers._io import Source, SourceText, open_source
+from litreview.readers.frontmatter import blank_front_matter, capture_year
+from litreview.readers.hf_text.lines import Columns, looks_like_hf_text, parse_hf_text
+from litreview.schema import papers_from_columns
+
+Errors = Literal["warn", "raise", "ignore"]
+ParseResult = tuple[Columns, list[Problem]]
+MAX_PROBLEMS_SHOWN = 10
+
+
+@dataclass(frozen=True)
+class Reader:
+    """One listing format: how to recognise it and how to parse it."""
+
+    name: str
+    detect: Callable[[SourceText], bool]
+    parse: Callable[[SourceText, int | None], ParseResult]
+
+
+def _parse_hf_text(src: SourceText, year: int | None) -> ParseResult:
+    year = year if year is not None else capture_year(src.head_text)
+    blocks = blank_front_matter(src.byte_blocks(), src.head_text)
+    return parse_hf_text(blocks, src.name, year=year)
+
+
+#: Suffix -> the format a file so named is read as (no content sniffing).
+SUFFIX_FORMATS: dict[str, str] = {
+    ".bib": "bibtex",
+    ".bibtex": "bibtex",
+    ".ris": "ris",
+    ".csv": "csv",
+    ".tsv": "csv",
+    ".json": "hf-json",
+    ".md": "hf-markdown",
+    ".markdown": "hf-markdown",
+}
+
+#: Known formats, tried in order; later issues register more here.
+READERS: list[Reader] = [
+    # most specific first: structured formats, then the page captures, then the plain copy
+    Reader("hf-json", hf_json.detect, hf_json.read),
+    Reader("bibtex", bibtex.detect, bibtex.read),
+    Reader("ris", ris.detect, ris.read),
+    Reader("hf-markdown", hf_markdown.detect, hf_markdown.read),
+    Reader("hf-linked-text", hf_linked_text.detect, hf_linked_text.read),
+    Reader("hf-text", lambda src: looks_like_hf_text(src.head_text), _parse_hf_text),
+    Reader("csv", table_csv.detect, table_csv.read),
+]
+
+
+def read_listing(
+    source: Source,
+    *,
+    year: int | None = None,
+    errors: Errors = "warn",
+    format: str | None = None,
+) -> pd.DataFrame:
+    """Read a listing of papers into a DataFrame in the litreview schema.
+
+    ``source`` is a path, the listing text itself, or an open text file.
+    Blocks that cannot be read are reported, never silently dropped: by
+    default one :class:`ListingWarning` sums them up; ``errors="raise"`` raises
+    :class:`ListingError` on the first; ``errors="ignore"`` stays quiet.
+    ``year`` is used for dates shown without a year. A date or count the
+    table cannot hold (before 1677-09-22 or after 2262-04-11, beyond Int64) is
+    left out of its paper and reported, never wrapped around.
+
+    The format is ``format=`` if given, else the one a file's suffix names
+    (``.bib``, ``.ris``, ``.csv``/``.tsv``, ``.json``, ``.md``), else the one
+    the content shows. Bad input raises only :class:`ListingError` (a missing
+    path raises its subclass ``ListingNotFoundError``, also a ``FileNotFoundError``);
+    files are UTF-8 or UTF-16 with a BOM.
+
+    >>> import litreview
+    >>> df = litreview.read_listing(litreview.SAMPLE_LISTING)
+    >>> len(df), df.loc[0, "title"][:9]
+    (36, 'Doracamom')
+    """
+    return read_listing_and_format(source, year=year, errors=errors, format=format)[0]
+
+
+def read_listing_and_format(
+    source: Source, *, year: int | None = None, errors: Errors = "warn", format: str | None = None
+) -> tuple[pd.DataFrame, str]:
+    """Like :func:`read_listing`, also returning the name of the format read.
+
+    >>> import litreview
+    >>> read_listing_and_format(litreview.SAMPLE_LISTING)[1]
+    'hf-text'
+    """
+    if errors not in ("warn", "raise", "ignore"):
+        raise ValueError(f"errors must be 'warn', 'raise' or 'ignore', got {errors!r}")
+    src = open_source(source)
+    if not src.head_text.strip():
+        return papers_from_columns({}), format or "empty"
+    reader = pick_reader(src, format)
+    with gc_paused():
+        try:
+            columns, problems = reader.parse(src, year)
+        except RecursionError as exc:  # a last guard: each reader limits nesting itself
+            raise ListingError(f"{src.name}: nested too deeply to read ({exc})") from exc
+        report_problems(problems, src.name, errors)
+        return separate_arxiv_variants(papers_from_columns(columns)), reader.name
+
+
+def separate_arxiv_variants(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with the ids the "same paper" rule (:mod:`litreview.ids`) gives: a paper
+    whose ``paper_id`` an earlier paper with another arXiv id holds gets its own.
+
+    >>> df = papers_from_columns({"paper_id": ["x", "x"], "title": ["Same", "Same"],
+    ...                           "arxiv_id": ["2401.00001", "2401.00002"]})
+    >>> ids = separate_arxiv_variants(df)["paper_id"].tolist()
+    >>> ids[0], ids[1] == arxiv_variant_id("Same", "2401.00002")
+    ('x', True)
+    """
+    ids = df["paper_id"]
+    shared = ids.duplicated(keep=False).to_numpy()
+    if not shared.any() or df["arxiv_id"][shared].isna().all():
+        return df  # the usual case: no id held twice with an arXiv id
+    index = PaperIndex()
+    rows = np.flatnonzero(shared)
+    placed = [
+        index.place(pid, title, normalize_arxiv_id(arxiv))[0]
+        for pid, title, arxiv in zip(
+            ids.to_numpy(dtype=object)[rows],
+            df["title"].to_numpy(dtype=object, na_value="")[rows],
+            df["arxiv_id"].to_numpy(dtype=object, na_value="")[rows],
+            strict=True,
+        )
+    ]
+    out = ids.to_numpy(dtype=object).copy()
+    out[rows] = placed
+    df["paper_id"] = pd.array(out, dtype="string")
+    return df
+
+
+def pick_reader(src: SourceText, format: str | None) -> Reader:
+    """The reader for ``src``: ``format`` if given, else the suffix's, else the content's."""
+    if format is not None:
+        return _reader(format)
+    suffix = src.path.suffix.lower() if src.path is not None else ""
+    if suffix in SUFFIX_FORMATS:
+        reader = _reader(SUFFIX_FORMATS[suffix])
+        if not reader.detect(src):
+            raise ListingError(_not_as_named(src, reader.name, suffix))
+        return reader
+    found = _sniff(src)
+    if found is None:
+        tried = ", ".join(r.name for r in READERS)
+        raise ListingError(
+            f"{src.name}: not a listing format litreview reads (tried {tried}); "
+            f"it starts with {_first_line(src)!r}"
+        )
+    return found
+
+
+def _reader(name: str) -> Reader:
+    for reader in READERS:
+        if reader.name == name:
+            return reader
+    known = ", ".join(r.name for r in READERS)
+    raise ValueError(f"unknown format {name!r}; known formats: {known}")
+
+
+def _sniff(src: SourceText) -> Reader | None:
+    """The first reader whose detector accepts ``src``; a file whose first line is a
+    CSV header is CSV even when a cell (a pasted citation) looks like BibTeX or RIS."""
+    found = next((reader for reader in READERS if reader.detect(src)), None)
+    if found is not None and found.name in ("bibtex", "ris") and table_csv.detect(src):
+        first = _first_line(src)
+        if not (first.startswith("@") or first.startswith("TY  -")):
+            return _reader("csv")
+    return found
+
+
+def _first_line(src: SourceText) -> str:
+    return next((line.strip() for line in src.head if line.strip()), "")[:60]
+
+
+def _not_as_named(src: SourceText, expected: str, suffix: str) -> str:
+    other = _sniff(src)
+    found = f"it reads as {other.name}" if other else f"it starts with {_first_line(src)!r}"
+    hint = f"format={other.name!r}" if other else "format=..."
+    return (
+        f"{src.name}: expected {expected} (the suffix {suffix} says so), but {found}; "
+        f"rename the file or pass {hint} to read it anyway"
+    )
+
+
+def report_problems(problems: list[Problem], name: str, errors: Errors) -> None:
+    """Raise, warn about, or ignore the problems found while reading ``name``."""
+    if not problems or errors == "ignore":
+        return
+    if errors == "raise":
+        raise ListingError.from_problem(problems[0])
+    problems = sorted(problems, key=lambda p: p.line)
+    shown = "\n".join(f"  {p}" for p in problems[:MAX_PROBLEMS_SHOWN])
+    more = len(problems) - MAX_PROBLEMS_SHOWN
+    tail = f"\n  … and {more} more" if more > 0 else ""
+    kept = sum(p.kept for p in problems)
+    parts = []
+    if len(problems) > kept:
+        parts.append(
+            f"{len(problems) - kept} block(s) could not be read as papers and were skipped"
+        )
+    if kept:
+        parts.append(f"{kept} problem(s) in papers that were kept")
+    warnings.warn(
+        f"{name}: {'; '.join(parts)}:\n{shown}{tail}\n"
+        "Pass errors='raise' to stop at the first one.",
+        ListingWarning,
+        stacklevel=4,
+    )
+
+
+__all__ = [
+    "READERS",
+    "SUFFIX_FORMATS",
+    "Errors",
+    "Reader",
+    "Source",
+    "pick_reader",
+    "read_listing",
+    "read_listing_and_format",
+    "report_problems",
+    "separate_arxiv_variants",
+]
