@@ -10,8 +10,9 @@ summary becomes the ``--help`` line and description, its examples the epilog)::
 from __future__ import annotations
 
 import argparse
+import math
 import sys
-from typing import TYPE_CHECKING, Any, NoReturn, Protocol
+from typing import TYPE_CHECKING, Any, NoReturn, Protocol, TypeVar
 
 PROG = "litreview"
 #: The help of a command's source argument.
@@ -77,41 +78,38 @@ def add_command(
     return parser
 
 
+N = TypeVar("N", int, float)
+
+
+def _number(text: str, convert: type[N], low: float, high: float, what: str, in_range: str) -> N:
+    """``text`` as a number from ``low`` to ``high``, else argparse's error in words."""
+    try:
+        value = convert(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}") from None
+    if not low <= value <= high:
+        shown = f"{value:g}" if isinstance(value, float) else str(value)
+        raise argparse.ArgumentTypeError(f"expected {in_range}, got {shown}")
+    return value
+
+
 def positive_int(text: str) -> int:
     """A whole number >= 1 (argparse ``type=``)."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a number >= 1, got {value}")
-    return value
+    return _number(text, int, 1, math.inf, "a whole number", "a number >= 1")
 
 
 def rating(text: str) -> int | str:
     """A rating from 1 to 5, or "" / "none" to clear it."""
     if text.strip().lower() in ("", "none"):
         return ""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"expected a whole number from 1 to 5 (or '' to clear), got {text!r}"
-        ) from None
-    if not 1 <= value <= 5:
-        raise argparse.ArgumentTypeError(f"expected a rating from 1 to 5, got {value}")
-    return value
+    what = "a whole number from 1 to 5 (or '' to clear)"
+    return _number(text, int, 1, 5, what, "a rating from 1 to 5")
 
 
 def percent(text: str) -> float:
     """A number from 0 to 100 (argparse ``type=``)."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number from 0 to 100, got {text!r}") from None
-    if not 0 <= value <= 100:
-        raise argparse.ArgumentTypeError(f"expected a number from 0 to 100, got {value:g}")
-    return value
+    words = "a number from 0 to 100"
+    return _number(text, float, 0, 100, words, words)
 
 
 def tcp_port(text: str) -> int:
