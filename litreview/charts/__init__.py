@@ -6,7 +6,11 @@
 >>> type(fig).__name__
 'Figure'
 
-Every chart handles an empty table with an empty figure saying "No papers".
+Each chart's data preparation is a function of its own returning a DataFrame
+(``prisma_counts`` and ``prisma_layout`` for ``prisma``, ``topic_points`` for
+``topic_map``, ``top_terms`` for ``term_weights``...), so the numbers can be checked
+or reused without drawing. Every chart handles an empty table with an empty figure
+saying "No papers".
 In a notebook, call :func:`use_offline_renderer` once so figures also show in
 exported HTML without a network.
 """
@@ -14,12 +18,12 @@ exported HTML without a network.
 from __future__ import annotations
 
 from litreview.charts.histogram import distribution
-from litreview.charts.prisma_flow import prisma, prisma_counts
+from litreview.charts.prisma_flow import prisma, prisma_counts, prisma_layout
 from litreview.charts.render import to_html, use_offline_renderer, write_html
 from litreview.charts.review import decisions, tags
 from litreview.charts.terms import term_trends, term_weights, top_terms
 from litreview.charts.time import code_availability, timeline
-from litreview.charts.topics import topic_map, topic_table
+from litreview.charts.topics import topic_map, topic_points, topic_table
 
 __all__ = [
     "code_availability",
@@ -27,6 +31,7 @@ __all__ = [
     "distribution",
     "prisma",
     "prisma_counts",
+    "prisma_layout",
     "tags",
     "term_trends",
     "term_weights",
@@ -34,6 +39,7 @@ __all__ = [
     "to_html",
     "top_terms",
     "topic_map",
+    "topic_points",
     "topic_table",
     "use_offline_renderer",
     "write_html",

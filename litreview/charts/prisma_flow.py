@@ -99,6 +99,83 @@ def _lines(head: str, items: list[tuple[str, int]]) -> list[str]:
     return lines
 
 
+#: The flow's rows of boxes, top to bottom: (left box, right box); None leaves a gap.
+ROWS: tuple[tuple[str | None, str | None], ...] = (
+    ("identified", "duplicates"),
+    ("screened", "excluded"),
+    (None, "awaiting"),
+    ("included", None),
+)
+FILLS = {
+    "identified": "#eef3f8",
+    "duplicates": "#f5f5f5",
+    "screened": "#eef3f8",
+    "excluded": "#fbe9e4",
+    "awaiting": "#fcf5e2",
+    "included": "#e3f4f1",
+}
+#: The box that shows each stage of :func:`prisma_counts`.
+BOX_OF_STAGE = {
+    "identified": "identified",
+    "duplicates": "duplicates",
+    "screened": "screened",
+    "excluded": "excluded",
+    "reason": "excluded",
+    "awaiting": "awaiting",
+    "pending": "awaiting",
+    "included": "included",
+}
+LINE_HEIGHT, PAD, GAP = 1.0, 0.8, 1.2
+#: x extent of the left (0) and right (1) column of boxes.
+X_SPAN = {0: (0.0, 10.0), 1: (12.0, 22.0)}
+LAYOUT_COLUMNS = ["box", "x0", "x1", "y0", "y1", "text", "fill"]
+
+
+def prisma_layout(counts: pd.DataFrame) -> pd.DataFrame:
+    """Where :func:`prisma` draws each box and what it writes in it, from the rows of
+    :func:`prisma_counts`: one row per box (``box, x0, x1, y0, y1, text, fill``; ``y0``
+    is the bottom, ``y1`` the top, y grows upwards from 0 at the top of the flow).
+
+    >>> import pandas as pd, litreview
+    >>> papers = litreview.read_listing(litreview.SAMPLE_LISTING).assign(decision="include")
+    >>> imports = pd.DataFrame({"source": ["a"], "n_records": [36]})
+    >>> counts = prisma_counts(papers=papers, imports=imports)
+    >>> boxes = prisma_layout(counts).set_index("box")
+    >>> boxes.loc["included", "text"], float(boxes.loc["included", "x0"])
+    ('Studies included in the review (n = 36)', 0.0)
+    """
+    by = {stage: part for stage, part in counts.groupby("stage", sort=False)}
+
+    def total(stage: str) -> int:
+        return int(by[stage]["n"].iloc[0])
+
+    def items(stage: str) -> list[tuple[str, int]]:
+        part = by.get(stage)
+        return [] if part is None else list(zip(part["label"], part["n"], strict=True))
+
+    n_identified = int(by["identified"]["n"].sum())
+    lines = {
+        "identified": _lines(
+            f"Records identified (n = {n_identified:,}) from:", items("identified")
+        ),
+        "duplicates": [f"Duplicates merged before screening (n = {total('duplicates'):,})"],
+        "screened": [f"Records screened (n = {total('screened'):,})"],
+        "excluded": _lines(f"Records excluded (n = {total('excluded'):,}):", items("reason")),
+        "awaiting": _lines(f"Awaiting a decision (n = {total('awaiting'):,}):", items("pending")),
+        "included": [f"Studies included in the review (n = {total('included'):,})"],
+    }
+    boxes: list[tuple[str, float, float, float, float, str, str]] = []
+    y = 0.0
+    for row in ROWS:
+        height = max(len(lines[k]) for k in row if k) * LINE_HEIGHT + PAD
+        for col, key in enumerate(row):
+            if key is not None:
+                x0, x1 = X_SPAN[col]
+                boxes.append((key, x0, x1, -y - height, -y, "<br>".join(lines[key]), FILLS[key]))
+        y += height + GAP
+    return pd.DataFrame(boxes, columns=LAYOUT_COLUMNS)
+
+
 def prisma(
     review: Any = None,
     *,
@@ -109,7 +186,7 @@ def prisma(
     """A PRISMA 2020 style flow diagram of the review; no number in it is typed by hand.
 
     ``fig.data[0].customdata`` holds ``[stage, label, n]`` of every number drawn
-    (the rows of :func:`prisma_counts`).
+    (the rows of :func:`prisma_counts`); the boxes are those of :func:`prisma_layout`.
 
     >>> import pandas as pd, litreview
     >>> papers = litreview.read_listing(litreview.SAMPLE_LISTING).assign(decision="include")
@@ -122,84 +199,46 @@ def prisma(
     if len(papers) == 0 and int(imports["n_records"].sum()) == 0:
         return empty_figure(title)
     counts = prisma_counts(papers=papers, imports=imports)
-    by = {stage: part for stage, part in counts.groupby("stage", sort=False)}
-    total = {s: int(by[s]["n"].iloc[0]) for s in ("duplicates", "screened", "excluded", "awaiting")}
-    total["included"] = int(by["included"]["n"].iloc[0])
-    identified = by["identified"]
+    return _draw(prisma_layout(counts), counts, title)
 
-    def items(stage: str) -> list[tuple[str, int]]:
-        part = by.get(stage)
-        return [] if part is None else list(zip(part["label"], part["n"], strict=True))
 
-    n_identified = int(identified["n"].sum())
-    boxes = {  # key -> (column, lines, fill color)
-        "identified": (
-            0,
-            _lines(f"Records identified (n = {n_identified:,}) from:", items("identified")),
-            "#eef3f8",
-        ),
-        "duplicates": (
-            1,
-            [f"Duplicates merged before screening (n = {total['duplicates']:,})"],
-            "#f5f5f5",
-        ),
-        "screened": (0, [f"Records screened (n = {total['screened']:,})"], "#eef3f8"),
-        "excluded": (
-            1,
-            _lines(f"Records excluded (n = {total['excluded']:,}):", items("reason")),
-            "#fbe9e4",
-        ),
-        "awaiting": (
-            1,
-            _lines(f"Awaiting a decision (n = {total['awaiting']:,}):", items("pending")),
-            "#fcf5e2",
-        ),
-        "included": (0, [f"Studies included in the review (n = {total['included']:,})"], "#e3f4f1"),
-    }
-    rows = [
-        ("identified", "duplicates"),
-        ("screened", "excluded"),
-        (None, "awaiting"),
-        ("included", None),
-    ]
-    line_h, pad, gap = 1.0, 0.8, 1.2
-    x_span = {0: (0.0, 10.0), 1: (12.0, 22.0)}
-    centers: dict[str, tuple[float, float]] = {}
-    spans: dict[str, tuple[float, float]] = {}
-    y = 0.0
+def _draw(boxes: pd.DataFrame, counts: pd.DataFrame, title: str) -> go.Figure:
+    """The flow figure: the boxes of :func:`prisma_layout`, the arrows between them and
+    an invisible marker per row of ``counts`` (the hover and ``customdata``)."""
     fig = new_figure(title)
-    for row in rows:
-        height = max(len(boxes[k][1]) for k in row if k) * line_h + pad
-        for key in row:
-            if key is None:
-                continue
-            col, lines, fill = boxes[key]
-            x0, x1 = x_span[col]
-            top, bottom = -y, -y - height
-            fig.add_shape(
-                type="rect",
-                x0=x0,
-                x1=x1,
-                y0=bottom,
-                y1=top,
-                fillcolor=fill,
-                line={"color": "#7a8794", "width": 1},
-                layer="below",
-            )
-            fig.add_annotation(
-                x=x0 + 0.3,
-                y=(top + bottom) / 2,
-                text="<br>".join(lines),
-                xanchor="left",
-                showarrow=False,
-                align="left",
-                font={"size": 12},
-            )
-            centers[key] = ((x0 + x1) / 2, (top + bottom) / 2)
-            spans[key] = (top, bottom)
-        y += height + gap
-
-    def arrow(x0: float, y0: float, x1: float, y1: float) -> None:
+    top: dict[str, float] = {}
+    bottom: dict[str, float] = {}
+    center: dict[str, float] = {}
+    for key, x0, x1, y0, y1, text, fill in boxes[LAYOUT_COLUMNS].itertuples(index=False, name=None):
+        fig.add_shape(
+            type="rect",
+            x0=x0,
+            x1=x1,
+            y0=y0,
+            y1=y1,
+            fillcolor=fill,
+            line={"color": "#7a8794", "width": 1},
+            layer="below",
+        )
+        fig.add_annotation(
+            x=x0 + 0.3,
+            y=(y1 + y0) / 2,
+            text=text,
+            xanchor="left",
+            showarrow=False,
+            align="left",
+            font={"size": 12},
+        )
+        top[key], bottom[key], center[key] = y1, y0, (x0 + x1) / 2
+    middle = {key: (top[key] + bottom[key]) / 2 for key in top}
+    mid = 5.0
+    for x0, y0, x1, y1 in (
+        (mid, bottom["identified"], mid, top["screened"]),
+        (10.0, middle["identified"], 12.0, middle["duplicates"]),
+        (10.0, middle["screened"], 12.0, middle["excluded"]),
+        (mid, middle["awaiting"], 12.0, middle["awaiting"]),
+        (mid, bottom["screened"], mid, top["included"]),
+    ):
         fig.add_annotation(
             x=x1,
             y=y1,
@@ -215,27 +254,10 @@ def prisma(
             arrowcolor="#555",
             text="",
         )
-
-    mid = 5.0
-    arrow(mid, spans["identified"][1], mid, spans["screened"][0])
-    arrow(10.0, centers["identified"][1], 12.0, centers["duplicates"][1])
-    arrow(10.0, centers["screened"][1], 12.0, centers["excluded"][1])
-    arrow(mid, centers["awaiting"][1], 12.0, centers["awaiting"][1])
-    arrow(mid, spans["screened"][1], mid, spans["included"][0])
-    keys = {
-        "identified": "identified",
-        "duplicates": "duplicates",
-        "screened": "screened",
-        "excluded": "excluded",
-        "reason": "excluded",
-        "awaiting": "awaiting",
-        "pending": "awaiting",
-        "included": "included",
-    }
-    points = [centers[keys[s]] for s in counts["stage"]]
+    shown = [BOX_OF_STAGE[s] for s in counts["stage"]]
     fig.add_scatter(
-        x=[p[0] for p in points],
-        y=[p[1] for p in points],
+        x=[center[k] for k in shown],
+        y=[middle[k] for k in shown],
         mode="markers",
         marker={"size": 18, "opacity": 0, "color": DECISION_COLORS["unscreened"]},
         customdata=counts[["stage", "label", "n"]].to_numpy(dtype=object),
@@ -243,7 +265,8 @@ def prisma(
         name="PRISMA counts",
         showlegend=False,
     )
+    depth = -float(boxes["y0"].min())  # the flow's height, from its top at 0
     fig.update_xaxes(visible=False, range=[-0.5, 22.5], fixedrange=True)
-    fig.update_yaxes(visible=False, range=[-y + gap - 0.5, 0.5], fixedrange=True)
-    fig.update_layout(height=int(90 + 26 * (y - gap + 1)), width=900, plot_bgcolor="white")
+    fig.update_yaxes(visible=False, range=[-depth - 0.5, 0.5], fixedrange=True)
+    fig.update_layout(height=int(90 + 26 * (depth + 1)), width=900, plot_bgcolor="white")
     return fig

@@ -91,6 +91,42 @@ def topic_table(
     return out, topic_names
 
 
+def topic_points(
+    df: pd.DataFrame, n_topics: int | None = None, *, seed: int = 0
+) -> tuple[pd.DataFrame, list[str]]:
+    """What :func:`topic_map` draws: one row per paper of ``df`` (same index) with its
+    position and topic (``x, y, topic``, as :func:`topic_table`), the topic's label,
+    its ``decision`` ("unscreened" when none) and the ``hover`` text; and the topic labels.
+
+    >>> import litreview
+    >>> points, labels = topic_points(litreview.read_listing(litreview.SAMPLE_LISTING), 3)
+    >>> list(points.columns), len(points)
+    (['x', 'y', 'topic', 'topic_label', 'decision', 'hover'], 36)
+    """
+    table, names = topic_table(df, n_topics, seed=seed)
+    dates = (
+        pd.to_datetime(table["published"]).dt.strftime("%Y-%m-%d").fillna("no date")
+        if "published" in table.columns
+        else pd.Series("no date", index=table.index)
+    )
+    hover = [
+        f"<b>{shorten(str(t))}</b><br>{d}"
+        for t, d in zip(table["title"].fillna(""), dates, strict=True)
+    ]
+    points = pd.DataFrame(
+        {
+            "x": table["x"].to_numpy(),
+            "y": table["y"].to_numpy(),
+            "topic": table["topic"].to_numpy(),
+            "topic_label": [names[t] for t in table["topic"]],
+            "decision": decision_column(table).to_numpy(),
+            "hover": hover,
+        },
+        index=table.index,
+    )
+    return points, names
+
+
 def topic_map(
     df: pd.DataFrame,
     n_topics: int | None = None,
@@ -104,7 +140,8 @@ def topic_map(
     by their top terms. ``color="cluster"`` or ``"decision"``; hover shows title and date.
 
     ``n_topics`` defaults to about √(n/4) (2 to 12). Above ``max_papers`` a random
-    sample with ``seed`` is drawn, and the figure says so.
+    sample with ``seed`` is drawn, and the figure says so. The points drawn are those
+    of :func:`topic_points`.
 
     >>> import litreview
     >>> fig = topic_map(litreview.read_listing(litreview.SAMPLE_LISTING), n_topics=3)
@@ -122,34 +159,29 @@ def topic_map(
         note = sample_note(max_papers, len(df), seed)
         df = df.sample(max_papers, random_state=seed)
     try:
-        table, names = topic_table(df, n_topics, seed=seed)
+        points, names = topic_points(df, n_topics, seed=seed)
     except ValueError as exc:  # no vocabulary: every word a stop word
         if "vocabulary" not in str(exc):
             raise
         return empty_figure(title, "No papers with words to map (only stop words)")
-    dates = (
-        pd.to_datetime(table["published"]).dt.strftime("%Y-%m-%d").fillna("no date")
-        if "published" in table.columns
-        else pd.Series("no date", index=table.index)
-    )
-    table = table.assign(
-        _topic=[names[t] for t in table["topic"]],
-        _decision=decision_column(table),
-        _hover=[
-            f"<b>{shorten(str(t))}</b><br>{d}"
-            for t, d in zip(table["title"].fillna(""), dates, strict=True)
-        ],
-    )
+    fig = _draw(points, names, color, title)
+    if note:
+        add_note(fig, note)
+    return fig
+
+
+def _draw(points: pd.DataFrame, names: list[str], color: str, title: str) -> go.Figure:
+    """The map of :func:`topic_points`: a trace per topic (or decision); with
+    ``color="decision"`` each topic's label stands at its median position."""
     fig = new_figure(title)
     if color == "cluster":
         groups: list[tuple[str, pd.DataFrame, str | None]] = [
-            (names[t], table[table["topic"] == t], None) for t in range(len(names))
+            (names[t], points[points["topic"] == t], None) for t in range(len(names))
         ]
     else:
-        order = [
-            d for d in ("include", "maybe", "exclude", "unscreened") if d in set(table["_decision"])
-        ]
-        groups = [(d, table[table["_decision"] == d], "decision") for d in order]
+        present = set(points["decision"])
+        order = [d for d in ("include", "maybe", "exclude", "unscreened") if d in present]
+        groups = [(d, points[points["decision"] == d], "decision") for d in order]
     for i, (name, part, column) in enumerate(groups):
         if part.empty:
             continue
@@ -159,14 +191,14 @@ def topic_map(
             mode="markers",
             name=name,
             marker={"size": 7, "opacity": 0.8, "color": group_color(column, name, i)},
-            customdata=np.column_stack([part["_hover"], part["_topic"], part["_decision"]]),
+            customdata=np.column_stack([part["hover"], part["topic_label"], part["decision"]]),
             hovertemplate=(
                 "%{customdata[0]}<br>topic: %{customdata[1]}<br>"
                 "decision: %{customdata[2]}<extra></extra>"
             ),
         )
     if color == "decision":
-        centers = table.groupby("topic")[["x", "y"]].median()
+        centers = points.groupby("topic")[["x", "y"]].median()
         for topic, x, y in zip(centers.index, centers["x"], centers["y"], strict=True):
             fig.add_annotation(
                 x=x,
@@ -179,6 +211,4 @@ def topic_map(
     fig.update_xaxes(showticklabels=False, title_text="", showgrid=False)
     fig.update_yaxes(showticklabels=False, title_text="", showgrid=False, scaleanchor="x")
     fig.update_layout(legend_title_text="topic" if color == "cluster" else "decision", height=600)
-    if note:
-        add_note(fig, note)
     return fig

@@ -305,7 +305,41 @@ def test_prisma_accepts_dataframes_and_reports_papers_without_imports(papers: pd
         charts.prisma(papers=review.papers, imports=pd.DataFrame({"source": ["x"]}))
 
 
+def test_prisma_draws_the_boxes_of_its_layout(papers: pd.DataFrame) -> None:
+    review = build_review(papers)
+    counts = charts.prisma_counts(review)
+    boxes = charts.prisma_layout(counts)
+    assert boxes["box"].tolist() == [
+        "identified", "duplicates", "screened", "excluded", "awaiting", "included"
+    ]  # fmt: skip
+    assert (boxes["y0"] < boxes["y1"]).all() and (boxes["x0"] < boxes["x1"]).all()
+    fig = charts.prisma(review)
+    drawn = [(s.x0, s.x1, s.y0, s.y1, s.fillcolor) for s in fig.layout.shapes]
+    assert drawn == list(boxes[["x0", "x1", "y0", "y1", "fill"]].itertuples(index=False, name=None))
+    texts = [a.text for a in fig.layout.annotations if not a.showarrow]
+    assert texts == boxes["text"].tolist()
+    assert "week1.txt (n = 24)" in boxes.set_index("box").loc["identified", "text"]
+    centers = boxes.set_index("box").eval("(x0 + x1) / 2").to_dict()
+    box_of = {"reason": "excluded", "pending": "awaiting"}
+    assert list(fig.data[0].x) == [centers[box_of.get(s, s)] for s in counts["stage"]]
+    assert fig.layout.yaxis.range[0] == boxes["y0"].min() - 0.5
+
+
 # -- topic map ----------------------------------------------------------------------------
+
+
+def test_topic_map_draws_its_topic_points(annotated: pd.DataFrame) -> None:
+    points, labels = charts.topic_points(annotated, 3)
+    assert points.index.equals(annotated.index) and len(labels) == 3
+    assert points["decision"].tolist() == annotated["decision"].astype(str).tolist()
+    for color, key in (("cluster", "topic_label"), ("decision", "decision")):
+        fig = charts.topic_map(annotated, n_topics=3, color=color)
+        assert sum(len(t.x) for t in fig.data) == len(points)
+        for trace in fig.data:
+            part = points[points[key] == trace.name]
+            np.testing.assert_array_equal(trace.x, part["x"])
+            np.testing.assert_array_equal(trace.y, part["y"])
+            assert [row[0] for row in trace.customdata] == part["hover"].tolist()
 
 
 def test_topic_map_places_every_paper_once_with_labelled_clusters(annotated: pd.DataFrame) -> None:
