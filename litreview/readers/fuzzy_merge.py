@@ -51,7 +51,7 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-from litreview.ids import normalize_arxiv_id, normalize_title, title_words
+from litreview.ids import arxiv_conflict, normalize_arxiv_id, title_key, title_words
 from litreview.readers.merge import merge_rows
 
 PAIR_COLUMNS = ("paper_id", "title", "other_id", "other_title", "score", "why")
@@ -156,7 +156,7 @@ def merge_near_duplicates(df: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame
         if root_a == root_b:
             continue
         id_a, id_b = arxiv.get(root_a), arxiv.get(root_b)
-        if id_a and id_b and id_a != id_b:
+        if arxiv_conflict(id_a, id_b):  # the "same paper" rule of litreview.ids
             skipped.append(f"{a}~{b} ({id_a} vs {id_b})")
             continue
         parent[root_b] = root_a
@@ -285,7 +285,7 @@ def _keep_comparable(
         ],
         dtype=object,
     )
-    keys = np.array([normalize_title(t) or t.strip() for t in titles], dtype=object)
+    keys = np.array([title_key(t) for t in titles], dtype=object)
     digits = np.array([" ".join(_DIGITS.findall(t)) for t in texts], dtype=object)
     keep = (ids[ra] != ids[rb]) & (keys[ra] != keys[rb]) & (digits[ea] == digits[eb])
     keep &= (arxiv[ra] == "") | (arxiv[rb] == "")  # the same arXiv id merges exactly

@@ -11,19 +11,19 @@ Merge rules
   follows too): the same arXiv id (``v1``/``v2`` are one paper), else the same
   ``paper_id``, else the same normalized title (:func:`litreview.ids.normalize_title`:
   case, accents, punctuation, whitespace and Markdown line-break escapes do not
-  matter), never two different arXiv ids. Rows are taken in the preference
-  order below, so a row without an arXiv id whose title several arXiv ids share
-  joins the first of them.
-* **Which ``paper_id`` is kept.** The id of the first row of the paper in that
-  order (annotations are stored by ``paper_id``): the preferred row's, unless a
-  paper of the same title with another arXiv id came first: then it is
-  :func:`litreview.ids.arxiv_variant_id` of its title and arXiv id, as in a review.
+  matter), never two different arXiv ids. Rows are taken in the order given
+  (sources, then lines), the order :meth:`litreview.Review.add` sees them, so a
+  row without an arXiv id whose title several arXiv ids share joins the first.
+* **Which ``paper_id`` is kept.** The id of the paper's first row in that order
+  (annotations are stored by ``paper_id``), unless a paper of the same title
+  with another arXiv id came first: then :func:`litreview.ids.arxiv_variant_id`
+  of its title and arXiv id. A review given the same sources in the same order
+  gives every paper the same id; list the plain copy first to keep its ids.
 * **Which values are kept** is the merge policy of :mod:`litreview.readers.policy`.
   The ``title``, ``source`` and ``source_line`` are the preferred row's: the first
   row in the order plain-text copy, CSV (our own export carries the ids
   annotations use), linked text, Markdown, JSON, RIS, BibTeX, then any other
-  table; ties go to the earlier source, then the earlier line. So adding a
-  richer capture never changes the id a paper got from the plain copy. The
+  table; ties go to the earlier source, then the earlier line. The
   longest abstract and author list; the larger author, upvote and comment
   counts; the first non-missing organization, date, arXiv id and URL in the
   preference order; code links, project links and keywords are the union, in order.
@@ -135,15 +135,12 @@ def merge_papers(
     df = pd.concat(parts, ignore_index=True)
     if df.empty:
         return conform(df.drop(columns=["_priority", "_frame", "_row"])), _empty_report()
-    df = df.sort_values(["_priority", "_frame", "_row"], kind="stable")
     ids, df["_by_title"], arxiv = _match_keys(df)
     df["arxiv_id"] = pd.array(arxiv, dtype="string")  # versions dropped
-    df["_order"] = np.arange(len(df))
-    df = df.sort_index()  # back in input order: papers come in the order of their first row
-    df["_group"] = pd.factorize(ids[df["_order"].to_numpy()])[0]
-    df = df.sort_values(["_group", "_order"], kind="stable")
+    df["_group"], kept_ids = pd.factorize(ids)
+    df = df.sort_values(["_group", "_priority", "_frame", "_row"], kind="stable")
     merged = _aggregate(df)
-    merged["paper_id"] = pd.array(ids[df["_order"].to_numpy()[_starts(df)]], dtype="string")
+    merged["paper_id"] = pd.array(kept_ids, dtype="string")
     report = _report(df, merged)
     return _schema_order(merged.drop(columns="_rows")), report
 
@@ -172,8 +169,8 @@ def merge_rows(df: pd.DataFrame, groups: Sequence[Hashable]) -> pd.DataFrame:
 
 
 def _match_keys(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The id of the paper each row of the preference-sorted ``df`` belongs to (the
-    "same paper" rule of :class:`litreview.ids.PaperIndex`, rows in order), whether a
+    """The id of the paper each row of ``df`` belongs to (the "same paper" rule of
+    :class:`litreview.ids.PaperIndex`, rows in the order given), whether a
     row without an arXiv id joined a paper that has one, and the bare arXiv ids."""
     raw = df["arxiv_id"].astype("string")
     bare = raw.str.fullmatch(_BARE_ARXIV).fillna(False).to_numpy(dtype=bool)
@@ -197,15 +194,10 @@ def _match_keys(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return ids, ~has_id & group_arxiv, np.array(arxiv, dtype=object)
 
 
-def _starts(df: pd.DataFrame) -> np.ndarray:
-    """Position of the first row of each ``_group`` of the group-sorted frame."""
-    groups = df["_group"].to_numpy()
-    return np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
-
-
 def _aggregate(df: pd.DataFrame) -> pd.DataFrame:
     """One row per ``_group`` of the sorted frame (preferred row first in each group)."""
-    starts = _starts(df)
+    groups = df["_group"].to_numpy()
+    starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
     sizes = np.diff(np.r_[starts, len(df)])
     first = df.iloc[starts].reset_index(drop=True)
     grouped = df.groupby("_group", sort=True)

@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from litreview.readers.merge import merge_papers, read_listing_and_format
+from litreview.readers import is_listing_text, merge_papers, read_listing_and_format
 from litreview.review.store.connection import SQLITE_MAGIC, SUFFIX
 from litreview.review.store.connection import inspect as inspect_review
 from litreview.review.store.file import header
@@ -60,28 +60,28 @@ def load(
 ) -> Loaded:
     """Read one review file, or one or more listings (merged), for reports and stats.
 
-    A review must exist (it is never created here). ``progress`` wraps the
-    list of listings (e.g. ``tqdm``).
+    A review must exist (it is never created here). A listing is a path or the
+    listing text itself (:func:`litreview.readers.is_listing_text` tells them
+    apart). ``progress`` wraps the list of listings (e.g. ``tqdm``).
 
     >>> import litreview
     >>> loaded = load(litreview.SAMPLE_LISTING)
     >>> len(loaded.papers), loaded.imports["n_records"].tolist(), loaded.is_review
     (36, [36], False)
     """
-    paths = (
-        [Path(sources)] if isinstance(sources, str | os.PathLike) else [Path(s) for s in sources]
-    )
+    given = [sources] if isinstance(sources, str | os.PathLike) else list(sources)
+    paths: list[Path | str] = [s if is_listing_text(s) else Path(s) for s in given]
     if not paths:
         raise ValueError("nothing to read: give a review file or at least one listing")
-    reviews = [p for p in paths if is_review_file(p)]
+    reviews = [p for p in paths if isinstance(p, Path) and is_review_file(p)]
     if reviews:
         if len(paths) > 1:
             raise ValueError(f"{reviews[0]}: give a review file alone, not with other files")
-        return _load_review(paths[0], reviewer)
+        return _load_review(reviews[0], reviewer)
     for p in paths:
-        if not p.exists():
+        if isinstance(p, Path) and not p.exists():
             raise FileNotFoundError(f"{p}: no such file")
-    wrapped: Iterable[Path] = progress(paths) if progress else paths
+    wrapped: Iterable[Path | str] = progress(paths) if progress else paths
     frames, formats = [], []
     for p in wrapped:  # read one by one to count the records of each listing (PRISMA)
         frame, fmt = read_listing_and_format(p)
@@ -89,10 +89,9 @@ def load(
         formats.append(fmt)
     papers = frames[0] if len(frames) == 1 else merge_papers(frames, formats)[0]
     annotated = conform(papers, annotated=True)
-    name = paths[0].name if len(paths) == 1 else f"{len(paths)} listings"
-    imports = pd.DataFrame(
-        {"source": [p.name for p in paths], "n_records": [len(f) for f in frames]}
-    )
+    names = [p.name if isinstance(p, Path) else "<text>" for p in paths]
+    name = names[0] if len(paths) == 1 else f"{len(paths)} listings"
+    imports = pd.DataFrame({"source": names, "n_records": [len(f) for f in frames]})
     return Loaded(annotated, imports, name, False)
 
 

@@ -74,7 +74,9 @@ def test_report_says_what_was_merged_and_why(merged: tuple[pd.DataFrame, pd.Data
     ]
 
 
-def test_plain_copy_id_wins_even_when_titles_differ() -> None:
+def test_first_row_id_and_preferred_title_even_when_titles_differ() -> None:
+    # ids are given in the order rows come, as Review.add gives them (issue 14: a
+    # frame's and a review's ids agree); the title is still the preferred row's
     plain = papers_from_columns(
         {"paper_id": [litreview.paper_id("Old Title")], "title": ["Old Title"], "upvotes": [None]}
     )
@@ -96,11 +98,20 @@ def test_plain_copy_id_wins_even_when_titles_differ() -> None:
     out, report = merge_papers([api, markdown, plain], ["hf-json", "hf-markdown", "hf-text"])
     assert len(out) == 1
     assert (out.loc[0, "paper_id"], out.loc[0, "title"]) == (
-        litreview.paper_id("Old Title"),
+        litreview.paper_id("New Title v2"),
         "Old Title",
     )
     assert (out.loc[0, "arxiv_id"], out.loc[0, "upvotes"]) == ("2401.00001", 5)
+    assert report.loc[0, "merged_ids"] == [litreview.paper_id("Old Title")]
+    first, report = merge_papers([plain, markdown, api], ["hf-text", "hf-markdown", "hf-json"])
+    assert (first.loc[0, "paper_id"], first.loc[0, "title"]) == (
+        litreview.paper_id("Old Title"),
+        "Old Title",
+    )  # the plain copy listed first keeps its id
     assert report.loc[0, "merged_ids"] == [litreview.paper_id("New Title v2")]
+    # a later row never joins two papers already apart (a review cannot either)
+    apart = merge_papers([plain, api, markdown], ["hf-text", "hf-json", "hf-markdown"])[0]
+    assert apart["paper_id"].tolist() == [litreview.paper_id("Old Title"), api.loc[0, "paper_id"]]
 
 
 def test_different_arxiv_ids_never_merge_nor_share_an_id() -> None:
