@@ -170,7 +170,7 @@ class Review(ReviewActions):
         frame = paper_frame(self._store, snapshot)
         rows = annotation_rows(self._store, self.reviewer)
         with gc_paused():
-            columns = annotation_columns(snapshot["_index"], rows)
+            columns = annotation_columns(snapshot.index, rows)
         return pd.concat([frame, pd.DataFrame(columns)], axis=1)
 
     def imports(self) -> pd.DataFrame:

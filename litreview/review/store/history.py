@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -28,10 +28,28 @@ from litreview.schema import DATETIME, DECISION_DTYPE, DECISIONS, STRING
 _UNDOABLE_SQL = ", ".join(f"'{a}'" for a in UNDOABLE)
 
 
-def history_frame(rows: Sequence[Sequence[Any]]) -> pd.DataFrame:
-    """History rows ``(paper_id, reviewer, at, field, old, new, ...)`` (JSON values) as a table."""
-    rows = [r for r in rows if r[3] in SHOWN_FIELDS]
-    cols = list(zip(*rows, strict=True)) if rows else [() for _ in HISTORY_COLUMNS]
+class HistoryRow(NamedTuple):
+    """One row of the annotation history as stored (values as JSON text)."""
+
+    paper_id: str
+    reviewer: str
+    at: str
+    field: str
+    old_value: str | None
+    new_value: str | None
+
+    @classmethod
+    def of(cls, written: Sequence[Any]) -> HistoryRow:
+        """The row of a history entry as :func:`annotations.apply` writes it (meta dropped)."""
+        return cls(*written[:6])
+
+
+def history_frame(rows: Sequence[HistoryRow]) -> pd.DataFrame:
+    """History rows as a table (the fields :data:`SHOWN_FIELDS`, values decoded)."""
+    rows = [r for r in rows if r.field in SHOWN_FIELDS]
+    cols: list[Sequence[Any]] = (
+        list(zip(*rows, strict=True)) if rows else [() for _ in HISTORY_COLUMNS]
+    )
     data: dict[str, Any] = {
         "paper_id": pd.array(cols[0], dtype=STRING),
         "reviewer": pd.array(cols[1], dtype=STRING),
@@ -59,7 +77,8 @@ class _Loads:
         return value[:] if isinstance(value, list) else value
 
 
-def read_history(store: Store, paper_id: str | None = None) -> list[tuple[Any, ...]]:
+def read_history(store: Store, paper_id: str | None = None) -> list[HistoryRow]:
+    """The history rows of every paper (or one), oldest first."""
     sql = "SELECT paper_id, reviewer, at, field, old_value, new_value FROM history"
     if paper_id is None:
         query = sql + " ORDER BY history_id"
@@ -67,27 +86,27 @@ def read_history(store: Store, paper_id: str | None = None) -> list[tuple[Any, .
     else:
         query = sql + " WHERE paper_id = ? ORDER BY history_id"
         rows = store.read(lambda c: c.execute(query, (paper_id,)).fetchall())
-    return list(rows)
+    return list(map(HistoryRow._make, rows))
 
 
-def undo(store: Store, reviewer: str) -> list[list[Any]]:
+def undo(store: Store, reviewer: str) -> list[HistoryRow]:
     """Revert ``reviewer``'s latest change that is not undone yet; return the history written."""
     return _step(store, reviewer, "undo")
 
 
-def redo(store: Store, reviewer: str) -> list[list[Any]]:
+def redo(store: Store, reviewer: str) -> list[HistoryRow]:
     """Re-apply the change ``reviewer`` undid last (if nothing was changed since)."""
     return _step(store, reviewer, "redo")
 
 
-def _step(store: Store, reviewer: str, verb: str) -> list[list[Any]]:
+def _step(store: Store, reviewer: str, verb: str) -> list[HistoryRow]:
     """Undo or redo one step in one write transaction; LookupError when there is none."""
     find_target = undo_target if verb == "undo" else redo_target
     with store.write() as conn:
         target = find_target(conn, reviewer)
         if target is None:
             raise LookupError(f"nothing to {verb} for reviewer {reviewer!r}")
-        return _replay(store, conn, reviewer, target, verb)
+        return [HistoryRow.of(r) for r in _replay(store, conn, reviewer, target, verb)]
 
 
 def undo_target(conn: sqlite3.Connection, reviewer: str) -> int | None:

@@ -1,9 +1,9 @@
 """The paper table of the review file: schema columns <-> SQLite values, and the fast read.
 
 :func:`paper_columns` reads every paper in one snapshot (two connections at once)
-and caches the decoded columns until any process changes the papers;
+and caches the decoded columns (a :class:`PaperSnapshot`) until any process changes the papers;
 :func:`paper_frame` hands out a fresh DataFrame of them. Imports live in
-``store_papers``.
+:mod:`.papers`.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -22,6 +23,24 @@ from litreview.schema import DATETIME, INT, LIST, PAPER_COLUMNS, STRING
 
 COLUMNS: tuple[str, ...] = tuple(PAPER_COLUMNS)
 PAPERS_COUNTER = "papers_version"
+
+
+@dataclass
+class PaperSnapshot:
+    """The decoded paper table at one version of the file (cached until it changes).
+
+    ``columns`` holds the scalar columns (pandas arrays); list columns are kept as
+    their JSON text in ``lists_json`` (``json.loads`` builds fresh lists for each
+    copy), and ``fresh`` holds the lists decoded by the read that made the
+    snapshot, handed out once by :func:`paper_frame`. ``index`` is the paper_ids
+    as an Index (for aligning annotations).
+    """
+
+    version: int
+    columns: dict[str, Any]
+    lists_json: dict[str, str]
+    index: pd.Index
+    fresh: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 # -- encoding: DataFrame columns <-> SQLite values --------------------------------------------
@@ -113,25 +132,25 @@ _BULK = _bulk_sql()
 _ABSTRACTS = "SELECT abstract FROM papers NOT INDEXED"
 
 
-def paper_columns(store: Store) -> dict[str, Any]:
-    """Decoded paper columns (cached until any process changes the papers).
+def paper_columns(store: Store) -> PaperSnapshot:
+    """The decoded paper table (cached until any process changes the papers).
 
-    The cache is private: :func:`paper_frame` hands out copies. List columns
-    are cached as their JSON text (``json.loads`` builds fresh lists each time);
-    the first call hands out the lists it decoded.
+    The cache is private: :func:`paper_frame` hands out copies; the first call
+    hands out the lists it decoded.
     """
     version = store.read(lambda conn: store.counter(conn, PAPERS_COUNTER))
     cached = store.cache.get("papers")
-    if cached is not None and cached[0] == version:
-        return cached[1]  # type: ignore[no-any-return]
-    (version, decoded), (_, abstracts) = _read_snapshot(store)
-    if len(abstracts) != len(decoded["paper_id"]):
+    if isinstance(cached, PaperSnapshot) and cached.version == version:
+        return cached
+    (version, snapshot), (_, abstracts) = _read_snapshot(store)
+    if len(abstracts) != len(snapshot.columns["paper_id"]):
         raise _damaged(store, "abstract", f"{len(abstracts)} values")
-    decoded["abstract"] = abstracts
+    snapshot.columns["abstract"] = abstracts
     with gc_paused():
-        decoded["_index"] = pd.Index(decoded["paper_id"])  # for aligning annotations
-    store.cache["papers"] = (version, decoded)
-    return decoded
+        snapshot.index = pd.Index(snapshot.columns["paper_id"])
+    snapshot.version = version
+    store.cache["papers"] = snapshot
+    return snapshot
 
 
 def _damaged(store: Store, column: str, found: object) -> ReviewFileError:
@@ -140,10 +159,11 @@ def _damaged(store: Store, column: str, found: object) -> ReviewFileError:
     )
 
 
-def _decode_bulk(store: Store, texts: Sequence[str]) -> dict[str, Any]:
-    """The columns of one :data:`_BULK` row; list columns as their JSON text plus,
-    under ``_fresh``, the lists decoded now (handed out by the next :func:`paper_frame`)."""
-    decoded: dict[str, Any] = {}
+def _decode_bulk(store: Store, texts: Sequence[str]) -> PaperSnapshot:
+    """The snapshot of one :data:`_BULK` row (no abstracts and no index yet); list
+    columns as their JSON text plus, in ``fresh``, the lists decoded now."""
+    columns: dict[str, Any] = {}
+    lists_json: dict[str, str] = {}
     fresh: dict[str, np.ndarray] = {}
     n = None
     for name, text in zip((c for c in COLUMNS if c != "abstract"), texts, strict=True):
@@ -156,11 +176,10 @@ def _decode_bulk(store: Store, texts: Sequence[str]) -> dict[str, Any]:
         n = len(values)
         if PAPER_COLUMNS[name] is LIST:
             fresh[name] = _objects(values)
-            decoded["_json:" + name] = text
+            lists_json[name] = text
         else:
-            decoded[name] = decode_column(values, PAPER_COLUMNS[name])
-    decoded["_fresh"] = fresh
-    return decoded
+            columns[name] = decode_column(values, PAPER_COLUMNS[name])
+    return PaperSnapshot(-1, columns, lists_json, pd.Index([]), fresh)
 
 
 def _read_snapshot(store: Store) -> tuple[tuple[int, Any], tuple[int, Any]]:
@@ -195,21 +214,21 @@ def _objects(items: list[Any]) -> np.ndarray:
     return np.fromiter(items, dtype=object, count=len(items))
 
 
-def paper_frame(store: Store, cols: dict[str, Any] | None = None) -> pd.DataFrame:
+def paper_frame(store: Store, snapshot: PaperSnapshot | None = None) -> pd.DataFrame:
     """The paper table (schema columns only), a fresh copy the caller may change.
 
-    ``cols`` is a snapshot from :func:`paper_columns` (read now when not given).
+    ``snapshot`` is from :func:`paper_columns` (read now when not given).
     """
-    cols = paper_columns(store) if cols is None else cols
-    fresh = cols.pop("_fresh", {})  # lists decoded just now and not handed out yet
+    snapshot = paper_columns(store) if snapshot is None else snapshot
+    fresh, snapshot.fresh = snapshot.fresh, {}  # lists decoded just now, handed out once
     data: dict[str, Any] = {}
     with gc_paused():
         for name, dtype in PAPER_COLUMNS.items():
             if dtype is LIST:
                 listed = fresh.get(name)
                 data[name] = (
-                    _objects(json.loads(cols["_json:" + name])) if listed is None else listed
+                    _objects(json.loads(snapshot.lists_json[name])) if listed is None else listed
                 )
             else:
-                data[name] = cols[name].copy()
+                data[name] = snapshot.columns[name].copy()
         return pd.DataFrame(data)
