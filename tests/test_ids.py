@@ -8,10 +8,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from litreview.ids import (
+    PaperIndex,
+    arxiv_conflict,
+    arxiv_variant_id,
     normalize_arxiv_id,
     normalize_title,
     paper_id,
     paper_ids,
+    title_key,
     title_words,
 )
 
@@ -85,3 +89,31 @@ def test_title_words_are_the_normalized_title_with_spaces(title: str) -> None:
     words = title_words(title)
     assert words.replace(" ", "") == normalize_title(title)
     assert "  " not in words and words == words.strip()
+
+
+# -- the "same paper" rule (PaperIndex) ---------------------------------------------------
+
+
+def test_same_paper_arxiv_first_then_paper_id_then_title() -> None:
+    index = PaperIndex()
+    assert index.place("p1", "First Title", None) == ("p1", True)
+    assert index.place("p2", "Other Title", "2401.00001") == ("p2", True)
+    # the same arXiv id wins over a paper_id and a title that name another paper
+    assert index.find("p1", title_key("First Title"), "2401.00001") == ("p2", "arxiv")
+    # no arXiv id: the paper_id, else the title
+    assert index.find("p2", title_key("First Title"), None) == ("p2", "paper_id")
+    assert index.find("zz", title_key("first title!"), None) == ("p1", "title")
+    # a paper without an arXiv id takes the row's, and is found by it afterwards
+    assert index.place("zz", "First Title", "2401.00009") == ("p1", False)
+    assert index.find("new", "nothing", "2401.00009") == ("p1", "arxiv")
+
+
+def test_two_arxiv_ids_never_one_paper_nor_one_id() -> None:
+    index = PaperIndex()
+    pid = paper_id("Attention")
+    assert index.place(pid, "Attention", "1111.11111") == (pid, True)
+    other, new = index.place(pid, "Attention", "2222.22222")
+    assert new and other == arxiv_variant_id("Attention", "2222.22222") != pid
+    assert index.place(pid, "attention", "2222.22222") == (other, False)
+    assert index.place(pid, "Attention", None) == (pid, False)  # the first of its title
+    assert arxiv_conflict("1111.11111", "2222.22222") and not arxiv_conflict(None, "1")

@@ -193,3 +193,26 @@ def test_merge_rows_follows_the_merge_rules_within_given_groups() -> None:
     assert merge_rows(df.iloc[:0], []).empty
     with pytest.raises(ValueError, match="2 group labels for 3 rows"):
         merge_rows(df, [1, 2])
+
+
+def test_one_listing_gives_two_arxiv_ids_of_one_title_two_ids() -> None:
+    text = (
+        "@misc{a, title = {Attention}, eprint = {1111.11111}, archivePrefix = {arXiv}}\n"
+        "@misc{b, title = {Attention}, eprint = {2222.22222}, archivePrefix = {arXiv}}\n"
+        "@misc{c, title = {Attention}, eprint = {1111.11111v2}, archivePrefix = {arXiv}}\n"
+    )
+    df = litreview.read_listing(text)
+    assert df["paper_id"].tolist() == [
+        litreview.paper_id("Attention"),
+        arxiv_variant_id("Attention", "2222.22222"),
+        litreview.paper_id("Attention"),  # the same paper again: the same id
+    ]
+    assert litreview.read_listings([text])["paper_id"].is_unique
+
+
+def test_path_or_text_is_decided_in_one_place() -> None:
+    from litreview.readers import is_listing_text
+
+    assert is_listing_text("Title\n") and is_listing_text("a\rb") and is_listing_text("")
+    assert not is_listing_text("daily.txt") and not is_listing_text(PLAIN)
+    assert not is_listing_text(b"Title\n")
