@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from litreview.review.edits import EDITED, Annotation, Edit, apply_edit, differences
+from litreview.review.edits import Annotation, Edit, apply_edit, differences
 from litreview.review.store.connection import Store, now
 
 FIELDS: tuple[str, ...] = Annotation._fields
@@ -41,11 +41,9 @@ class Change:
     value: Any
 
 
-def changes(
-    key: Key, before: Annotation, after: Annotation, order: Sequence[str] = EDITED
-) -> list[Change]:
-    """The changes that turn ``before`` into ``after`` for ``key`` (see :func:`differences`)."""
-    return [Change(*key, name, value) for name, value in differences(before, after, order)]
+def changes(key: Key, differ: Sequence[tuple[str, Any]]) -> list[Change]:
+    """The changes of ``key`` that :func:`~litreview.review.edits.differences` lists."""
+    return [Change(*key, name, value) for name, value in differ]
 
 
 def as_ids(paper_ids: Any) -> list[str]:
@@ -145,7 +143,7 @@ def apply(
         key = (change.paper_id, change.reviewer)
         row = after.get(key)
         if row is None:
-            row = after[key] = rows[key]._asdict()
+            row = after[key] = dict(zip(FIELDS, rows[key], strict=True))
         value = tuple(change.value) if change.field == "tags" else change.value
         old = row[change.field]
         if old == value:
@@ -174,7 +172,10 @@ def apply(
     conn.executemany(
         f"INSERT INTO annotations({', '.join(names)}) VALUES ({', '.join('?' * len(names))}) "
         f"ON CONFLICT(paper_id, reviewer) DO UPDATE SET {updates}",
-        [(*key, *(_encode(f, after[key][f]) for f in FIELDS)) for key in touched],
+        [
+            (*key, *(dump(v) if f == "tags" else v for f, v in after[key].items()))
+            for key in touched
+        ],
     )
     conn.executemany(
         "INSERT INTO history(step_id, paper_id, reviewer, at, field, old_value, new_value, "
@@ -183,10 +184,6 @@ def apply(
     )
     store.bump(conn, ANNOTATIONS_COUNTER)
     return history
-
-
-def _encode(name: str, value: Any) -> Any:
-    return json.dumps(list(value), ensure_ascii=False) if name == "tags" else value
 
 
 class _Dumper:
@@ -218,13 +215,14 @@ def annotate(store: Store, reviewer: str, paper_ids: Any, edit: Edit) -> int:
         keys = [(pid, reviewer) for pid in ids]
         rows = current(conn, keys)
         at = now()
-        edited: dict[Annotation, Annotation] = {}  # a bulk edit meets a few distinct rows
+        edited: dict[Annotation, list[tuple[str, Any]]] = {}  # a bulk edit meets few rows
         found: list[Change] = []
         for key in keys:
             before = rows[key]
-            after = edited.get(before)
-            if after is None:
-                after = edited[before] = apply_edit(before, edit, reviewer=reviewer, at=at)
-            found += changes(key, before, after)
+            differ = edited.get(before)
+            if differ is None:
+                after = apply_edit(before, edit, reviewer=reviewer, at=at)
+                differ = edited[before] = differences(before, after)
+            found += changes(key, differ)
         history = apply(store, conn, reviewer, "annotate", found, rows=rows, at=at)
     return sum(1 for row in history if row[3] in SHOWN_FIELDS)

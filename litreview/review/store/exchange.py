@@ -30,6 +30,7 @@ from litreview.review.edits import (
     check_rating,
     check_tags,
     check_text,
+    differences,
 )
 from litreview.review.store.annotations import (
     FIELDS,
@@ -255,7 +256,7 @@ def import_annotations(
             edit = _merge(local, row, on_conflict, report, conflicts)
             reviewer, when = row.decided_by or row.reviewer, row.decided_at or at
             after = apply_edit(local, edit, reviewer=reviewer, at=when)
-            found += changes(row.key, local, after, order=SHOWN_FIELDS)
+            found += changes(row.key, differences(local, after, SHOWN_FIELDS))
         apply(store, conn, performer, "import_annotations", found, rows=rows, at=at)
     if conflicts:
         report.conflicts = pd.DataFrame(conflicts, columns=report.conflicts.columns)
