@@ -6,12 +6,12 @@ from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as widgets
-import pandas as pd
 import traitlets
 
 from litreview.app._bind import Quiet, button, guard, hidden
 from litreview.app._debounce import Debouncer
 from litreview.app._html import esc
+from litreview.app.patch import annotation_of
 from litreview.app.state import AppState
 
 #: Seconds of no typing before the note is saved (it is also saved before switching papers).
@@ -172,13 +172,11 @@ class AnnotateView:
         if not pid:
             self._shown_id = ""
             return
-        paper = self._state.paper(pid)
-        decision = str(paper["decision"])
+        shown = annotation_of(self._state.paper(pid))
         for d, b in self._decision.items():
-            b.button_style = STYLES[d] if d == decision else ""
-        tags = list(paper["tags"])
+            b.button_style = STYLES[d] if d == shown.decision else ""
         chips = []
-        for tag in tags:
+        for tag in shown.tags:
             chip = button(f"{tag} ✕", "lr-tag", tooltip=f"Remove tag {tag!r}")
             chip.layout.width = "auto"
             chip.on_click(guard(self._state, lambda _b, t=tag: self._remove_tag(t)))
@@ -187,18 +185,15 @@ class AnnotateView:
             old.close()
         self._tags.children = chips or [widgets.HTML('<span style="color:#94a3b8">none</span>')]
         with self._quiet():
-            note = paper["note"]
-            text = "" if pd.isna(note) else str(note)
+            text = shown.note or ""
             same = pid == self._shown_id
             typing = same and (self._save_note.pending or self._note.value.strip() == text)
             if not typing:  # never rewrite what is being typed (e.g. a trailing space)
                 self._note.value = text
                 self._note_state.value = ""
-            rating = paper["rating"]
-            self._rating.value = 0 if pd.isna(rating) else int(rating)
-        reason = paper["reason"]
-        excluded = decision == "exclude" and not pd.isna(reason)
+            self._rating.value = shown.rating or 0
+        excluded = shown.decision == "exclude" and shown.reason is not None
         self._reason_state.value = (
-            f'<span style="color:#b91c1c">excluded: {esc(reason)}</span>' if excluded else ""
+            f'<span style="color:#b91c1c">excluded: {esc(shown.reason)}</span>' if excluded else ""
         )
         self._shown_id = pid
