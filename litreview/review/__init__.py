@@ -1,7 +1,8 @@
 """The review: papers, decisions, tags, notes and their full history, kept in a store.
 
 :class:`Review` (:mod:`.core`, with searching, ranking, export and the app in
-:mod:`.actions`) is what a notebook holds; :mod:`.store` is the review file itself
+:mod:`.actions`) is what a notebook holds; :mod:`.edits` is the one pure rule for an
+annotation edit; :mod:`.store` is the review file itself
 (SQLite: the file and its migrations, papers, the paper table, annotations, history
 and undo, exchange of annotation files)::
 
