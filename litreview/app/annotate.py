@@ -13,6 +13,7 @@ from litreview.app._debounce import Debouncer
 from litreview.app._html import esc
 from litreview.app.patch import annotation_of
 from litreview.app.state import AppState
+from litreview.review.edits import RATINGS
 
 #: Seconds of no typing before the note is saved (it is also saved before switching papers).
 NOTE_DELAY = 0.8
@@ -66,7 +67,7 @@ class AnnotateView:
         self._reason_state = widgets.HTML()
         self._save_note = Debouncer(NOTE_DELAY, guard(state, self._save))
         self._rating = widgets.ToggleButtons(
-            options=[("–", 0)] + [(str(i), i) for i in range(1, 6)], description="rating"
+            options=[("–", 0)] + [(str(i), i) for i in RATINGS], description="rating"
         )
         self._rating.style.button_width = "34px"
         self._rating.style.description_width = "50px"

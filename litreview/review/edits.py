@@ -29,7 +29,21 @@ import pandas as pd
 
 from litreview.schema import DECISIONS, Decision
 
-__all__ = ["UNSET", "Annotation", "Edit", "Unset", "apply_edit"]
+__all__ = [
+    "BLANK",
+    "EDITED",
+    "RATINGS",
+    "UNSET",
+    "Annotation",
+    "Edit",
+    "Unset",
+    "apply_edit",
+    "check_decision",
+    "check_rating",
+    "check_tags",
+    "check_text",
+    "differences",
+]
 
 RATINGS = range(1, 6)
 #: The fields an edit can set itself, in the order a step records them.
