@@ -107,6 +107,21 @@ def test_errors_never_raise(state: AppState) -> None:
     assert state.status == "nothing to undo"
 
 
+def test_a_refused_edit_says_why_and_leaves_file_and_cache_alone(
+    state: AppState, review: litreview.Review
+) -> None:
+    pid = state.page_ids()[0]
+    state.open(pid)
+    before = state.papers.copy()
+    assert not state.rate(pid, 9)
+    assert "rating must be a whole number from 1 to 5" in state.error  # the edit's message
+    assert not state.annotate(add_tags=["ok", " "])
+    assert "add_tags: a tag cannot be empty" in state.error
+    pd.testing.assert_frame_equal(state.papers, before)
+    assert review.history().empty
+    cached_matches_file(state)
+
+
 def test_bulk_asks_before_acting(state: AppState, review: litreview.Review) -> None:
     state.query = "vision"
     n = state.n_matched
