@@ -3,8 +3,9 @@
 Pure functions over a DataFrame (no review, no widgets): :mod:`.language` turns query
 text into the tree of :mod:`.ast` (with :mod:`.ranges` for ``year:2021..2023``),
 :mod:`.index` keeps word postings and TF-IDF weights, :mod:`.evaluate` turns a tree into
-a row mask, :mod:`.filters` runs :func:`search` (query + keyword filters, ranked), and
-:mod:`.rank` gives "more like this" and screening priority::
+a row mask, :mod:`.filters` runs :func:`search` (query + the keyword filters of
+:class:`SearchFilters`, ranked), and :mod:`.rank` gives "more like this" and
+screening priority::
 
     >>> import litreview
     >>> papers = litreview.read_listing(litreview.SAMPLE_LISTING)
@@ -18,7 +19,13 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from litreview.query.filters import index_for, match_mask, search
+    from litreview.query.filters import (
+        SearchFilters,
+        SearchOptions,
+        index_for,
+        match_mask,
+        search,
+    )
     from litreview.query.index import SearchIndex
     from litreview.query.language import parse, tokenize
     from litreview.query.rank import PriorityExplanation, explain_priority, prioritize, similar
@@ -29,6 +36,8 @@ _PUBLIC = {
     "search": "litreview.query.filters",
     "index_for": "litreview.query.filters",
     "match_mask": "litreview.query.filters",
+    "SearchFilters": "litreview.query.filters",
+    "SearchOptions": "litreview.query.filters",
     "SearchIndex": "litreview.query.index",
     "similar": "litreview.query.rank",
     "prioritize": "litreview.query.rank",
@@ -40,7 +49,9 @@ _PUBLIC = {
 
 __all__ = [
     "PriorityExplanation",
+    "SearchFilters",
     "SearchIndex",
+    "SearchOptions",
     "explain_priority",
     "index_for",
     "match_mask",
