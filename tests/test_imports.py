@@ -224,13 +224,25 @@ def test_every_module_imports_alone_in_a_fresh_interpreter() -> None:
     assert failed == {}, "\n\n".join(f"{name}:\n{error}" for name, error in failed.items())
 
 
-def test_import_litreview_loads_no_heavy_package() -> None:
+@pytest.mark.parametrize(
+    ("statement", "not_loaded"),
+    [
+        ("import litreview", HEAVY),
+        # the charts need plotly, and scikit-learn only for the topic map
+        ("from litreview import charts; charts.timeline(litreview.read_listing("
+         "litreview.SAMPLE_LISTING))", ("sklearn", "ipywidgets", "rapidfuzz")),
+    ],
+)  # fmt: skip
+def test_importing_loads_no_heavy_package(statement: str, not_loaded: tuple[str, ...]) -> None:
     code = (
-        "import sys, json, litreview\n"
-        f"print(json.dumps(sorted(m for m in {HEAVY!r} if m in sys.modules)))"
+        f"import sys, json, litreview\n{statement}\n"
+        f"print(json.dumps(sorted(m for m in {not_loaded!r} if m in sys.modules)))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert json.loads(done.stdout) == []
-    # ... and the lazy names still work
+
+
+def test_the_lazy_names_work() -> None:
     assert litreview.search.__module__ == "litreview.query.filters"
     assert litreview.SearchIndex.__name__ == "SearchIndex"
+    assert {"search", "similar", "prioritize", "charts"} <= set(dir(litreview))

@@ -1,4 +1,8 @@
-"""A 2D map of the papers: TF-IDF, truncated SVD, k-means topics and a t-SNE layout."""
+"""A 2D map of the papers: TF-IDF, truncated SVD, k-means topics and a t-SNE layout.
+
+scikit-learn (about a second to import) is loaded by :func:`topic_table` on first use,
+so the other charts (and ``import litreview.charts``) do without it.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +11,6 @@ import os
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from sklearn.cluster import KMeans
-from sklearn.decomposition import TruncatedSVD
-from sklearn.manifold import TSNE
-from sklearn.preprocessing import normalize
-from threadpoolctl import threadpool_limits
 
 from litreview._text import make_vectorizer, paper_documents
 from litreview.charts._style import (
@@ -49,6 +48,12 @@ def topic_table(
     >>> len(labels), sorted(table["topic"].unique().tolist())
     (3, [0, 1, 2])
     """
+    from sklearn.cluster import KMeans
+    from sklearn.decomposition import TruncatedSVD
+    from sklearn.manifold import TSNE
+    from sklearn.preprocessing import normalize
+    from threadpoolctl import threadpool_limits
+
     n = len(df)
     vectorizer = make_vectorizer(min_df=2 if n >= 50 else 1, max_features=20_000)
     matrix = vectorizer.fit_transform(paper_documents(df))
