@@ -176,13 +176,29 @@ class PaperIndex:
         self.by_arxiv: dict[str, str] = {}
         self.by_key: dict[str, str] = {}
 
+    @classmethod
+    def of(cls, papers: Iterable[tuple[str, str | None, str]]) -> PaperIndex:
+        """An index of known papers, given as ``(paper_id, arXiv id, title key)``, first first."""
+        index = cls()
+        arxiv_of, by_arxiv, by_key = index.arxiv_of, index.by_arxiv, index.by_key
+        for pid, arxiv, key in papers:
+            arxiv_of[pid] = arxiv
+            if arxiv and arxiv not in by_arxiv:
+                by_arxiv[arxiv] = pid
+            if key not in by_key:
+                by_key[key] = pid
+        return index
+
     def remember(self, pid: str, arxiv: str | None, key: str) -> None:
         """Note that paper ``pid`` has arXiv id ``arxiv`` (if any) and title key ``key``."""
-        if arxiv or pid not in self.arxiv_of:
-            self.arxiv_of[pid] = arxiv or self.arxiv_of.get(pid)
         if arxiv:
+            if not self.arxiv_of.get(pid):
+                self.arxiv_of[pid] = arxiv
             self.by_arxiv.setdefault(arxiv, pid)
-        self.by_key.setdefault(key, pid)
+        elif pid not in self.arxiv_of:
+            self.arxiv_of[pid] = None
+        if key not in self.by_key:
+            self.by_key[key] = pid
 
     def find(self, pid: str, key: str, arxiv: str | None) -> tuple[str, Match] | None:
         """The paper a row (``paper_id``, title key, bare arXiv id) is, and how it matched."""

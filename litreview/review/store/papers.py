@@ -177,10 +177,7 @@ def _json(name: str, value: Any) -> str | None:
 
 def _index(conn: sqlite3.Connection) -> PaperIndex:
     """The papers of the review, for the "same paper" rule."""
-    index = PaperIndex()
-    for pid, arx, key in conn.execute("SELECT paper_id, arxiv_id, title_key FROM papers"):
-        index.remember(pid, arx, key)
-    return index
+    return PaperIndex.of(conn.execute("SELECT paper_id, arxiv_id, title_key FROM papers"))
 
 
 def _plan(
@@ -202,11 +199,16 @@ def _plan(
             plan.new += 1
             plan.inserts[pid] = Planned(key, (pid, *row[1:]), fresh)
             continue
-        pending = plan.inserts.get(pid) or plan.updates.get(pid)
-        if pending is None and pid not in current:
-            current.update(_fetch(conn, [pid]))
-        old = pending or current[pid]
-        if old.row[1:] == row[1:]:
+        old = plan.inserts.get(pid) or plan.updates.get(pid)
+        if old is None:
+            if pid not in current:
+                current.update(_fetch(conn, [pid]))
+            stored = current[pid]
+            if stored[1:-1] == row[1:]:  # the usual re-add: nothing new
+                plan.unchanged += 1
+                continue
+            old = Planned("", stored[:-1], stored[-1])
+        elif old.row[1:] == row[1:]:
             plan.unchanged += 1
             continue
         merged, ranks, changed = _merge(old, row, rank)
@@ -225,17 +227,17 @@ def _plan(
     return plan
 
 
-def _fetch(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, Planned]:
-    """The stored rows of ``ids`` (as plans: title key unused)."""
+def _fetch(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, Row]:
+    """The stored rows of ``ids``: their values, then their ``ranks``."""
     if len(ids) > 20 * CHUNK:  # most of the table: one scan beats many lookups
         wanted = set(ids)
-        return {r[0]: Planned("", r[:-1], r[-1]) for r in conn.execute(_SELECT) if r[0] in wanted}
-    out: dict[str, Planned] = {}
+        return {row[0]: row for row in conn.execute(_SELECT) if row[0] in wanted}
+    out: dict[str, Row] = {}
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
         marks = ", ".join("?" * len(chunk))
-        for r in conn.execute(f"{_SELECT} WHERE paper_id IN ({marks})", chunk):
-            out[r[0]] = Planned("", r[:-1], r[-1])
+        for row in conn.execute(f"{_SELECT} WHERE paper_id IN ({marks})", chunk):
+            out[row[0]] = row
     return out
 
 
