@@ -13,8 +13,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from litreview.review.edits import Annotation, Edit, apply_edit, differences
 from litreview.review.store.connection import Store, now
@@ -31,14 +30,27 @@ BULK = 500
 Key = tuple[str, str]
 
 
-@dataclass
-class Change:
+class Change(NamedTuple):
     """Set ``field`` of (``paper_id``, ``reviewer``) to ``value``."""
 
     paper_id: str
     reviewer: str
     field: str
     value: Any
+
+
+class Entry(NamedTuple):
+    """A history row as :func:`apply` writes it: values as JSON text, and for a decision
+    ``[decided_by, decided_at]`` before and after (``old_meta``/``new_meta``)."""
+
+    paper_id: str
+    reviewer: str
+    at: str
+    field: str
+    old_value: str | None
+    new_value: str | None
+    old_meta: str | None = None
+    new_meta: str | None = None
 
 
 def changes(key: Key, differ: Sequence[tuple[str, Any]]) -> list[Change]:
@@ -123,7 +135,7 @@ def apply(
     target: int | None = None,
     rows: dict[Key, Annotation] | None = None,
     at: str | None = None,
-) -> list[list[Any]]:
+) -> list[Entry]:
     """Write ``changes`` as one step at ``at`` (default: now), inside the caller's
     transaction; skip no-ops.
 
@@ -134,8 +146,8 @@ def apply(
     if rows is None or any(key not in rows for key in keys):
         rows = current(conn, keys)
     at = now() if at is None else at
-    history: list[list[Any]] = []
-    decision_rows: dict[Key, list[Any]] = {}
+    history: list[Entry] = []
+    decision_rows: dict[Key, int] = {}  # where in history each key's decision entry is
     after: dict[Key, dict[str, Any]] = {}  # the rows seen, as field -> value
     touched: dict[Key, None] = {}  # the rows to write
     dump = _Dumper()
@@ -150,17 +162,17 @@ def apply(
             continue
         if change.field == "decision":
             meta_old = dump([row["decided_by"], row["decided_at"]])
-            entry = [*key, at, "decision", dump(old), dump(value), meta_old, meta_old]
-            decision_rows[key] = entry
-            history.append(entry)
+            decision_rows[key] = len(history)
+            history.append(Entry(*key, at, "decision", dump(old), dump(value), meta_old, meta_old))
         elif change.field in ("decided_by", "decided_at") and key in decision_rows:
             pass  # recorded with the decision (old_meta / new_meta) below
         else:
-            history.append([*key, at, change.field, dump(old), dump(value), None, None])
+            history.append(Entry(*key, at, change.field, dump(old), dump(value)))
         row[change.field] = value
         touched[key] = None
-    for key, entry in decision_rows.items():
-        entry[7] = dump([after[key]["decided_by"], after[key]["decided_at"]])
+    for key, i in decision_rows.items():
+        meta_new = dump([after[key]["decided_by"], after[key]["decided_at"]])
+        history[i] = history[i]._replace(new_meta=meta_new)
     if not history and action in UNDOABLE:
         return []
     step = conn.execute(
@@ -225,4 +237,4 @@ def annotate(store: Store, reviewer: str, paper_ids: Any, edit: Edit) -> int:
                 differ = edited[before] = differences(before, after)
             found += changes(key, differ)
         history = apply(store, conn, reviewer, "annotate", found, rows=rows, at=at)
-    return sum(1 for row in history if row[3] in SHOWN_FIELDS)
+    return sum(1 for entry in history if entry.field in SHOWN_FIELDS)

@@ -19,6 +19,7 @@ from litreview.review.store.annotations import (
     SHOWN_FIELDS,
     UNDOABLE,
     Change,
+    Entry,
     apply,
 )
 from litreview.review.store.connection import Store
@@ -138,7 +139,7 @@ def redo_target(conn: sqlite3.Connection, reviewer: str) -> int | None:
 
 def _replay(
     store: Store, conn: sqlite3.Connection, reviewer: str, step: int, action: str
-) -> list[list[Any]]:
+) -> list[Entry]:
     side = "old" if action == "undo" else "new"
     order = "DESC" if action == "undo" else "ASC"
     rows = conn.execute(
