@@ -86,7 +86,8 @@ def paper_id(title: str) -> str:
     """The stable id of a paper: a short hash of its normalized title.
 
     The same title gives the same id in every file, format and run; it is never
-    a row number.
+    a row number. (A paper whose title's id a paper with another arXiv id holds
+    gets :func:`arxiv_variant_id` instead: see :class:`PaperIndex`.)
     """
     return _short_hash((normalize_title(title) or title.strip()).encode("utf-8"))
 

@@ -50,7 +50,10 @@ PAPER_COLUMNS: dict[str, Any] = {
 LIST_COLUMNS: tuple[str, ...] = tuple(c for c, t in PAPER_COLUMNS.items() if t is LIST)
 
 COLUMN_DOCS: dict[str, str] = {
-    "paper_id": "stable id derived from the normalized title; never a row number",
+    "paper_id": (
+        "stable id derived from the normalized title (plus the arXiv id when an earlier "
+        "paper of that title has another one: litreview.ids); never a row number"
+    ),
     "title": "title as in the source, whitespace-trimmed",
     "abstract": "abstract as in the source, whitespace-trimmed",
     "n_authors": "author count, NA when the source shows none",

@@ -135,6 +135,7 @@ def separate_arxiv_variants(df: pd.DataFrame) -> pd.DataFrame:
     >>> df = papers_from_columns({"paper_id": ["x", "x"], "title": ["Same", "Same"],
     ...                           "arxiv_id": ["2401.00001", "2401.00002"]})
     >>> ids = separate_arxiv_variants(df)["paper_id"].tolist()
+    >>> from litreview.ids import arxiv_variant_id
     >>> ids[0], ids[1] == arxiv_variant_id("Same", "2401.00002")
     ('x', True)
     """
