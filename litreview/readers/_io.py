@@ -53,6 +53,11 @@ class SourceText:
         """The first lines as one string (every format detector reads it)."""
         return "".join(self.head)
 
+    def close(self) -> None:
+        """Close the file this source opened (a no-op for text and the caller's streams)."""
+        if self.owns_stream:
+            self.stream.close()
+
     def lines(self) -> Iterator[str]:
         """Every line, with its line ending."""
         with self._reading():

@@ -116,16 +116,19 @@ def read_listing_and_format(
     if errors not in ("warn", "raise", "ignore"):
         raise ValueError(f"errors must be 'warn', 'raise' or 'ignore', got {errors!r}")
     src = open_source(source)
-    if not src.head_text.strip():
-        return papers_from_columns({}), format or "empty"
-    reader = pick_reader(src, format)
-    with gc_paused():
-        try:
-            columns, problems = reader.parse(src, year)
-        except RecursionError as exc:  # a last guard: each reader limits nesting itself
-            raise ListingError(f"{src.name}: nested too deeply to read ({exc})") from exc
-        report_problems(problems, src.name, errors)
-        return separate_arxiv_variants(papers_from_columns(columns)), reader.name
+    try:  # every way out closes the file: an empty one, a refusal, an error
+        if not src.head_text.strip():
+            return papers_from_columns({}), format or "empty"
+        reader = pick_reader(src, format)
+        with gc_paused():
+            try:
+                columns, problems = reader.parse(src, year)
+            except RecursionError as exc:  # a last guard: each reader limits nesting itself
+                raise ListingError(f"{src.name}: nested too deeply to read ({exc})") from exc
+    finally:
+        src.close()
+    report_problems(problems, src.name, errors)
+    return separate_arxiv_variants(papers_from_columns(columns)), reader.name
 
 
 def separate_arxiv_variants(df: pd.DataFrame) -> pd.DataFrame:

@@ -4,6 +4,8 @@ naming the file and line; UTF-16 and UTF-8 with a BOM are read."""
 from __future__ import annotations
 
 import codecs
+import contextlib
+import gc
 import warnings
 from pathlib import Path
 
@@ -118,3 +120,20 @@ def test_a_missing_path_is_a_listing_error_and_a_file_not_found(tmp_path: Path) 
     with pytest.raises(ListingError, match="listing not found") as caught:
         litreview.read_listing(missing)
     assert isinstance(caught.value, FileNotFoundError)
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [("empty.csv", ""), ("empty.bib", ""), ("blank.txt", "\n\n"), ("odd.bib", "id,title\n1,A\n")],
+)
+def test_no_file_handle_is_left_open(tmp_path: Path, name: str, text: str) -> None:
+    """An empty file or a refused one is closed at once, not left to the garbage
+    collector (it showed as 'ResourceWarning: unclosed file')."""
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with contextlib.suppress(ListingError):
+            read_listing(path)
+        gc.collect()
+    assert not [w for w in caught if issubclass(w.category, ResourceWarning)]
