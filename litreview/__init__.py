@@ -31,11 +31,11 @@ rapidfuzz: the names that need them are imported on first use.
 
 from __future__ import annotations
 
-import importlib
 from importlib.resources import files
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from litreview._lazy import lazy_names
 from litreview.errors import ListingError, ListingWarning, Problem, QueryError
 from litreview.ids import normalize_title, paper_id
 from litreview.readers import read_listing
@@ -78,18 +78,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module_name = _LAZY.get(name)
-    if module_name is None:
-        raise AttributeError(f"module 'litreview' has no attribute {name!r}")
-    module = importlib.import_module(module_name)
-    value = module if module_name == f"litreview.{name}" else getattr(module, name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *_LAZY])
+__getattr__, __dir__ = lazy_names(__name__, _LAZY, globals())
 
 
 #: Path of the bundled sample: a Hugging Face Daily Papers listing (36 papers).
