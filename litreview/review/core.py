@@ -33,6 +33,7 @@ from litreview.readers import is_listing_text, read_listing_and_format
 from litreview.readers.policy import YOUR_TABLE, rank
 from litreview.review.actions import ReviewActions
 from litreview.review.edits import Edit
+from litreview.review.reviewers import ReviewerViews
 from litreview.review.store.annotations import annotate, as_ids, unknown_ids_error
 from litreview.review.store.connection import ReviewFileError, Store
 from litreview.review.store.exchange import ImportReport, OnConflict, export_annotations
@@ -54,7 +55,6 @@ from litreview.review.store.papers import (
     imports_frame,
 )
 from litreview.review.store.table import paper_columns, paper_frame
-from litreview.schema import DECISION_DTYPE
 
 __all__ = ["AddSummary", "ImportReport", "Review", "ReviewFileError", "default_reviewer"]
 
@@ -73,7 +73,7 @@ def default_reviewer() -> str:
         return "reviewer"
 
 
-class Review(ReviewActions):
+class Review(ReviewActions, ReviewerViews):
     """A persistent review file (SQLite, WAL) seen through one reviewer's eyes.
 
     Open with :meth:`Review.open`; use as a context manager or call :meth:`close`.
@@ -283,50 +283,6 @@ class Review(ReviewActions):
         )
         found = {tag for (text,) in rows for tag in json.loads(text)}
         return sorted(found, key=lambda t: (t.casefold(), t))
-
-    # -- reviewers ----------------------------------------------------------------------
-
-    def decisions(self) -> pd.DataFrame:
-        """One row per paper: ``paper_id``, ``title`` and one decision column per reviewer."""
-        rows = annotation_rows(self._store, None)
-        reviewers = sorted({r[1] for r in rows} | {self.reviewer})
-        base = paper_frame(self._store)[["paper_id", "title"]]
-        for name in reviewers:
-            mine = [r for r in rows if r[1] == name]
-            base[name] = annotation_columns(base["paper_id"], mine)["decision"]
-        return base
-
-    def conflicts(self) -> pd.DataFrame:
-        """The rows of :meth:`decisions` where reviewers who screened a paper disagree."""
-        table = self.decisions()
-        decisions = table.iloc[:, 2:].astype(object).where(table.iloc[:, 2:] != "unscreened")
-        disagree = decisions.nunique(axis=1, dropna=True) > 1
-        return table[disagree.to_numpy()].reset_index(drop=True)
-
-    def agreement(self, reviewer_a: str | None = None, reviewer_b: str | None = None) -> float:
-        """Cohen's kappa between two reviewers over the papers both screened.
-
-        Defaults: ``reviewer_a`` is the current reviewer, ``reviewer_b`` the only other one.
-        """
-        from sklearn.metrics import cohen_kappa_score
-
-        table = self.decisions()
-        names = list(table.columns[2:])
-        a = reviewer_a or self.reviewer
-        others = [n for n in names if n != a]
-        if reviewer_b is None and len(others) != 1:
-            raise ValueError(f"name reviewer_b; reviewers in this review: {', '.join(names)}")
-        b = reviewer_b or others[0]
-        for name in (a, b):
-            if name not in names:
-                raise KeyError(f"no decisions by reviewer {name!r}; reviewers: {', '.join(names)}")
-        both = table[(table[a] != "unscreened") & (table[b] != "unscreened")]
-        if both.empty:
-            raise ValueError(f"no paper was screened by both {a!r} and {b!r}")
-        x, y = both[a].astype(str).tolist(), both[b].astype(str).tolist()
-        if x == y:
-            return 1.0
-        return float(cohen_kappa_score(x, y, labels=list(DECISION_DTYPE.categories)))
 
     # -- exchange -------------------------------------------------------------------------
 
