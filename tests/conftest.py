@@ -54,11 +54,12 @@ def remount(target: Path, options: str, *, bind: bool = False) -> None:
 
 @pytest.fixture
 def review(tmp_path: Path) -> Iterator[Review]:
-    """A review on the bundled sample (36 papers, reviewer ``ada``), closed afterwards.
+    """A review on the bundled sample (36 papers, reviewer ``ada``) at
+    ``tmp_path / "r.litreview"``, closed afterwards.
 
     Test modules that need another set-up define their own ``review`` fixture.
     """
-    with Review.open(tmp_path / "sample.litreview", reviewer="ada") as opened:
+    with Review.open(tmp_path / "r.litreview", reviewer="ada") as opened:
         opened.add(litreview.SAMPLE_LISTING)
         yield opened
 

@@ -16,13 +16,6 @@ ANNOTATIONS = ["decision", "reason", "tags", "note", "rating", "decided_by"]
 
 
 @pytest.fixture
-def review(tmp_path: Path) -> litreview.Review:
-    r = litreview.Review.open(tmp_path / "r.litreview", reviewer="ada")
-    r.add(litreview.SAMPLE_LISTING)
-    return r
-
-
-@pytest.fixture
 def state(review: litreview.Review, tmp_path: Path) -> AppState:
     return AppState(review, export_dir=tmp_path / "exports", page_size=10)
 

@@ -17,14 +17,6 @@ from litreview.app import ReviewApp, review_app
 
 
 @pytest.fixture
-def review(tmp_path: Path) -> Iterator[litreview.Review]:
-    r = litreview.Review.open(tmp_path / "r.litreview", reviewer="ada")
-    r.add(litreview.SAMPLE_LISTING)
-    yield r
-    r.close()
-
-
-@pytest.fixture
 def app(review: litreview.Review, tmp_path: Path) -> ReviewApp:
     return review_app(review, export_dir=tmp_path / "exports", page_size=10)
 

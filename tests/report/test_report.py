@@ -1,4 +1,4 @@
-"""The offline HTML report and notebook rendering (litreview.report.html, litreview.report.notebook)."""
+"""The offline HTML report and notebook rendering (report.html, report.notebook)."""
 
 from __future__ import annotations
 

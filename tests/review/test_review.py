@@ -24,14 +24,6 @@ from litreview.schema import ANNOTATION_COLUMNS, DECISIONS
 ANNOTATIONS = ["paper_id", *ANNOTATION_COLUMNS]
 
 
-@pytest.fixture
-def review(tmp_path: Path) -> Review:
-    r = Review.open(tmp_path / "r.litreview", reviewer="ada")
-    r.add(litreview.SAMPLE_LISTING)
-    yield r
-    r.close()
-
-
 def ids(review: Review, n: int | None = None) -> list[str]:
     return review.papers["paper_id"].tolist()[:n]
 

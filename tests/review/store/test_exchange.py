@@ -33,14 +33,6 @@ def others(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if not p.name.startswith("r.litreview"))
 
 
-@pytest.fixture
-def review(tmp_path: Path) -> Review:
-    r = Review.open(tmp_path / "r.litreview", reviewer="ada")
-    r.add(litreview.SAMPLE_LISTING)
-    yield r
-    r.close()
-
-
 def test_csv_cells_are_inert_in_a_spreadsheet_and_read_back_exactly(
     review: Review, tmp_path: Path
 ) -> None:
