@@ -12,7 +12,7 @@ author count, a ``·`` line and the date with an optional comment count::
     Feb 26, 2021 1
 
 Papers in the usual shape (one-line title, one-line abstract, the author/date
-block) are read in bulk (``hf_text_bulk``); everything else (page furniture,
+block) are read in bulk (:mod:`.bulk`); everything else (page furniture,
 wrapped lines, broken blocks) goes through the line-by-line parser here,
 which reports what it cannot read instead of dropping it.
 """

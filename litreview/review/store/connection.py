@@ -14,12 +14,11 @@ processes instead of failing::
     (True, True)
     >>> store.close(); again.close()
 
-Recognising a review (and refusing anything else) lives in ``store_file``, the
-schema and its migrations in ``store_schema``, adding papers in
-``store_papers``, reading the paper table in ``store_paper_table``, annotations
-in ``store_annotations``, history and undo in ``store_history``, CSV/JSONL
-exchange in ``store_exchange``; the notebook object is
-:class:`litreview.review.Review`.
+Recognising a review (and refusing anything else) lives in :mod:`.file`, the
+schema and its migrations in :mod:`.migrations`, adding papers in :mod:`.papers`,
+reading the paper table in :mod:`.table`, annotations in :mod:`.annotations`,
+history and undo in :mod:`.history`, CSV/JSONL exchange in :mod:`.exchange`; the
+notebook object is :class:`litreview.Review`.
 """
 
 from __future__ import annotations
