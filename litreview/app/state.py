@@ -96,6 +96,7 @@ class AppState(traitlets.HasTraits):
         self._pos = pd.Index(self.papers["paper_id"].astype(object))
         #: The review's own search index (shared with ``review.search``, updated on add).
         self.index = self.review.search_index(self.papers)
+        self.index.warm()  # "similar" papers of the first paper opened, ready by then
         self.n_total = len(self.papers)
         self._refresh_lists()
 

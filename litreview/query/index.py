@@ -24,6 +24,7 @@ prefix is one contiguous block of term ids found with ``np.searchsorted``):
 from __future__ import annotations
 
 import operator
+import threading
 from collections.abc import Iterable
 
 import numpy as np
@@ -31,6 +32,8 @@ import pandas as pd
 import scipy.sparse as sp
 
 from litreview._text import END, TITLE_WEIGHT, fold, is_feature_term, words_of_many
+
+_FEATURES_LOCK = threading.Lock()
 
 SEP = -1
 CHUNK = 2000  # papers tokenized per batch
@@ -180,9 +183,30 @@ class SearchIndex:
         return self._content_features()[1]
 
     def _content_features(self) -> tuple[sp.csr_matrix, np.ndarray]:
-        if self._feature_cache is None:
-            self._feature_cache = _features(self.weights, self.terms)
-        return self._feature_cache
+        with _FEATURES_LOCK:  # one derivation at a time: a caller waits for one under way
+            cache = self._feature_cache
+            if cache is None:
+                weights, terms = self.weights, self.terms
+                cache = _features(weights, terms)
+                if self.weights is weights:  # not re-derived (papers added) meanwhile
+                    self._feature_cache = cache
+            return cache
+
+    def warm(self) -> threading.Thread:
+        """Derive the content features in a background thread, so that the first
+        :func:`~litreview.query.rank.similar` or priority does not wait for them (the
+        app calls it when it opens). Returns the thread.
+
+        >>> import litreview
+        >>> index = SearchIndex(litreview.read_listing(litreview.SAMPLE_LISTING))
+        >>> index.warm().join(); index.features.shape[0]
+        36
+        """
+        thread = threading.Thread(
+            target=self._content_features, name="litreview-features", daemon=True
+        )
+        thread.start()
+        return thread
 
     # ------------------------------------------------------------ lookups
 
