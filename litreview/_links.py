@@ -27,28 +27,40 @@ CODE_HOSTS = frozenset(
         "gitlab.inria.fr",
     }
 )
+# The body of a link: no space, quote, NUL or ``<>``; a ``;`` or ``,`` unless another
+# link follows it (``https://a.org;https://b.org`` is a list), and the ``<693::AID-ASI4>``
+# of a SICI DOI (Wiley: ``…49:8<693::AID-ASI4>3.0.CO;2-P``), the one ``<>`` in links.
+_BODY = r"(?:[^\s<>\"'`\x00;,]+|[;,](?!https?://)|<[0-9]+::[A-Za-z0-9-]+>)+"
 #: A link with a scheme, as it stands in text (:func:`raw_urls` finds the same faster).
-URL_PATTERN = re.compile(r"https?://[^\s<>\"'`\x00]+")
+URL_PATTERN = re.compile(r"https?://" + _BODY)
 _BARE_HOSTS = ("github.com/", "gitlab.com/", "gitee.com/", "bitbucket.org/", "codeberg.org/")
 #: The names of the code hosts linked without a scheme (``github`` of ``github.com/a/b``).
 BARE_HOST_NAMES = tuple(h.split(".")[0] for h in _BARE_HOSTS)
-_URL_BODY = re.compile(r"[^\s<>\"'`\x00]+")
+_URL_BODY = re.compile(_BODY)
 _BATCH = 4096
 _SLASH, _COLON, _DOT = ord("/"), ord(":"), ord(".")
 _HOST = re.compile(r"^(?:https?://)?([^/:?#]+)", re.IGNORECASE)
 _TRAILING = ".,;:!?'\"*/>]}"
+# A link without a scheme starts with a host name: dotted labels, a letter TLD
+_HOST_START = re.compile(r"(?:[A-Za-z0-9_-]+\.)+[A-Za-z]{2,}(?::[0-9]+)?(?:[/?#]|$)")
 # URL_PATTERN split into a host of characters that cannot start a bare host link, and the rest
+# What _names_repo finds, for a path known to start with "/": an owner and a name
+_REPO_PATH = re.compile(r"/+[^/?#]+/+[^/?#]")
 _LONE = re.compile(r"https?://([A-Za-z0-9_.@:-]*)([^\s<>\"'`\x00]*)")
 
 
 def clean_url(url: str) -> str:
     """Strip what sentences and Markdown leave around a link.
 
-    No trailing ``.``, ``,``, unbalanced ``)``, ``/`` or ``.git``; a bare host
-    gets ``https://``.
+    No trailing ``.``, ``,``, ``;``, ``:``, ``]``, unbalanced ``)``, ``/`` or
+    ``.git``; a bare host gets ``https://``. Text with no scheme that does not
+    start with a host name (``2-P``, a piece of a link cut at a ``;``) is not
+    a link: ``""``, never an invented ``https://2-P``.
 
     >>> clean_url("https://github.com/yitu-opensource/T2T-ViT).")
     'https://github.com/yitu-opensource/T2T-ViT'
+    >>> clean_url("2-P"), clean_url("github.com/a/b.")
+    ('', 'https://github.com/a/b')
     """
     if url[-1].isalnum() and not url.endswith((".git", ".GIT")) and url.startswith("http"):
         return url
@@ -68,7 +80,7 @@ def clean_url(url: str) -> str:
         if url.lower().endswith(".git"):
             url = url[:-4]
     if not url[:8].lower().startswith(("http://", "https://")):
-        url = "https://" + url
+        url = "https://" + url if _HOST_START.match(url) else ""
     return url
 
 
@@ -83,9 +95,46 @@ def url_host(url: str) -> str:
 
 
 def is_code_url(url: str) -> bool:
-    """True for links to a code repository host (GitHub, GitLab, Gitee, …)."""
+    """True for links to a repository on a code host (GitHub, GitLab, Gitee, …).
+
+    A repository has an owner and a name: the host alone (``https://github.com``)
+    or an owner's page is another page, not code.
+
+    >>> is_code_url("https://github.com/a/b"), is_code_url("https://github.com/")
+    (True, False)
+    """
     host = url_host(url)
-    return host in CODE_HOSTS or host.endswith((".gitlab.com", ".sr.ht"))
+    return (host in CODE_HOSTS or host.endswith((".gitlab.com", ".sr.ht"))) and _names_repo(url)
+
+
+def _names_repo(url: str) -> bool:
+    """True when the path of ``url`` has two names (``/owner/repo``)."""
+    path = url.split("://", 1)[-1].partition("/")[2]
+    owner, _, rest = path.split("?", 1)[0].split("#", 1)[0].lstrip("/").partition("/")
+    return bool(owner) and bool(rest.strip("/"))
+
+
+def join_url_parts(parts: Sequence[str]) -> list[str]:
+    """The links of a list split at every ``;`` (rispy's ``UR``, a table cell),
+    with the pieces of a link that had a ``;`` of its own joined back.
+
+    A piece that is not the start of a link (no scheme, no host name) belongs
+    to the piece before it.
+
+    >>> join_url_parts(["https://doi.org/10.1002/(SICI)1-4<6::AID-A4>3.0.CO", "2-P", " https://b.org"])
+    ['https://doi.org/10.1002/(SICI)1-4<6::AID-A4>3.0.CO;2-P', 'https://b.org']
+    """
+    joined: list[str] = []
+    for part in parts:
+        piece = part.strip()
+        if not piece:
+            continue
+        starts = piece[:8].lower().startswith(("http://", "https://")) or _HOST_START.match(piece)
+        if joined and not starts and not part[:1].isspace():
+            joined[-1] += ";" + piece
+        else:
+            joined.append(piece)
+    return joined
 
 
 def _slash_positions(text: str) -> tuple[np.ndarray, np.ndarray]:
@@ -247,7 +296,9 @@ def _lone_link(text: str, slash: int, hosts: dict[str, bool]) -> tuple[str, bool
 
     None also when a bare code host link could start inside the link: its host
     has other characters than ASCII letters, digits and ``_.@:-``, or its path
-    has a ``.com/`` or ``.org/``. ``hosts`` keeps whether each host is code.
+    has a ``.com/`` or ``.org/``; and when the link may go on past what
+    ``_LONE`` takes (a ``<`` after it) or hold a second one (``://`` in its
+    path). ``hosts`` keeps whether each host is code.
     """
     if slash < 5:
         return None
@@ -258,8 +309,10 @@ def _lone_link(text: str, slash: int, hosts: dict[str, bool]) -> tuple[str, bool
     raw, host, path = match.group(0, 1, 2)
     if not (host or path) or text.find("/", start + len(raw)) >= 0:
         return None  # "https://" alone (no link there), or more "/" to look at
-    if path and (path[0] != "/" or ".com/" in path or ".org/" in path):
-        return None
+    if path and (path[0] != "/" or ".com/" in path or ".org/" in path or "://" in path):
+        return None  # "://": maybe a list "a;https://b"
+    if text.startswith("<", match.end()):
+        return None  # maybe the "<…>" of a SICI DOI
     url = raw.rstrip(_TRAILING)  # clean_url(raw), when this leaves the host and ends the link
     if len(url) < len(raw) - len(path) or not url[-1].isalnum() or url[-4:].lower() == ".git":
         url = clean_url(raw)
@@ -268,8 +321,8 @@ def _lone_link(text: str, slash: int, hosts: dict[str, bool]) -> tuple[str, bool
         return "", False
     is_code = hosts.get(host)
     if is_code is None:
-        is_code = hosts[host] = is_code_url("https://" + host)
-    return url, is_code
+        is_code = hosts[host] = is_code_url("https://" + host + "/a/b")
+    return url, is_code and _REPO_PATH.match(url, len(raw) - len(path)) is not None
 
 
 def _batch_links(

@@ -4,20 +4,22 @@ from __future__ import annotations
 
 import re
 
+import rispy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from litreview._links import (
     BARE_HOST_NAMES,
-    URL_PATTERN,
     bare_host_link,
     clean_url,
     code_and_project_urls,
     find_urls,
     is_code_url,
+    join_url_parts,
     links_of_texts,
     raw_urls,
 )
+from tests.paths import FIXTURES
 
 
 def test_trailing_punctuation_and_dot_git_are_removed() -> None:
@@ -43,7 +45,7 @@ def test_code_hosts_and_project_pages_are_told_apart() -> None:
         "https://codeberg.org/i/j",
     ]
     assert other == ["https://a.github.io/b", "http://people.csail.mit.edu/x"]
-    assert is_code_url("https://sub.gitlab.com/x") and not is_code_url("https://github.io/x")
+    assert is_code_url("https://sub.gitlab.com/x/y") and not is_code_url("https://github.io/x/y")
 
 
 def test_bare_code_hosts_are_found_once() -> None:
@@ -108,6 +110,13 @@ _PATHS = st.sampled_from(
         "/,codeberg.org/h",
         "/é/😀",
         "?q=1#f",
+        "/a",
+        "//b/c",
+        "/a/?x",
+        "/a//",
+        "/a#b/c",
+        ";2-P",
+        "/10.1002/(SICI)1-4(1998)49:8<693::AID-ASI4>3.0.CO;2-P",
         "",
     ]
 )
@@ -133,6 +142,11 @@ _LINKS = st.one_of(
             "https://gitee.com:x/y",
             "https:// ",
             "http://'",
+            "https://doi.org/10.1002/(SICI)1097-4571(199806)49:8<693::AID-ASI4>3.0.CO;2-P",
+            "https://x.org/a<1::b",
+            "https://a.org;https://b.org/c;",
+            "https://a.org/x,http://b.org,",
+            "https://github.com/",
         ]
     ),
 )
@@ -194,9 +208,16 @@ def test_batched_links_examples() -> None:
     )
 
 
+# The rule for a link with a scheme, one character at a time (URL_PATTERN takes runs):
+# no space, quote, NUL, <>; a ";" or "," unless a link follows; a SICI "<1::AID-X1>".
+_REFERENCE_URL = re.compile(
+    r"https?://(?:[^\s<>\"'`\x00;,]|[;,](?!https?://)|<[0-9]+::[A-Za-z0-9-]+>)+"
+)
+
+
 def _regex_raw_urls(text: str) -> list[tuple[int, str]]:
     """The plain regex search the position-based one replaces (the reference)."""
-    found = [(m.start(), m[0]) for m in URL_PATTERN.finditer(text)]
+    found = [(m.start(), m[0]) for m in _REFERENCE_URL.finditer(text)]
     for tail in re.finditer(r"\.(?:com|org)/", text):
         if text.endswith(BARE_HOST_NAMES, 0, tail.start()) and (
             link := bare_host_link(text, tail.end())
@@ -233,6 +254,12 @@ _URL_PIECES = st.sampled_from(
         "1",
         "@",
         "-",
+        ";",
+        "<",
+        ">",
+        "<693::AID-ASI4>",
+        "<1::",
+        "::",
     ]
 )
 
@@ -253,3 +280,95 @@ def test_links_in_text_beyond_latin1_keep_their_positions() -> None:
             (28, "github.com/c/d"),
         ]
     )
+
+
+WILEY = (
+    "https://onlinelibrary.wiley.com/doi/10.1002/"
+    "(SICI)1097-4571(199806)49:8<693::AID-ASI4>3.0.CO;2-P"
+)
+SICI_DOI = "https://doi.org/10.1002/(SICI)1097-4571(199806)49:8<693::AID-ASI4>3.0.CO;2-P"
+
+
+def test_a_semicolon_and_a_sici_doi_are_part_of_the_link() -> None:
+    text = f"Published at {WILEY}. See also ({SICI_DOI}); and https://x.org/a;b=1;c:"
+    urls = [WILEY, SICI_DOI, "https://x.org/a;b=1;c"]
+    assert code_and_project_urls(text) == ([], urls)
+    assert links_of_texts([text, f"Only {SICI_DOI}.", f"{WILEY}"]) == (
+        [[], [], []],
+        [urls, [SICI_DOI], [WILEY]],
+    )
+    assert not any(u.removeprefix("https://") == "2-P" for u in find_urls(text))
+
+
+def test_parentheses_and_punctuation_around_a_link() -> None:
+    text = (
+        "(see https://en.wikipedia.org/wiki/Foo_(bar)). [https://a.org/x] "
+        "https://b.org/y, https://c.org/z; https://d.org/w: and (https://e.org/v)."
+    )
+    assert find_urls(text) == [
+        "https://en.wikipedia.org/wiki/Foo_(bar)",
+        "https://a.org/x",
+        "https://b.org/y",
+        "https://c.org/z",
+        "https://d.org/w",
+        "https://e.org/v",
+    ]
+
+
+def test_a_semicolon_between_links_still_separates_them() -> None:
+    for cell in (
+        "https://a.org; https://b.org",
+        "https://a.org;https://b.org;",
+        "https://a.org ;https://b.org",
+        "https://a.org,https://b.org",
+    ):
+        assert find_urls(cell) == ["https://a.org", "https://b.org"], cell
+        assert links_of_texts([cell]) == ([[]], [["https://a.org", "https://b.org"]])
+
+
+def test_a_piece_of_a_link_is_never_made_a_link() -> None:
+    assert clean_url("2-P") == ""
+    assert clean_url("2-P.") == ""
+    assert clean_url("www.example.org/x.") == "https://www.example.org/x"
+    # rispy splits a UR at every ";": the pieces of one link are joined back
+    parts = [*SICI_DOI.split(";"), "https://b.org", "github.com/a/b"]
+    assert join_url_parts(parts) == [SICI_DOI, "https://b.org", "github.com/a/b"]
+    assert join_url_parts(["https://a.org", " https://b.org", "", "  "]) == [
+        "https://a.org",
+        "https://b.org",
+    ]
+
+
+def test_a_bare_code_host_is_a_page_not_a_repository() -> None:
+    bare = [
+        "https://github.com",
+        "https://github.com/",
+        "http://gitlab.com",
+        "https://huggingface.co",
+    ]
+    for url in [
+        *bare,
+        "https://github.com/owner",
+        "https://github.com//x",
+        "https://gitlab.com/?a/b",
+    ]:
+        assert not is_code_url(url), url
+    assert is_code_url("https://github.com/a/b") and is_code_url("github.com/a/b")
+    assert is_code_url("https://git.sr.ht/~u/r") and is_code_url("https://gitlab.com/g/s/r")
+    text = "Home https://github.com, https://github.com/. Also http://gitlab.com and https://huggingface.co."
+    expected = ([], ["https://github.com", "http://gitlab.com", "https://huggingface.co"])
+    assert code_and_project_urls(text) == expected
+    for one in bare:  # the short path for a lone link
+        assert links_of_texts([f"Code: {one}."]) == ([[]], [[one.rstrip("/")]])
+    assert links_of_texts(["x https://github.com/a/b."]) == ([["https://github.com/a/b"]], [[]])
+
+
+def test_links_of_a_ris_ur_split_by_rispy_are_joined_back() -> None:
+    """rispy cuts every ``UR`` at ``;``: a Wiley SICI link comes in two pieces."""
+    with (FIXTURES / "links_wiley.ris").open(encoding="utf-8") as f:
+        entries = rispy.load(f)
+    assert [join_url_parts(e["urls"]) for e in entries] == [
+        [WILEY, "https://a.org/x", "https://b.org/y", "https://github.com"],
+        ["https://doi.org/10.1002/(SICI)1520-6297(199601/02)12:1<1::AID-AGR1>3.0.CO;2-0"],
+    ]
+    assert all(clean_url(u) != "https://2-P" for e in entries for u in e["urls"])
