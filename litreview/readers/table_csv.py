@@ -56,14 +56,14 @@ from litreview.writers.csv import split_list
 Columns = dict[str, Any]
 DELIMITERS = (",", "\t", ";")
 _ALIASES = {
-    "title": "title, paper title, article title, document title, primary title, ti",
+    "title": "title, paper title, article title, document title, primary title, item title, ti",
     "abstract": "abstract, summary, abstract note, ab",
-    "authors": "authors, author, author names, author full names, creators, au",
+    "authors": "authors, author, author names, author full names, creators, first authors, au, af",
     "published": "date, published, publication date, date published, published date, "
-    "publish date, submitted, da",
-    "year": "year, publication year, pub year, py",
-    "doi": "doi, do",
-    "url": "url, link, paper url, page, ur",
+    "publish date, submitted",
+    "year": "year, publication year, pub year, published year, py",
+    "doi": "doi, item doi, do, di",
+    "url": "url, link, paper url, page, pdf link, ur",
     "arxiv_id": "arxiv, arxiv id, arxivid, eprint, arxiv url",
     "keywords": "keywords, author keywords, kw",
     "code_urls": "code, code url, code urls, github",
@@ -130,7 +130,15 @@ def _plan(header: list[str]) -> _Plan:
 def parse_csv(
     text: str | Iterable[str], source: str, *, head: str = ""
 ) -> tuple[Columns, list[Problem]]:
-    """Read CSV ``text`` (a string or an iterable of lines) into per-column values."""
+    """Read CSV ``text`` (a string or an iterable of lines) into per-column values.
+
+    The delimiter (``,`` tab ``;``) is sniffed from the header. Cells
+    past the header's last column are kept as columns ``column_N`` (N counts from 1)::
+
+        >>> cols, _ = parse_csv("TI;PY\\nA;2020;x;y\\n", "s.csv")
+        >>> cols["title"], list(cols["column_3"]), list(cols["column_4"])
+        (['A'], ['x'], ['y'])
+    """
     lines: Iterable[str] = io.StringIO(text) if isinstance(text, str) else text
     if isinstance(text, str):
         head = text[:65536]
@@ -162,21 +170,34 @@ def parse_csv(
             continue
         if not any(cell.strip() for cell in row):
             continue
-        snippet = delimiter.join(row)
-        if len(row) > len(header):
-            expected = f"{len(header)} fields as in the header on line {header_line}"
-            problems.append(Problem(source, line, snippet, f"{expected} (not {len(row)})"))
-            continue
-        row = row + [""] * (len(header) - len(row))
-        if title_index is None or not row[title_index].strip():
-            name = header[title_index] if title_index is not None else "Title"
+        if len(row) <= title_index or not row[title_index].strip():
+            snippet = delimiter.join(row)
+            name = header[title_index]
             problems.append(Problem(source, line, snippet, f"a title in column {name!r}"))
             continue
         kept.append((line, row))
+    header = _widened(header, plan, max((len(row) for _, row in kept), default=0))
+    kept = [(line, row + [""] * (len(header) - len(row))) for line, row in kept]
     columns, bad = _convert(kept, header, plan, source)
     problems.extend(bad)
     problems.sort(key=lambda p: p.line)
     return columns, problems
+
+
+def _widened(header: list[str], plan: _Plan, width: int) -> list[str]:
+    """The header with a ``column_N`` for each cell some row has past its end (as
+    Scopus writes) and for each unnamed header cell; those columns are kept as is."""
+    taken = set(header)
+    names = list(header) + [""] * (width - len(header))
+    for i, name in enumerate(names):
+        if not name.strip() and i not in plan.own and i not in plan.mapped:
+            n = i + 1
+            while f"column_{n}" in taken:
+                n += 1
+            names[i] = f"column_{n}"
+            taken.add(names[i])
+            plan.extra[i] = names[i]
+    return names
 
 
 def _rows(lines: Iterable[str], delimiter: str) -> Iterator[tuple[int, list[str] | str]]:
@@ -198,13 +219,46 @@ def _rows(lines: Iterable[str], delimiter: str) -> Iterator[tuple[int, list[str]
             except StopIteration:
                 return
             except csv.Error:
-                yield start, buffer[0] if buffer else ""
+                text = buffer[0] if buffer else ""
+                yield start, _lenient_row(text, delimiter) or text
                 again = buffer[1:]
                 start += 1
                 break
             yield start, row
             buffer.clear()
             start = base + reader.line_num + 1
+
+
+def _lenient_row(line: str, delimiter: str) -> list[str] | None:
+    """The cells of one line whose quoted cells hold unescaped quotes, each quoted cell
+    ending at the quote before a delimiter or the line's end; None when one never ends::
+
+        >>> _lenient_row('"He said "hi" there",2020\\n', ",")
+        ['He said "hi" there', '2020']
+    """
+    line = line.rstrip("\r\n")
+    cells: list[str] = []
+    at = 0
+    while True:
+        if line.startswith('"', at):
+            end = at + 1
+            while True:
+                end = line.find('"', end)
+                if end < 0:
+                    return None
+                if end + 1 == len(line) or line.startswith(delimiter, end + 1):
+                    break
+                end += 1
+            cells.append(line[at + 1 : end].replace('""', '"'))
+            at = end + 1
+        else:
+            end = line.find(delimiter, at)
+            end = len(line) if end < 0 else end
+            cells.append(line[at:end])
+            at = end
+        if at >= len(line):
+            return cells
+        at += len(delimiter)
 
 
 def _tracking(lines: Iterable[str], buffer: list[str]) -> Iterator[str]:

@@ -55,7 +55,7 @@ def test_unreadable_rows_are_reported_not_dropped_silently() -> None:
     lines = [(p.line, p.expected) for p in problems]
     assert lines[0] == (3, "a title in column 'Title'")
     assert lines[1][0] == 4 and "date" in lines[1][1]
-    assert lines[2][0] == 5 and "3 fields" in lines[2][1]
+    assert lines[2][0] == 5 and "date" in lines[2][1]  # extra cells are kept, not a problem
     assert lines[3][0] == 6
     with pytest.warns(ListingWarning, match="4 block"):
         df = litreview.read_listing(text)
@@ -119,3 +119,148 @@ def test_a_carriage_return_inside_a_quoted_cell_is_kept(tmp_path: Path) -> None:
         df = litreview.read_listing(source, errors="raise")
         assert df.abstract.tolist() == ["x\ry", "z"]
         assert df.title.tolist() == ["A", "B"]
+
+
+# --- exports of other tools: fixtures in the shape of each tool's real header -----------
+
+EXPORTS = [  # file, first title, its authors, its year, its DOI, columns kept as they are
+    (
+        "scopus.csv",
+        "Screening prioritisation with active learning: a replication",
+        ["Moreau L.", "Okafor C."],
+        2021,
+        "10.1000/jrm.2021.0042",
+        ["Source title", "EID"],
+    ),
+    (
+        "wos.txt",
+        "Screening prioritisation with active learning: a replication",
+        ["Moreau, L", "Okafor, C"],
+        2021,
+        "10.1000/jrm.2021.0042",
+        ["SO", "UT", "AF", "DA"],
+    ),
+    (
+        "ieee.csv",
+        "Federated Learning for Citation Screening",
+        ["A. Kowalski", "B. N'Diaye", "C. Ruiz"],
+        2023,
+        "10.1109/TKE.2023.1234567",
+        ["Publication Title", "Author Affiliations"],
+    ),
+    (
+        "springer.csv",
+        "Living systematic reviews in practice",
+        ["Maria SilvaJohn O'Brien"],
+        2022,
+        "10.1186/s13643-022-00001-x",
+        ["Publication Title", "Content Type"],
+    ),
+    (
+        "pubmed.csv",
+        "Automation of study selection: a randomised comparison.",
+        ["Okafor C", "Moreau L", "van der Berg J."],
+        2021,
+        "10.1000/jrm.2021.0042",
+        ["PMID", "Citation", "Journal/Book"],
+    ),
+    (
+        "asreview.csv",
+        "Active learning for screening prioritisation",
+        ["Moreau, L.", "Okafor, C."],
+        2021,
+        "https://doi.org/10.1000/jrm.2021.0042",
+        ["record_id", "included"],
+    ),
+    (
+        "rayyan.csv",
+        "Mood and performance in team sports",
+        ["Vilarino G.T.", "Andrade A."],
+        2023,
+        None,
+        ["key", "journal", "pages"],
+    ),
+    (
+        "covidence.csv",
+        "Exercise therapy for low back pain: a randomised trial",
+        ["Smith, J.", "Garcia, M.", "Lee, K."],
+        2018,
+        "10.1000/sr.2018.33",
+        ["Journal", "Covidence #", "Accession Number"],
+    ),
+    (
+        "excel-semicolon.csv",
+        "Evidenzsynthese mit Sprachmodellen",
+        ["Müller, A.", "Rossi, B."],
+        2024,
+        "10.1000/ev.2024.1",
+        ["Score"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "title", "authors", "year", "doi", "kept"), EXPORTS)
+def test_exports_of_other_tools_read_with_nothing_lost(
+    name: str, title: str, authors: list[str], year: int, doi: str | None, kept: list[str]
+) -> None:
+    df = litreview.read_listing(FIXTURES / name, errors="raise")
+    assert df.loc[0, "title"] == title
+    assert df.loc[0, "authors"] == authors
+    assert df.loc[0, "n_authors"] == len(authors)
+    assert df.loc[0, "published"] == pd.Timestamp(year, 1, 1)
+    if doi is not None:
+        assert df.loc[0, "doi"] == doi
+    for column in kept:  # no place in the schema yet: kept as it is, not dropped
+        assert column in df.columns
+    assert df["title"].notna().all() and len(df) >= 2
+
+
+def test_scopus_cells_past_the_header_are_kept_as_columns() -> None:
+    df = litreview.read_listing(FIXTURES / "scopus.csv", errors="raise")
+    assert df.loc[0, "column_48"] == "All Open Access; Green Open Access"
+    assert pd.isna(df.loc[1, "column_48"])  # a shorter row: padded, not refused
+    assert df.loc[0, "url"].startswith("https://www.scopus.com/inward/record.uri?eid=")
+    assert df.loc[0, "keywords"] == ["active learning", "systematic review"]
+
+
+def test_web_of_science_tab_delimited_txt_is_read_by_its_content() -> None:
+    df = litreview.read_listing(FIXTURES / "wos.txt", errors="raise")
+    assert df["title"].tolist()[1] == "Deduplicating bibliographic records at scale"
+    assert df.loc[0, "abstract"] == "We replicate a screening study; results hold."
+    assert df.loc[0, "UT"] == "WOS:000600000000001"
+    assert df.loc[0, "DA"] == "2024-05-01"  # WoS's DA is the export date, not publication
+
+
+def test_a_comma_inside_a_tab_header_name_does_not_make_it_comma_separated() -> None:
+    text = "Title\tAuthors\tJournal, Series\tYear\nA\tX Y\tJ, S\t2020\n"
+    cols, problems = parse_csv(text, "t.txt")
+    assert problems == []
+    assert cols["title"] == ["A"] and list(cols["Journal, Series"]) == ["J, S"]
+
+
+def test_a_tsv_suffix_means_tab(tmp_path: Path) -> None:
+    path = tmp_path / "export.tsv"
+    path.write_text("Title\tNote, or remark\nA, B and C\tx\n", encoding="utf-8")
+    df = litreview.read_listing(path, errors="raise")
+    assert df["title"].tolist() == ["A, B and C"]
+
+
+def test_column_names_of_other_tools_map_to_the_schema() -> None:
+    text = (
+        "primary_title,first_authors,publication_year,Item DOI,PDF Link\n"
+        "A study,Ann Lee; Bo Kim,1999,10.1/x,https://x.org/a.pdf\n"
+    )
+    cols, problems = parse_csv(text, "t.csv")
+    assert problems == []
+    assert cols["title"] == ["A study"] and cols["authors"] == [["Ann Lee", "Bo Kim"]]
+    assert str(cols["published"][0])[:10] == "1999-01-01"
+    assert cols["doi"].tolist() == ["10.1/x"] and cols["url"] == ["https://x.org/a.pdf"]
+
+
+def test_unescaped_inner_quotes_keep_the_row_and_the_rows_after_it() -> None:
+    text = (
+        'Title,Year\n"He said "hi" there",2020\n"The "living" review, revisited",2021\nNext,2022\n'
+    )
+    cols, problems = parse_csv(text, "t.csv")
+    assert problems == []
+    assert cols["title"] == ['He said "hi" there', 'The "living" review, revisited', "Next"]
