@@ -19,7 +19,7 @@ from typing import Any
 
 import rispy
 
-from litreview._links import is_code_url
+from litreview._links import is_code_url, join_url_parts
 from litreview.errors import Problem
 from litreview.readers._io import SourceText
 from litreview.readers._records import (
@@ -95,7 +95,8 @@ def _record(entry: dict[str, Any]) -> Record | None:
     if not title:
         return None
     names = entry.get("authors") or entry.get("first_authors") or []
-    urls = [u for u in (clean_text(u) for u in entry.get("urls") or []) if u]
+    # rispy cuts every UR at ';', so a Wiley SICI link arrives in pieces: join them back
+    urls = join_url_parts([u for u in (clean_text(u) for u in entry.get("urls") or []) if u])
     doi = clean_text(entry.get("doi"))
     paper_urls = [u for u in urls if not is_code_url(u)]
     url = paper_urls[0] if paper_urls else None

@@ -90,3 +90,12 @@ def test_round_trip_through_litreview_export(tmp_path: Path) -> None:
 def test_detection() -> None:
     assert looks_like_ris("TY  - JOUR\nTI  - x\nER  - \n")
     assert not looks_like_ris("TY - JOUR\n")
+
+
+def test_a_url_with_a_semicolon_is_read_whole() -> None:
+    """rispy splits ``UR`` at ``;``: a Wiley SICI DOI link must come back in one piece,
+    not cut at ``…3.0.CO`` with the ``2-P`` tail lost."""
+    papers = litreview.read_listing(TESTS / "fixtures" / "links_wiley.ris", errors="raise")
+    urls = [papers.loc[0, "url"], *papers.loc[0, "project_urls"]]
+    assert any(u and u.endswith("3.0.CO;2-P") for u in urls), urls
+    assert papers.loc[1, "url"].endswith("<1::AID-AGR1>3.0.CO;2-0")
