@@ -24,12 +24,12 @@ import bibtexparser
 from bibtexparser.library import Library
 from bibtexparser.middlewares import RemoveEnclosingMiddleware, ResolveStringReferencesMiddleware
 from bibtexparser.model import DuplicateBlockKeyBlock, Entry
-from pylatexenc.latex2text import LatexNodes2Text
 
 from litreview._links import is_code_url
 from litreview.errors import Problem
 from litreview.ids import normalize_arxiv_id
 from litreview.readers._io import SourceText
+from litreview.readers._latex_text import latex_to_text
 from litreview.readers._records import (
     MONTHS,
     Columns,
@@ -41,23 +41,15 @@ from litreview.readers._records import (
 )
 
 _DETECT = re.compile(r"^[ \t]*@[A-Za-z]+[ \t]*[{(]", re.MULTILINE)
-_AND = re.compile(r"\s+and\s+", re.IGNORECASE)
 _KEYWORD_SPLIT = re.compile(r"[;,]")
 EXPECTED = "a BibTeX entry like '@article{key, title = {...}, ...}'"
-_LATEX = LatexNodes2Text(math_mode="text", keep_comments=False)
+_DECODED = ("title", "abstract", "keywords", "date", "year", "month")  # the fields read as text
+_AND_OR_COMMA = re.compile(r"\s+and\s+|,", re.IGNORECASE)
 
 
 def looks_like_bibtex(head: str) -> bool:
     """True when ``head`` holds an entry start such as ``@article{``."""
     return "@" in head and _DETECT.search(head) is not None  # the substring test is ~100x faster
-
-
-def latex_to_text(value: str) -> str:
-    """LaTeX markup (accents, ``\\&``, braces, math) as plain Unicode text."""
-    if not any(c in value for c in "\\{}$~"):
-        return value
-    logging.getLogger("pylatexenc").setLevel(logging.ERROR)
-    return _LATEX.latex_to_text(value)
 
 
 def parse_bibtex(text: str, source: str) -> tuple[Columns, list[Problem]]:
@@ -134,13 +126,60 @@ def person_name(name: str) -> str:
     return name.strip()
 
 
+def split_authors(field: str) -> list[list[str]]:
+    r"""The names of a BibTeX ``author`` field, each as its comma-separated parts.
+
+    Only ``and`` and commas outside braces separate (as in BibTeX), so a braced
+    corporate author stays one name; the parts are still LaTeX.
+
+    >>> split_authors(r"{World Health Organization} and M{\"u}ller, Hans")
+    [['{World Health Organization}'], ['M{\\"u}ller', 'Hans']]
+    """
+    names: list[list[str]] = []
+    parts: list[str] = []
+    depth = begin = position = 0
+    brace_free = "{" not in field
+    for match in _AND_OR_COMMA.finditer(field):
+        if not brace_free:
+            segment = field[position : match.start()]
+            depth += segment.count("{") - segment.count("}")
+            position = match.start()
+            if depth > 0:
+                continue
+        parts.append(field[begin : match.start()].strip())
+        if match.group() != ",":
+            names.append(parts)
+            parts = []
+        begin = match.end()
+    parts.append(field[begin:].strip())
+    names.append(parts)
+    return [n for n in names if any(n)]
+
+
+def _authors(field: str) -> tuple[list[str], bool]:
+    """The authors in ``First Last`` order, and whether the list ends ``and others``."""
+    authors = []
+    others = False
+    for parts in split_authors(field):
+        if [p.lower() for p in parts] == ["others"]:
+            others = True
+            continue
+        text = [t for t in (clean_text(latex_to_text(p)) for p in parts) if t]
+        if len(text) == 2:  # Last, First
+            text = [text[1], text[0]]
+        elif len(text) == 3:  # Last, Jr, First
+            text = [text[2], text[0], text[1]]
+        if text:
+            authors.append(" ".join(text))
+    return authors, others
+
+
 def _record(fields: dict[str, str]) -> Record | None:
-    text = {k: clean_text(latex_to_text(v)) for k, v in fields.items() if k not in ("url", "doi")}
+    text = {k: clean_text(latex_to_text(fields[k])) for k in _DECODED if k in fields}
     title = text.get("title")
     if not title:
         return None
-    names = [a.strip() for a in _AND.split(text.get("author") or "") if a.strip()]
-    authors = [person_name(a) for a in names if a != "others"]
+    authors, others = _authors(fields.get("author") or "")
     url = clean_text(fields.get("url"))
     doi = clean_text(fields.get("doi"))
     if not url and doi:
@@ -152,7 +191,7 @@ def _record(fields: dict[str, str]) -> Record | None:
         "title": title,
         "abstract": text.get("abstract"),
         "authors": authors,
-        **({"n_authors": None} if "others" in names else {}),
+        **({"n_authors": None} if others else {}),
         "code_urls": code_urls,
         "published": iso_date(text.get("date")) or _year_month(text.get("year"), text.get("month")),
         "published_text": text.get("date") or text.get("year"),

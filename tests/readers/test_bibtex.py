@@ -9,11 +9,13 @@ import bibtexparser
 import pandas as pd
 import pytest
 from bibtexparser.model import Entry, Field
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import litreview
 from litreview import read_listing
 from litreview.errors import ListingWarning
-from litreview.readers.bibtex import looks_like_bibtex, person_name
+from litreview.readers.bibtex import latex_to_text, looks_like_bibtex, person_name, split_authors
 from tests.paths import TESTS
 
 CAPTURES = TESTS / "fixtures" / "captures"
@@ -123,3 +125,88 @@ def test_identical_duplicates_merge_without_a_warning() -> None:
         warnings.simplefilter("error")
         df = read_listing("@misc{j, title={Same}}\n\n@misc{j, title={Same}}\n")
     assert df.title.tolist() == ["Same"]
+
+
+LATEX_BIB = TESTS / "fixtures" / "bibtex" / "latex_zotero_jabref.bib"
+
+
+def test_zotero_and_jabref_latex_keeps_its_text() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        df = read_listing(LATEX_BIB)
+    assert df.title.tolist() == [
+        "TeX: The Program",  # was ": The Program"
+        "Global report on AI in health-care: 2019–2021 — an overview…",
+        "LaTeX and BibTeX for Systematic Reviews: 100% reproducible, typed A B kept unknownword",
+        "Costs of $5 & 10% #1 snake_case names: https://example.org/a_b in ACL – notes",
+    ]
+    assert df.authors.tolist() == [
+        ["Donald E. Knuth"],
+        ["World Health Organization", "John Smith", "Barnes and Noble, Inc."],
+        ["Leslie Lamport", "Ayşe Öztürk"],
+        ["Jörg Müller", "Google Brain", "Jean de la Fontaine"],
+    ]
+    assert df.n_authors.tolist()[1] == 3 and pd.isna(df.n_authors.tolist()[2])  # "and others"
+    # a bare % is text (BibTeX keeps it), not a LaTeX comment eating the rest of the line
+    assert df.abstract.tolist()[3] == "We gain 40% on X and keep the rest of the line."
+    assert df.source_line.tolist() == [4, 13, 23, 32]
+
+
+@pytest.mark.parametrize(
+    ("latex", "text"),
+    [
+        (r"{\TeX}: The Program", "TeX: The Program"),
+        (r"\LaTeX{} and \BibTeX\ files, \TeX is", "LaTeX and BibTeX files, TeX is"),
+        (r"\LaTeXe, \XeLaTeX", "LaTeX2e, XeLaTeX"),
+        (r"\emph{x} \textit{y} \textbf{z} \textsc{w}", "x y z w"),
+        (
+            r"\mbox{x} \texttt{y} \url{https://a.org/b_c} \NoCaseChange{GPU}",
+            "x y https://a.org/b_c GPU",
+        ),
+        (r"\foo{bar} baz", "bar baz"),  # an unknown macro: the group that follows stays
+        (r"an \unknownword here", "an unknownword here"),  # an unknown bare macro: its name
+        (r"health\hyphen{}care, 1\textendash 2, a\textemdash b", "health-care, 1–2, a—b"),
+        ("{1}--2 a---b", "1–2 a—b"),
+        ("1--2, no markup: not decoded", "1--2, no markup: not decoded"),  # as our writer wrote it
+        (r"\ldots \dots", "……"),
+        (r"a~b a\,b", "a b a b"),
+        (r"\& \% \$ \# \_ \{x\}", "& % $ # _ {x}"),
+        (r"Caf\'e {\"O}zt{\"u}rk \c{c} \ss", "Café Öztürk ç ß"),
+        (r"{\noopsort{1973b}}1973", "1973"),
+        (r"\protect\TeX\relax{} hyph\-en", "TeX hyphen"),
+        (r"\copyright\ \textregistered", "© ®"),
+        ("a & b, 40% of {X} and more", "a & b, 40% of X and more"),
+        ("plain title", "plain title"),
+    ],
+)
+def test_latex_prints_what_latex_prints(latex: str, text: str) -> None:
+    assert latex_to_text(latex) == text
+
+
+def test_braced_names_are_not_split() -> None:
+    assert split_authors("{World Health Organization} and Smith, John") == [
+        ["{World Health Organization}"],
+        ["Smith", "John"],
+    ]
+    assert split_authors("{Barnes and Noble, Inc.} and Doe, Jr, Jane and Anderson") == [
+        ["{Barnes and Noble, Inc.}"],
+        ["Doe", "Jr", "Jane"],
+        ["Anderson"],
+    ]
+    assert split_authors("Smith, John AND\n Doe, Jane") == [["Smith", "John"], ["Doe", "Jane"]]
+    assert split_authors("") == []
+    df = read_listing("@misc{k, title={T}, author={{World Health Organization}}}\n")
+    assert df.authors[0] == ["World Health Organization"]
+
+
+_TOKENS = [*"ab {}%&#_$-,.'", "\\%", "\\&", "\\_", "\\{", "\\#"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_TOKENS), max_size=12).map("".join))
+def test_the_fast_path_prints_what_the_parser_prints(value: str) -> None:
+    braces = value.replace("\\{", "")
+    if braces.count("{") != braces.count("}") or not any(c in value for c in "\\{}"):
+        return  # unbalanced braces are bibtexparser's to refuse; no markup is not decoded
+    # "\\relax" prints nothing but sends the value through pylatexenc
+    assert latex_to_text(value) == latex_to_text(value + "\\relax")
