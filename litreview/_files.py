@@ -16,18 +16,23 @@ import os
 import tempfile
 from pathlib import Path
 
+from litreview._open_files import is_open
+
 
 def write_atomic(path: str | os.PathLike[str], text: str, *, overwrite: bool = True) -> Path:
     """Write ``text`` as UTF-8 to ``path`` through a temporary file and a rename.
 
     With ``overwrite=False`` an existing file is left alone and
     :class:`FileExistsError` is raised (checked atomically where the file
-    system supports hard links). Returns the path written.
+    system supports hard links). A review this process has open is never
+    replaced, whatever ``overwrite`` says. Returns the path written.
     """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     if not overwrite and target.exists():
         raise file_exists_error(target)
+    if is_open(target):  # replacing it would leave the live connection on a deleted file
+        raise FileExistsError(f"{target} is a review this process has open; choose another name")
     fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     tmp = Path(tmp_name)
     try:

@@ -349,3 +349,17 @@ def test_read_listing_refuses_a_review_this_process_has_open(tmp_path: Path) -> 
         with pytest.raises(litreview.ListingError, match="a review this process has open"):
             litreview.read_listing(path)
         assert review.integrity_check() == "ok"
+
+
+def test_no_export_replaces_a_review_this_process_has_open(tmp_path: Path) -> None:
+    """``export(..., overwrite=True)`` onto the open review's path would rename a new file
+    over it: the connection would go on writing to the deleted file, and lose it all."""
+    path = tmp_path / "open.litreview"
+    with Review.open(path, reviewer="ada") as review:
+        review.add(litreview.SAMPLE_LISTING)
+        with pytest.raises(FileExistsError, match="a review this process has open"):
+            litreview.export(review.papers, path, format="csv", overwrite=True)
+        review.annotate(review.papers["paper_id"].iloc[0], note="still saved")
+    with Review.open(path, reviewer="ada") as again:
+        assert "still saved" in again.papers["note"].tolist()
+        assert again.integrity_check() == "ok"
