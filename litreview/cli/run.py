@@ -15,14 +15,28 @@ import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from litreview.cli import add, annotate, app_server, duplicates, export, read, render, search, stats
+from litreview.cli import (
+    add,
+    annotate,
+    app_server,
+    conflicts,
+    duplicates,
+    export,
+    history,
+    read,
+    render,
+    search,
+    stats,
+    undo,
+)  # fmt: skip
 from litreview.cli._parser import PROG, Command, Parser
 from litreview.cli.commands import UsageError
 from litreview.errors import ListingWarning, QueryError
 
 #: The command modules, in the order ``litreview --help`` lists them.
 COMMAND_MODULES: tuple[Command, ...] = (
-    read, search, add, annotate, export, duplicates, stats, render, app_server,
+    read, search, add, annotate, history, undo, conflicts, export, duplicates, stats, render,
+    app_server,
 )  # fmt: skip
 #: Command name -> (one-line summary, examples), as each command's ``--help`` shows them.
 COMMANDS: dict[str, tuple[str, str]] = {m.NAME: (m.SUMMARY, m.EXAMPLES) for m in COMMAND_MODULES}
