@@ -189,6 +189,16 @@ def detect(src: SourceText) -> bool:
     return looks_like_hf_linked_text(src.head_text)
 
 
+def score(src: SourceText) -> float:
+    """Registry hook: the evidence in the start of ``src``: its papers, each a ``·`` line
+    and (at least two) URL lines of its paper page."""
+    head = src.head_text
+    if not looks_like_hf_linked_text(head):
+        return 0.0
+    dots = sum(line.strip() == "·" for line in head.splitlines())
+    return min(len(_DETECT.findall(head)) / 2, float(dots))
+
+
 def read(src: SourceText, year: int | None) -> tuple[Columns, list[Problem]]:
     """Registry hook: parse ``src`` (dates without a year take the capture's year)."""
     lines = list(src.lines())

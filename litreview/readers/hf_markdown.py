@@ -216,6 +216,14 @@ def detect(src: SourceText) -> bool:
     return looks_like_hf_markdown(src.head_text)
 
 
+def score(src: SourceText) -> float:
+    """Registry hook: the evidence in the start of ``src``, the paper headings it shows."""
+    head = src.head_text
+    if "/papers/" not in head:
+        return 0.0
+    return float(len(_DETECT.findall(head)))
+
+
 def read(src: SourceText, year: int | None) -> tuple[Columns, list[Problem]]:
     """Registry hook: parse ``src`` (dates without a year take the capture's year)."""
     text = src.read()

@@ -7,6 +7,13 @@ explicit ``format=``, else the file's suffix when it names a format (``.bib``,
 ``.ris``, ``.csv``/``.tsv``, ``.json``, ``.md``), else the content (``.txt``,
 other suffixes, text and streams). A file whose suffix names a format but whose
 content is not that format is refused, never read as something else.
+
+Content decides by evidence: each reader scores the start of the file
+(:meth:`Reader.confidence`; the page captures count the papers they see) and
+the most confident wins, ties going to the earlier reader. When none is
+confident, or the reader chosen finds no paper at all, one :class:`ListingError`
+names the formats tried and what each expected (never a warning per block
+from a reader that did not fit).
 """
 
 from __future__ import annotations
@@ -25,21 +32,46 @@ from litreview.ids import PaperIndex, normalize_arxiv_id
 from litreview.readers import bibtex, hf_json, hf_linked_text, hf_markdown, ris, table_csv
 from litreview.readers._io import Source, SourceText, open_source
 from litreview.readers.frontmatter import blank_front_matter, capture_year
-from litreview.readers.hf_text.lines import Columns, looks_like_hf_text, parse_hf_text
+from litreview.readers.hf_text.lines import (
+    Columns,
+    hf_text_score,
+    looks_like_hf_text,
+    parse_hf_text,
+)
 from litreview.schema import papers_from_columns
 
 Errors = Literal["warn", "raise", "ignore"]
+#: CSV is the fallback: any page capture with evidence of a paper beats a header that fits.
+CSV_CONFIDENCE = 0.5
 ParseResult = tuple[Columns, list[Problem]]
 MAX_PROBLEMS_SHOWN = 10
 
 
+#: The confidence of a reader that only says yes or no (structured formats: their
+#: syntax is specific, so a yes beats any count of page-capture evidence).
+SURE = 1_000_000.0
+
+
 @dataclass(frozen=True)
 class Reader:
-    """One listing format: how to recognise it and how to parse it."""
+    """One listing format: how to recognise it and how to parse it.
+
+    ``score`` (optional) measures the evidence for the format in the start of a
+    file (0 = none); without it a ``detect`` yes counts as :data:`SURE`.
+    ``expects`` says what the format looks like, for the message when nothing fits.
+    """
 
     name: str
     detect: Callable[[SourceText], bool]
     parse: Callable[[SourceText, int | None], ParseResult]
+    expects: str = ""
+    score: Callable[[SourceText], float] | None = None
+
+    def confidence(self, src: SourceText) -> float:
+        """How sure this reader is that ``src`` is its format (0 = not at all)."""
+        if self.score is not None:
+            return self.score(src)
+        return SURE if self.detect(src) else 0.0
 
 
 def _parse_hf_text(src: SourceText, year: int | None) -> ParseResult:
@@ -62,14 +94,39 @@ SUFFIX_FORMATS: dict[str, str] = {
 
 #: Known formats, tried in order; later issues register more here.
 READERS: list[Reader] = [
-    # most specific first: structured formats, then the page captures, then the plain copy
-    Reader("hf-json", hf_json.detect, hf_json.read),
-    Reader("bibtex", bibtex.detect, bibtex.read),
-    Reader("ris", ris.detect, ris.read),
-    Reader("hf-markdown", hf_markdown.detect, hf_markdown.read),
-    Reader("hf-linked-text", hf_linked_text.detect, hf_linked_text.read),
-    Reader("hf-text", lambda src: looks_like_hf_text(src.head_text), _parse_hf_text),
-    Reader("csv", table_csv.detect, table_csv.read),
+    # most specific first (ties go to the earlier): structured formats, then the page
+    # captures (scored by the papers they show), then the plain copy, then CSV
+    Reader("hf-json", hf_json.detect, hf_json.read, "a JSON list of papers (Hugging Face API)"),
+    Reader("bibtex", bibtex.detect, bibtex.read, "BibTeX entries like '@article{key,'"),
+    Reader("ris", ris.detect, ris.read, "RIS records starting 'TY  - '"),
+    Reader(
+        "hf-markdown",
+        hf_markdown.detect,
+        hf_markdown.read,
+        "a Hugging Face papers page as Markdown ('### [Title](…/papers/…)' headings)",
+        hf_markdown.score,
+    ),
+    Reader(
+        "hf-linked-text",
+        hf_linked_text.detect,
+        hf_linked_text.read,
+        "a papers page saved as text with URL lines ('https://huggingface.co/papers/…')",
+        hf_linked_text.score,
+    ),
+    Reader(
+        "hf-text",
+        lambda src: looks_like_hf_text(src.head_text),
+        _parse_hf_text,
+        "the plain copy of a papers page (title, abstract, '• N authors', '·', a date)",
+        lambda src: hf_text_score(src.head_text),
+    ),
+    Reader(
+        "csv",
+        table_csv.detect,
+        table_csv.read,
+        "a CSV/TSV header row with a title column",
+        lambda src: CSV_CONFIDENCE if table_csv.detect(src) else 0.0,
+    ),
 ]
 
 
@@ -127,6 +184,9 @@ def read_listing_and_format(
                 raise ListingError(f"{src.name}: nested too deeply to read ({exc})") from exc
     finally:
         src.close()
+    capture = format is None and reader.name.startswith("hf-")  # a page capture, sniffed
+    if capture and problems and errors != "ignore" and not _count(columns):
+        raise _no_papers(src.name, reader, problems)  # one error, not a warning per block
     report_problems(problems, src.name, errors)
     return separate_arxiv_variants(papers_from_columns(columns)), reader.name
 
@@ -175,12 +235,33 @@ def pick_reader(src: SourceText, format: str | None) -> Reader:
         return reader
     found = _sniff(src)
     if found is None:
-        tried = ", ".join(r.name for r in READERS)
         raise ListingError(
-            f"{src.name}: not a listing format litreview reads (tried {tried}); "
-            f"it starts with {_first_line(src)!r}"
+            f"{src.name}: not a listing format litreview reads (tried "
+            f"{', '.join(r.name for r in READERS)}); it starts with {_first_line(src)!r}. "
+            f"Expected: {_tried()}"
         )
     return found
+
+
+def _tried() -> str:
+    """Each format and what it expects, for the message when nothing fits."""
+    return "; ".join(f"{r.name}: {r.expects}" if r.expects else r.name for r in READERS)
+
+
+def _count(columns: Columns) -> int:
+    values = next(iter(columns.values()), None) if columns else None
+    return 0 if values is None else len(values)
+
+
+def _no_papers(name: str, reader: Reader, problems: list[Problem]) -> ListingError:
+    """One error for a file whose reader found not one paper (not a warning per block)."""
+    first = min(problems, key=lambda p: p.line)
+    return ListingError(
+        f"{name}: no paper found: it looked like {reader.name}, but none of its "
+        f"{len(problems)} block(s) read as a paper (first: {first}). "
+        f"Formats and what they expect: {_tried()}",
+        problems,
+    )
 
 
 def _reader(name: str) -> Reader:
@@ -192,9 +273,14 @@ def _reader(name: str) -> Reader:
 
 
 def _sniff(src: SourceText) -> Reader | None:
-    """The first reader whose detector accepts ``src``; a file whose first line is a
-    CSV header is CSV even when a cell (a pasted citation) looks like BibTeX or RIS."""
-    found = next((reader for reader in READERS if reader.detect(src)), None)
+    """The most confident reader for ``src`` (ties: the earlier one), or None; a file
+    whose first line is a CSV header is CSV even when a cell (a pasted citation)
+    looks like BibTeX or RIS."""
+    found, best = None, 0.0
+    for reader in READERS:
+        confidence = reader.confidence(src)
+        if confidence > best:
+            found, best = reader, confidence
     if found is not None and found.name in ("bibtex", "ris") and table_csv.detect(src):
         first = _first_line(src)
         if not (first.startswith("@") or first.startswith("TY  -")):

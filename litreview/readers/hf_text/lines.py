@@ -72,6 +72,17 @@ def looks_like_hf_text(head: str) -> bool:
     return "·" in lines and any(s.startswith("•") or _META.match(s) for s in lines)
 
 
+def hf_text_score(head: str) -> float:
+    """The evidence that ``head`` is a plain-text capture: its author/date blocks
+    (a ``•`` line or a date next to a ``·`` line), 0 when it does not look like one."""
+    if not looks_like_hf_text(head):
+        return 0.0
+    lines = [s.strip() for s in head.splitlines()]
+    dots = [i for i, s in enumerate(lines) if s == "·"]
+    found = sum(1 for i in dots if i + 1 < len(lines) and _BARE_DATE.match(lines[i + 1]))
+    return float(max(found, 1))
+
+
 def parse_hf_text(
     blocks: Iterable[bytes], source: str, *, year: int | None = None, fast: bool = True
 ) -> tuple[Columns, list[Problem]]:
