@@ -19,21 +19,25 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from litreview.app._bind import button, guard
+from litreview.app._bind import button, guard, hidden
 from litreview.app._html import status_html
+from litreview.app._widgets import AppKeys
 from litreview.app.annotate import AnnotateView
 from litreview.app.charts_tab import ChartsView
 from litreview.app.export_tab import ExportView
 from litreview.app.filters import FilterPanel
 from litreview.app.paper import PaperView
 from litreview.app.results import ResultsView
-from litreview.app.screening import ScreeningView
+from litreview.app.screen_state import KEYS
+from litreview.app.screening import FOCUS, ScreeningView
 from litreview.app.state import AppState
 from litreview.review.core import Review
 
 __all__ = ["AppState", "ReviewApp", "review_app"]
 
 TABS = ("Browse", "Screening", "Charts", "Export")
+#: Text boxes whose Enter does something (the first class that contains the box wins).
+FIELDS = ("lr-screen-reason", "lr-screen-tag", "lr-reason", "lr-new-tag")
 
 
 class ReviewApp(widgets.VBox):
@@ -48,14 +52,29 @@ class ReviewApp(widgets.VBox):
         self.screening = ScreeningView(state)
         self.charts = ChartsView(state)
         self.exports = ExportView(state)
+        self.keyboard = AppKeys(
+            on_key=guard(state, self._on_key),
+            shortcuts=list(KEYS),
+            focus=FOCUS,
+            fields=list(FIELDS),
+        )
         self._status = widgets.HTML(status_html(state.status, state.error))
         self._status.add_class("lr-status-area")
+        self._status.layout = widgets.Layout(flex="1 1 auto", min_width="0", height="26px",
+                                             overflow="hidden", padding="0 0 0 8px")  # fmt: skip
         state.observe(self._on_status, names=["status", "error"])
-        reader = widgets.VBox(
+        self.reader = widgets.VBox(
             [self.annotate.widget, self.paper.widget],
-            layout=widgets.Layout(width="440px", flex="0 0 440px", padding="0 0 0 12px"),
+            layout=widgets.Layout(flex="1 1 400px", min_width="340px", padding="0 0 0 12px"),
         )
-        browse = widgets.HBox([self.filters.widget, self.results.widget, reader])
+        self.reader.add_class("lr-reader")
+        state.observe(lambda _c: self._show_reader(), names="current_id")
+        self._show_reader()
+        browse = widgets.HBox(
+            [self.filters.widget, self.results.widget, self.reader],
+            layout=widgets.Layout(flex_flow="row wrap", align_items="flex-start"),
+        )
+        browse.add_class("lr-browse")
         self.tabs = widgets.Tab(
             children=[browse, self.screening.widget, self.charts.widget, self.exports.widget],
             titles=TABS,
@@ -64,15 +83,45 @@ class ReviewApp(widgets.VBox):
         title = widgets.HTML(
             f'<b style="font-size:15px">litreview</b> · {review_label(state.review)}'
         )
+        title.layout.flex = "0 1 auto"
+        self._undo = button(
+            "↶ Undo", "lr-undo", tooltip="Undo your latest change (u)", width="74px"
+        )
+        self._redo = button("↷ Redo", "lr-redo", tooltip="Redo what you undid (r)", width="74px")
+        self._undo.on_click(guard(state, lambda _b: self._undo_redo("undo")))
+        self._redo.on_click(guard(state, lambda _b: self._undo_redo("redo")))
         self._reload = button(
             "Reload", "lr-reload", width="72px",
             tooltip="Read the review file again: papers added and annotations made "
             "elsewhere (another notebook, the command line) appear",
         )  # fmt: skip
         self._reload.on_click(guard(state, self._on_reload))
-        header = widgets.HBox([title, self._reload], layout=widgets.Layout(align_items="center"))
-        super().__init__([header, self._status, self.tabs], **kwargs)
+        header = widgets.HBox(
+            [title, self._undo, self._redo, self._reload, self._status, self.keyboard],
+            layout=widgets.Layout(align_items="center", flex_flow="row nowrap"),
+        )
+        header.add_class("lr-toolbar")
+        super().__init__([header, self.tabs], **kwargs)
         self.add_class("litreview-app")
+
+    def _show_reader(self) -> None:
+        """The paper panel takes room only while a paper is open."""
+        hidden(self.reader, not self.state.current_id)
+
+    def _on_key(self, key: str, field: str) -> None:
+        if field == "lr-screen-reason" or (not field and self.state.mode == "screen"):
+            self.screening.key(key)
+        elif field == "lr-screen-tag":
+            self.screening.enter(field)
+        elif field in ("lr-reason", "lr-new-tag"):
+            self.annotate.enter(field)
+
+    def _undo_redo(self, what: str) -> None:
+        self._flush_typing()
+        if self.state.mode == "screen":
+            getattr(self.state.screen, what)()
+        else:
+            getattr(self.state, what)()
 
     def _on_status(self, _change: Any) -> None:
         self._status.value = status_html(self.state.status, self.state.error)
@@ -80,7 +129,7 @@ class ReviewApp(widgets.VBox):
     def _flush_typing(self) -> None:
         """Save a note still being typed (its save waits for a pause in typing)."""
         self.annotate.flush()
-        self.screening._annotate.flush()
+        self.screening.flush()
 
     def _on_reload(self, _button: Any) -> None:
         self._flush_typing()

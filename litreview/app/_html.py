@@ -52,25 +52,73 @@ def _collect(node: Node, out: list[str]) -> None:
         out.append(" ".join(node.words))
 
 
-def highlight(text: Any, terms: Sequence[str]) -> str:
-    """Escaped ``text`` with every word starting with one of ``terms`` in ``<mark>``."""
+#: Inline styles of the highlights (the card is plain HTML: no stylesheet needed).
+MARKS = {
+    "query": "",
+    "include": ' class="lr-kw-include" style="background:#bbf7d0;color:inherit"',
+    "exclude": ' class="lr-kw-exclude" style="background:#fecaca;color:inherit"',
+}
+
+
+def _pattern(term: str) -> str:
+    words = [re.escape(w) for w in term.split()]
+    body = r"\W+".join(words)
+    tail = r"\w*" if len(term) >= MIN_PREFIX and " " not in term else ""
+    return rf"\b{body}{tail}\b" if tail else rf"\b{body}\b"
+
+
+def highlight(
+    text: Any,
+    terms: Sequence[str],
+    *,
+    include: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+) -> str:
+    """Escaped ``text`` with every word starting with one of ``terms`` in ``<mark>``,
+    and the review's ``include`` / ``exclude`` keywords marked green / red.
+
+    >>> highlight("a good bad idea", [], include=["good"], exclude=["bad"]).count("lr-kw-")
+    2
+    """
     raw = "" if text is None or (not isinstance(text, str) and pd.isna(text)) else str(text)
-    if not terms or not raw:
+    groups = {"query": terms, "include": include, "exclude": exclude}
+    named = [(t, kind) for kind, ts in groups.items() for t in ts if t.strip()]
+    if not named or not raw:
         return esc(raw)
-    parts = []
-    for term in sorted(terms, key=len, reverse=True):
-        words = [re.escape(w) for w in term.split()]
-        body = r"\W+".join(words)
-        tail = r"\w*" if len(term) >= MIN_PREFIX and " " not in term else ""
-        parts.append(rf"\b{body}{tail}\b" if tail else rf"\b{body}\b")
-    pattern = re.compile("|".join(parts), re.IGNORECASE)
+    kinds: dict[str, str] = {}
+    for term, kind in named:  # the query first: its mark wins over a keyword's
+        kinds.setdefault(term.lower(), kind)
+    order = sorted(kinds, key=len, reverse=True)
+    pattern = re.compile("|".join(f"(?P<g{i}>{_pattern(t)})" for i, t in enumerate(order)), re.I)
     out, last = [], 0
     for match in pattern.finditer(raw):
+        kind = kinds[order[int(str(match.lastgroup)[1:])]]
         out.append(html.escape(raw[last : match.start()]))
-        out.append(f"<mark>{html.escape(match.group(0))}</mark>")
+        out.append(f"<mark{MARKS[kind]}>{html.escape(match.group(0))}</mark>")
         last = match.end()
     out.append(html.escape(raw[last:]))
     return "".join(out)
+
+
+def keyword_terms(text: str | Sequence[str]) -> list[str]:
+    """Keywords typed as ``"a, b; c"`` (or a list) as highlight terms: folded, plural
+    endings merged like query words, phrases kept whole, duplicates dropped.
+
+    >>> keyword_terms("Transformers, linear attention; ViT")
+    ['transformer', 'linear attention', 'vit']
+    """
+    from litreview._text import words
+    from litreview.query.language import word_prefixes
+
+    items = re.split(r"[,;\n]", text) if isinstance(text, str) else list(text)
+    out = []
+    for item in items:
+        pieces = words(str(item))
+        if len(pieces) == 1:
+            out.append(pieces[0] if len(pieces[0]) < MIN_PREFIX else word_prefixes(pieces[0])[0])
+        elif pieces:
+            out.append(" ".join(pieces))
+    return list(dict.fromkeys(out))
 
 
 def link(url: Any, label: str | None = None) -> str:
@@ -83,8 +131,14 @@ def link(url: Any, label: str | None = None) -> str:
     )
 
 
-def paper_card(paper: pd.Series, terms: Sequence[str]) -> str:
+def paper_card(
+    paper: pd.Series,
+    terms: Sequence[str],
+    include: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+) -> str:
     """Title, date, authors/organization, links and the highlighted abstract."""
+    marks = {"include": include, "exclude": exclude}
     date = paper.get("published")
     when = "" if date is None or pd.isna(date) else f"{pd.Timestamp(date):%b %d, %Y}"
     authors = list(paper.get("authors") or [])
@@ -103,10 +157,11 @@ def paper_card(paper: pd.Series, terms: Sequence[str]) -> str:
     links = _links(paper)
     return (
         '<div class="lr-paper">'
-        f'<h3 style="margin:4px 0">{highlight(paper.get("title"), terms)}</h3>'
+        f'<h3 style="margin:4px 0">{highlight(paper.get("title"), terms, **marks)}</h3>'
         f'<div style="color:#555">{meta}</div>'
         f'<div style="color:#555">{" · ".join(x for x in (esc(stats), links) if x)}</div>'
-        f'<p style="line-height:1.45;max-width:900px">{highlight(paper.get("abstract"), terms)}</p>'
+        '<p style="line-height:1.45;max-width:900px">'
+        f"{highlight(paper.get('abstract'), terms, **marks)}</p>"
         "</div>"
     )
 
@@ -152,12 +207,18 @@ def _value(value: Any) -> str:
 
 
 def status_html(message: str, error: str) -> str:
-    """The status line: the error in red when there is one, else the message."""
+    """The status line: the error in red when there is one, else the message. One line
+    (cut with … and whole in its tooltip), so a message never moves the page."""
+    line = "white-space:nowrap;overflow:hidden;text-overflow:ellipsis;line-height:24px"
     if error:
         return (
-            f'<div class="lr-error" style="color:#b91c1c;white-space:pre-wrap">⚠ {esc(error)}</div>'
+            f'<div class="lr-error" title="{esc(error)}" style="color:#b91c1c;{line}">'
+            f"⚠ {esc(' '.join(error.split()))}</div>"
         )
-    return f'<div class="lr-status" style="color:#334155">{esc(message)}</div>'
+    return (
+        f'<div class="lr-status" title="{esc(message)}" style="color:#334155;{line}">'
+        f"{esc(message)}</div>"
+    )
 
 
 def preview(text: str, lines: int = 20) -> str:

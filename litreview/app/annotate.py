@@ -1,4 +1,4 @@
-"""Annotate the open paper: decision (exclude asks why), tags, note, rating, undo."""
+"""Annotate the open paper: decision (exclude asks why), tags, note, rating."""
 
 from __future__ import annotations
 
@@ -22,7 +22,8 @@ STYLES = {"include": "success", "maybe": "warning", "exclude": "danger"}
 
 class AnnotateView:
     """Buttons and boxes acting on the paper ``source.<name>``; ``decide(decision, reason)``
-    defaults to :meth:`AppState.decide` (the screening tab passes one that moves on)."""
+    defaults to :meth:`AppState.decide`. With ``screen`` (the screening tab, whose
+    decision bar decides) only tags, note and rating are shown."""
 
     def __init__(
         self,
@@ -31,6 +32,7 @@ class AnnotateView:
         name: str = "current_id",
         *,
         decide: Callable[[str, str | None], Any] | None = None,
+        screen: bool = False,
     ) -> None:
         self._state = state
         self._source = source if source is not None else state
@@ -57,6 +59,8 @@ class AnnotateView:
             options=state.all_tags, placeholder="add a tag (existing or new)", ensure_option=False
         )
         self._new_tag.add_class("lr-new-tag")
+        if screen:
+            self._new_tag.add_class("lr-screen-tag")
         self._add_tag = button("Add tag", "lr-add-tag", width="80px")
         self._note = widgets.Textarea(
             placeholder="Note (saved as you type)", continuous_update=True, rows=3
@@ -64,7 +68,9 @@ class AnnotateView:
         self._note.layout.width = "100%"
         self._note.add_class("lr-note")
         self._note_state = widgets.HTML()
+        self._note_state.add_class("lr-note-state")
         self._reason_state = widgets.HTML()
+        self._reason_state.add_class("lr-reason-state")
         self._save_note = Debouncer(NOTE_DELAY, guard(state, self._save))
         self._rating = widgets.ToggleButtons(
             options=[("–", 0)] + [(str(i), i) for i in RATINGS], description="rating"
@@ -72,18 +78,21 @@ class AnnotateView:
         self._rating.style.button_width = "34px"
         self._rating.style.description_width = "50px"
         self._rating.add_class("lr-rating")
-        self._undo = button("Undo", "lr-undo", tooltip="Undo your latest change", width="64px")
-        self._redo = button("Redo", "lr-redo", tooltip="Redo what you undid", width="64px")
         self._wire()
+        decisions = widgets.HBox([*self._decision.values(), self._reason_state],
+                                 layout=widgets.Layout(align_items="center"))  # fmt: skip
+        hidden(decisions, screen)
+        line = widgets.Layout(align_items="center", flex_flow="row wrap")
         self.widget = widgets.VBox(
             [
-                widgets.HBox([*self._decision.values(), self._undo, self._redo]),
+                decisions,
                 self._reason_row,
-                widgets.HBox([widgets.HTML("<b>Tags</b>&nbsp;"), self._tags]),
-                widgets.HBox([self._new_tag, self._add_tag]),
+                widgets.HBox(
+                    [widgets.HTML("<b>Tags</b>&nbsp;"), self._tags, self._new_tag, self._add_tag],
+                    layout=line,
+                ),
+                widgets.HBox([widgets.HTML("<b>Note</b>&nbsp;"), self._note_state], layout=line),
                 self._note,
-                self._note_state,
-                self._reason_state,
                 self._rating,
             ]
         )
@@ -104,8 +113,6 @@ class AnnotateView:
         self._add_tag.on_click(guard(s, lambda _b: self._on_add_tag()))
         self._note.observe(self._on_note, names="value")
         self._rating.observe(guard(s, self._on_rating), names="value")
-        self._undo.on_click(guard(s, lambda _b: self._undo_redo(s.undo)))
-        self._redo.on_click(guard(s, lambda _b: self._undo_redo(s.redo)))
         self._source.observe(lambda _c: self._switch(), names=self._name)
         s.observe(lambda _c: self._draw(), names="changes")
         s.observe(self._on_lists, names=["all_tags", "reasons"])
@@ -120,6 +127,13 @@ class AnnotateView:
             hidden(self._reason_row, False)
             return
         self._decide(decision, None)
+
+    def enter(self, field: str) -> None:
+        """Enter pressed in the reason box (``lr-reason``: exclude) or the tag box."""
+        if field == "lr-reason":
+            self._exclude()
+        elif field in ("lr-new-tag", "lr-screen-tag"):
+            self._on_add_tag()
 
     def _exclude(self) -> None:
         hidden(self._reason_row, True)
@@ -151,10 +165,6 @@ class AnnotateView:
     def _on_rating(self, change: dict[str, Any]) -> None:
         if not self._quiet.on and self.paper_id:
             self._state.rate(self.paper_id, change["new"])
-
-    def _undo_redo(self, fn: Callable[[], str | None]) -> None:
-        self.flush()
-        fn()
 
     # -- drawing ---------------------------------------------------------------------------
 

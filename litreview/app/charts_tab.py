@@ -57,8 +57,10 @@ class ChartsView:
 
 
 def bundle(fig: go.Figure) -> dict[str, Any]:
-    """The MIME bundle of ``fig`` sized for the grid."""
-    fig = go.Figure(fig).update_layout(height=360, margin={"t": 48, "b": 40})
+    """The MIME bundle of ``fig`` sized for the grid (a chart that sets a taller height,
+    one bar per term or tag, keeps it, so no label is dropped)."""
+    height = max(360, int(fig.layout.height or 0))
+    fig = go.Figure(fig).update_layout(height=height, margin={"t": 48, "b": 40})
     return {
         "application/vnd.plotly.v1+json": {
             "config": {"displaylogo": False},

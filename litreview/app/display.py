@@ -15,8 +15,10 @@ import pandas as pd
 
 
 def table_rows(frame: pd.DataFrame) -> list[dict[str, str]]:
-    """Display strings per paper: title, date, authors, comments, decision, tags."""
+    """Display strings per paper: title, date, authors, comments, decision, tags, code
+    (a mark when the paper links code) and score (when the frame has one)."""
     rows = []
+    scored = "score" in frame
     records: Any = frame.itertuples(index=False)
     for r in records:
         authors = list(r.authors)
@@ -36,6 +38,8 @@ def table_rows(frame: pd.DataFrame) -> list[dict[str, str]]:
             "comments": str(int(r.comments)) if pd.notna(r.comments) else "",
             "decision": "" if decision == "unscreened" else str(decision),
             "tags": ", ".join(getattr(r, "tags", [])),
+            "code": "code" if len(getattr(r, "code_urls", None) or []) else "",
+            "score": f"{r.score:.2f}" if scored and pd.notna(r.score) else "",
         })  # fmt: skip
     return rows
 
@@ -64,6 +68,18 @@ def export_rows(papers: pd.DataFrame, selection: pd.DataFrame, what: str) -> pd.
         tag = what[4:]
         return papers[papers["tags"].map(lambda ts: tag in ts).astype(bool)]
     raise ValueError(f"export what= must be 'selection', 'included' or 'tag:NAME', got {what!r}")
+
+
+def export_name(what: str, suffix: str) -> str:
+    """The file name an export of ``what`` gets by default.
+
+    >>> export_name("selection", ".bib"), export_name("tag:must read/2", ".csv")
+    ('litreview-selection.bib', 'litreview-tag-must-read-2.csv')
+    """
+    import re
+
+    slug = re.sub(r"[^\w-]+", "-", what.replace(":", "-")).strip("-").lower() or "export"
+    return f"litreview-{slug}{suffix}"
 
 
 def count_papers(n: int) -> str:

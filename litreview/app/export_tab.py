@@ -10,6 +10,7 @@ import ipywidgets as widgets
 
 from litreview.app._bind import button, guard
 from litreview.app._html import esc, preview
+from litreview.app.display import export_name
 from litreview.app.state import AppState
 from litreview.writers import formats
 
@@ -28,10 +29,9 @@ class ExportView:
         self._format.add_class("lr-export-format")
         self._what = widgets.Dropdown(description="what")
         self._what.add_class("lr-export-what")
-        self._name = widgets.Text(
-            value="litreview-selection" + formats.get_format("bibtex").suffix,
-            description="file name",
-        )
+        #: The name the app chose; a name the user typed is never replaced.
+        self._auto_name = export_name("selection", formats.get_format("bibtex").suffix)
+        self._name = widgets.Text(value=self._auto_name, description="file name")
         self._name.add_class("lr-export-name")
         self._overwrite = widgets.Checkbox(value=False, description="replace an existing file")
         self._go = button("Export", "lr-export-go", style="primary")
@@ -40,6 +40,7 @@ class ExportView:
         for w in (self._format, self._what, self._name):
             w.layout.width = "420px"
         self._format.observe(self._on_format, names="value")
+        self._what.observe(lambda _c: self._follow(), names="value")
         self._go.on_click(guard(state, lambda _b: self._export()))
         self._visible = False
         self._stale = True
@@ -75,7 +76,17 @@ class ExportView:
         values = [v for _, v in options]
         self._what.value = current if current in values else "selection"
 
+    def _follow(self) -> None:
+        """The file name follows "what" and the format, unless the user typed one."""
+        suffix = formats.get_format(self._format.value).suffix
+        if self._name.value == self._auto_name and self._what.value:
+            self._auto_name = export_name(self._what.value, suffix)
+            self._name.value = self._auto_name
+
     def _on_format(self, change: dict[str, Any]) -> None:
+        if self._name.value == self._auto_name:
+            self._follow()
+            return
         name = Path(self._name.value)
         if formats.suffix_format(name.suffix) is not None:  # another suffix stays as typed
             self._name.value = str(name.with_suffix(formats.get_format(change["new"]).suffix))

@@ -10,7 +10,7 @@ import pandas as pd
 
 from litreview.app._bind import Quiet, button, guard, hidden
 from litreview.app._debounce import Debouncer
-from litreview.app._html import esc
+from litreview.app._html import esc, keyword_terms
 from litreview.app.selection import RANGE_FIELDS, SORTS
 from litreview.app.state import AppState
 from litreview.schema import DECISIONS
@@ -30,7 +30,7 @@ class FilterPanel:
         self._quiet = Quiet()
         self._debounce = Debouncer(QUERY_DELAY, guard(state, self._apply_query))
         self._query = widgets.Text(placeholder=PLACEHOLDER, continuous_update=True)
-        self._query.layout.width = "270px"
+        self._query.layout.width = "250px"
         self._query.add_class("lr-query")
         self._query_error = widgets.HTML()
         self._query_error.add_class("lr-query-error")
@@ -46,6 +46,14 @@ class FilterPanel:
         self._sort = widgets.Dropdown(
             options=[(SORT_LABELS[s], s) for s in SORTS], value=state.sort, description="sort"
         )
+        self._include = widgets.Text(
+            placeholder="include words: a, b, c", continuous_update=False, description="include"
+        )
+        self._include.add_class("lr-keywords-include")
+        self._exclude = widgets.Text(
+            placeholder="exclude words: a, b, c", continuous_update=False, description="exclude"
+        )
+        self._exclude.add_class("lr-keywords-exclude")
         self._count = widgets.HTML()
         self._count.add_class("lr-count")
         self._reset = button(
@@ -58,9 +66,11 @@ class FilterPanel:
             self._decisions,
             self._tags,
             self._sort,
+            self._include,
+            self._exclude,
         ):
             w.style.description_width = "64px"
-            w.layout.width = "270px"
+            w.layout.width = "250px"
         self._wire()
         self.widget = widgets.VBox(
             [
@@ -77,8 +87,14 @@ class FilterPanel:
                 self._decisions,
                 self._tags,
                 self._reset,
+                widgets.HTML(
+                    '<b>Keywords</b> <mark style="background:#bbf7d0">include</mark> '
+                    '<mark style="background:#fecaca">exclude</mark>'
+                ),
+                self._include,
+                self._exclude,
             ],
-            layout=widgets.Layout(width="290px", flex="0 0 290px", padding="0 8px 0 0"),
+            layout=widgets.Layout(width="262px", flex="0 0 262px", padding="0 8px 0 0"),
         )
         self.widget.add_class("lr-filters")
         self._show_error()
@@ -95,7 +111,7 @@ class FilterPanel:
             value=(lo, hi), min=lo, max=hi, description=name, continuous_update=False
         )
         slider.style.description_width = "64px"
-        slider.layout.width = "270px"
+        slider.layout.width = "250px"
         slider.add_class(f"lr-range-{name}")
         return slider
 
@@ -112,6 +128,9 @@ class FilterPanel:
         self._tags.observe(guard(s, self._on_multi("tags")), names="value")
         self._sort.observe(guard(s, self._on_simple("sort")), names="value")
         self._reset.on_click(guard(s, lambda _b: s.reset_filters()))
+        self._include.observe(guard(s, lambda c: s.set_keywords(include=c["new"])), names="value")
+        self._exclude.observe(guard(s, lambda c: s.set_keywords(exclude=c["new"])), names="value")
+        s.observe(self._show_keywords, names=["include_words", "exclude_words"])
         s.observe(lambda _c: self._show_error(), names="query_error")
         s.observe(lambda _c: self._show_count(), names=["revision", "page"])
         s.observe(self._on_tags_list, names="all_tags")
@@ -181,6 +200,12 @@ class FilterPanel:
                         slider.min if lo is None else lo,
                         slider.max if hi is None else hi,
                     )
+
+    def _show_keywords(self, _change: Any = None) -> None:
+        s = self._state
+        for box, words in ((self._include, s.include_words), (self._exclude, s.exclude_words)):
+            if keyword_terms(box.value) != words:  # the box keeps what was typed otherwise
+                box.value = ", ".join(words)
 
     def _on_tags_list(self, change: dict[str, Any]) -> None:
         with self._quiet():

@@ -30,6 +30,12 @@ class PaperView:
         self._name = name
         self._card = widgets.HTML()
         self._card.add_class("lr-paper-card")
+        self._unlisted = widgets.HTML(
+            '<div class="lr-unlisted" style="background:#fef9c3;padding:2px 8px;'
+            'border-radius:3px">Not in the selection any more (the query or filters '
+            "changed); it stays open until you open another paper.</div>"
+        )
+        hidden(self._unlisted, True)
         self._history = widgets.HTML()
         self._similar_buttons = [
             button("", f"lr-similar-{i}", width="100%") for i in range(N_SIMILAR)
@@ -45,11 +51,14 @@ class PaperView:
         self._similar_of = ""
         self._details = widgets.Accordion(children=[self._history], titles=("History",))
         self._details.selected_index = None
-        self.widget = widgets.VBox([self._card, self._similar, self._details])
+        self.widget = widgets.VBox([self._unlisted, self._card, self._similar, self._details])
         self.widget.add_class("lr-paper")
         self._source.observe(lambda _c: self._draw(), names=name)
         state.observe(lambda _c: self._draw(), names="changes")
         state.observe(self._on_revision, names="revision")
+        state.observe(lambda _c: self._draw_card(), names=["include_words", "exclude_words"])
+        if source is None:  # the browse panel: say when its paper left the selection
+            state.observe(lambda _c: self._show_listed(), names=["current_listed"])
         self._terms = query_terms(state.applied_query)
         self._draw()
 
@@ -61,20 +70,31 @@ class PaperView:
         terms = query_terms(self._state.applied_query)
         if terms != self._terms:  # a new query: only the highlighting changes
             self._terms = terms
-            if self.paper_id:
-                self._card.value = paper_card(self._state.paper(self.paper_id), terms)
+            self._draw_card()
+
+    def _show_listed(self) -> None:
+        hidden(self._unlisted, self._state.current_listed or not self.paper_id)
+
+    def _draw_card(self) -> None:
+        if self.paper_id:
+            s = self._state
+            self._card.value = paper_card(
+                s.paper(self.paper_id), self._terms, s.include_words, s.exclude_words
+            )
 
     def _draw(self) -> None:
         pid = self.paper_id
         hidden(self._similar, not pid or not self._show_similar)
         hidden(self._details, not pid)
+        if self._source is self._state:
+            self._show_listed()
         if not pid:
             self._card.value = (
                 '<div style="color:#666">Click a paper in the table to open it.</div>'
             )
             return
         s = self._state
-        self._card.value = paper_card(s.paper(pid), self._terms)
+        self._draw_card()
         history = s.history(pid)
         self._history.value = history_table(history) if history is not None else ""
         if self._show_similar and pid != self._similar_of:

@@ -12,7 +12,18 @@ from litreview.app._widgets import PaperTable
 from litreview.app.state import AppState
 
 COLUMNS = [["title", "Title"], ["date", "Date"], ["decision", "Decision"], ["tags", "Tags"],
-           ["authors", "Authors"], ["comments", "Comments"]]  # fmt: skip
+           ["code", "Code"]]  # fmt: skip
+#: Shown after the others when the table is sorted by relevance to a query.
+SCORE = ["score", "Score"]
+
+
+def columns(sort: str, query: str) -> list[list[str]]:
+    """The table's columns: the score only when it orders the rows.
+
+    >>> [c[0] for c in columns("relevance", "vision")][-1], len(columns("date", "vision"))
+    ('score', 5)
+    """
+    return [*COLUMNS, SCORE] if sort == "relevance" and query.strip() else list(COLUMNS)
 
 
 class ResultsView:
@@ -25,6 +36,7 @@ class ResultsView:
         self._prev = button("◀", "lr-prev-page", tooltip="Previous page", width="40px")
         self._next = button("▶", "lr-next-page", tooltip="Next page", width="40px")
         self._page = widgets.HTML()
+        self._page.add_class("lr-pager-text")
         self._bulk_what = widgets.Dropdown(options=state.BULK, description="All in selection:")
         self._bulk_what.style.description_width = "110px"
         self._bulk_what.layout.width = "250px"
@@ -40,12 +52,20 @@ class ResultsView:
         self._wire()
         self.widget = widgets.VBox(
             [
-                widgets.HBox([self._prev, self._page, self._next]),
+                widgets.HBox(
+                    [self._prev, self._page, self._next],
+                    layout=widgets.Layout(
+                        flex_flow="row nowrap", align_items="center", overflow="hidden"
+                    ),
+                ),
                 self._table,
-                widgets.HBox([self._bulk_what, self._bulk_value, self._bulk_apply]),
+                widgets.HBox(
+                    [self._bulk_what, self._bulk_value, self._bulk_apply],
+                    layout=widgets.Layout(flex_flow="row wrap"),
+                ),
                 self._confirm,
             ],
-            layout=widgets.Layout(flex="1 1 auto", min_width="0", width="auto"),
+            layout=widgets.Layout(flex="1 1 520px", min_width="420px", width="auto"),
         )
         self._draw()
         self._show_confirm()
@@ -66,11 +86,12 @@ class ResultsView:
 
     def _draw(self) -> None:
         s = self._state
+        self._table.columns = columns(s.sort, s.applied_query)
         self._table.rows = s.page_rows()
         self._table.selected = s.current_id
         self._page.value = (
-            f'<span style="padding:0 8px">page {s.page + 1:,} of {s.n_pages:,} · '
-            f"{esc(s.count_text())}</span>"
+            '<span style="padding:0 8px;white-space:nowrap">'
+            f"page {s.page + 1:,} of {s.n_pages:,} · {esc(s.count_text())}</span>"
         )
         self._prev.disabled = s.page == 0
         self._next.disabled = s.page >= s.n_pages - 1

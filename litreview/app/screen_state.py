@@ -3,7 +3,12 @@
 The queue is the current selection: papers already screened first (so ``k``
 goes back to them), then the unscreened ones in the chosen order. It starts at
 the first unscreened paper, so reopening the app resumes where the reviewer
-stopped.
+stopped. In priority order the unscreened part is ranked again every
+:attr:`ScreenState.rerank_every` decisions, so the model learns as you screen;
+:attr:`ScreenState.order_text` always names the order the queue is in.
+
+Excluding takes a reason by keys: ``e`` (or a digit) opens the exclusion,
+``1``–``9`` pick one of :attr:`AppState.reason_keys`, Enter confirms, Esc cancels.
 """
 
 from __future__ import annotations
@@ -20,29 +25,43 @@ if TYPE_CHECKING:
     from litreview.app.state import AppState
 
 ORDERS = ("priority", "relevance", "date")
-#: Key -> action of the screening tab.
-KEYS = {"i": "include", "m": "maybe", "e": "exclude", "j": "next", "k": "previous",
-        "ArrowRight": "next", "ArrowDown": "next", "ArrowLeft": "previous",
-        "ArrowUp": "previous", "u": "undo"}  # fmt: skip
+#: Key -> action of the screening tab (``1``–``9`` pick a reason, see :meth:`ScreenState.key`).
+KEYS = {"i": "include", "m": "maybe", "e": "exclude", "Enter": "confirm", "Escape": "cancel",
+        "j": "next", "k": "previous", "ArrowRight": "next", "ArrowDown": "next",
+        "ArrowLeft": "previous", "ArrowUp": "previous", "u": "undo", "r": "redo",
+        **{str(n): "reason" for n in range(1, 10)}}  # fmt: skip
+#: Decisions between two re-rankings of the queue in priority order.
+RERANK_EVERY = 5
 
 
 class ScreenState(traitlets.HasTraits):
-    """Position in the screening queue and progress (screened of total)."""
+    """Position in the screening queue, progress (screened of total), the exclusion
+    being given a reason, and how the queue is ordered."""
 
     order = traitlets.Enum(ORDERS, default_value="priority")
     pos = traitlets.Int(0)
     current_id = traitlets.Unicode("")
     done = traitlets.Int(0)
     total = traitlets.Int(0)
-    #: Reason given when ``e`` excludes (empty: none).
-    exclude_reason = traitlets.Unicode("")
+    #: How the queue is ranked: the order, or for priority "model" / "relevance".
     method = traitlets.Unicode("")
+    #: What the order label and the status say about the order in use.
+    order_text = traitlets.Unicode("")
+    #: Re-rank the unscreened papers after this many decisions (0: only on request).
+    rerank_every = traitlets.Int(RERANK_EVERY, min=0)
+    #: Decisions since the queue was last ranked.
+    since_rank = traitlets.Int(0)
+    #: True while an exclusion waits for its reason (after ``e`` or a digit).
+    excluding = traitlets.Bool(False)
+    #: The reason picked for that exclusion ('' for none yet).
+    reason = traitlets.Unicode("")
 
     def __init__(self, app: AppState) -> None:
         super().__init__()
         self.app = app
         self.queue: list[str] = []
         self._stale = True
+        self._detail = ""
         app.observe(self._selection_changed, names="revision")
 
     def _selection_changed(self, change: dict[str, Any]) -> None:
@@ -55,6 +74,7 @@ class ScreenState(traitlets.HasTraits):
     @traitlets.observe("pos")
     def _on_pos(self, change: dict[str, Any]) -> None:
         self.current_id = self.queue[self.pos] if 0 <= self.pos < len(self.queue) else ""
+        self.excluding, self.reason = False, ""
 
     def ensure(self) -> None:
         """Build the queue when the selection changed since the last build."""
@@ -63,37 +83,62 @@ class ScreenState(traitlets.HasTraits):
 
     def start(self) -> None:
         """Build the queue from the current selection and go to the first unscreened paper."""
+        if not self._rank():
+            return
+        left = self.total - self.done
+        self.app.say(f"screening {self.total:,} papers {self.order_text}, {left:,} to go")
+
+    def rerank(self) -> None:
+        """Rank the unscreened papers again from the decisions so far (keeps the selection)."""
+        if self._rank():
+            self.app.say(f"re-ranked {self.total - self.done:,} papers to go {self.order_text}")
+
+    def _rank(self) -> bool:
         try:
-            self.queue, self.method = self._build()
+            self.queue, self.method, self._detail = self._build()
         except Exception as exc:
             self.app.fail(f"screening: {exc}")
-            return
+            return False
         self._stale = False
+        self.since_rank = 0
         self._count()
+        self._describe()
         first = self._next_unscreened(-1)
         self.pos = -1  # always fire: the paper under pos may be another one now
         self.pos = first if first is not None else max(0, len(self.queue) - 1)
-        left = self.total - self.done
-        self.app.say(f"screening {self.total:,} papers by {self.order}, {left:,} to go")
+        return True
 
-    def _build(self) -> tuple[list[str], str]:
+    def _build(self) -> tuple[list[str], str, str]:
         sel = self.app.selection
         if not len(sel):
-            return [], ""
+            return [], "", ""
         decided = sel["decision"].astype(str).to_numpy() != "unscreened"
         done = sel[decided]
         if "decided_at" in done:
             done = done.sort_values("decided_at", kind="stable", na_position="first")
         todo = sel[~decided]
-        method = self.order
+        method, detail = self.order, ""
         if self.order == "priority":
-            ranked = prioritize(sel, query=self.app.applied_query, index=self.app.index)
-            method = str(ranked["priority_method"].iloc[0]) if len(ranked) else "priority"
-            todo = ranked
+            todo = prioritize(sel, query=self.app.applied_query, index=self.app.index)
+            method = str(todo["priority_method"].iloc[0]) if len(todo) else "model"
+            n_inc = int((done["decision"] == "include").sum())
+            n_exc = int((done["decision"] == "exclude").sum())
+            detail = f"{n_inc} include{'s' * (n_inc != 1)} and {n_exc} exclude{'s' * (n_exc != 1)}"
         elif self.order == "date":
             todo = todo.sort_values("published", ascending=False, kind="stable")
         ids = pd.concat([done["paper_id"], todo["paper_id"]]).astype(object).tolist()
-        return ids, method
+        return ids, method, detail
+
+    def _describe(self) -> None:
+        if self.order == "priority" and self.method == "model":
+            text = f"by priority (learned from {self._detail})"
+        elif self.order == "priority":
+            text = f"by relevance: priority learns from 2 includes and 2 excludes ({self._detail})"
+        elif self.order == "relevance":
+            text = "by relevance to the query"
+        else:
+            text = "by date, newest first"
+        self.order_text = text
 
     def _decisions(self) -> np.ndarray:
         rows = self.app._pos.get_indexer(self.queue)
@@ -117,16 +162,40 @@ class ScreenState(traitlets.HasTraits):
     def key(self, key: str) -> None:
         """What a key press does (see :data:`KEYS`)."""
         what = KEYS.get(key)
-        if what is None:
-            return
-        if what == "next":
-            self.move(1)
-        elif what == "previous":
-            self.move(-1)
+        if what in ("include", "maybe"):
+            self.decide(what)
+        elif what == "exclude":
+            self.ask_reason()
+        elif what == "reason":
+            self.pick_reason(int(key))
+        elif what == "confirm":
+            if self.excluding:
+                self.decide("exclude", self.reason)
+        elif what == "cancel":
+            self.excluding, self.reason = False, ""
+        elif what in ("next", "previous"):
+            self.move(1 if what == "next" else -1)
         elif what == "undo":
             self.undo()
-        else:
-            self.decide(what)
+        elif what == "redo":
+            self.redo()
+
+    def ask_reason(self) -> None:
+        """Start excluding the paper shown: a reason (or none) is confirmed with Enter."""
+        if not self.current_id:
+            self.app.fail("screening: no paper to screen (the selection is empty)")
+            return
+        self.excluding, self.reason = True, ""
+
+    def pick_reason(self, number: int) -> None:
+        """Reason ``number`` (1-based) of :attr:`AppState.reason_keys` for the exclusion."""
+        reasons = self.app.reason_keys
+        if not 1 <= number <= len(reasons):
+            self.app.fail(f"screening: no reason {number}; reasons 1–{len(reasons)}")
+            return
+        self.ask_reason()
+        if self.excluding:
+            self.reason = reasons[number - 1]
 
     def move(self, step: int) -> None:
         if self.queue:
@@ -137,10 +206,13 @@ class ScreenState(traitlets.HasTraits):
         if not self.current_id:
             self.app.fail("screening: no paper to screen (the selection is empty)")
             return False
-        if decision == "exclude" and reason is None:
-            reason = self.exclude_reason or None
-        if not self.app.decide(decision, reason=reason, ids=[self.current_id]):
+        if not self.app.decide(decision, reason=reason or None, ids=[self.current_id]):
             return False
+        self.excluding, self.reason = False, ""
+        self.since_rank += 1
+        if self.order == "priority" and self.rerank_every and self.since_rank >= self.rerank_every:
+            self.rerank()
+            return True
         self._count()
         nxt = self._next_unscreened(self.pos)
         if nxt is None:
@@ -152,7 +224,13 @@ class ScreenState(traitlets.HasTraits):
 
     def undo(self) -> None:
         """Undo the latest change and show the paper it touched."""
-        paper_id = self.app.undo()
+        self._show(self.app.undo())
+
+    def redo(self) -> None:
+        """Redo what was undone and show the paper it touched."""
+        self._show(self.app.redo())
+
+    def _show(self, paper_id: str | None) -> None:
         self._count()
         if paper_id and paper_id in self.queue:
             self.pos = self.queue.index(paper_id)

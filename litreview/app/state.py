@@ -27,18 +27,20 @@ import pandas as pd
 import traitlets
 
 from litreview.app._action import action, error_text
+from litreview.app._html import keyword_terms
+from litreview.app.bulk import BulkActions
 from litreview.app.display import count_papers, export_rows, selection_figures, short, table_rows
 from litreview.app.patch import patch_papers
 from litreview.app.screen_state import ScreenState
 from litreview.app.selection import FILTER_TRAITS, SORTS, search_kwargs, select
 from litreview.errors import QueryError
 from litreview.query.filters import SearchFilters, similar
-from litreview.review.core import Review
+from litreview.review.core import DEFAULT_REASONS, Review
 from litreview.writers import export
 from litreview.writers.formats import get_format
 
 
-class AppState(traitlets.HasTraits):
+class AppState(BulkActions):
     """Query, filters, the selection they give, paging, the open paper, status."""
 
     query = traitlets.Unicode("")
@@ -67,10 +69,14 @@ class AppState(traitlets.HasTraits):
     mode = traitlets.Enum(("browse", "screen"), default_value="browse")
     status = traitlets.Unicode("")
     error = traitlets.Unicode("")
-    confirm = traitlets.Unicode("")
     all_tags = traitlets.List(traitlets.Unicode())
     reasons = traitlets.List(traitlets.Unicode())
     last_export = traitlets.Unicode("")
+    #: The review's keywords, highlighted green (include) and red (exclude) in abstracts.
+    include_words = traitlets.List(traitlets.Unicode())
+    exclude_words = traitlets.List(traitlets.Unicode())
+    #: Whether the open paper (:attr:`current_id`) is in the current selection.
+    current_listed = traitlets.Bool(True)
 
     def __init__(
         self, review: Review, *, export_dir: str | PathLike[str] = "exports", page_size: int = 50
@@ -83,6 +89,7 @@ class AppState(traitlets.HasTraits):
         self._batch = False
         self._filter_failed = False
         self._pending: tuple[str, str, list[str]] | None = None
+        self._reason_order: list[str] = []
         #: The last query that parsed (the one the selection reflects).
         self.applied_query = ""
         self._load()
@@ -103,6 +110,39 @@ class AppState(traitlets.HasTraits):
     def _refresh_lists(self) -> None:
         self.all_tags = self.review.tags()
         self.reasons = self.review.reasons()
+        if not self._reason_order:  # the defaults, then the ones in use, alphabetically
+            used = sorted(r for r in self.reasons if r not in DEFAULT_REASONS)
+            self._reason_order = [*DEFAULT_REASONS, *used]
+        else:  # a reason typed since is added at the end: the numbers never change
+            self._reason_order += [r for r in self.reasons if r not in self._reason_order]
+
+    @property
+    def reason_keys(self) -> list[str]:
+        """The exclusion reasons keys ``1``–``9`` pick, in an order that never changes
+        while the app is open (new reasons are appended)."""
+        return self._reason_order[:9]
+
+    def set_keywords(
+        self, include: str | Iterable[str] | None = None, exclude: str | Iterable[str] | None = None
+    ) -> None:
+        """The review's include / exclude keywords (``"a, b; c"`` or a list), highlighted
+        in green / red in every abstract next to the query words.
+
+        >>> import tempfile, pathlib, litreview
+        >>> review = litreview.Review.open(pathlib.Path(tempfile.mkdtemp()) / "r.litreview")
+        >>> state = AppState(review)
+        >>> state.set_keywords(include="Transformers, ViT", exclude="survey")
+        >>> state.include_words, state.exclude_words
+        (['transformer', 'vit'], ['survey'])
+        """
+        if include is not None:
+            self.include_words = keyword_terms(
+                include if isinstance(include, str) else list(include)
+            )
+        if exclude is not None:
+            self.exclude_words = keyword_terms(
+                exclude if isinstance(exclude, str) else list(exclude)
+            )
 
     @action("reload")
     def reload(self) -> None:
@@ -177,6 +217,7 @@ class AppState(traitlets.HasTraits):
             self.error = ""
         self.selection = selection
         self.n_matched = len(selection)
+        self._check_current()
         self.page = min(self.page, self.n_pages - 1) if keep_page else 0
         self.revision += 1
         return ok
@@ -215,11 +256,16 @@ class AppState(traitlets.HasTraits):
     # -- the open paper -------------------------------------------------------------------
 
     def open(self, paper_id: str) -> None:
-        """Show ``paper_id`` in the paper view."""
-        if paper_id not in self._pos:
+        """Show ``paper_id`` in the paper view ('' closes it)."""
+        if paper_id and paper_id not in self._pos:
             self.fail(f"open: no paper with paper_id {paper_id!r}")
             return
         self.current_id = paper_id
+        self._check_current()
+
+    def _check_current(self) -> None:
+        pid = self.current_id
+        self.current_listed = not pid or bool(self.selection["paper_id"].eq(pid).any())
 
     @action("similar papers")
     def similar_to(self, paper_id: str, n: int = 5) -> pd.DataFrame:
@@ -315,42 +361,6 @@ class AppState(traitlets.HasTraits):
         fields = ", ".join(dict.fromkeys(changes["field"].tolist())) if len(changes) else ""
         self.say(f"{verb} {fields or 'a change'} on {count_papers(len(ids))}")
         return str(ids[0]) if ids else None
-
-    # -- bulk actions ---------------------------------------------------------------------
-
-    BULK = ("include", "maybe", "exclude", "unscreened", "add tag", "remove tag")
-
-    def request_bulk(self, what: str, value: str = "") -> None:
-        """Ask to apply ``what`` to the whole selection; :meth:`confirm_bulk` does it."""
-        if what not in self.BULK:
-            self.fail(f"bulk: choose one of {', '.join(self.BULK)}")
-            return
-        if what.endswith("tag") and not value.strip():
-            self.fail(f"bulk: type the tag to {what.split()[0]}")
-            return
-        ids = self.selection["paper_id"].astype(object).tolist() if self.n_matched else []
-        if not ids:
-            self.fail("bulk: the selection is empty")
-            return
-        self._pending = (what, value.strip(), ids)
-        label = f"{what} {value.strip()!r}" if what.endswith("tag") else f"mark as {what}"
-        self.confirm = f"{label.capitalize()}: {len(ids):,} papers in the selection. Apply?"
-
-    def confirm_bulk(self) -> bool:
-        pending, self._pending, self.confirm = self._pending, None, ""
-        if pending is None:
-            return False
-        what, value, ids = pending
-        if what == "add tag":
-            return self.add_tag(value, ids)
-        if what == "remove tag":
-            return self.remove_tag(value, ids)
-        reason = value if what == "exclude" and value else None
-        return self.decide(what, reason=reason, ids=ids)
-
-    def cancel_bulk(self) -> None:
-        self._pending, self.confirm = None, ""
-        self.say("bulk action cancelled")
 
     # -- charts and export ----------------------------------------------------------------
 

@@ -31,7 +31,10 @@ from litreview.schema import DECISIONS
 
 
 def decisions(review: Any, *, title: str | None = None) -> go.Figure:
-    """Papers per decision and, for the excluded ones, per exclusion reason.
+    """Screened papers per decision and, for the excluded ones, per exclusion reason.
+
+    The unscreened papers are counted in the panel's title, not drawn: next to 100k of
+    them the bars of a few hundred decisions would be invisible. Every bar shows its count.
 
     >>> import litreview
     >>> papers = litreview.read_listing(litreview.SAMPLE_LISTING)
@@ -45,19 +48,36 @@ def decisions(review: Any, *, title: str | None = None) -> go.Figure:
         return empty_figure(title)
     require(papers, "title", chart="decisions")
     decided = decision_column(papers)
-    counts = decided.value_counts().reindex(list(DECISIONS), fill_value=0)
-    hovers = hover_titles(papers["title"], decided)
+    screened = [d for d in DECISIONS if d != "unscreened"]
+    counts = decided.value_counts().reindex(screened, fill_value=0)
+    unscreened = int((decided == "unscreened").sum())
+    reasons = exclusion_reasons(papers)
+    by_reason = reasons.value_counts()
+    done = len(papers) - unscreened
     fig = make_subplots(
-        rows=1,
-        cols=2,
-        column_widths=[0.4, 0.6],
-        horizontal_spacing=0.22,
-        subplot_titles=("Papers by decision", "Excluded papers by reason"),
+        rows=2,
+        cols=1,
+        row_heights=[0.45, 0.55],
+        vertical_spacing=0.2,
+        subplot_titles=(
+            f"{done:,} screened papers by decision ({unscreened:,} of {len(papers):,} "
+            "still unscreened)",
+            "Excluded papers by reason",
+        ),
     )
-    fig.update_layout(template=TEMPLATE, title={"text": title}, showlegend=False)
+    fig.update_layout(
+        template=TEMPLATE,
+        title={"text": title},
+        showlegend=False,
+        height=max(420, 300 + 26 * len(by_reason)),
+    )
+    hovers = hover_titles(papers["title"], decided)
     fig.add_bar(
         x=list(counts.index),
         y=[int(v) for v in counts],
+        text=[f"{int(v):,}" for v in counts],
+        textposition="outside",
+        cliponaxis=False,
         marker_color=[DECISION_COLORS[d] for d in counts.index],
         customdata=np.array([hovers.get(d, "") for d in counts.index], dtype=object),
         hovertemplate="<b>%{x}</b>: %{y} papers<br>%{customdata}<extra></extra>",
@@ -65,24 +85,26 @@ def decisions(review: Any, *, title: str | None = None) -> go.Figure:
         row=1,
         col=1,
     )
-    reasons = exclusion_reasons(papers)
-    by_reason = reasons.value_counts()
     reason_hover = hover_titles(papers.loc[reasons.index, "title"], reasons)
     fig.add_bar(
         x=[int(v) for v in by_reason],
         y=list(by_reason.index),
+        text=[f"{int(v):,}" for v in by_reason],
+        textposition="outside",
+        cliponaxis=False,
         orientation="h",
         marker_color=DECISION_COLORS["exclude"],
         customdata=np.array([reason_hover.get(r, "") for r in by_reason.index], dtype=object),
         hovertemplate="<b>%{y}</b>: %{x} papers<br>%{customdata}<extra></extra>",
         name="reasons",
-        row=1,
-        col=2,
+        row=2,
+        col=1,
     )
-    fig.update_xaxes(title_text="Decision", row=1, col=1)
-    fig.update_yaxes(title_text="Papers", row=1, col=1, **count_ticks(counts.max()))
-    fig.update_xaxes(title_text="Papers", row=1, col=2, **count_ticks(by_reason.max() or 0))
-    fig.update_yaxes(autorange="reversed", type="category", row=1, col=2)
+    top = int(counts.max()) if len(counts) else 0
+    fig.update_yaxes(title_text="Papers", row=1, col=1, **count_ticks(top))
+    fig.update_yaxes(range=[0, max(1, top) * 1.2], row=1, col=1)
+    fig.update_xaxes(title_text="Papers", row=2, col=1, **count_ticks(by_reason.max() or 0))
+    fig.update_yaxes(autorange="reversed", type="category", dtick=1, automargin=True, row=2, col=1)
     if by_reason.empty:
         fig.add_annotation(
             text="No papers excluded yet",

@@ -6,6 +6,9 @@ seen here is a term the search knows.
 
 from __future__ import annotations
 
+from collections import Counter
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -28,6 +31,10 @@ from litreview.charts._style import (
     split_dated,
     undated_note,
 )
+from litreview.query.language import word_prefixes
+
+if TYPE_CHECKING:
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
 #: Above this many papers the term charts read a random sample (a 2 s budget at 100k papers).
 TERM_SAMPLE = 5_000
@@ -41,7 +48,8 @@ def _sample(df: pd.DataFrame, max_papers: int | None, seed: int) -> tuple[pd.Dat
 
 
 def term_weights(df: pd.DataFrame, n: int = 25) -> pd.DataFrame:
-    """The ``n`` terms with the largest summed TF-IDF weight over titles and abstracts.
+    """The ``n`` terms with the largest summed TF-IDF weight over titles and abstracts,
+    plural forms merged as search merges them (see :class:`FoldedTerms`).
 
     Columns ``term, weight, papers`` (papers = how many contain the term), best first.
 
@@ -53,17 +61,71 @@ def term_weights(df: pd.DataFrame, n: int = 25) -> pd.DataFrame:
     return table
 
 
-def _weights(df: pd.DataFrame, n: int) -> tuple[pd.DataFrame, sparse.csc_matrix, np.ndarray]:
+class FoldedTerms:
+    """The vectorizer's words with plural endings merged as search merges them
+    (:func:`~litreview.query.language.word_prefixes`: "transformers" and "transformer"
+    are one term), then its two-word phrases of those. A term is shown as its most
+    frequent spelling ("transformer" when the singular is the commoner one).
+
+    >>> terms = FoldedTerms()
+    >>> terms("Vision transformers, transformers")[:3], terms.label("vision transformer")
+    (['vision', 'transformer', 'transformer'], 'vision transformers')
+    """
+
+    def __init__(self, ngrams: int = 2) -> None:
+        self._words = make_vectorizer(ngram_range=(1, 1)).build_analyzer()
+        self._ngrams = ngrams
+        self._keys: dict[str, str] = {}
+        self._seen: dict[str, Counter[str]] = {}
+
+    def _key(self, word: str) -> str:
+        key = self._keys.get(word)
+        if key is None:
+            key = self._keys[word] = word_prefixes(word)[0] if word.isalpha() else word
+        return key
+
+    def __call__(self, doc: str) -> list[str]:
+        keys = []
+        for word in self._words(doc):
+            key = self._key(word)
+            self._seen.setdefault(key, Counter())[word] += 1
+            keys.append(key)
+        out = list(keys)
+        for n in range(2, self._ngrams + 1):
+            out += [" ".join(keys[i : i + n]) for i in range(len(keys) - n + 1)]
+        return out
+
+    def label(self, term: str) -> str:
+        """The most frequent spelling of each word of ``term``."""
+        words = []
+        for key in term.split():
+            seen = self._seen.get(key)
+            words.append(max(sorted(seen), key=seen.__getitem__) if seen else key)
+        return " ".join(words)
+
+
+def folded_vectorizer(ngrams: int = 2) -> tuple[TfidfVectorizer, FoldedTerms]:
+    """litreview's TF-IDF vectorizer over :class:`FoldedTerms` (and the terms' spellings)."""
+    analyzer = FoldedTerms(ngrams)
     vectorizer = make_vectorizer()
+    vectorizer.set_params(
+        analyzer=analyzer, stop_words=None, token_pattern=None, ngram_range=(1, 1)
+    )
+    return vectorizer, analyzer
+
+
+def _weights(df: pd.DataFrame, n: int) -> tuple[pd.DataFrame, sparse.csc_matrix, np.ndarray]:
+    vectorizer, analyzer = folded_vectorizer()
     try:
         matrix = sparse.csc_matrix(vectorizer.fit_transform(paper_documents(df)))
     except ValueError:  # every word is a stop word: no vocabulary
         empty = pd.DataFrame({"term": [], "weight": [], "papers": []})
         return empty, sparse.csc_matrix((len(df), 0)), np.array([], dtype=int)
-    names = vectorizer.get_feature_names_out()
+    keys = vectorizer.get_feature_names_out()
+    names = np.array([analyzer.label(k) for k in keys], dtype=object)
     weight = np.asarray(matrix.sum(axis=0)).ravel()
     papers = np.diff(matrix.indptr)
-    order = np.lexsort((names, -weight))[:n]
+    order = np.lexsort((keys, -weight))[:n]
     table = pd.DataFrame({"term": names[order], "weight": weight[order], "papers": papers[order]})
     return table.reset_index(drop=True), matrix, order
 
@@ -114,7 +176,8 @@ def top_terms(
         hovertemplate="%{customdata}<extra></extra>",
         name="terms",
     )
-    fig.update_yaxes(autorange="reversed", title_text="", type="category")
+    # dtick=1: every bar keeps its label, however short the figure is drawn
+    fig.update_yaxes(autorange="reversed", title_text="", type="category", dtick=1)
     fig.update_xaxes(title_text="Weight (summed TF-IDF over papers)")
     fig.update_layout(height=max(400, 22 * len(table) + 140), showlegend=False)
     if note:

@@ -153,9 +153,12 @@ def test_screening_order_keys_progress_and_resume(
     assert first == newest
     screen.key("i")
     screen.key("m")
-    screen.exclude_reason = "off topic"
-    screen.key("e")
-    assert screen.done == 3 and screen.pos == 3
+    screen.key("e")  # asks for a reason: nothing is recorded yet
+    assert screen.excluding and screen.done == 2
+    screen.key("1")
+    assert screen.reason == state.reason_keys[0] == "off topic"
+    screen.key("Enter")
+    assert screen.done == 3 and screen.pos == 3 and not screen.excluding
     screen.key("k")
     screen.key("ArrowLeft")
     assert screen.pos == 1
@@ -242,3 +245,73 @@ def test_debouncer_on_a_loop_runs_the_last_call_once_after_the_pause() -> None:
         assert seen == ["vis", "note"] and not d.pending
 
     asyncio.run(typing())
+
+
+def test_e_then_a_digit_then_enter_excludes_with_that_reason(
+    state: AppState, review: litreview.Review
+) -> None:
+    screen = state.screen
+    screen.start()
+    shown = screen.current_id
+    screen.key("e")
+    screen.key("2")
+    screen.key("Escape")  # cancelled: still unscreened, same paper
+    assert not screen.excluding and screen.current_id == shown
+    assert review.papers.set_index("paper_id").loc[shown, "decision"] == "unscreened"
+    for key in ("e", "2", "Enter"):
+        screen.key(key)
+    saved = review.papers.set_index("paper_id").loc[shown]
+    assert (saved.decision, saved.reason) == ("exclude", state.reason_keys[1])
+    assert screen.current_id != shown
+    screen.key("9" if len(state.reason_keys) < 9 else "0")  # no such reason: said, not done
+    assert "no reason" in state.error or not screen.excluding
+
+
+def test_reason_numbers_never_change_while_the_app_is_open(state: AppState) -> None:
+    before = list(state.reason_keys)
+    state.decide("exclude", reason="zz new reason", ids=state.page_ids()[:3])
+    state.decide("exclude", reason="aa another", ids=state.page_ids()[3:4])
+    assert state.reason_keys[: len(before)] == before
+    assert state.reason_keys[len(before) :] == ["zz new reason", "aa another"]
+
+
+def test_priority_queue_is_reranked_every_n_decisions_and_says_so(state: AppState) -> None:
+    screen = state.screen
+    screen.rerank_every = 3
+    screen.start()
+    assert screen.method == "relevance" and screen.order_text.startswith("by relevance")
+    for decision in ("include", "exclude", "include", "exclude"):
+        screen.decide(decision)
+    # re-ranked after the 3rd decision (2 includes, 1 exclude: still relevance), not yet again
+    assert screen.since_rank == 1 and screen.method == "relevance"
+    screen.decide("maybe")
+    screen.decide("maybe")  # 3 since the last ranking: 2 includes, 2 excludes -> the model
+    assert screen.method == "model" and screen.since_rank == 0
+    assert screen.order_text == "by priority (learned from 2 includes and 2 excludes)"
+    assert "by priority" in state.status
+    todo = screen.queue[screen.done :]
+    expected = litreview.prioritize(state.selection, index=state.index)["paper_id"].tolist()
+    assert todo == expected
+    screen.rerank_every = 0  # only on request
+    for _ in range(4):
+        screen.decide("include")
+    assert screen.since_rank == 4
+
+
+def test_keywords_are_folded_like_query_words(state: AppState) -> None:
+    state.set_keywords(include="Transformers; linear attention", exclude=["Surveys", ""])
+    assert state.include_words == ["transformer", "linear attention"]
+    assert state.exclude_words == ["survey"]
+    state.set_keywords(exclude="")
+    assert state.exclude_words == [] and state.include_words == ["transformer", "linear attention"]
+
+
+def test_the_open_paper_knows_when_it_left_the_selection(state: AppState) -> None:
+    state.query = "vision"
+    pid = state.page_ids()[0]
+    state.open(pid)
+    assert state.current_listed
+    state.query = "diffusion"
+    assert state.current_id == pid and not state.current_listed
+    state.query = ""
+    assert state.current_listed

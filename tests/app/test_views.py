@@ -107,8 +107,11 @@ def test_click_row_include_tag_note_rating_undo(app: ReviewApp, review: litrevie
     chip = find(ann.widget, "lr-tag")
     chip.click()
     assert row(review, pid).tags == []
-    find(ann.widget, "lr-undo").click()
+    find(app, "lr-undo").click()  # in the app's toolbar, always visible
     assert row(review, pid).tags == ["must read"]
+    find(app, "lr-redo").click()
+    assert row(review, pid).tags == []
+    find(app, "lr-undo").click()
     assert "History" in app.paper._details.titles
     assert "must read" in app.paper._history.value
 
@@ -171,7 +174,7 @@ def test_html_is_escaped(tmp_path: Path) -> None:
 def test_screening_tab_keys_progress(app: ReviewApp, review: litreview.Review) -> None:
     app.select_tab("Screening")
     assert app.state.mode == "screen"
-    keys = find(app, "lr-screen-keys")
+    keys = app.keyboard
     progress = find(app, "lr-screen-progress")
     assert (progress.value, progress.max) == (0, 36)
     first = app.state.screen.current_id
@@ -188,6 +191,84 @@ def test_screening_tab_keys_progress(app: ReviewApp, review: litreview.Review) -
     note = find(app.screening.widget, "lr-note")
     note.value = "screening note"
     assert row(review, app.state.screen.current_id).note == "screening note"
+
+
+def test_screening_bar_shows_reasons_and_enter_confirms(
+    app: ReviewApp, review: litreview.Review
+) -> None:
+    app.select_tab("Screening")
+    chips = [w.description for w in walk(app.screening.widget)
+             if "lr-reason-key" in getattr(w, "_dom_classes", ())]  # fmt: skip
+    assert chips[:2] == ["1 off topic", "2 wrong study type"]
+    shown = app.state.screen.current_id
+    app.keyboard.press("e")
+    assert "Enter confirms" in find(app, "lr-screen-prompt").value
+    app.keyboard.press("2")
+    app.keyboard.press("Enter")
+    assert (row(review, shown).decision, row(review, shown).reason) == (
+        "exclude",
+        "wrong study type",
+    )
+    # a new reason typed in the bar's box, confirmed with Enter in that box
+    nxt = app.state.screen.current_id
+    app.keyboard.press("e")
+    find(app, "lr-screen-reason").value = "no code released"
+    app.keyboard.press("Enter", "lr-screen-reason")
+    assert row(review, nxt).reason == "no code released"
+    assert "no code released" in app.state.reason_keys
+    # t / n focus boxes in the page (the front end does it); Enter in the tag box adds it
+    assert app.keyboard.focus["t"].endswith("input") and "n" in app.keyboard.focus
+    third = app.state.screen.current_id
+    find(app.screening.widget, "lr-new-tag").value = "later"
+    app.keyboard.press("Enter", "lr-screen-tag")
+    assert row(review, third).tags == ["later"]
+
+
+def test_keys_in_browse_are_not_screening_keys(app: ReviewApp, review: litreview.Review) -> None:
+    app.state.open(app.state.page_ids()[0])
+    app.keyboard.press("i")  # the front end swallows it; the model does nothing with it
+    assert review.papers["decision"].eq("unscreened").all()
+    find(app, "lr-exclude").click()
+    find(app, "lr-reason").value = "off topic"
+    app.keyboard.press("Enter", "lr-reason")  # Enter in the reason box excludes
+    assert row(review, app.state.current_id).reason == "off topic"
+    find(app.annotate.widget, "lr-new-tag").value = "keep"
+    app.keyboard.press("Enter", "lr-new-tag")
+    assert row(review, app.state.current_id).tags == ["keep"]
+
+
+def test_browse_panel_says_when_its_paper_left_the_selection(app: ReviewApp) -> None:
+    assert app.reader.layout.display == "none"  # no paper: the table has the room
+    app.state.query = "vision"
+    app.state.open(app.state.page_ids()[0])
+    assert app.reader.layout.display is None
+    banner = app.paper._unlisted
+    assert banner.layout.display == "none"
+    app.state.query = "diffusion"
+    assert banner.layout.display is None and "Not in the selection" in banner.value
+    app.state.open(app.state.page_ids()[0])
+    assert banner.layout.display == "none"
+
+
+def test_table_columns_chip_code_and_score(app: ReviewApp) -> None:
+    table = find(app, "lr-results")
+    assert [c[0] for c in table.columns] == ["title", "date", "decision", "tags", "code"]
+    app.state.query = "vision"
+    assert [c[0] for c in table.columns][-1] == "score"
+    assert all(float(r["score"]) > 0 for r in table.rows)
+    assert {r["code"] for r in table.rows} == {"code", ""}
+    app.state.sort = "date"
+    assert "score" not in [c[0] for c in table.columns]
+
+
+def test_keywords_typed_in_the_panel_highlight_both_tabs(app: ReviewApp) -> None:
+    find(app, "lr-keywords-include").value = "transformers"
+    find(app, "lr-keywords-exclude").value = "survey"
+    app.state.query = "survey"
+    app.state.open(app.state.page_ids()[0])
+    assert "lr-kw-include" in app.paper._card.value
+    app.select_tab("Screening")
+    assert "lr-kw-include" in app.screening._paper._card.value
 
 
 def test_charts_redraw_once_per_selection_change_and_only_when_shown(app: ReviewApp) -> None:
@@ -345,3 +426,21 @@ def test_exclusion_reason_is_shown_once_and_escaped(app: ReviewApp) -> None:
     assert "&lt;b&gt;off&lt;/b&gt; topic" in shown and "<b>off" not in shown
     state.decide("include")
     assert "excluded" not in app.annotate._reason_state.value
+
+
+def test_export_name_follows_what_until_the_user_types_one(app: ReviewApp) -> None:
+    app.state.add_tag("must read", ids=app.state.page_ids()[:2])
+    app.select_tab("Export")
+    name, what, fmt = (
+        find(app, c) for c in ("lr-export-name", "lr-export-what", "lr-export-format")
+    )
+    assert name.value == "litreview-selection.bib"
+    what.value = "included"
+    assert name.value == "litreview-included.bib"
+    fmt.value = "csv"
+    assert name.value == "litreview-included.csv"
+    what.value = "tag:must read"
+    assert name.value == "litreview-tag-must-read.csv"
+    name.value = "mine.csv"
+    what.value = "selection"
+    assert name.value == "mine.csv"

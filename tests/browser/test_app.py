@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 
 import litreview
+from litreview.app import TABS
 from tests.browser.chromium import chromium
 from tests.paths import TESTS
 
@@ -128,16 +129,81 @@ def lab_notebook(tmp_path: Path) -> Path:
 
 
 T0 = [time.monotonic()]
+#: JupyterLab's command-mode keys (Notebook shortcuts): each would change the notebook,
+#: the kernel or the page if it escaped the app.
+LAB_KEYS = ["m", "y", "r", "a", "b", "d", "d", "i", "i", "0", "0", "x", "c", "v", "z",
+            "Shift+m", "Shift+l", "l", "o", "s", "Enter", "Shift+Enter", "j", "k", "ArrowDown",
+            "Escape"]  # fmt: skip
 
 
 def shot(page: Any, name: str) -> None:
+    """A screenshot of the viewport with the app at its top, in exports/screenshots/."""
     print(f"{name}: {time.monotonic() - T0[0]:.1f} s")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.locator(".litreview-app").evaluate("e => e.scrollIntoView({block: 'start'})")
+    page.wait_for_timeout(150)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
 
 
 def open_tab(page: Any, title: str) -> None:
     page.locator(".litreview-app .lm-TabBar-tab", has_text=title).click()
+
+
+def notebook_shape(page: Any) -> list[str]:
+    """The kind of every cell of the open notebook (what command-mode keys change)."""
+    return page.evaluate(
+        "() => [...document.querySelectorAll('.jp-Notebook .jp-Cell')].map(c =>"
+        " c.classList.contains('jp-MarkdownCell') ? 'markdown' :"
+        " c.classList.contains('jp-RawCell') ? 'raw' : 'code')"
+    )
+
+
+def box(locator: Any) -> dict[str, float]:
+    found = locator.bounding_box()
+    assert found is not None
+    return dict(found)
+
+
+def check_browse_layout(page: Any) -> None:
+    """The table fits (no horizontal scroll), shows title, date and decision, one-line pager."""
+    wrap = page.locator(".lr-table-wrap")
+    assert wrap.evaluate("e => e.scrollWidth <= e.clientWidth"), "table scrolls sideways"
+    app = box(page.locator(".litreview-app"))
+    table = box(page.locator(".lr-results table"))
+    assert table["x"] + table["width"] <= app["x"] + app["width"] + 1
+    heads = page.locator(".lr-results th").all_inner_texts()
+    assert heads[:3] == ["Title", "Date", "Decision"], heads
+    for cls in ("title", "date", "decision"):
+        cell = box(page.locator(f".lr-results td.lr-col-{cls}").first)
+        assert cell["width"] > 40 and cell["x"] + cell["width"] <= app["x"] + app["width"] + 1
+    pager = page.locator(".lr-pager-text")
+    assert pager.evaluate("e => e.getBoundingClientRect().height") < 30  # one line
+
+
+def press_lab_keys(page: Any, focus: Any) -> None:
+    """Press every command-mode key with focus in the app: the notebook must not change."""
+    before = notebook_shape(page)
+    focus.click()
+    for key in LAB_KEYS:
+        page.keyboard.press(key)
+    page.wait_for_timeout(300)
+    assert notebook_shape(page) == before, "a key reached JupyterLab"
+    assert page.locator(".jp-Dialog").count() == 0  # no "Restart kernel?" (0 0)
+    assert page.locator(".litreview-app").count() == 1
+    assert page.locator(".jp-Notebook .jp-mod-editMode").count() == 0  # Enter: no edit mode
+
+
+def screen_by_keys(page: Any, n: int, total: int) -> int:
+    """Screen ``n`` papers with keys only (include, maybe, exclude with reason 1)."""
+    label = page.locator(".lr-screen-label")
+    done = int(label.inner_text().split()[0])
+    plan = [["i"], ["e", "1", "Enter"], ["m"], ["e", "3", "Enter"], ["i"]]
+    for step in range(n):
+        for key in plan[step % len(plan)]:
+            page.keyboard.press(key)
+        done += 1
+        label.filter(has_text=f"{done} of {total} screened").wait_for(timeout=10_000)
+    return done
 
 
 def test_jupyterlab_review_notebook(
@@ -157,70 +223,93 @@ def test_jupyterlab_review_notebook(
         page.goto(f"http://127.0.0.1:{port}/lab/tree/notebooks/review.ipynb?token={TOKEN}&reset")
         T0[0] = time.monotonic()
         page.get_by_text("(ipykernel) | Idle").wait_for(timeout=60_000)
-        shot(page, "idle")
+        assert page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab.lm-mod-current").count()
         page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
         page.locator(".lm-Menu-itemLabel").get_by_text("Run All Cells", exact=True).click()
         app = page.locator(".litreview-app")
         app.wait_for(timeout=60_000)
         page.get_by_text("(ipykernel) | Idle").wait_for(timeout=60_000)  # the cells after it
-        page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab.lm-mod-current").click()  # room
+        print(f"ran: {time.monotonic() - T0[0]:.1f} s")
 
-        app.scroll_into_view_if_needed()
-        shot(page, "ran")
-
-        # type a query: the count and the table follow
+        # Browse at 1400x1000 with the file browser open: the table fits
         page.locator(".lr-query input").fill("vision")
         count = page.locator(".lr-count")
-        count.filter(has_text="of 36 papers").wait_for()
         page.wait_for_function(
             "() => !document.querySelector('.lr-count').textContent.startsWith('36 ')"
         )
         n_matched = int(count.inner_text().split()[0])
         assert 0 < n_matched < 36
-        shot(page, "browse")
-
-        # open a paper, include it, tag it, write a note
+        check_browse_layout(page)
+        assert page.locator(".lr-results th", has_text="Score").count() == 1
         first = page.locator(".lr-results tr[data-id]").first
         paper_id = first.get_attribute("data-id")
+        press_lab_keys(page, first)  # focus on a row of the table
+        press_lab_keys(page, page.locator(".lr-toolbar b").first)  # on the app's title
+        shot(page, "browse-1400")
+
+        # open a paper, include it, tag it (Enter in the tag box), write a note
         first.click()
         page.locator(".lr-paper-card h3").first.wait_for()
         assert page.locator(".lr-paper-card mark").count() > 0  # query terms highlighted
         page.locator(".lr-include:visible").click()
         page.locator(".lr-status-area", has_text="decision=include").wait_for()
+        page.locator(".lr-chip-include").first.wait_for()
         page.locator(".lr-new-tag:visible input").fill("must-read")
-        page.locator(".lr-add-tag:visible").click()
+        page.keyboard.press("Enter")
         page.locator(".lr-tag:visible", has_text="must-read").wait_for()
         page.locator(".lr-note:visible textarea").fill("great ablations")
         page.get_by_text("note saved").first.wait_for(timeout=10_000)
-        shot(page, "paper")
+        check_browse_layout(page)
+        shot(page, "paper-1400")
 
-        # screening: keyboard only
+        # screening, keyboard only: the paper's title near the top, e 2 Enter, 20 papers
+        page.locator(".lr-query input").fill("")
+        count.filter(has_text="36 of 36").wait_for()
         open_tab(page, "Screening")
         label = page.locator(".lr-screen-label")
-        n = n_matched  # screening works through the current selection
-        label.filter(has_text=f"1 of {n} screened · paper 2 of {n}").wait_for()
-        page.locator(".lr-screen-keys").click()
-
-        def press(key: str, expect: str) -> None:
-            page.keyboard.press(key)
-            label.filter(has_text=expect).wait_for(timeout=10_000)
-
-        press("i", f"2 of {n} screened · paper 3 of")
-        press("m", f"3 of {n} screened · paper 4 of")
-        press("k", f"paper 3 of {n}")
-        press("j", f"paper 4 of {n}")
-        press("u", f"2 of {n} screened · paper 3 of")
-        assert page.locator(".litreview-app").count() == 1  # "m" did not turn the cell to Markdown
-        shot(page, "screening")
+        label.filter(has_text="1 of 36 screened · paper 2 of 36").wait_for()
+        title = page.locator(".lr-screening .lr-paper-card h3")
+        assert box(title)["y"] - box(app)["y"] < 300
+        shown = page.locator(".lr-screening .lr-paper-card h3").inner_text()
+        page.locator(".lr-screening .lr-screen-label").click()  # focus in the tab
+        page.keyboard.press("e")
+        page.keyboard.press("2")
+        page.locator(".lr-screen-prompt", has_text="wrong study type").wait_for()
+        page.keyboard.press("Enter")
+        label.filter(has_text="2 of 36 screened").wait_for()
+        assert box(title)["y"] - box(app)["y"] < 300
+        page.keyboard.press("t")  # t: the tag box, Esc: back to the keys
+        assert page.evaluate("document.activeElement.closest('.lr-screen-tag') !== null")
+        page.keyboard.press("Escape")
+        done = screen_by_keys(page, 20, 36)
+        assert "by priority" in label.inner_text()  # re-ranked every 5 decisions: says so
+        shot(page, "screening-1400")
 
         open_tab(page, "Charts")
         page.locator(".lr-charts .js-plotly-plot").first.wait_for(timeout=30_000)
-        shot(page, "charts")
+        page.wait_for_timeout(500)
+        shot(page, "charts-1400")
 
         open_tab(page, "Export")
+        page.locator(".lr-export-what select").select_option(index=1)  # included papers
+        name = page.locator(".lr-export-name input")
+        page.wait_for_function(
+            "() => document.querySelector('.lr-export-name input').value.includes('included')"
+        )
+        assert name.input_value() == "litreview-included.bib"
         page.locator(".lr-export-go").click()
         page.locator(".lr-export-result pre").wait_for()
-        shot(page, "export")
+        shot(page, "export-1400")
+
+        page.set_viewport_size({"width": 1920, "height": 1080})
+        for tab in TABS:
+            open_tab(page, tab)
+            page.wait_for_timeout(400)
+            if tab == "Browse":
+                check_browse_layout(page)
+                beside = box(page.locator(".lr-reader"))
+                assert beside["x"] > box(page.locator(".lr-results table"))["x"]  # beside
+            shot(page, f"{tab.lower()}-1920")
         assert not [e for e in errors if "litreview" in e or "lr-" in e]
     finally:
         stop(proc)
@@ -231,10 +320,12 @@ def test_jupyterlab_review_notebook(
         papers = review.papers.set_index("paper_id")
     mine = papers.loc[paper_id]
     assert (mine.decision, mine.tags, mine.note) == ("include", ["must-read"], "great ablations")
-    assert papers["decision"].value_counts().to_dict()["include"] == 2
-    assert (papers["decision"] == "maybe").sum() == 0  # undone with "u"
-    bib = (tmp_path / "exports" / "litreview-selection.bib").read_text(encoding="utf-8")
-    assert bib.count("@") == n_matched
+    excluded = papers[papers["title"] == shown].iloc[0]
+    assert (excluded.decision, excluded.reason) == ("exclude", "wrong study type")
+    assert int((papers["decision"] != "unscreened").sum()) == done == 22
+    assert (papers["reason"] == "off topic").sum() == 4  # "e 1 Enter", 4 times in 20
+    bib = (tmp_path / "exports" / "litreview-included.bib").read_text(encoding="utf-8")
+    assert bib.count("@") == int((papers["decision"] == "include").sum())
 
 
 def test_voila_serves_the_app(tmp_path: Path, server_env: dict[str, str], browser: Any) -> None:

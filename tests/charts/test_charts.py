@@ -137,16 +137,38 @@ def test_top_terms_has_transformer_on_top_and_no_stop_words(papers: pd.DataFrame
     weights = list(fig.data[0].x)
     assert weights == sorted(weights, reverse=True)
     assert fig.data[0].orientation == "h"
-    assert "in 31 papers" in fig.data[0].customdata[0]
+    assert (
+        "in 32 papers" in fig.data[0].customdata[0]
+    )  # 31 say "transformer", 1 only "transformers"
 
 
 def test_top_terms_weights_are_the_search_index_features(papers: pd.DataFrame) -> None:
-    vectorizer = make_vectorizer()
-    matrix = vectorizer.fit_transform(paper_documents(papers))
+    """With plural forms merged first, as search merges them."""
+    from litreview.query.language import word_prefixes
+
+    analyzer = make_vectorizer(ngram_range=(1, 1)).build_analyzer()
+    folded = [
+        " ".join(word_prefixes(w)[0] if w.isalpha() else w for w in analyzer(doc))
+        for doc in paper_documents(papers)
+    ]
+    vectorizer = make_vectorizer(ngram_range=(1, 2))
+    vectorizer.set_params(stop_words=None)
+    matrix = vectorizer.fit_transform(folded)
     summed = dict(zip(vectorizer.get_feature_names_out(), matrix.sum(axis=0).A1, strict=True))
     fig = charts.top_terms(papers, n=5)
     for term, weight in zip(fig.data[0].y, fig.data[0].x, strict=True):
-        assert weight == pytest.approx(summed[term], rel=1e-5)
+        key = " ".join(word_prefixes(w)[0] for w in term.split())
+        assert weight == pytest.approx(summed[key], rel=1e-5)
+
+
+def test_top_terms_fold_plurals_and_label_every_bar(papers: pd.DataFrame) -> None:
+    many = papers.assign(title=papers["title"] + " Transformers", abstract="a transformer")
+    fig = charts.top_terms(many, n=20)
+    terms = list(fig.data[0].y)
+    assert len(terms) == 20 and len({t.rstrip("s") for t in terms}) == 20
+    assert sum(t in ("transformer", "transformers") for t in terms) == 1
+    assert fig.layout.yaxis.dtick == 1  # plotly may not drop every other label
+    assert fig.layout.height >= 22 * 20
 
 
 def test_top_terms_samples_above_the_limit_and_says_so(papers: pd.DataFrame) -> None:
@@ -227,8 +249,13 @@ def test_decisions_and_reasons_equal_value_counts(annotated: pd.DataFrame) -> No
     fig = charts.decisions(FakeReview(annotated, pd.DataFrame()))
     expected = annotated["decision"].astype(str).value_counts()
     assert dict(zip(fig.data[0].x, fig.data[0].y, strict=True)) == {
-        d: int(expected.get(d, 0)) for d in litreview.DECISIONS
+        d: int(expected.get(d, 0)) for d in litreview.DECISIONS if d != "unscreened"
     }
+    assert list(fig.data[0].text) == [f"{v:,}" for v in fig.data[0].y]  # counts on the bars
+    unscreened = int(expected.get("unscreened", 0))
+    assert f"({unscreened:,} of {len(annotated):,} still unscreened)" in str(
+        fig.layout.annotations[0].text
+    )
     excluded = annotated[annotated["decision"] == "exclude"]
     reasons = excluded["reason"].fillna("(no reason given)").value_counts()
     assert dict(zip(fig.data[1].y, fig.data[1].x, strict=True)) == reasons.to_dict()
