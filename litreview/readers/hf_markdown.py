@@ -20,14 +20,25 @@ an optional comment-count link::
 
 ``[-]`` is zero upvotes; wrapped lines (trailing ``\\`` or ``\``) are joined;
 a date without a year takes the capture's year (see :mod:`.frontmatter`).
+
+The other shapes of the same pages are read too: reference-style links
+(``### [Title][32]`` with ``[32]: https://…`` definitions at the end); the
+current layout (``- 7 authors`` or an organization link, ``· Published on Aug 2,
+2025``, ``[Upvote 117](…login…)`` after the date, ``[GitHub 40.1k](…)``);
+trending and search pages that show each paper twice (one paper is kept, with
+the values of both); and, on pages whose headings carry no link, ``### Title``
+headings followed by an author line or a code link. A ``Submitted by`` name is
+kept in ``extra``.
 """
 
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 import re
 from dataclasses import dataclass
 
+from litreview._links import clean_url, is_code_url
 from litreview.errors import Problem
 from litreview.readers._io import SourceText
 from litreview.readers._records import (
@@ -38,24 +49,77 @@ from litreview.readers._records import (
     month_day,
     records_to_columns,
 )
-from litreview.readers.frontmatter import default_year
+from litreview.readers.frontmatter import capture_year
+from litreview.readers.hf_common import (
+    SUBMITTED,
+    add_extra,
+    count,
+    header_year,
+    looks_like_hf,
+    merge_duplicates,
+    resolve_references,
+    submitter,
+    vote,
+)
 
 _HEADING = re.compile(r"^#{1,6}[ \t]*(?=\[)", re.MULTILINE)
-_DETECT = re.compile(r"^#{1,6}[ \t]*\[.+\]\(https?://[^)\s]*/papers/", re.MULTILINE)
-_UPVOTES = re.compile(
-    r"^[ \t]*\[(?P<n>\d[\d,]*|-)\]\((?P<url>[^)\s]*login[^)\s]*)\)[ \t]*$", re.MULTILINE
+_PLAIN_HEADING = re.compile(r"^#{2,6}[ \t]+(?P<title>[^\[#\s].*?)[ \t#]*$", re.MULTILINE)
+_DETECT = re.compile(r"^#{1,6}[ \t]*\[.+\]\((?:https?://[^)\s]*)?/papers/", re.MULTILINE)
+_REF_HEADING = re.compile(r"^#{1,6}[ \t]*\[.+\]\[[^\]\n]+\][ \t]*$", re.MULTILINE)
+_CARD_META = re.compile(
+    r"^(?:[-*•][ \t]*\d+[ \t]+authors?|\[(?:LINK: )?GitHub[ \t]+[\d.,]+[kKmM]?\]\()",
+    re.MULTILINE,
+)
+_LOGIN_LINK = re.compile(
+    r"\[(?P<label>(?:[^\[\]]|\[[^\[\]]*\])*)\]\((?P<url>[^)\s]*login[^)\s]*)\)"
+)
+_KEYWORD_LINK = re.compile(
+    r"\[([^\[\]\n]*)\]\((?:https?://(?:www\.)?huggingface\.co)?/papers\?q=[^)\s]*\)"
 )
 _IMAGE = re.compile(r"!\[(?:\\.|[^\]\\])*\]\([^)]*\)")
-_LIST_MARK = re.compile(r"(?:^|(?<=\s))[-*+](?=\s|$)")
-_COMMUNITY = re.compile(r"\[(?P<n>\d[\d,]*)\]\([^)\s]*#community\)")
-_PAPER_URL = re.compile(r"https?://(?:www\.)?huggingface\.co/papers/(?P<id>[^/?#\s)]+)$")
+_ALT = re.compile(r"^\[[^\]]*\]\s*")
+_LIST_MARK = re.compile(r"(?:^|(?<=\s))[-*+•](?=\s|$)")
+_COMMUNITY = re.compile(r"\[\s*(?P<n>\d[\d,]*)\s*\]\([^)\s]*#community\)")
+_PAPER_URL = re.compile(
+    r"^(?:https?://(?:www\.)?huggingface\.co)?/papers/(?P<id>[^/?#\s)]*\d[^/?#\s)]*)/?$"
+)
+_ORG_URL = re.compile(r"^(?:https?://(?:www\.)?huggingface\.co)?/(?P<org>[\w.-]+)/?$")
+_ARXIV_URL = re.compile(r"arxiv\.org/(?:abs|pdf)/(?P<id>\d{4}\.\d{4,5})")
+_META_LINE = re.compile(r"^(?P<dot>·\s*)?(?P<published>Published on\s+)?")
+_AUTHORS_LINE = re.compile(r"^(?:[-*•+]\s*)?(?P<n>\d+)\s+authors?$", re.IGNORECASE)
+_NOT_ORGS = frozenset({"papers", "login", "join", "models", "datasets", "spaces", "docs"})
 ORPHAN = "a heading link '### [Title](…/papers/…)' after the upvote link"
 EXPECTED = "an abstract link, an author line, a '·' line and a date like 'May 29' or 'Feb 27, 2025'"
 
 
 def looks_like_hf_markdown(head: str) -> bool:
-    """True when ``head`` has a heading link to a paper page (``### [Title](…/papers/…)``)."""
-    return "/papers/" in head and _DETECT.search(head) is not None  # substring test: faster
+    """True when ``head`` has a heading link to a paper page (``### [Title](…/papers/…)``),
+    inline or reference-style, or paper headings with author lines on a Hugging Face page."""
+    return _evidence(head) > 0
+
+
+def _evidence(head: str) -> int:
+    """How many papers the start of a capture shows (0: not a Markdown capture)."""
+    if "/papers/" in head and (found := len(_DETECT.findall(head))):  # substring test: faster
+        return found
+    if not looks_like_hf(head):
+        return 0
+    return len(_REF_HEADING.findall(head)) or len(_CARD_META.findall(head))
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A paper's heading: its title, its page (None for a heading without link), where."""
+
+    title: str
+    url: str | None
+    start: int
+    end: int
+
+    @property
+    def ident(self) -> str | None:
+        match = _PAPER_URL.match(self.url) if self.url else None
+        return match["id"] if match else None
 
 
 @dataclass(frozen=True)
@@ -106,109 +170,174 @@ def scan_link(text: str, start: int) -> Link | None:
 
 def parse_hf_markdown(text: str, source: str, *, year: int) -> tuple[Columns, list[Problem]]:
     """Parse a Markdown capture into per-column lists and the problems found."""
+    text = _KEYWORD_LINK.sub(r"\1", resolve_references(text))
     newlines = [m.start() for m in re.finditer("\n", text)]
 
     def line_of(pos: int) -> int:
         return bisect.bisect_right(newlines, pos - 1) + 1
 
-    headings: list[Link] = []
+    headings = _headings(text)
+    starts = [h.start for h in headings]
+    votes, orphans = _votes(text, headings, starts)
+    submitters = [m.start() for m in SUBMITTED.finditer(text)]
+    records: list[Record] = []
+    problems = [Problem(source, line_of(p), text[p : p + 200], ORPHAN) for p in orphans]
+    for k, heading in enumerate(headings):
+        end = headings[k + 1].start if k + 1 < len(headings) else len(text)
+        ends = [p for p, (owner, _) in votes.items() if heading.end <= p < end and owner != k]
+        ends += [p for p in (*submitters, *orphans) if heading.end <= p < end]
+        record = _paper(text, heading, min([end, *ends]), year)
+        mine = [(p, n) for p, (owner, n) in votes.items() if owner == k]
+        if mine:
+            record["upvotes"] = max(n for _, n in mine)
+        before = [p for p in submitters if (headings[k - 1].end if k else 0) <= p < heading.start]
+        if before and (name := submitter(text, before[-1])):
+            record["submitted_by"] = name
+        if not _is_paper(record):
+            if heading.url is not None:  # a heading without link that is no paper is furniture
+                snippet = text[text.rfind("\n", 0, heading.start) + 1 :][:200]
+                problems.append(Problem(source, line_of(heading.start), snippet, EXPECTED))
+            continue
+        first = min([heading.start, *(p for p, _ in mine if p < heading.start)])
+        record["source_line"] = line_of(first)
+        records.append(record)
+    records = merge_duplicates(records)
+    problems.sort(key=lambda p: p.line)
+    cols = records_to_columns(records, source, problems)
+    add_extra(cols, records)
+    return cols, problems
+
+
+def _headings(text: str) -> list[Heading]:
+    """The paper headings: linked ones, else (a page without any) plain ``### Title``."""
+    found: list[Heading] = []
     for match in _HEADING.finditer(text):
         link = scan_link(text, match.end())
         if link is not None and _PAPER_URL.match(link.url):
-            headings.append(link)
-    upvotes = [(m.start(), m) for m in _UPVOTES.finditer(text)]
-    upvote_starts = [pos for pos, _ in upvotes]
-    records: list[Record] = []
-    problems: list[Problem] = []
-    used: set[int] = set()  # the upvote links that belong to a heading
-    for k, heading in enumerate(headings):
-        previous_end = headings[k - 1].end if k else 0
-        next_start = headings[k + 1].start if k + 1 < len(headings) else len(text)
-        # the upvote link just before the heading, and the next paper's one closing the body
-        before = bisect.bisect_left(upvote_starts, heading.start) - 1
-        vote = upvotes[before][1] if before >= 0 and upvote_starts[before] > previous_end else None
-        if vote is not None:
-            used.add(before)
-        after = bisect.bisect_left(upvote_starts, heading.end)
-        body_end = min(upvote_starts[after], next_start) if after < len(upvotes) else next_start
-        record = _paper(text, heading, body_end, year)
-        start_line = line_of(vote.start() if vote else heading.start)
-        if record is None:
-            line_start = text.rfind("\n", 0, heading.start) + 1
-            snippet = text[line_start : min(body_end, line_start + 200)]
-            problems.append(Problem(source, line_of(heading.start), snippet, EXPECTED))
+            found.append(Heading(clean_markdown(link.label), link.url, match.start(), link.end))
+    if found:
+        return found
+    for match in _PLAIN_HEADING.finditer(text):
+        title, end = match["title"], match.end()
+        while (nxt := text.find("\n", end + 1)) > end + 1 and text[end + 1] in " \t":
+            title, end = f"{title} {text[end + 1 : nxt]}", nxt  # a title wrapped by the tool
+        found.append(Heading(clean_markdown(title), None, match.start(), end))
+    return found
+
+
+def _votes(
+    text: str, headings: list[Heading], starts: list[int]
+) -> tuple[dict[int, tuple[int, int]], list[int]]:
+    """Each upvote link's position -> (the heading it belongs to, its count); and the
+    positions of those whose paper is not there. A link names its paper (``next=``):
+    the heading above it (the count shown after the date) or below it (before the title)."""
+    owners: dict[int, tuple[int, int]] = {}
+    orphans: list[int] = []
+    for match in _LOGIN_LINK.finditer(text):
+        found = vote(match["label"], match["url"])
+        if found is None:
             continue
-        if vote is not None:
-            record["upvotes"] = 0 if vote["n"] == "-" else int(vote["n"].replace(",", ""))
-        record["source_line"] = start_line
-        records.append(record)
-    for index, (pos, _) in enumerate(upvotes):  # a paper whose heading is gone
-        if index not in used:
-            snippet = text[pos : pos + 200]
-            problems.append(Problem(source, line_of(pos), snippet, ORPHAN))
-    problems.sort(key=lambda p: p.line)
-    return records_to_columns(records, source, problems), problems
+        n, ident = found
+        above = bisect.bisect_right(starts, match.start()) - 1
+        candidates = [j for j in (above, above + 1) if 0 <= j < len(headings)]
+        if ident is not None and any(headings[j].ident for j in candidates):
+            owner = next((j for j in candidates if headings[j].ident == ident), None)
+        else:
+            owner = above + 1 if above + 1 < len(headings) else None
+        if owner is None:
+            orphans.append(match.start())
+        else:
+            owners[match.start()] = (owner, n)
+    return owners, orphans
+
+
+def _is_paper(record: Record) -> bool:
+    """A heading is a paper when something besides its title and abstract shows it."""
+    keys = ("published", "n_authors", "organization", "upvotes", "code_urls")
+    return any(record.get(key) for key in keys)
 
 
 def _label_text(label: str) -> str:
-    """A link label without images, list markers and Markdown escapes."""
+    """A link label without images, image alt text, list markers and Markdown escapes."""
     text = clean_markdown(_IMAGE.sub(" ", label))
-    return " ".join(_LIST_MARK.sub(" ", text).split())
+    return " ".join(_LIST_MARK.sub(" ", _ALT.sub("", text)).split())
 
 
-def _paper(text: str, heading: Link, end: int, year: int) -> Record | None:
-    paper_url = _PAPER_URL.match(heading.url)
-    record: Record = {
-        "title": clean_markdown(heading.label),
-        "url": heading.url,
-        "arxiv_id": paper_url["id"] if paper_url else None,
-    }
+def _paper(text: str, heading: Heading, end: int, year: int) -> Record:
+    """Read the body of the paper under ``heading`` (up to ``end``)."""
+    record: Record = {"title": heading.title, "url": heading.url, "arxiv_id": heading.ident}
     abstract_lines: list[str] = []
-    seen_dot = False
+    state = {"meta": False}
     pos = heading.end
     while pos < end:
         while pos < end and text[pos] in " \t\r\n":
             pos += 1
         if pos >= end:
             break
-        link = scan_link(text, pos) if text[pos] == "[" and not seen_dot else None
+        link = scan_link(text, pos) if text[pos] == "[" else None
         if link is not None and link.end <= end:
-            _link(record, link, abstract_lines)
+            _link(record, link, abstract_lines, state)
             pos = link.end
             continue
         line_end = text.find("\n", pos, end)
         line_end = end if line_end < 0 else line_end
-        line = text[pos:line_end].strip()
+        _line(record, text[pos:line_end].strip(), year, abstract_lines, state)
         pos = line_end
-        if line == "·":
-            seen_dot = True
-        elif seen_dot:
-            day, match = month_day(line, year)
-            if day is not None and match is not None:
-                record["published"] = day
-                comments = _COMMUNITY.search(line, match.end())
-                if comments:
-                    record["comments"] = int(comments["n"].replace(",", ""))
-                break
-        elif "abstract" not in record:
-            abstract_lines.append(line)
-    if "published" not in record:
-        return None
     if "abstract" not in record and abstract_lines:
         record["abstract"] = clean_markdown("\n".join(abstract_lines))
     return record
 
 
-def _link(record: Record, link: Link, abstract_lines: list[str]) -> None:
+def _line(
+    record: Record, line: str, year: int, abstract: list[str], state: dict[str, bool]
+) -> None:
+    """Read one line of text of a paper's body (not a link) into ``record``."""
+    if line == "·":
+        state["meta"] = state["dot"] = True
+        return
+    if n := _AUTHORS_LINE.match(line):
+        record.setdefault("n_authors", int(n["n"]))
+        state["meta"] = True
+        return
+    meta = _META_LINE.match(line)
+    rest = line[meta.end() :] if meta else line
+    dated = bool(meta and (meta["dot"] or meta["published"])) or state.get("dot", False)
+    if dated and "published" not in record:
+        day, match = month_day(rest, year)
+        if day is not None and match is not None:
+            record["published"] = day
+            state["meta"] = True
+            if comments := _COMMUNITY.search(rest, match.end()):
+                record["comments"] = int(comments["n"].replace(",", ""))
+            return
+    if not state["meta"] and "abstract" not in record and not line.startswith(("·", "[")):
+        abstract.append(line)
+
+
+def _link(record: Record, link: Link, abstract: list[str], state: dict[str, bool]) -> None:
     """Read one link of a paper's body into ``record``."""
-    label = _label_text(link.label)
-    n = re.fullmatch(r"(\d+)\s+authors?", label, re.IGNORECASE)
-    if n:
-        record["n_authors"] = author_count(label)
-    elif "abstract" not in record and not abstract_lines and _PAPER_URL.match(link.url):
-        record["abstract"] = clean_markdown(link.label)
-    elif label and not _PAPER_URL.match(link.url) and "#" not in link.url:
+    url, label = link.url, _label_text(link.label)
+    if "login" in url:  # upvotes: read with their heading
+        return
+    if "#community" in url:
+        if (n := count(label)) is not None:
+            record["comments"] = n
+        return
+    if author_count(label) is not None and re.fullmatch(r"\d+\s+authors?", label, re.I):
+        record.setdefault("n_authors", author_count(label))
+        state["meta"] = True
+    elif _PAPER_URL.match(url):
+        if "abstract" not in record and not abstract and not state["meta"] and label:
+            record["abstract"] = clean_markdown(link.label)
+    elif arxiv := _ARXIV_URL.search(url):
+        record["arxiv_id"] = record.get("arxiv_id") or arxiv["id"]
+    elif (org := _ORG_URL.match(url)) and label and org["org"].lower() not in _NOT_ORGS:
         record.setdefault("organization", label)
+        state["meta"] = True
+    elif url.startswith(("http://", "https://")) and (cleaned := clean_url(url)):
+        kind = "code_urls" if is_code_url(cleaned) else "project_urls"
+        record.setdefault(kind, []).append(cleaned)
+        state["meta"] = True
 
 
 def detect(src: SourceText) -> bool:
@@ -218,13 +347,12 @@ def detect(src: SourceText) -> bool:
 
 def score(src: SourceText) -> float:
     """Registry hook: the evidence in the start of ``src``, the paper headings it shows."""
-    head = src.head_text
-    if "/papers/" not in head:
-        return 0.0
-    return float(len(_DETECT.findall(head)))
+    return float(_evidence(src.head_text))
 
 
 def read(src: SourceText, year: int | None) -> tuple[Columns, list[Problem]]:
     """Registry hook: parse ``src`` (dates without a year take the capture's year)."""
     text = src.read()
-    return parse_hf_markdown(text, src.name, year=default_year(year, src.head_text))
+    head = src.head_text
+    year = year or capture_year(head) or header_year(head) or dt.date.today().year
+    return parse_hf_markdown(text, src.name, year=year)

@@ -1,0 +1,174 @@
+"""What the Hugging Face page readers share: reference-style links, upvote and star
+counts, the submitter, and one paper per page when a page shows it twice.
+
+Markdown converters that write reference-style links (``[Title][32]`` with
+``[32]: https://huggingface.co/papers/2405.01234`` at the end) are turned into
+inline links first, so every reader sees one shape::
+
+    >>> resolve_references('### [T][1]\\n\\n[1]: <https://hf.co/papers/1> "t"\\n')
+    '### [T](https://hf.co/papers/1)\\n\\n\\n'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from litreview.ids import paper_id
+from litreview.readers._records import Record
+from litreview.schema import PAPER_COLUMNS
+
+_DEFINITION = re.compile(
+    r"^[ \t]{0,3}\[(?P<label>[^\]\n]+)\]:[ \t]*(?:<(?P<angled>[^>\n]*)>|(?P<url>\S+))"
+    r"(?:[ \t]+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^)\n]*\)))?[ \t]*$",
+    re.MULTILINE,
+)
+_REFERENCE = re.compile(r"\]\[(?P<label>[^\]\n]+)\]")
+_COUNT = re.compile(r"(?P<n>\d[\d,]*(?:\.\d+)?)\s*(?P<k>[kKmM])?")
+_VOTE_LABEL = re.compile(r"(?:upvote)?\s*(?P<n>\d[\d,]*|-)?\s*", re.IGNORECASE)
+_NEXT_PAPER = re.compile(r"next=(?:%2F|/)papers(?:%2F|/)(?P<id>[^&%\s)/#]+)", re.IGNORECASE)
+SUBMITTED = re.compile(r"^[ \t]*(?:[-*·][ \t]*)?Submitted by\b[ \t]*(?P<rest>.*)$", re.MULTILINE)
+_IMAGE = re.compile(r"!?\[[^\]\n]*\](?:\([^)\n]*\))?")
+_ON_DATE = re.compile(r"\s+on\s+\w{3}\w*\.?\s+\d{1,2}(?:,\s*\d{4})?\s*$")
+
+
+def resolve_references(text: str) -> str:
+    """``text`` with reference-style links made inline and their definitions blanked
+    (line numbers stay); text without definitions is returned as it is."""
+    if "]:" not in text:
+        return text
+    targets: dict[str, str] = {}
+    for match in _DEFINITION.finditer(text):
+        url = match["angled"] if match["angled"] is not None else match["url"]
+        targets.setdefault(match["label"].strip().lower(), url)
+    if not targets:
+        return text
+    text = _DEFINITION.sub(lambda m: "", text)
+
+    def inline(match: re.Match[str]) -> str:
+        url = targets.get(match["label"].strip().lower())
+        return match[0] if url is None else f"]({url})"
+
+    return _REFERENCE.sub(inline, text)
+
+
+def count(text: str) -> int | None:
+    """A count as the page shows it: ``40``, ``1,234``, ``40.1k``, ``1.2M``.
+
+    >>> count("40.1k"), count("1,234"), count("7"), count("none")
+    (40100, 1234, 7, None)
+    """
+    match = _COUNT.search(text)
+    if match is None:
+        return None
+    number = float(match["n"].replace(",", ""))
+    scale = {"k": 1_000, "m": 1_000_000}.get((match["k"] or "").lower(), 1)
+    return round(number * scale)
+
+
+def vote(label: str, url: str) -> tuple[int, str | None] | None:
+    """The upvote count of a login link (``[Upvote 34](/login?next=%2Fpapers%2F<id>)``,
+    ``[-](…)`` is 0) and the paper id it names; None for other login links."""
+    if "login" not in url:
+        return None
+    text = label.replace("[ ]", " ").replace("[]", " ")
+    match = _VOTE_LABEL.fullmatch(text.strip())
+    if match is None or match["n"] is None:
+        return None
+    ident = _NEXT_PAPER.search(url)
+    n = 0 if match["n"] == "-" else int(match["n"].replace(",", ""))
+    return n, ident["id"] if ident else None
+
+
+def submitter(text: str, start: int) -> str | None:
+    """The name after ``Submitted by`` at ``start`` of ``text``: on its line, or the
+    next line that is not an avatar (images and links are unwrapped)."""
+    match = SUBMITTED.match(text, start)
+    if match is None:
+        return None
+    candidates = [match["rest"], *text[match.end() :].split("\n", 6)[1:6]]
+    for line in candidates:
+        name = _ON_DATE.sub("", _IMAGE.sub(lambda m: _label(m[0]), line))
+        name = " ".join(name.replace("](", " ").strip("[]()* \t").split())
+        if name and not name.startswith(("http", "/")):
+            return name
+    return None
+
+
+def _label(link: str) -> str:
+    """The text a link shows (an image shows nothing)."""
+    if link.startswith("!"):
+        return " "
+    return link[1 : link.index("]")] if "](" in link else " "
+
+
+def merge_duplicates(records: list[Record]) -> list[Record]:
+    """One record per paper: a page showing a paper twice (a card and a list item)
+    gives one, with the values either shows (the larger upvote count, links of both).
+
+    >>> merge_duplicates([{"title": "A", "upvotes": 3}, {"title": "A", "n_authors": 2}])
+    [{'title': 'A', 'upvotes': 3, 'n_authors': 2}]
+    """
+    kept: dict[str, Record] = {}
+    out: list[Record] = []
+    for record in records:
+        key = str(record.get("arxiv_id") or "") or "t:" + paper_id(str(record.get("title", "")))
+        first = kept.get(key)
+        if first is None:
+            kept[key] = record
+            out.append(record)
+            continue
+        _merge_into(first, record)
+    return out
+
+
+def _merge_into(first: Record, other: Record) -> None:
+    for key, value in other.items():
+        if key == "source_line" or value is None or value == [] or value == "":
+            continue
+        mine = first.get(key)
+        if key in ("code_urls", "project_urls", "authors", "keywords"):
+            first[key] = list(dict.fromkeys([*(mine or []), *value]))
+        elif key == "upvotes" and mine is not None:
+            first[key] = max(mine, value)
+        elif key == "abstract" and mine is not None:
+            first[key] = mine if len(str(mine)) >= len(str(value)) else value
+        elif mine is None or mine == "":
+            first[key] = value
+
+
+def add_extra(cols: dict[str, Any], records: Iterable[Record]) -> None:
+    """Keep each record's ``submitted_by`` in the ``extra`` column when the schema has one."""
+    if "extra" not in PAPER_COLUMNS:
+        return
+    extras = [
+        {"submitted_by": str(r["submitted_by"])} if r.get("submitted_by") else {} for r in records
+    ]
+    if any(extras):
+        cols["extra"] = extras
+
+
+_CAPTURED = re.compile(
+    r"^[\s>*#-]*(?:captured|retrieved|accessed|fetched|exported|created|clipped|saved|date)"
+    r"\b[^:\n]{0,20}:\s*\**\s*(?P<year>(?:19|20)\d\d)-\d\d-\d\d",
+    re.IGNORECASE | re.MULTILINE,
+)
+HF_EVIDENCE = ("hugging face", "huggingface", "daily papers", "trending papers")
+
+
+def header_year(head: str) -> int | None:
+    """The capture's year from a header line such as ``Captured (UTC): 2026-06-29…``
+    or ``FETCHED: 2026-09-14`` near the top (tools that write no front matter).
+
+    >>> header_year("# Web source\\n- Captured (UTC): 2026-06-29T16:31:22\\n")
+    2026
+    """
+    match = _CAPTURED.search(head[:4000])
+    return int(match["year"]) if match else None
+
+
+def looks_like_hf(head: str) -> bool:
+    """True when ``head`` names Hugging Face or its papers pages."""
+    lower = head[:20000].lower()
+    return any(word in lower for word in HF_EVIDENCE)
