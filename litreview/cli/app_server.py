@@ -53,6 +53,25 @@ TOKEN_ENV = "LITREVIEW_TOKEN"
 #: (A ``key=value`` item would give the string "False", which is true: the dict literal
 #: is the one form that sets a boolean; traitlets calls it deprecated, see run_voila.)
 HOST_CHECK = '--Voila.tornado_settings={"allow_remote_access": False}'
+#: litreview's Voila template: Voila's "lab" one without the two Font Awesome style
+#: sheets it loads from cdn.jsdelivr.net (the app uses no icon font), so the page asks
+#: nothing of any other machine. ``super.super()`` is the nbconvert lab page's own CSS.
+TEMPLATE = "litreview"
+TEMPLATE_FILES = {
+    "conf.json": '{"base_template": "lab"}\n',
+    "index.html.j2": """{%- extends 'voila/templates/lab/index.html.j2' -%}
+{% import "spinner.macro.html.j2" as spinner %}
+{%- block notebook_css -%}
+  {% if frontend == "voila" %}{{ resources.include_js("static/voila-style.js") }}{% endif %}
+  {{ spinner.css() }}
+  <style>
+    .jp-mod-noOutputs.jp-mod-noInput { display: none; }
+    body { padding: 8px 16px; }
+  </style>
+  {{ super.super() }}
+{%- endblock notebook_css -%}
+""",
+}
 
 
 def app_notebook() -> Path:
@@ -77,6 +96,28 @@ def app_token(given: str | None) -> str:
 def app_url(port: int, token: str) -> str:
     """The URL that opens the app, token included."""
     return f"http://{HOST}:{port}/?token={quote(token, safe='')}"
+
+
+def voila_templates() -> Path:
+    """Write litreview's Voila template (see :data:`TEMPLATE_FILES`) under the user's cache
+    folder and return the folder to put on ``JUPYTER_PATH``, where Voila looks for it."""
+    from platformdirs import user_cache_dir
+
+    root = Path(user_cache_dir("litreview")) / "voila"
+    folder = root / "voila" / "templates" / TEMPLATE
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in TEMPLATE_FILES.items():
+        path = folder / name
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+    return root
+
+
+def template_path() -> str:
+    """``JUPYTER_PATH`` for Voila: litreview's template first, then the user's own path."""
+    return os.pathsep.join(
+        [str(voila_templates()), *filter(None, [os.environ.get("JUPYTER_PATH")])]
+    )
 
 
 def app_port(port: int | None) -> int:
@@ -104,7 +145,7 @@ def app_command(port: int) -> list[str]:
     return [
         sys.executable, "-m", "litreview.cli.app_server", str(app_notebook()), "--no-browser",
         f"--Voila.ip={HOST}", "--Voila.port_retries=0", "--Voila.auto_token=True",
-        HOST_CHECK, f"--port={port}",
+        f"--template={TEMPLATE}", HOST_CHECK, f"--port={port}",
     ]  # fmt: skip
 
 
@@ -132,7 +173,12 @@ def handle(args: argparse.Namespace) -> int:
     if args.dry_run:
         port = args.port or DEFAULT_PORT
         assignments = " ".join(
-            f"{k}={shlex.quote(v)}" for k, v in {**settings, "JUPYTER_TOKEN": token}.items()
+            f"{k}={shlex.quote(v)}"
+            for k, v in {
+                **settings,
+                "JUPYTER_TOKEN": token,
+                "JUPYTER_PATH": template_path(),
+            }.items()
         )
         print(f"{assignments} {shlex.join(app_command(port))}")
         print(app_url(port, token))
@@ -145,7 +191,7 @@ def handle(args: argparse.Namespace) -> int:
         raise RuntimeError("voila is not installed: pip install 'litreview[notebook]'")
     port = app_port(args.port)
     url = app_url(port, token)
-    env = {**os.environ, **settings, "JUPYTER_TOKEN": token}
+    env = {**os.environ, **settings, "JUPYTER_TOKEN": token, "JUPYTER_PATH": template_path()}
     env.pop("JUPYTER_TOKEN_FILE", None)
     err(f"starting Voila on {review.name} (Ctrl-C stops it); open this URL, it holds the token:")
     print(url, flush=True)

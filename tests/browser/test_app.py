@@ -349,8 +349,21 @@ def test_voila_serves_the_app(tmp_path: Path, server_env: dict[str, str], browse
         url = urls[0]
         wait_status(f"http://127.0.0.1:{port}/", proc, (302, 403))  # no page without it
         page = browser.new_page()
+        outside: list[str] = []
+
+        def local_only(route: Any) -> None:  # the page may ask nothing of another machine
+            if route.request.url.startswith(f"http://127.0.0.1:{port}/"):
+                route.continue_()
+            else:
+                outside.append(route.request.url)
+                route.abort()
+
+        page.route("**/*", local_only)
         page.goto(url, timeout=60_000)
         page.locator(".litreview-app").wait_for(timeout=60_000)
+        assert page.title() == "litreview · screening"
+        heading = page.locator("h1").first.inner_text()
+        assert heading.startswith("litreview") and "LITREVIEW_" not in page.content()
         page.locator(".lr-count", has_text="36 of 36 papers").wait_for()
         rows = page.locator(".lr-results tr[data-id]")
         assert rows.count() == 36
@@ -362,6 +375,7 @@ def test_voila_serves_the_app(tmp_path: Path, server_env: dict[str, str], browse
         open_tab(page, "Charts")
         page.locator(".lr-charts .js-plotly-plot").first.wait_for(timeout=30_000)
         shot(page, "voila-charts")
+        assert outside == []
     finally:
         stop(proc)
     with litreview.Review.open(review_path, reviewer=REVIEWER) as review:
