@@ -103,6 +103,22 @@ def test_quickstart_runs(tmp_path: Path) -> None:
     data = [out.get("data", {}) for out in outputs(book)]
     assert any(PLOTLY in d for d in data)
     assert any(WIDGET in d for d in data)
-    included = tmp_path / "notebooks" / "exports" / "included.bib"
-    assert included.exists()  # nothing is included yet: a valid, empty BibTeX file
-    assert pybtex.database.parse_file(str(included)).entries == {}
+    included = tmp_path / "exports" / "included.bib"  # the project's exports/, as review.ipynb
+    assert len(pybtex.database.parse_file(str(included)).entries) == 3
+    printed = [o["text"] for o in outputs(book) if o.get("name") == "stdout"]
+    assert printed and printed[-1].startswith("@")  # the export is shown, not empty
+    cells = book.cells
+    for before, cell in zip(cells, cells[1:], strict=False):  # a sentence before every step
+        if cell.cell_type == "code":
+            assert before.cell_type == "markdown" and len(before.source) > 40
+
+
+def test_demo_opens_a_copy_under_exports() -> None:
+    """``make demo`` leaves the tracked notebook alone: it opens a copy in exports/."""
+    import subprocess
+
+    out = subprocess.run(
+        ["make", "-n", "demo"], cwd=NOTEBOOKS.parent, capture_output=True, text=True, check=True
+    ).stdout
+    assert "jupyter lab exports/review.ipynb" in out
+    assert "jupyter lab notebooks/" not in out
