@@ -29,7 +29,15 @@ import pandas as pd
 from litreview._gc import gc_paused
 from litreview.errors import ListingError, ListingWarning, Problem
 from litreview.ids import PaperIndex, normalize_arxiv_id
-from litreview.readers import bibtex, hf_json, hf_linked_text, hf_markdown, ris, table_csv
+from litreview.readers import (
+    bibtex,
+    hf_json,
+    hf_linked_text,
+    hf_markdown,
+    hf_paper_page,
+    ris,
+    table_csv,
+)
 from litreview.readers._io import Source, SourceText, open_source
 from litreview.readers.frontmatter import blank_front_matter, capture_year
 from litreview.readers.hf_text.lines import (
@@ -92,6 +100,10 @@ SUFFIX_FORMATS: dict[str, str] = {
     ".markdown": "hf-markdown",
 }
 
+#: Format -> the other formats a file its suffix names may hold (a saved paper page is
+#: Markdown too): the one of them its content shows most is read.
+SUFFIX_ALSO: dict[str, tuple[str, ...]] = {"hf-markdown": ("hf-paper-page",)}
+
 #: Known formats, tried in order; later issues register more here.
 READERS: list[Reader] = [
     # most specific first (ties go to the earlier): structured formats, then the page
@@ -99,6 +111,13 @@ READERS: list[Reader] = [
     Reader("hf-json", hf_json.detect, hf_json.read, "a JSON list of papers (Hugging Face API)"),
     Reader("bibtex", bibtex.detect, bibtex.read, "BibTeX entries like '@article{key,'"),
     Reader("ris", ris.detect, ris.read, "RIS records starting 'TY  - '"),
+    Reader(
+        "hf-paper-page",
+        hf_paper_page.detect,
+        hf_paper_page.read,
+        "one paper's page ('arxiv:<id>', its title, 'Published on …', 'Authors:')",
+        hf_paper_page.score,
+    ),
     Reader(
         "hf-markdown",
         hf_markdown.detect,
@@ -229,10 +248,12 @@ def pick_reader(src: SourceText, format: str | None) -> Reader:
         return _reader(format)
     suffix = src.path.suffix.lower() if src.path is not None else ""
     if suffix in SUFFIX_FORMATS:
-        reader = _reader(SUFFIX_FORMATS[suffix])
-        if not reader.detect(src):
-            raise ListingError(_not_as_named(src, reader.name, suffix))
-        return reader
+        named = _reader(SUFFIX_FORMATS[suffix])
+        family = [named, *map(_reader, SUFFIX_ALSO.get(named.name, ()))]
+        best = max(family, key=lambda r: r.confidence(src))
+        if best is named and not named.detect(src):
+            raise ListingError(_not_as_named(src, named.name, suffix))
+        return best
     found = _sniff(src)
     if found is None:
         raise ListingError(
