@@ -1,24 +1,21 @@
 """The search index: word postings, positions and TF-IDF weights of paper text.
 
 Built once per set of papers (:class:`SearchIndex`), extended with
-:meth:`SearchIndex.add`. Only titles and abstracts are indexed; every other
-field (decisions, tags, notes, organizations, links, counts) is read from the
-DataFrame at query time.
+:meth:`SearchIndex.add`, saved beside a review and memory-mapped back by
+:mod:`litreview.query.index_file`. Only titles and abstracts are indexed; every
+other field (decisions, tags, notes, organizations, links, counts) is read from
+the DataFrame at query time.
 
-Layout, for ``n`` papers and a vocabulary of ``V`` folded words (sorted, so a
-prefix is one contiguous block of term ids found with ``np.searchsorted``):
-
-- ``stream``: every paper's title words, END, abstract words, END, as int32
-  term ids (phrase checks look up the next words; :meth:`add` never
-  re-tokenizes);
-- ``positions``: the stream positions grouped by term, with the title or
-  abstract ("segment") each is in (where phrases start);
-- ``weights``: CSC matrix papers x terms, TF-IDF of ``title_weight * title
-  counts + abstract counts`` (columns are postings: matches and relevance);
-- ``title``: CSC matrix of title counts (``title:`` queries);
-- ``features``: CSR of the weights without stop words, rows L2-normalized
-  (similarity and screening priority); derived on first use, so a search never
-  pays for it (nor for the stop-word list, which loads scikit-learn).
+Term ids are ranks in ``terms``, the sorted vocabulary of every indexed paper, so a
+prefix is one contiguous block of ids (``np.searchsorted``). The papers live in two
+:class:`~litreview.query.segment.Segment` blocks: the *base* (over its own sorted
+vocabulary) and the *delta*, the papers added since, re-derived from their own word
+stream on each :meth:`~SearchIndex.add` (so adding 100 papers costs what 100 papers
+cost) and folded into the base when it grows past :func:`compact_at` papers.
+Relevance weights (scikit-learn's TF-IDF: sublinear tf, smooth idf, L2 rows, of
+``title_weight * title counts + abstract counts``) are computed per query from the
+stored counts, with the idf and the row norms re-derived lazily after papers are
+added; ``features`` (similarity and screening priority) is derived on first use.
 """
 
 from __future__ import annotations
@@ -31,22 +28,21 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from litreview._text import END, TITLE_WEIGHT, fold, is_feature_term, words_of_many
+from litreview._text import TITLE_WEIGHT, fold, is_feature_term
+from litreview.query.segment import SEP, Segment, derive, log_tf
+from litreview.query.tokenize import Vocabulary, texts_of
 
 _FEATURES_LOCK = threading.Lock()
 
-SEP = -1
-CHUNK = 2000  # papers tokenized per batch
 ALIGN_MEMO = 4  # row alignments remembered per index
 EXPANSION_WEIGHT = 0.5  # relevance of a longer word found by prefix, relative to the word itself
+#: Counts how many texts were tokenized in this process (tests and benchmarks read it).
+TOKENIZED = {"papers": 0}
 
 
-class _Vocabulary(dict[str, int]):
-    """word -> id in order of first appearance; END (the end of a text) is SEP."""
-
-    def __missing__(self, word: str) -> int:
-        new_id = self[word] = len(self) - 1
-        return new_id
+def compact_at(n_base: int) -> int:
+    """Papers in the delta beyond which it is folded into the base (linear work)."""
+    return max(2000, min(n_base // 16, 25_000))
 
 
 class SearchIndex:
@@ -58,21 +54,48 @@ class SearchIndex:
     >>> len(index), len(litreview.search(papers, "vision transformer", index=index)) > 0
     (36, True)
 
-    Paper text is taken as fixed per ``paper_id`` (the id is a hash of the
-    title): :meth:`add` indexes papers with new ids and leaves known ids alone.
+    Paper text is taken as fixed per ``paper_id`` (the id is a hash of the title):
+    :meth:`add` indexes papers with new ids and leaves known ids alone.
     """
 
     def __init__(self, df: pd.DataFrame, *, title_weight: int = TITLE_WEIGHT) -> None:
         self.title_weight = title_weight
-        self._vocab = _Vocabulary({END: SEP})
-        self.stream = np.zeros(0, dtype=np.int32)  # term ids (sorted vocabulary) in text order
-        self._order = np.zeros(0, dtype=np.int32)  # sorted term id -> id in self._vocab
-        self._segments = np.zeros(0, dtype=np.int64)  # start of title i at 2i, abstract at 2i+1
-        self.ids = np.zeros(0, dtype=object)
+        ids = df["paper_id"].to_numpy(dtype=object)
+        vocab = Vocabulary()
+        stream, lengths = vocab.tokenize(*texts_of(df))
+        TOKENIZED["papers"] += len(ids)
+        words = vocab.words()
+        order = sorted(range(len(words)), key=words.__getitem__)
+        rank = np.empty(len(words), dtype=np.int32)
+        rank[order] = np.arange(len(words), dtype=np.int32)
+        terms = np.empty(len(words), dtype=object)
+        terms[:] = [words[i] for i in order]
+        ranked = np.where(stream == SEP, SEP, rank[stream] if len(rank) else stream)
+        base = derive(
+            ranked.astype(np.int32), np.cumsum(lengths) - lengths, len(terms), title_weight
+        )
+        self._set_base(base, terms, ids)
+
+    def _set_base(self, base: Segment, terms: np.ndarray, ids: np.ndarray) -> None:
+        self._base, self._base_terms, self.ids = base, terms, ids
+        self.base_version = getattr(self, "base_version", 0) + 1  # a new base to save
+        self.terms: np.ndarray = terms
+        self._delta: Segment | None = None
+        self._delta_vocab = Vocabulary()
+        self._delta_words = np.zeros(0, dtype=np.int32)  # delta stream in delta word ids
+        self._delta_lengths = np.zeros(0, dtype=np.int64)
+        self._extra_rank = np.zeros(0, dtype=np.int64)  # union ranks of words not in the base
+        self._base_union = np.arange(len(terms), dtype=np.int64)
+        self._changed()
+
+    def _changed(self) -> None:
+        self._stats: tuple[np.ndarray, np.ndarray] | None = None
+        self._weights: sp.csc_matrix | None = None
+        self._feature_cache: tuple[sp.csr_matrix, np.ndarray] | None = None
         self._folded: dict[str, tuple[list[object], np.ndarray]] = {}
         self._aligned: dict[tuple[int, int], np.ndarray] = {}
-        self._append(df)
-        self._derive()
+        self._row_of: pd.Index | None = None
+        self.version = getattr(self, "version", 0) + 1
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -80,97 +103,175 @@ class SearchIndex:
     def __repr__(self) -> str:
         return f"<SearchIndex: {len(self)} papers, {len(self.terms)} words>"
 
+    @property
+    def n_base(self) -> int:
+        """Papers in the base segment (the first ones); the rest are in the delta."""
+        return self._base.n_docs
+
     # ------------------------------------------------------------ building
 
     def add(self, df: pd.DataFrame) -> int:
-        """Index the papers of ``df`` whose ``paper_id`` is not indexed yet;
-        return how many were added. Only the new papers are tokenized."""
+        """Index the papers of ``df`` whose ``paper_id`` is not indexed yet; return
+        how many were added. Only the new papers are tokenized, and only the delta
+        (the papers added since the base was built) is re-derived."""
         ids = df["paper_id"].to_numpy(dtype=object)
         if len(ids) == len(self.ids) and np.array_equal(ids, self.ids):
             return 0  # the usual call: the same papers again (about 1 ms at 100k)
         new = df[~df["paper_id"].isin(self.ids)]
         new = new[~new["paper_id"].duplicated()]
         if len(new):
-            self._append(new)
-            self._derive()
-            self._aligned.clear()
+            stream, lengths = self._delta_vocab.tokenize(*texts_of(new))
+            TOKENIZED["papers"] += len(new)
+            self._extend_delta(stream, lengths, new["paper_id"].to_numpy(dtype=object))
         return len(new)
 
-    def _append(self, df: pd.DataFrame) -> None:
-        """Tokenize ``df`` (titles and abstracts) onto the end of the stream."""
-        lookup = self._vocab.__getitem__
-        lengths = []  # words per text + 1 (its END): title, abstract, title, ...
-        old = self.stream
-        parts = [np.where(old == SEP, SEP, self._order[old])]  # back to first-appearance ids
-        texts = np.empty(2 * len(df), dtype=object)
-        texts[0::2] = df["title"].fillna("").tolist()
-        texts[1::2] = df["abstract"].fillna("").tolist()
-        for start in range(0, len(texts), 2 * CHUNK):
-            tokens = words_of_many(texts[start : start + 2 * CHUNK].tolist())
-            ids = np.fromiter(map(lookup, tokens), dtype=np.int32, count=len(tokens))
-            lengths.append(np.diff(np.flatnonzero(ids == SEP), prepend=-1))
-            parts.append(ids)
-        seg_len = np.concatenate(lengths) if lengths else np.zeros(0, dtype=np.int64)
-        seg_start = len(self.stream) + np.cumsum(seg_len) - seg_len
-        self._new_stream = np.concatenate(parts)
-        self._segments = np.concatenate([self._segments, seg_start])
-        self.ids = np.concatenate([self.ids, df["paper_id"].to_numpy(dtype=object)])
-        self._row_of: pd.Index | None = None
+    def _extend_delta(self, stream: np.ndarray, lengths: np.ndarray, ids: np.ndarray) -> None:
+        self._delta_words = np.concatenate([self._delta_words, stream])
+        self._delta_lengths = np.concatenate([self._delta_lengths, lengths])
+        self.ids = np.concatenate([self.ids, ids])
+        self._derive_delta()
+        if len(self.ids) - self.n_base > compact_at(self.n_base):
+            self.compact()
 
-    def _derive(self) -> None:
-        """Recompute the sorted vocabulary, positions and matrices from the stream
-        (linear-time numpy/scipy work: no text is read again)."""
-        n = len(self.ids)
-        insertion_terms = np.array([t for t in self._vocab if t != END], dtype=str)
-        order = np.argsort(insertion_terms, kind="stable")
-        self.terms: np.ndarray = insertion_terms[order]
-        v = len(self.terms)
-        rank = np.empty(v, dtype=np.int32)
-        rank[order] = np.arange(v, dtype=np.int32)
-        self._order = order.astype(np.int32)
-        real = self._new_stream != SEP
-        self.stream = stream = np.full(len(real), SEP, dtype=np.int32)
-        stream[real] = rank[self._new_stream[real]]
-        del self._new_stream
-
-        seg_len = np.diff(np.append(self._segments, len(stream)))
-        # the title/abstract segment of every word: paper * 2 (+ 1 in the abstract)
-        seg_of = np.repeat(np.arange(2 * n, dtype=np.int32 if n < 2**30 else np.int64), seg_len)
-        # group positions by term with a counting sort (CSR -> CSC), ascending within a
-        # term, carrying the segment along as the data; END markers are empty rows
-        by_term = sp.csr_matrix(
-            (seg_of[real], stream[real], np.concatenate([[0], np.cumsum(real)])),
-            shape=(len(stream), v),
-        ).tocsc()
-        del seg_of, real
-        self.positions = by_term.indices
-        self.term_ptr = by_term.indptr.astype(np.int64)
-        self._pos_segment = by_term.data
-        doc_of = by_term.data >> 1
-        in_title = 1 - (by_term.data & 1).astype(np.int32)
-        del by_term
-
-        term_sorted = np.repeat(np.arange(v, dtype=np.int32), np.diff(self.term_ptr))
-        first = np.ones(len(doc_of), dtype=bool)
-        first[1:] = (doc_of[1:] != doc_of[:-1]) | (term_sorted[1:] != term_sorted[:-1])
-        starts = np.flatnonzero(first)
-        title_cum = np.concatenate([[0], np.cumsum(in_title, dtype=np.int64)])
-        ends = np.append(starts[1:], len(doc_of))
-        n_title = title_cum[ends] - title_cum[starts]
-        n_all = ends - starts
-        cols = term_sorted[starts]
-        rows = doc_of[starts].astype(np.int32)
-        indptr = np.searchsorted(cols, np.arange(v + 1))
-        shape = (n, v)
-        tf = (self.title_weight - 1) * n_title + n_all
-        self.weights = _tfidf(sp.csc_matrix((tf.astype(np.float32), rows, indptr), shape=shape))
-        keep = n_title > 0
-        title_ptr = np.searchsorted(cols[keep], np.arange(v + 1))
-        self.title = sp.csc_matrix(
-            (n_title[keep].astype(np.float32), rows[keep], title_ptr), shape=shape
+    def _derive_delta(self) -> None:
+        """The union vocabulary and the delta segment over it (work ~ the delta)."""
+        base_terms, vb = self._base_terms, len(self._base_terms)
+        words = np.empty(len(self._delta_vocab), dtype=object)
+        words[:] = self._delta_vocab.words()
+        at = np.searchsorted(base_terms, words) if vb else np.zeros(len(words), np.int64)
+        known = (at < vb) & (base_terms[np.minimum(at, max(vb - 1, 0))] == words) if vb else at < 0
+        extras = np.empty(int((~known).sum()), dtype=object)
+        extras[:] = sorted(words[~known])
+        insert_at = np.searchsorted(base_terms, extras) if vb else np.zeros(len(extras), np.int64)
+        self.terms = np.insert(base_terms, insert_at, extras) if len(extras) else base_terms
+        self._extra_rank = insert_at + np.arange(len(extras), dtype=np.int64)
+        is_extra = np.zeros(len(self.terms), dtype=bool)
+        is_extra[self._extra_rank] = True
+        self._base_union = np.flatnonzero(~is_extra)
+        to_union = np.searchsorted(self.terms, words).astype(np.int32)
+        dw = self._delta_words
+        stream = np.where(dw == SEP, SEP, to_union[dw] if len(to_union) else dw).astype(np.int32)
+        lengths = self._delta_lengths
+        self._delta = derive(
+            stream, np.cumsum(lengths) - lengths, len(self.terms), self.title_weight
         )
-        self._feature_cache: tuple[sp.csr_matrix, np.ndarray] | None = None
-        self._row_of = None
+        self._changed()
+
+    def compact(self) -> None:
+        """Fold the delta into the base (linear numpy work over the word streams)."""
+        if self._delta is None:
+            return
+        base, delta, vb = self._base, self._delta, len(self._base_terms)
+        mapped = self._base_union[base.stream] if vb else base.stream
+        stream = np.concatenate([np.where(base.stream == SEP, SEP, mapped), delta.stream])
+        starts = np.concatenate([base.seg_start, delta.seg_start + len(base.stream)])
+        merged = derive(stream.astype(np.int32), starts, len(self.terms), self.title_weight)
+        self._set_base(merged, self.terms, self.ids)
+
+    # ------------------------------------------------------------ persisted form
+
+    def parts(self) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray] | None]:
+        """The base and delta as arrays (what :mod:`~litreview.query.index_file` writes)."""
+        base = {**self._base.arrays(), "terms": self._base_terms, "ids": self.ids[: self.n_base]}
+        if self._stats is None and self._delta is None:
+            self._stats = self._derive_stats()
+        if self._delta is None:
+            assert self._stats is not None
+            base["norms"] = self._stats[1]
+            return base, None
+        delta = {
+            "words": np.array(self._delta_vocab.words(), dtype=object),
+            "stream": self._delta_words,
+            "lengths": self._delta_lengths,
+            "ids": self.ids[self.n_base :],
+        }
+        return base, delta
+
+    @classmethod
+    def from_parts(
+        cls,
+        base: dict[str, np.ndarray],
+        delta: dict[str, np.ndarray] | None,
+        *,
+        title_weight: int = TITLE_WEIGHT,
+    ) -> SearchIndex:
+        """The index of :meth:`parts` (arrays may be read-only memory maps)."""
+        index = cls.__new__(cls)
+        index.title_weight = title_weight
+        index._set_base(Segment.of(base), base["terms"], base["ids"])
+        if "norms" in base:
+            index._stats = (index._idf(), base["norms"])
+        if delta is not None and len(delta["ids"]):
+            index._delta_vocab = Vocabulary(list(delta["words"]))
+            index._extend_delta(delta["stream"], delta["lengths"], delta["ids"])
+        return index
+
+    # ------------------------------------------------------------ weights
+
+    def _idf(self) -> np.ndarray:
+        df = np.zeros(len(self.terms), dtype=np.int64)
+        df[self._base_union] += np.diff(self._base.ptr)
+        if self._delta is not None:
+            df += np.diff(self._delta.ptr)
+        n = len(self)
+        return (np.log((1 + n) / (1 + df)) + 1).astype(np.float32)
+
+    def _derive_stats(self) -> tuple[np.ndarray, np.ndarray]:
+        idf = self._idf()
+        squares = [self._base.norms(idf[self._base_union])]
+        if self._delta is not None:
+            squares.append(self._delta.norms(idf))
+        norms = np.sqrt(np.concatenate(squares))
+        norms[norms == 0] = 1
+        return idf, norms
+
+    def _stats_now(self) -> tuple[np.ndarray, np.ndarray]:
+        if self._stats is None:
+            self._stats = self._derive_stats()
+        return self._stats
+
+    def _pieces(self, lo: int, hi: int) -> list[tuple[np.ndarray, np.ndarray, int]]:
+        """For each segment: (papers, TF-IDF weights, how many are of term ``lo``)."""
+        idf, norms = self._stats_now()
+        nb, out = self.n_base, []
+        blo, bhi = self._base_range(lo, hi)
+        for seg, a_lo, a_hi, union, offset in (
+            (self._base, blo, bhi, self._base_union[blo:bhi], 0),
+            (self._delta, lo, hi, np.arange(lo, hi), nb),
+        ):
+            if seg is None:
+                continue
+            a, b = seg.ptr[a_lo], seg.ptr[a_hi]
+            data = log_tf(seg.tf[a:b]) * np.repeat(idf[union], np.diff(seg.ptr[a_lo : a_hi + 1]))
+            docs = seg.docs[a:b]
+            weights = (data / norms[offset:][docs]).astype(np.float32)
+            first = int(seg.ptr[a_lo + 1] - a) if a_lo < a_hi and union[0] == lo else 0
+            out.append((docs + offset if offset else docs, weights, first))
+        return out
+
+    @property
+    def weights(self) -> sp.csc_matrix:
+        """TF-IDF of every paper (CSC, papers x :attr:`terms`), derived on first use."""
+        if self._weights is None:
+            rows, cols, data = [], [], []
+            for seg, union, offset in (
+                (self._base, self._base_union, 0),
+                (self._delta, np.arange(len(self.terms)), self.n_base),
+            ):
+                if seg is not None:
+                    full = self._segment_weights(seg, union, offset)
+                    rows.append(seg.docs.astype(np.int64) + offset)
+                    cols.append(np.repeat(union, np.diff(seg.ptr)))
+                    data.append(full)
+            shape = (len(self), len(self.terms))
+            coo = (np.concatenate(data), (np.concatenate(rows), np.concatenate(cols)))
+            self._weights = sp.csc_matrix(coo, shape=shape)
+        return self._weights
+
+    def _segment_weights(self, seg: Segment, union: np.ndarray, offset: int) -> np.ndarray:
+        idf, norms = self._stats_now()
+        data = log_tf(seg.tf) * np.repeat(idf[union], np.diff(seg.ptr))
+        return (data / norms[offset:][seg.docs]).astype(np.float32)
 
     @property
     def features(self) -> sp.csr_matrix:
@@ -186,9 +287,9 @@ class SearchIndex:
         with _FEATURES_LOCK:  # one derivation at a time: a caller waits for one under way
             cache = self._feature_cache
             if cache is None:
-                weights, terms = self.weights, self.terms
-                cache = _features(weights, terms)
-                if self.weights is weights:  # not re-derived (papers added) meanwhile
+                version = self.version
+                cache = _features(self.weights, self.terms)
+                if self.version == version:  # no papers added meanwhile
                     self._feature_cache = cache
             return cache
 
@@ -218,47 +319,52 @@ class SearchIndex:
         hi = int(np.searchsorted(self.terms, prefix + "\U0010ffff", side="left"))
         return lo, hi
 
+    def _base_range(self, lo: int, hi: int) -> tuple[int, int]:
+        """The base segment's term ids of the terms [lo, hi)."""
+        if not len(self._extra_rank):
+            return lo, hi
+        before = np.searchsorted(self._extra_rank, [lo, hi])
+        return lo - int(before[0]), hi - int(before[1])
+
     def docs(self, lo: int, hi: int, field: str | None) -> np.ndarray:
         """Paper positions (with repeats) having a term in [lo, hi) in ``field``."""
         if field == "abstract":
             return self.phrase_docs([(lo, hi)], "abstract")
-        m = self.title if field == "title" else self.weights
-        return m.indices[m.indptr[lo] : m.indptr[hi]]
+        title = field == "title"
+        parts = [self._base.docs_in(*self._base_range(lo, hi), title=title)]
+        if self._delta is not None:
+            parts.append(self._delta.docs_in(lo, hi, title=title) + self.n_base)
+        return np.concatenate(parts)
 
     def phrase_docs(self, ranges: list[tuple[int, int]], field: str | None) -> np.ndarray:
         """Papers (with repeats) where words of the term ranges follow each other
         in one title or abstract (``field``: only there). Every title and abstract
         ends with an END marker in the stream, so no match runs into the next."""
-        lo, hi = ranges[0]
-        a, b = self.term_ptr[lo], self.term_ptr[hi]
-        start, segment = self.positions[a:b], self._pos_segment[a:b]
-        for k, (lo, hi) in enumerate(ranges[1:], 1):
-            following = self.stream[start + k]  # in bounds: the stream ends with END
-            keep = (following >= lo) & (following < hi)
-            start, segment = start[keep], segment[keep]
-        if field == "title":
-            segment = segment[segment % 2 == 0]
-        elif field == "abstract":
-            segment = segment[segment % 2 == 1]
-        return segment // 2
+        parts = [self._base.phrase_docs([self._base_range(*r) for r in ranges], field)]
+        if self._delta is not None:
+            parts.append(self._delta.phrase_docs(ranges, field) + self.n_base)
+        return np.concatenate(parts)
 
     def scores(self, ranges: Iterable[tuple[int, int]]) -> np.ndarray:
         """Relevance of every paper: for each query word (a range of terms) the best
         TF-IDF weight among its terms, summed over the words. The base form (the
         first term when it is a prefix of all the others) counts fully, longer
         words found by prefix count half, so "efficient" outranks "efficientnet"."""
-        total = np.zeros(len(self), dtype=np.float64)
-        w = self.weights
+        n = len(self)
+        total = np.zeros(n, dtype=np.float64)
         for lo, hi in ranges:
-            a, b = w.indptr[lo], w.indptr[hi]
+            pieces = self._pieces(lo, hi)
             if hi - lo <= 1:
-                total += np.bincount(w.indices[a:b], weights=w.data[a:b], minlength=len(self))
+                for docs, weights, _ in pieces:
+                    total += np.bincount(docs, weights=weights, minlength=n)
                 continue
-            values = w.data[a:b].astype(np.float64) * EXPANSION_WEIGHT
-            if str(self.terms[hi - 1]).startswith(str(self.terms[lo])):
-                values[: w.indptr[lo + 1] - a] /= EXPANSION_WEIGHT
-            best = np.zeros(len(self), dtype=np.float64)
-            np.maximum.at(best, w.indices[a:b], values)
+            base_form = str(self.terms[hi - 1]).startswith(str(self.terms[lo]))
+            best = np.zeros(n, dtype=np.float64)
+            for docs, weights, first in pieces:
+                values = weights.astype(np.float64) * EXPANSION_WEIGHT
+                if base_form:
+                    values[:first] /= EXPANSION_WEIGHT
+                np.maximum.at(best, docs, values)
             total += best
         return total
 
@@ -335,18 +441,3 @@ def _fold_cell(value: object) -> str:
     if isinstance(value, list | tuple | np.ndarray):
         return fold(" ; ".join(str(v) for v in value))
     return ""
-
-
-def _tfidf(counts: sp.csc_matrix) -> sp.csc_matrix:
-    """scikit-learn's TfidfTransformer(sublinear_tf=True, smooth_idf=True, norm="l2"),
-    computed in place on CSC so columns stay postings."""
-    n = counts.shape[0]
-    df = np.diff(counts.indptr)
-    idf = (np.log((1 + n) / (1 + df)) + 1).astype(np.float32)
-    data = (1 + np.log(counts.data)) * np.repeat(idf, df)
-    norms = np.sqrt(np.bincount(counts.indices, weights=data.astype(np.float64) ** 2, minlength=n))
-    norms[norms == 0] = 1
-    data = data / norms[counts.indices]
-    return sp.csc_matrix(
-        (data.astype(np.float32), counts.indices, counts.indptr), shape=counts.shape
-    )

@@ -8,41 +8,80 @@ and updates it incrementally as papers are added.
 
 from __future__ import annotations
 
+import sqlite3
 from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Unpack, cast
 
 import pandas as pd
 
+from litreview.review.store.table import PAPERS_COUNTER
+
 if TYPE_CHECKING:
     import ipywidgets
 
     from litreview.query.filters import PriorityExplanation, SearchIndex, SearchOptions
+    from litreview.query.index_file import IndexCache
     from litreview.review.core import Review
+    from litreview.review.store.connection import Store
 
 
 class ReviewActions:
-    """Mixed into :class:`litreview.Review`; needs ``papers`` and ``reviewer``."""
+    """Mixed into :class:`litreview.Review`; needs ``papers``, ``path`` and ``_store``."""
 
-    _index: SearchIndex | None = None
-    _index_stale: bool = False
+    _store: Store
+
+    _index_cache: IndexCache | None = None
+    _index_stale: bool = False  # set when this process changed paper text
+    _index_synced: tuple[int, int] | None = None  # (papers version, last import) indexed
 
     @property
     def papers(self) -> pd.DataFrame:  # provided by Review
         raise NotImplementedError
 
+    @property
+    def path(self) -> Path:  # provided by Review
+        raise NotImplementedError
+
     def search_index(self, papers: pd.DataFrame | None = None) -> SearchIndex:
-        """The review's search index: built on first use, then only new papers are
-        indexed (rebuilt after an import that changed known papers)."""
-        from litreview.query.filters import SearchIndex
+        """The review's search index, kept beside the review file (``<review>.index``):
+        loaded on first use when it matches the papers (no text is tokenized), else
+        built once and saved; papers added later are indexed incrementally, and the
+        index is checked (and rebuilt) when titles or abstracts may have changed.
+
+        >>> import tempfile, pathlib, litreview
+        >>> review = litreview.Review.open(pathlib.Path(tempfile.mkdtemp()) / "r.litreview")
+        >>> _ = review.add(litreview.SAMPLE_LISTING)
+        >>> len(review.search_index()), review.path.with_name("r.litreview.index").exists()
+        (36, True)
+        """
+        from litreview.query.index_file import IndexCache, index_path
 
         papers = self.papers if papers is None else papers
-        if self._index is None or self._index_stale:
-            self._index = SearchIndex(papers)
-            self._index_stale = False
-        else:
-            self._index.add(papers)
-        return self._index
+        state = self._store.read(_papers_state)
+        cache = self._index_cache
+        if cache is None or cache.path != index_path(self.path):
+            cache = self._index_cache = IndexCache(index_path(self.path))
+        verify = self._index_stale or self._text_may_have_changed(state)
+        index = cache.index_for(papers, verify=verify)
+        self._index_stale, self._index_synced = False, state
+        return index
+
+    def _text_may_have_changed(self, state: tuple[int, int]) -> bool:
+        """Whether titles or abstracts may differ from when the index was synced: the
+        papers changed other than by imports that only added papers (another process
+        or an enrichment changes the papers version without such an import)."""
+        synced = self._index_synced
+        if synced is None or synced == state:
+            return False
+        (old_version, old_import), (version, last_import) = synced, state
+        if version - old_version > last_import - old_import:
+            return True
+        query = (
+            "SELECT 1 FROM import_changes WHERE import_id > ? "
+            "AND field IN ('title', 'abstract') LIMIT 1"
+        )
+        return bool(self._store.read(lambda c: c.execute(query, (old_import,)).fetchone()))
 
     def search(self, query: str = "", **filters: Unpack[SearchOptions]) -> pd.DataFrame:
         """:func:`litreview.search` over this review's annotated papers.
@@ -103,3 +142,12 @@ class ReviewActions:
         from litreview.app import review_app
 
         return review_app(cast("Review", self), **options)
+
+
+def _papers_state(conn: sqlite3.Connection) -> tuple[int, int]:
+    """(papers version, last import id): what changes when papers change."""
+    row = conn.execute(
+        "SELECT (SELECT value FROM meta WHERE key = ?), (SELECT max(import_id) FROM imports)",
+        (PAPERS_COUNTER,),
+    ).fetchone()
+    return int(row[0] or 0), int(row[1] or 0)

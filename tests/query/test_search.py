@@ -621,10 +621,10 @@ def test_readme_query_section_runs() -> None:
 
 def test_queries_never_change_the_index(papers: pd.DataFrame) -> None:
     index = SearchIndex(papers)
-    before = [a.copy() for a in (index.stream, index.positions, index.weights.data)]
+    before = [a.copy() for a in index._base.arrays().values()]
     for query in ["has:code -vision", '"vision transformer" OR -point', "NOT title:x", "org:x"]:
         match_mask(papers, query, index=index)
-    after = (index.stream, index.positions, index.weights.data)
+    after = tuple(index._base.arrays().values())
     assert all((a == b).all() for a, b in zip(before, after, strict=True))
 
 

@@ -1,0 +1,306 @@
+"""The search index saved beside a review: written once, memory-mapped back, never trusted blind.
+
+A review ``r.litreview`` keeps its index in ``r.litreview.index`` (the base segment:
+numpy arrays, memory-mapped when opened, no text read or tokenized) and
+``r.litreview.index-delta`` (the papers added since: their word streams, small,
+rewritten on each add). Each file is::
+
+    b"LITREVIEW-INDEX\\n" | header length (u64) | header CRC-32 (u32) | 0 (u32)
+    | header (JSON: format version, kind, fingerprint, arrays, data CRC-32, size)
+    | arrays (64-byte aligned)
+
+and is used only when the magic, the format version, the size, both checksums
+and the fingerprint (a checksum of exactly the paper ids, titles and abstracts
+it was built from, in order) all match; anything else is rebuilt.
+
+    >>> import tempfile, pathlib, litreview
+    >>> papers = litreview.read_listing(litreview.SAMPLE_LISTING)
+    >>> cache = IndexCache(pathlib.Path(tempfile.mkdtemp()) / "r.litreview.index")
+    >>> cache.index_for(papers).n_base, cache.built, IndexCache(cache.path).index_for(papers).n_base
+    (36, 1, 36)
+"""
+
+from __future__ import annotations
+
+import json
+import mmap
+import os
+import struct
+import tempfile
+import warnings
+import zlib
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from litreview.query.index import SearchIndex
+from litreview.query.tokenize import texts_of
+
+MAGIC = b"LITREVIEW-INDEX\n"
+FORMAT = 1
+_PREFIX = struct.Struct("<QII")
+ALIGN = 64
+STRINGS = ("terms", "ids", "words")  # stored as NUL-separated UTF-8
+
+
+class IndexFileError(ValueError):
+    """An index file that cannot be used (damaged, truncated, another format or stale)."""
+
+
+def fingerprint(df: pd.DataFrame) -> str:
+    """A checksum of exactly the ``paper_id``, title and abstract of every row, in order
+    (what an index was built from); about 0.2 s per 100k papers.
+
+    >>> import litreview
+    >>> papers = litreview.read_listing(litreview.SAMPLE_LISTING)
+    >>> fingerprint(papers) == fingerprint(papers.copy())
+    True
+    >>> fingerprint(papers) == fingerprint(papers[1:])
+    False
+    """
+    crc, adler = 0, 1
+    for column in (df["paper_id"].astype(str).tolist(), *texts_of(df)):
+        lengths = np.fromiter(map(len, column), dtype=np.int64, count=len(column))
+        for block in (lengths.tobytes(), "\x00".join(column).encode("utf-8", "surrogatepass")):
+            crc, adler = zlib.crc32(block, crc), zlib.adler32(block, adler)
+    return f"{len(df)}-{crc:08x}{adler:08x}"
+
+
+# ---------------------------------------------------------------- the file format
+
+
+def write(path: Path, arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> int:
+    """Write ``arrays`` and ``meta`` to ``path`` (a temporary file, then a rename);
+    returns the data checksum (which a delta file names as its base). Raises
+    ValueError for a string holding NUL (the separator) and OSError when writing fails."""
+    blobs: dict[str, np.ndarray] = {}
+    for name, value in arrays.items():
+        if name in STRINGS:
+            text = "\x00".join(str(v) for v in value)
+            if text.count("\x00") != max(len(value) - 1, 0):
+                raise ValueError(f"a value of {name} holds NUL")
+            blobs[name] = np.frombuffer(text.encode("utf-8", "surrogatepass"), dtype=np.uint8)
+            meta = {**meta, f"n_{name}": len(value)}
+        else:
+            blobs[name] = np.ascontiguousarray(value)
+    layout, offset, crc = {}, 0, 0
+    for name, arr in blobs.items():
+        layout[name] = {"dtype": arr.dtype.str, "shape": list(arr.shape), "offset": offset}
+        offset += -(-arr.nbytes // ALIGN) * ALIGN
+        for piece in _pieces(arr):
+            crc = zlib.crc32(piece, crc)
+    fields = {**meta, "format": FORMAT, "arrays": layout, "data_crc": crc, "data_size": offset}
+    header = json.dumps(fields).encode()
+    start = _data_start(len(header))
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(MAGIC + _PREFIX.pack(len(header), zlib.crc32(header), 0) + header)
+            out.write(b"\x00" * (start - out.tell()))
+            for arr in blobs.values():
+                for piece in _pieces(arr):
+                    out.write(piece)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return crc
+
+
+def _data_start(header_length: int) -> int:
+    return -(-(len(MAGIC) + _PREFIX.size + header_length) // ALIGN) * ALIGN
+
+
+def _pieces(arr: np.ndarray) -> list[bytes | memoryview]:
+    """The bytes of an array, then the zeros that align the next one."""
+    out: list[bytes | memoryview] = [memoryview(arr.data).cast("B")] if arr.nbytes else []
+    pad = -arr.nbytes % ALIGN
+    return [*out, b"\x00" * pad] if pad else out
+
+
+def read(path: Path) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+    """The arrays (read-only memory maps; string lists decoded) and header of an
+    index file; raises :class:`IndexFileError` saying what is wrong with it."""
+    try:
+        with path.open("rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size < len(MAGIC) + _PREFIX.size:
+                raise IndexFileError(f"{path}: truncated ({size} bytes)")
+            mm = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+    except OSError as exc:
+        raise IndexFileError(f"{path}: {exc.strerror or exc}") from None
+    if mm[: len(MAGIC)] != MAGIC:
+        raise IndexFileError(f"{path}: not a litreview index file")
+    length, header_crc, reserved = _PREFIX.unpack_from(mm, len(MAGIC))
+    begin = len(MAGIC) + _PREFIX.size
+    raw = mm[begin : begin + length]
+    if reserved or len(raw) != length or zlib.crc32(raw) != header_crc:
+        raise IndexFileError(f"{path}: damaged header")
+    header = json.loads(raw)
+    if header.get("format") != FORMAT:
+        raise IndexFileError(f"{path}: index format {header.get('format')}, expected {FORMAT}")
+    start = _data_start(length)
+    if start + header["data_size"] != size:
+        expected = start + header["data_size"]
+        raise IndexFileError(f"{path}: {size} bytes, expected {expected} (truncated?)")
+    if zlib.crc32(memoryview(mm)[start:]) != header["data_crc"]:
+        raise IndexFileError(f"{path}: damaged (checksum mismatch)")
+    arrays: dict[str, np.ndarray] = {}
+    for name, spec in header["arrays"].items():
+        dtype = np.dtype(spec["dtype"])
+        count = int(np.prod(spec["shape"]))
+        arr = np.frombuffer(mm, dtype=dtype, count=count, offset=start + spec["offset"])
+        arrays[name] = arr.reshape(spec["shape"])
+        if name in STRINGS:
+            arrays[name] = _strings(arr, header[f"n_{name}"], path)
+    return arrays, header
+
+
+def _strings(blob: np.ndarray, n: int, path: Path) -> np.ndarray:
+    values = blob.tobytes().decode("utf-8", "surrogatepass").split("\x00") if n else []
+    if len(values) != n:
+        raise IndexFileError(f"{path}: {len(values)} strings, expected {n}")
+    out = np.empty(n, dtype=object)
+    out[:] = values
+    return out
+
+
+# ---------------------------------------------------------------- the cache of one review
+
+
+def index_path(review: str | os.PathLike[str]) -> Path:
+    """Where the index of the review at ``review`` lives: ``<review>.index``."""
+    review = Path(review)
+    return review.with_name(review.name + ".index")
+
+
+class IndexCache:
+    """The persisted index of one review: loaded when its files match the papers,
+    else built once and saved; kept up to date as papers are added.
+
+    ``built`` counts full builds (tokenizing every paper) by this object, ``problem``
+    says why the files on disk were not used (None when they were, or there were none).
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        self.delta_path = self.path.with_name(self.path.name + "-delta")
+        self.index: SearchIndex | None = None
+        self.built = 0
+        self.problem: str | None = None
+        self._saved: tuple[int, int] | None = None  # (base_version, n papers) on disk
+        self._base_crc = 0
+        self._fingerprints: dict[str, str] = {}
+
+    def index_for(self, papers: pd.DataFrame, *, verify: bool = False) -> SearchIndex:
+        """The index of exactly ``papers`` (a review's, in its order). ``verify``:
+        titles or abstracts may have changed, check the fingerprints (and rebuild)."""
+        if self.index is None:
+            self.index = self._load(papers)
+        elif verify and not self._matches(self.index, papers):
+            self.index = None
+        if self.index is None:
+            self.index = SearchIndex(papers)
+            self.built += 1
+            self._saved = None
+        index = self.index
+        index.add(papers)
+        if len(index) != len(papers):  # papers were removed: a fresh build is exact
+            self.index = None
+            return self.index_for(papers)
+        if self._saved != (index.base_version, len(index)):
+            self._save(index, papers)
+        return index
+
+    # ------------------------------------------------------------ loading
+
+    def _load(self, papers: pd.DataFrame) -> SearchIndex | None:
+        self.problem = None
+        if not self.path.exists():
+            return None
+        try:
+            base, header = read(self.path)
+            if header.get("kind") != "base":
+                raise IndexFileError(f"{self.path}: not a base index file")
+            delta, delta_fp = self._load_delta(header["data_crc"])
+            index = SearchIndex.from_parts(base, delta, title_weight=header["title_weight"])
+        except (IndexFileError, KeyError, TypeError, ValueError, IndexError) as exc:
+            self.problem = str(exc) if isinstance(exc, IndexFileError) else f"{self.path}: {exc!r}"
+            return None
+        self._fingerprints = {"base": header["fingerprint"], "delta": delta_fp}
+        self._base_crc = header["data_crc"]
+        if not self._matches(index, papers):
+            self.problem = f"{self.path}: stale (built from other titles or abstracts)"
+            return None
+        self._saved = (index.base_version, len(index))
+        return index
+
+    def _load_delta(self, base_crc: int) -> tuple[dict[str, np.ndarray] | None, str]:
+        if not self.delta_path.exists():
+            return None, _NONE
+        try:
+            delta, header = read(self.delta_path)
+        except IndexFileError as exc:
+            self.problem = str(exc)
+            return None, _NONE
+        if header.get("kind") != "delta" or header.get("base_crc") != base_crc:
+            return None, _NONE
+        return delta, header["fingerprint"]
+
+    def _matches(self, index: SearchIndex, papers: pd.DataFrame) -> bool:
+        """Whether the indexed papers are rows of ``papers`` with the same text."""
+        rows = self._rows(index, papers)
+        if rows is None:
+            return False
+        nb = index.n_base
+        return self._fingerprints.get("base") == fingerprint(rows[:nb]) and self._fingerprints.get(
+            "delta", _NONE
+        ) == _delta_fingerprint(rows[nb:])
+
+    @staticmethod
+    def _rows(index: SearchIndex, papers: pd.DataFrame) -> pd.DataFrame | None:
+        """The rows of ``papers`` in index order (None when some indexed paper is gone)."""
+        ids = papers["paper_id"].to_numpy(dtype=object)
+        n = len(index)
+        if len(ids) >= n and np.array_equal(ids[:n], index.ids):
+            return papers.iloc[:n]
+        where = pd.Index(ids).get_indexer(pd.Index(index.ids))
+        return None if (where < 0).any() else papers.iloc[where]
+
+    # ------------------------------------------------------------ saving
+
+    def _save(self, index: SearchIndex, papers: pd.DataFrame) -> None:
+        rows = self._rows(index, papers)
+        assert rows is not None
+        nb = index.n_base
+        new_base = self._saved is None or self._saved[0] != index.base_version
+        if new_base:
+            self._fingerprints["base"] = fingerprint(rows[:nb])
+        self._fingerprints["delta"] = _delta_fingerprint(rows[nb:])
+        self._saved = (index.base_version, len(index))
+        base, delta = index.parts()
+        try:
+            if new_base:
+                self.delta_path.unlink(missing_ok=True)
+                meta = {"kind": "base", "fingerprint": self._fingerprints["base"],
+                        "title_weight": index.title_weight}  # fmt: skip
+                self._base_crc = write(self.path, base, meta)
+            if delta is None:
+                self.delta_path.unlink(missing_ok=True)
+            else:
+                meta = {"kind": "delta", "base_crc": self._base_crc,
+                        "fingerprint": self._fingerprints["delta"]}  # fmt: skip
+                write(self.delta_path, delta, meta)
+        except (OSError, ValueError) as exc:
+            warnings.warn(f"the search index was not saved ({exc})", RuntimeWarning, stacklevel=4)
+
+
+_NONE = "0-none"
+
+
+def _delta_fingerprint(rows: pd.DataFrame) -> str:
+    return fingerprint(rows) if len(rows) else _NONE

@@ -1,0 +1,151 @@
+"""One block of the search index: the postings of a run of papers over a sorted vocabulary.
+
+A :class:`Segment` is derived from a word stream (term ids, every title and abstract
+followed by an END marker, ``SEP``) by linear-time numpy/scipy work, and holds only
+numpy arrays, so it is written to and memory-mapped from an index file as is
+(:mod:`litreview.query.index_file`). The index keeps a large *base* segment and a
+small *delta* one for papers added since (:mod:`litreview.query.index`).
+
+    >>> import numpy as np
+    >>> seg = derive(np.array([0, 1, -1, 1, -1], dtype=np.int32), np.array([0, 3]), 2, 2)
+    >>> seg.n_docs, seg.ptr.tolist(), seg.tf.tolist()
+    (1, [0, 1, 2], [2.0, 3.0])
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+import numpy as np
+import scipy.sparse as sp
+
+SEP = -1
+
+
+@dataclass
+class Segment:
+    """Postings of ``n_docs`` papers (local doc ids) over ``v`` sorted terms.
+
+    - ``stream``: term ids in text order, ``SEP`` after every title and abstract;
+    - ``seg_start``: where title ``d`` (at ``2d``) and abstract ``d`` (``2d+1``) start;
+    - ``term_ptr``/``positions``/``pos_seg``: stream positions grouped by term,
+      ascending, with the title/abstract each is in (phrases);
+    - ``ptr``/``docs``/``tf``: per term, the papers having it and ``title_weight *
+      title count + abstract count`` (matches and relevance);
+    - ``title_ptr``/``title_docs``: per term, the papers having it in the title.
+    """
+
+    stream: np.ndarray
+    seg_start: np.ndarray
+    term_ptr: np.ndarray
+    positions: np.ndarray
+    pos_seg: np.ndarray
+    ptr: np.ndarray
+    docs: np.ndarray
+    tf: np.ndarray
+    title_ptr: np.ndarray
+    title_docs: np.ndarray
+
+    @property
+    def n_docs(self) -> int:
+        return len(self.seg_start) // 2
+
+    @property
+    def v(self) -> int:
+        return len(self.ptr) - 1
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """The arrays by field name (what an index file stores)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    @classmethod
+    def of(cls, arrays: dict[str, np.ndarray]) -> Segment:
+        return cls(**{f.name: arrays[f.name] for f in fields(cls)})
+
+    @classmethod
+    def empty(cls, v: int) -> Segment:
+        return derive(np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int64), v, 1)
+
+    def phrase_docs(self, ranges: list[tuple[int, int]], field: str | None) -> np.ndarray:
+        """Local papers (with repeats) where words of the term ranges follow each
+        other in one title or abstract (``field``: only there)."""
+        lo, hi = ranges[0]
+        a, b = self.term_ptr[lo], self.term_ptr[hi]
+        start, segment = self.positions[a:b], self.pos_seg[a:b]
+        for k, (lo, hi) in enumerate(ranges[1:], 1):
+            following = self.stream[start + k]  # in bounds: the stream ends with SEP
+            keep = (following >= lo) & (following < hi)
+            start, segment = start[keep], segment[keep]
+        if field == "title":
+            segment = segment[segment % 2 == 0]
+        elif field == "abstract":
+            segment = segment[segment % 2 == 1]
+        return segment // 2
+
+    def docs_in(self, lo: int, hi: int, *, title: bool) -> np.ndarray:
+        """Local papers (with repeats) having a term in [lo, hi) (in the title only)."""
+        if title:
+            return self.title_docs[self.title_ptr[lo] : self.title_ptr[hi]]
+        return self.docs[self.ptr[lo] : self.ptr[hi]]
+
+    def norms(self, idf: np.ndarray) -> np.ndarray:
+        """Squared L2 norm of every paper's TF-IDF row (``idf`` per local term):
+        summed in term order, as a fresh build of the same papers sums them."""
+        data = log_tf(self.tf) * np.repeat(idf, np.diff(self.ptr))
+        return np.bincount(self.docs, weights=data.astype(np.float64) ** 2, minlength=self.n_docs)
+
+
+def log_tf(tf: np.ndarray) -> np.ndarray:
+    """scikit-learn's sublinear tf, in float32 (``1 + log(tf)``)."""
+    return 1 + np.log(tf)
+
+
+def derive(stream: np.ndarray, seg_start: np.ndarray, v: int, title_weight: int) -> Segment:
+    """The segment of a word stream over ``v`` sorted term ids (no text is read)."""
+    n = len(seg_start) // 2
+    real = stream != SEP
+    seg_len = np.diff(np.append(seg_start, len(stream)))
+    seg_of = np.repeat(np.arange(2 * n, dtype=np.int32 if n < 2**30 else np.int64), seg_len)
+    n_real = int(np.count_nonzero(real))
+    # group positions by term with a counting sort (CSR -> CSC): each real position is
+    # a row of one entry, so the column of a term lists its positions ascending
+    pos_dtype = np.int32 if len(stream) < 2**31 else np.int64
+    where = np.flatnonzero(real).astype(pos_dtype)
+    by_term = sp.csr_matrix(
+        (seg_of[where], stream[where], np.arange(n_real + 1, dtype=np.int64)),
+        shape=(n_real, v),
+    ).tocsc()
+    term_ptr = by_term.indptr.astype(np.int64)
+    positions = where[by_term.indices]
+    pos_seg = by_term.data
+    del by_term, seg_of, real
+    doc_of = pos_seg >> 1
+    in_title = (pos_seg & 1) == 0
+
+    term_sorted = np.repeat(np.arange(v, dtype=np.int32), np.diff(term_ptr))
+    first = np.ones(len(doc_of), dtype=bool)
+    first[1:] = (doc_of[1:] != doc_of[:-1]) | (term_sorted[1:] != term_sorted[:-1])
+    starts = np.flatnonzero(first)
+    title_cum = np.zeros(len(doc_of) + 1, dtype=np.int64)
+    np.cumsum(in_title, out=title_cum[1:])
+    ends = np.append(starts[1:], len(doc_of))
+    n_title = title_cum[ends] - title_cum[starts]
+    n_all = ends - starts
+    cols = term_sorted[starts]
+    docs = doc_of[starts].astype(np.int32)
+    ptr = np.searchsorted(cols, np.arange(v + 1)).astype(np.int64)
+    tf = ((title_weight - 1) * n_title + n_all).astype(np.float32)
+    keep = n_title > 0
+    title_ptr = np.searchsorted(cols[keep], np.arange(v + 1)).astype(np.int64)
+    return Segment(
+        stream=np.ascontiguousarray(stream, dtype=np.int32),
+        seg_start=np.ascontiguousarray(seg_start, dtype=np.int64),
+        term_ptr=term_ptr,
+        positions=positions,
+        pos_seg=np.ascontiguousarray(pos_seg, dtype=np.int32),
+        ptr=ptr,
+        docs=docs,
+        tf=tf,
+        title_ptr=title_ptr,
+        title_docs=docs[keep],
+    )
