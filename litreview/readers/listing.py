@@ -37,6 +37,7 @@ from litreview.readers import (
     hf_paper_page,
     ris,
     table_csv,
+    table_xlsx,
 )
 from litreview.readers._io import Source, SourceText, open_source
 from litreview.readers.frontmatter import blank_front_matter, capture_year
@@ -98,6 +99,7 @@ SUFFIX_FORMATS: dict[str, str] = {
     ".json": "hf-json",
     ".md": "hf-markdown",
     ".markdown": "hf-markdown",
+    ".xlsx": "xlsx",
 }
 
 #: Format -> the other formats a file its suffix names may hold (a saved paper page is
@@ -146,6 +148,7 @@ READERS: list[Reader] = [
         "a CSV/TSV header row with a title column",
         lambda src: CSV_CONFIDENCE if table_csv.detect(src) else 0.0,
     ),
+    Reader("xlsx", table_xlsx.detect, table_xlsx.read, "an .xlsx workbook, title column"),
 ]
 
 
@@ -191,7 +194,7 @@ def read_listing_and_format(
     """
     if errors not in ("warn", "raise", "ignore"):
         raise ValueError(f"errors must be 'warn', 'raise' or 'ignore', got {errors!r}")
-    src = open_source(source)
+    src = table_xlsx.open_xlsx(source) or open_source(source)  # a workbook is no text
     try:  # every way out closes the file: an empty one, a refusal, an error
         if not src.head_text.strip():
             return papers_from_columns({}), format or "empty"

@@ -13,19 +13,41 @@ date or count beyond what the paper table holds, never wrapped around)::
 
 from __future__ import annotations
 
+import ast
+import json
 import re
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import unquote
 
 import numpy as np
 import pandas as pd
 
-from litreview.readers._limits import COUNT_RANGE, DATE_RANGE, checked_datetimes, count_in_range
-from litreview.schema import DATETIME, DECISIONS
+from litreview._links import find_urls
+from litreview.readers._dates import MONTHS
+from litreview.readers._limits import (
+    COUNT_RANGE,
+    DATE_RANGE,
+    FIRST_DAY,
+    LAST_DAY,
+    checked_datetimes,
+    count_in_range,
+)
+from litreview.schema import (
+    ANNOTATION_COLUMNS,
+    DATETIME,
+    DECISION_DTYPE,
+    DECISIONS,
+    INT,
+    LIST,
+    PAPER_COLUMNS,
+)
+from litreview.writers.csv import split_list
 
 _WHOLE = re.compile(r"\s*[+-]?\d+\s*")
 _DECIMAL = re.compile(r"\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*")
 _EXACT_FLOAT = 2**53  # whole numbers up to this are exact as floats
+OWN_COLUMNS: dict[str, Any] = {**PAPER_COLUMNS, **ANNOTATION_COLUMNS}
 
 
 @dataclass(frozen=True)
@@ -43,12 +65,23 @@ class Report:
     def warn(self, k: int, expected: str) -> None:
         self.on_warn(k, self.column, expected)
 
+    def keep(self, k: int) -> None:
+        """Cell ``k`` is read, but the tool's own text is kept too (in ``extra``)."""
+        self.on_warn(k, self.column, None)
 
-def split_authors(cell: str) -> list[str]:
-    """``'A. Smith; B. Jones'``, ``'Smith, A. and Jones, B.'`` or ``'Ann Smith, Bo Jones'``."""
+
+def split_authors(cell: str, *, run_together: bool = False) -> list[str]:
+    """``'A. Smith; B. Jones'``, ``'Smith, A. and Jones, B.'`` or ``'Ann Smith, Bo Jones'``;
+    with ``run_together`` (Springer Link), names written one after the other::
+
+        >>> split_authors("Maria SilvaJohn McDonaldAna van der Berg", run_together=True)
+        ['Maria Silva', 'John McDonald', 'Ana van der Berg']
+    """
     cell = cell.strip()
     if not cell:
         return []
+    if run_together and not re.search(r"[;,]|\sand\s", cell):
+        return split_run_together(cell)
     if ";" in cell:
         parts = cell.split(";")
     elif re.search(r"\s+and\s+", cell):
@@ -60,19 +93,169 @@ def split_authors(cell: str) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
-def dates(cells: list[str], report: Report, expected: str) -> np.ndarray:
-    """Dates as ``datetime64[ns]``; one outside its range is NaT and reported, not wrapped."""
+#: Name parts that run into a capital inside one name (McDonald, DiCaprio, O'Neil …).
+_NAME_PREFIXES = frozenset(
+    [
+        "mc",
+        "mac",
+        "di",
+        "de",
+        "da",
+        "du",
+        "le",
+        "la",
+        "van",
+        "von",
+        "del",
+        "della",
+        "des",
+        "fitz",
+        "st",
+        "o",
+        "d",
+        "l",
+    ]
+)
+_RUN_TOGETHER = re.compile(r"(?<=[^\W\d_])(?=[^\W\d_])")
+
+
+def split_run_together(cell: str) -> list[str]:
+    """Names concatenated without a separator (``'Jane SmithJohn Doe'``), split where a
+    lower-case letter meets a capital, unless the name part before it is a prefix
+    (``Mc``, ``Mac``, ``Di``, ``De``, ``Le``, ``O'``…) or the name would be a lone word::
+
+        >>> split_run_together("Leonardo DiCaprioJean-Luc LeBlancMary O'NeilWei Zhang")
+        ['Leonardo DiCaprio', 'Jean-Luc LeBlanc', "Mary O'Neil", 'Wei Zhang']
+    """
+    names: list[str] = []
+    start = 0
+    for match in _RUN_TOGETHER.finditer(cell):
+        at = match.start()
+        if not (cell[at - 1].islower() and cell[at].isupper()):
+            continue
+        name = cell[start:at]
+        part = re.split(r"[\s'\u2019-]", name)[-1].lower()
+        if part in _NAME_PREFIXES or not re.search(r"\S\s+\S", name):
+            continue
+        names.append(name.strip())
+        start = at
+    names.append(cell[start:].strip())
+    return [n for n in names if n]
+
+
+_YEAR = re.compile(r"(?<![\d.])([12]\d{3})(?![\d.])")
+_YEAR_ONLY = re.compile(r"\s*[12]\d{3}\s*")
+_MONTH_YEAR = re.compile(r"\s*(?:[^\W\d_]{3,9}\.?,?\s+[12]\d{3}|[12]\d{3}[-/.]\d{1,2})\s*")
+PRECISIONS = ("year", "month", "day")
+
+
+def precision_of(cell: str) -> str:
+    """How much a date cell says: ``'2019'`` a year, ``'June 1980'`` a month, else a day.
+
+    >>> precision_of("2019"), precision_of("Jun 2019"), precision_of("2019-06-03")
+    ('year', 'month', 'day')
+    """
+    if _YEAR_ONLY.fullmatch(cell):
+        return "year"
+    return "month" if _MONTH_YEAR.fullmatch(cell) else "day"
+
+
+def dated(cells: list[str], report: Report, expected: str) -> tuple[np.ndarray, list[str | None]]:
+    """Dates as ``datetime64[ns]`` and each one's precision (``year``/``month``/``day``).
+
+    A cell that is no date keeps its row: the year in it when it has one (``1982--1983``,
+    ``1875 [2004]``), else no date, reported either way; a date outside the table's
+    range is NaT and reported, never wrapped around.
+    """
     series = pd.Series([c.strip() or None for c in cells], dtype=object)
     parsed = pd.to_datetime(series, format="mixed", utc=True, errors="coerce")
-    for k in np.flatnonzero(parsed.isna().to_numpy() & series.notna().to_numpy()):
-        report.fail(int(k), expected)
-    values = parsed.dt.tz_localize(None).to_numpy()  # pandas' own unit: no wrapping yet
-    if values.dtype == DATETIME:
+    precision: list[str | None] = [None if c is None else precision_of(c) for c in series]
+    bad = np.flatnonzero(parsed.isna().to_numpy() & series.notna().to_numpy()).tolist()
+    if bad:
+        salvaged = pd.Series(parsed.dt.tz_localize(None), dtype=object)
+        for k in bad:
+            year = _YEAR.search(cells[k])
+            report.warn(k, expected + (", kept its year" if year else ""))
+            precision[k] = "year" if year else None
+            salvaged[k] = pd.Timestamp(int(year.group(1)), 1, 1) if year else None
+        values = _as_datetimes(salvaged, cells, report)
+    else:
+        values = _as_datetimes(parsed.dt.tz_localize(None), cells, report)
+    for k in np.flatnonzero(np.isnat(values)).tolist():
+        precision[k] = None
+    return values, precision
+
+
+def _as_datetimes(series: pd.Series, cells: list[str], report: Report) -> np.ndarray:
+    if series.dtype == object:  # salvaged years: maybe beyond what a Timestamp holds
+        out = np.full(len(series), np.datetime64("NaT"), dtype="datetime64[us]")
+        for k, value in enumerate(series):
+            if value is not None and not pd.isna(value):
+                try:
+                    out[k] = np.datetime64(value.to_pydatetime(), "us")
+                except (ValueError, OverflowError):  # a year Python's datetime has not
+                    report.warn(k, DATE_RANGE)
+        values = out
+    else:
+        values = series.to_numpy()  # pandas' own unit: no wrapping yet
+    if values.dtype == DATETIME and len(values):
         return values
     checked, out_of_range = checked_datetimes(values, range(len(cells)), "", cells)
     for problem in out_of_range:
         report.warn(problem.line, DATE_RANGE)
     return checked
+
+
+def dates(cells: list[str], report: Report, expected: str) -> np.ndarray:
+    """:func:`dated` without the precisions."""
+    return dated(cells, report, expected)[0]
+
+
+_MONTH_DAY = re.compile(r"\s*([^\W\d_]{3,9})\.?(?:\s*[-/]\s*[^\W\d_]{3,9}\.?)?(?:\s+(\d{1,2}))?\s*")
+_SEASONS = frozenset(
+    ["spr", "spring", "sum", "summer", "fal", "fall", "aut", "autumn", "win", "winter"]
+)
+
+
+def month_day(cell: str) -> tuple[int | None, int | None] | None:
+    """The month and day of a month cell (WoS ``PD``, a ``Month`` column); ``(None, None)``
+    for a season or an empty cell, None when it is no month::
+
+        >>> month_day("MAR 15"), month_day("JAN-FEB"), month_day("6"), month_day("SPR")
+        ((3, 15), (1, None), (6, None), (None, None))
+    """
+    cell = re.sub(r"[\s,]+[12]\d{3}$", "", cell.strip())
+    if not cell or _YEAR_ONLY.fullmatch(cell):
+        return None, None
+    if cell.isdigit():
+        return (int(cell), None) if 1 <= int(cell) <= 12 else None
+    match = _MONTH_DAY.fullmatch(cell)
+    if match is None:
+        return None
+    name = match.group(1).lower()
+    if name in _SEASONS:
+        return None, None
+    month = MONTHS.get(name[:4] if name.startswith("sept") else name[:3])
+    if month is None or (len(name) > 3 and not _MONTH_NAMES[month - 1].startswith(name)):
+        return None
+    day = int(match.group(2)) if match.group(2) else None
+    return month, day if day is None or 1 <= day <= 31 else None
+
+
+_MONTH_NAMES = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
 
 
 def ints(cells: list[str], report: Report, *, keep_bad: bool = False) -> list[int | None]:
@@ -133,3 +316,167 @@ def extra_values(cells: list[str]) -> pd.Series:
         return pd.Series(floats, dtype="Float64")
     cells_or_na = np.array([c if c != "" else pd.NA for c in cells], dtype=object)
     return pd.Series(pd.arrays.StringArray(cells_or_na), copy=False)
+
+
+_DOI_PREFIX = re.compile(r"^\s*(?:https?://(?:dx\.)?doi\.org/|doi\.org/|doi\s*:\s*|doi\s+)", re.I)
+_DOI = re.compile(r"10\.\d{4,9}/\S+")
+
+
+def clean_doi(cell: str) -> str | None:
+    """The bare DOI of a cell (``https://doi.org/…``, ``doi:`` and ``DOI`` prefixes
+    removed), or None when the cell holds none::
+
+        >>> clean_doi("https://doi.org/10.1000/x%3C1%3E"), clean_doi("doi: 10.1234/5")
+        ('10.1000/x<1>', '10.1234/5')
+        >>> clean_doi("n/a") is None
+        True
+    """
+    text = cell.strip()
+    prefixed = _DOI_PREFIX.match(text)
+    if prefixed:
+        text = text[prefixed.end() :]
+        if prefixed.group().lower().lstrip().startswith(("http", "doi.org")):
+            text = unquote(text)
+    match = _DOI.fullmatch(text.strip().rstrip("."))
+    return match.group() if match else None
+
+
+def links(cell: str) -> list[str]:
+    """Every link in a cell, whole (a ``;`` or ``,`` inside a URL is part of it)::
+
+    >>> links("https://github.com/a/b; https://doi.org/10.1002/(SICI)1097-4571;2-P")
+    ['https://github.com/a/b', 'https://doi.org/10.1002/(SICI)1097-4571;2-P']
+    """
+    return find_urls(cell)
+
+
+def split_terms(cell: str) -> list[str]:
+    """Keywords or tags: ``'a; b, c'`` -> ``['a', 'b', 'c']``."""
+    return [t.strip() for t in re.split(r"[;,]", cell) if t.strip()]
+
+
+def own_values(cells: list[str], name: str, report: Report) -> Any:
+    """A column of our own CSV export (``name`` is its schema or annotation column)."""
+    dtype = OWN_COLUMNS[name]
+    if name == "extra":
+        return [record_fields(c, report, k) for k, c in enumerate(cells)]
+    if dtype is LIST:
+        values: Any = [split_list(c) for c in cells]
+    elif dtype is DATETIME:
+        values = dates(cells, report, "an ISO date like 2025-01-25")
+    elif dtype == INT:
+        values = ints(cells, report)
+    elif dtype == DECISION_DTYPE:
+        values = decisions(cells, report)
+    else:
+        values = [c if c != "" else None for c in cells]
+    if name in PAPER_COLUMNS:
+        return values
+    return pd.Series(values, dtype=dtype if dtype is not LIST else object)
+
+
+def mapped_values(cells: list[str], target: str, report: Report, *, run_together: bool) -> Any:
+    """A column of another tool's table read as the schema column ``target``."""
+    if target == "authors":
+        return [split_authors(c, run_together=run_together) for c in cells]
+    if target == "code_urls":
+        found = [links(c) for c in cells]
+        for k, urls in enumerate(found):
+            if not urls and cells[k].strip():
+                report.keep(k)  # no link in it (Zotero's "Code" is a legal code): kept
+        return found
+    if target in ("keywords", "tags"):
+        lists = [split_terms(c) for c in cells]
+        return pd.Series(lists, dtype=object) if target == "tags" else lists
+    if target == "note":
+        return pd.Series([c if c.strip() else None for c in cells], dtype="string")
+    if target == "doi":
+        out = [clean_doi(c) for c in cells]
+        for k, (cell, doi) in enumerate(zip(cells, out, strict=True)):
+            if doi is None and cell.strip():
+                report.warn(k, "a DOI like 10.1000/xyz")
+        return out
+    if target == "month":
+        months = [month_day(c) for c in cells]
+        for k, month in enumerate(months):
+            if month is None:
+                report.warn(k, "a month like Mar, MAR 15 or 3")
+        return months
+    if target == "entry_type":
+        types = [entry_type_of(c) for c in cells]
+        for k, (cell, kind) in enumerate(zip(cells, types, strict=True)):
+            if kind is not None and kind != cell.strip().lower():
+                report.keep(k)  # the tool's own word stays in extra
+        return types
+    if OWN_COLUMNS.get(target) == INT:
+        return ints(cells, report, keep_bad=True)
+    if target == "year":
+        years = ints(cells, report, keep_bad=True)
+        for k, y in enumerate(years):
+            if y is not None and not FIRST_DAY.year < y <= LAST_DAY.year:
+                report.warn(k, f"a year from {FIRST_DAY.year + 1} to {LAST_DAY.year}")
+                years[k] = None
+        return years
+    return [c.strip() or None for c in cells]
+
+
+#: Other tools' words for a kind of publication -> the ``entry_type`` vocabulary.
+_ENTRY_WORDS = {
+    "inproceedings": "conference paper, proceedings paper, conferencepaper, conference, "
+    "ieee conferences, inproceedings, meeting abstract, c, cpaper, conf",
+    "article": "article, journal article, journalarticle, review, article in press, letter, "
+    "editorial, editorial material, note, erratum, short survey, data paper, magazinearticle, "
+    "magazine article, newspaperarticle, ieee journals, ieee magazines, "
+    "ieee early access articles, j, jour",
+    "incollection": "book chapter, chapter, booksection, book section, reference work entry, "
+    "incollection, chap",
+    "book": "book, books, ieee books, b",
+    "proceedings": "conference review, proceedings",
+    "preprint": "preprint, posted content",
+    "thesis": "thesis, dissertation",
+    "phdthesis": "phd thesis, doctoral thesis",
+    "report": "report, technical report, techreport",
+    "dataset": "dataset, data set",
+    "software": "computerprogram, computer program, software",
+    "patent": "patent",
+    "online": "webpage, web page, blogpost, blog post",
+    "unpublished": "manuscript",
+    "manual": "ieee standards, standard",
+}
+ENTRY_WORDS = {w: kind for kind, words in _ENTRY_WORDS.items() for w in words.split(", ")}
+
+
+def entry_type_of(cell: str) -> str | None:
+    """The ``entry_type`` of another tool's document type (Scopus ``Document Type``, WoS
+    ``DT``, Zotero ``Item Type``, Springer ``Content Type``…); ``misc`` for any other word::
+
+        >>> entry_type_of("Conference Paper"), entry_type_of("journalArticle; Early Access")
+        ('inproceedings', 'article')
+        >>> entry_type_of("Protocol"), entry_type_of("")
+        ('misc', None)
+    """
+    word = re.sub(r"\s+", " ", cell.split(";")[0]).strip().lower()
+    if not word:
+        return None
+    return ENTRY_WORDS.get(word, word if word in _ENTRY_KINDS else "misc")
+
+
+_ENTRY_KINDS = frozenset(_ENTRY_WORDS) | {"misc", "inbook", "booklet", "mastersthesis"}
+
+
+def record_fields(cell: str, report: Report, k: int) -> dict[str, str]:
+    """Our own export's ``extra`` cell: a JSON object of text (a Python dict literal is
+    read too); anything else is kept whole under ``extra``, reported."""
+    if not cell.strip():
+        return {}
+    try:
+        value = json.loads(cell)
+    except ValueError:
+        try:
+            value = ast.literal_eval(cell)
+        except (ValueError, SyntaxError, MemoryError, RecursionError):
+            value = None
+    if isinstance(value, dict):
+        return {str(key): "" if v is None else str(v) for key, v in value.items()}
+    report.warn(k, 'a JSON object like {"volume": "3"}')
+    return {"extra": cell}

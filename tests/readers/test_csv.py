@@ -28,7 +28,7 @@ def test_foreign_csv_maps_common_columns_case_insensitively(tmp_path: Path) -> N
     assert df.loc[0, "arxiv_id"] == "1706.03762"
     assert pd.isna(df.loc[1, "arxiv_id"])
     assert df.loc[0, "abstract"] == "We propose, a model."
-    assert df.loc[0, "tags"] == ["nlp", "attention"]
+    assert df.loc[0, "keywords"] == ["nlp", "attention"]  # Zotero's tags: its RIS writes KW
     assert df.loc[0, "doi"] == "10.48550/arXiv.1706.03762"
     assert df.loc[0, "paper_id"] == litreview.paper_id("Attention Is All You Need")
     assert list(df["source_line"]) == [2, 3]
@@ -51,15 +51,16 @@ def test_unreadable_rows_are_reported_not_dropped_silently() -> None:
         'Too,many,fields,here\n"Open quote,2020,x\n'
     )
     cols, problems = parse_csv(text, "t.csv")
-    assert cols["title"] == ["Good"]
-    lines = [(p.line, p.expected) for p in problems]
-    assert lines[0] == (3, "a title in column 'Title'")
-    assert lines[1][0] == 4 and "date" in lines[1][1]
+    assert cols["title"] == ["Good", "Bad date", "Too"]  # a bad date keeps its paper
+    assert list(pd.isna(cols["published"])) == [False, True, True]
+    lines = [(p.line, p.expected, p.kept) for p in problems]
+    assert lines[0] == (3, "a title in column 'Title' (or a DOI or arXiv id)", False)
+    assert lines[1][0] == 4 and "date" in lines[1][1] and lines[1][2]
     assert lines[2][0] == 5 and "date" in lines[2][1]  # extra cells are kept, not a problem
-    assert lines[3][0] == 6
-    with pytest.warns(ListingWarning, match="4 block"):
+    assert lines[3][0] == 6 and not lines[3][2]
+    with pytest.warns(ListingWarning, match="2 block"):
         df = litreview.read_listing(text)
-    assert len(df) == 1
+    assert len(df) == 3
     with pytest.raises(ListingError, match="<text>:3"):
         litreview.read_listing(text, errors="raise")
 
@@ -130,15 +131,15 @@ EXPORTS = [  # file, first title, its authors, its year, its DOI, columns kept a
         ["Moreau L.", "Okafor C."],
         2021,
         "10.1000/jrm.2021.0042",
-        ["Source title", "EID"],
+        ["EID", "Cited by"],
     ),
     (
         "wos.txt",
         "Screening prioritisation with active learning: a replication",
         ["Moreau, L", "Okafor, C"],
-        2021,
+        (2021, 3),
         "10.1000/jrm.2021.0042",
-        ["SO", "UT", "AF", "DA"],
+        ["UT", "AF", "DA"],
     ),
     (
         "ieee.csv",
@@ -146,15 +147,15 @@ EXPORTS = [  # file, first title, its authors, its year, its DOI, columns kept a
         ["A. Kowalski", "B. N'Diaye", "C. Ruiz"],
         2023,
         "10.1109/TKE.2023.1234567",
-        ["Publication Title", "Author Affiliations"],
+        ["Document Identifier", "Author Affiliations"],
     ),
     (
         "springer.csv",
         "Living systematic reviews in practice",
-        ["Maria SilvaJohn O'Brien"],
+        ["Maria Silva", "John O'Brien"],
         2022,
         "10.1186/s13643-022-00001-x",
-        ["Publication Title", "Content Type"],
+        ["Journal Volume"],
     ),
     (
         "pubmed.csv",
@@ -162,14 +163,14 @@ EXPORTS = [  # file, first title, its authors, its year, its DOI, columns kept a
         ["Okafor C", "Moreau L", "van der Berg J."],
         2021,
         "10.1000/jrm.2021.0042",
-        ["PMID", "Citation", "Journal/Book"],
+        ["PMID", "Citation"],
     ),
     (
         "asreview.csv",
         "Active learning for screening prioritisation",
         ["Moreau, L.", "Okafor, C."],
         2021,
-        "https://doi.org/10.1000/jrm.2021.0042",
+        "10.1000/jrm.2021.0042",  # written https://doi.org/10.1000/jrm.2021.0042
         ["record_id", "included"],
     ),
     (
@@ -178,15 +179,15 @@ EXPORTS = [  # file, first title, its authors, its year, its DOI, columns kept a
         ["Vilarino G.T.", "Andrade A."],
         2023,
         None,
-        ["key", "journal", "pages"],
+        ["key", "pages"],
     ),
     (
         "covidence.csv",
         "Exercise therapy for low back pain: a randomised trial",
         ["Smith, J.", "Garcia, M.", "Lee, K."],
-        2018,
+        (2018, 6),
         "10.1000/sr.2018.33",
-        ["Journal", "Covidence #", "Accession Number"],
+        ["Covidence #", "Accession Number"],
     ),
     (
         "excel-semicolon.csv",
@@ -201,17 +202,24 @@ EXPORTS = [  # file, first title, its authors, its year, its DOI, columns kept a
 
 @pytest.mark.parametrize(("name", "title", "authors", "year", "doi", "kept"), EXPORTS)
 def test_exports_of_other_tools_read_with_nothing_lost(
-    name: str, title: str, authors: list[str], year: int, doi: str | None, kept: list[str]
+    name: str,
+    title: str,
+    authors: list[str],
+    year: int | tuple[int, int],
+    doi: str | None,
+    kept: list[str],
 ) -> None:
     df = litreview.read_listing(FIXTURES / name, errors="raise")
     assert df.loc[0, "title"] == title
     assert df.loc[0, "authors"] == authors
     assert df.loc[0, "n_authors"] == len(authors)
-    assert df.loc[0, "published"] == pd.Timestamp(year, 1, 1)
+    year, month = year if isinstance(year, tuple) else (year, 1)  # WoS PD, Covidence's month
+    assert df.loc[0, "published"] == pd.Timestamp(year, month, 1)
     if doi is not None:
         assert df.loc[0, "doi"] == doi
-    for column in kept:  # no place in the schema yet: kept as it is, not dropped
+    for column in kept:  # no place in the schema: kept as it is, and in extra, not dropped
         assert column in df.columns
+        assert df.loc[0, "extra"][column] == str(df.loc[0, column])
     assert df["title"].notna().all() and len(df) >= 2
 
 
@@ -248,13 +256,13 @@ def test_a_tsv_suffix_means_tab(tmp_path: Path) -> None:
 def test_column_names_of_other_tools_map_to_the_schema() -> None:
     text = (
         "primary_title,first_authors,publication_year,Item DOI,PDF Link\n"
-        "A study,Ann Lee; Bo Kim,1999,10.1/x,https://x.org/a.pdf\n"
+        "A study,Ann Lee; Bo Kim,1999,doi:10.1000/x,https://x.org/a.pdf\n"
     )
     cols, problems = parse_csv(text, "t.csv")
     assert problems == []
     assert cols["title"] == ["A study"] and cols["authors"] == [["Ann Lee", "Bo Kim"]]
     assert str(cols["published"][0])[:10] == "1999-01-01"
-    assert cols["doi"].tolist() == ["10.1/x"] and cols["url"] == ["https://x.org/a.pdf"]
+    assert list(cols["doi"]) == ["10.1000/x"] and cols["url"] == ["https://x.org/a.pdf"]
 
 
 def test_unescaped_inner_quotes_keep_the_row_and_the_rows_after_it() -> None:
@@ -264,3 +272,39 @@ def test_unescaped_inner_quotes_keep_the_row_and_the_rows_after_it() -> None:
     cols, problems = parse_csv(text, "t.csv")
     assert problems == []
     assert cols["title"] == ['He said "hi" there', 'The "living" review, revisited', "Next"]
+
+
+VENUES = {  # file: (venue, entry type, date precision) of its first two rows
+    "scopus.csv": (
+        ["Journal of Review Methods", "Proceedings of the Workshop on Evidence Synthesis"],
+        ["article", "inproceedings"],
+        ["year", "year"],
+    ),
+    "wos.txt": (
+        ["JOURNAL OF REVIEW METHODS", "PROCEEDINGS OF THE WORKSHOP ON EVIDENCE SYNTHESIS"],
+        ["article", "inproceedings"],
+        ["month", "year"],
+    ),
+    "ieee.csv": (
+        ["IEEE Transactions on Knowledge Engineering", "2022 IEEE Conference on Data Science"],
+        [None, None],
+        ["year", "year"],
+    ),
+    "springer.csv": (
+        ["Systematic Reviews", "Advances in Information Retrieval"],
+        ["article", "incollection"],
+        ["year", "year"],
+    ),
+    "pubmed.csv": (["J Rev Methods", "Evid Synth"], [None, None], ["year", "year"]),
+    "rayyan.csv": (["Journal of Sport Science", None], [None, None], ["year", "year"]),
+    "covidence.csv": (["Spine Research", "Back Care"], [None, None], ["month", "year"]),
+}
+
+
+@pytest.mark.parametrize("name", VENUES)
+def test_venue_entry_type_and_date_precision_of_each_export(name: str) -> None:
+    df = litreview.read_listing(FIXTURES / name, errors="raise")
+    venues, types, precisions = VENUES[name]
+    assert [None if pd.isna(v) else v for v in df["venue"][:2]] == venues
+    assert [None if pd.isna(v) else v for v in df["entry_type"][:2]] == types
+    assert list(df["date_precision"][:2]) == precisions
