@@ -16,7 +16,8 @@ paper as one seen before when, first match wins:
 1. its arXiv id (bare, no version) is that paper's arXiv id; else
 2. its ``paper_id`` is that paper's id; else
 3. its normalized title (:func:`title_key`) is a title of that paper (the first
-   such paper);
+   such paper; a record without a title, kept for its DOI or arXiv id with
+   :func:`identifier_id` as its id, matches by 1. and 2. only);
 
 and never when both have an arXiv id and the two differ. A row that matches no
 paper is a new paper with its own ``paper_id``, unless that id is taken (a paper
@@ -40,6 +41,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+import urllib.parse
 from collections.abc import Iterable
 from typing import Literal
 
@@ -48,6 +50,13 @@ _ARXIV_ID = re.compile(
     r"(?:arxiv[:/]|abs/|pdf/|papers/)?(?P<id>\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?",
     re.IGNORECASE,
 )
+#: A DOI: ``10.`` + registrant + ``/`` + suffix (anything but spaces; Wiley SICIs hold ``;<>()``).
+_DOI = re.compile(r"\b(10\.\d{4,9}(?:\.\d+)*/\S+)")
+_DOI_PREFIX = re.compile(
+    r"^\s*(?:(?:https?://)?(?:dx\.|www\.)?doi\.org/|doi\s*[:=]\s*|doi\s+|urn:doi:|info:doi/)",
+    re.IGNORECASE,
+)
+_DOI_URL = re.compile(r"^(?:https?://)?(?:dx\.|www\.)?doi\.org/", re.IGNORECASE)
 ID_LENGTH = 12
 _DIGEST_BYTES = 8
 _EMPTY_HASH = hashlib.blake2b(digest_size=_DIGEST_BYTES)  # never updated itself: copied
@@ -134,6 +143,91 @@ def normalize_arxiv_id(value: str | None) -> str | None:
     return match.group("id") if match else None
 
 
+def normalize_doi(value: str | None) -> str | None:
+    """The DOI alone (no ``https://doi.org/``, ``http://dx.doi.org/`` or ``doi:`` prefix,
+    ``%2F`` decoded, a trailing ``.``/``,`` dropped), spelled as given, or ``None``
+    when ``value`` holds none. DOIs are case-insensitive: compare :func:`doi_key`.
+
+    >>> normalize_doi("https://doi.org/10.1000/XYZ.123."), normalize_doi("doi: 10.1000/abc")
+    ('10.1000/XYZ.123', '10.1000/abc')
+    >>> normalize_doi("not a doi") is None
+    True
+    """
+    if not value:
+        return None
+    text = _DOI_PREFIX.sub("", value.strip(), count=1)
+    if "%" in text:
+        text = urllib.parse.unquote(text)
+    match = _DOI.match(text.strip())
+    return _trim_doi(match.group(1)) if match else None
+
+
+def find_doi(text: str | None) -> str | None:
+    """The first DOI in a text or URL (a doi.org link, a publisher URL holding one), or ``None``.
+
+    >>> find_doi("https://onlinelibrary.wiley.com/doi/abs/10.1002/asi.2")
+    '10.1002/asi.2'
+    """
+    if not text:
+        return None
+    if "%" in text:
+        text = urllib.parse.unquote(text)
+    match = _DOI.search(text)
+    return _trim_doi(match.group(1)) if match else None
+
+
+def _trim_doi(doi: str) -> str:
+    """A DOI without the punctuation that ends the sentence or link around it."""
+    doi = doi.rstrip(".,;:'\"")
+    for close, open_ in ((")", "("), ("]", "["), ("}", "{"), (">", "<")):
+        while doi.endswith(close) and doi.count(close) > doi.count(open_):
+            doi = doi[:-1]
+    return doi
+
+
+def doi_url(doi: str) -> str:
+    """The resolver link of a DOI (reserved characters escaped as RFC 3986 wants).
+
+    >>> doi_url("10.1002/(SICI)1097-4571(199806)49:8<693::AID-ASI4>3.0.CO;2-P")[:40]
+    'https://doi.org/10.1002/(SICI)1097-4571('
+    """
+    return "https://doi.org/" + urllib.parse.quote(doi, safe="/()[]:;-._~!$&'*+,=@")
+
+
+def is_doi_url(url: str | None) -> bool:
+    """True for a ``doi.org`` resolver link.
+
+    >>> is_doi_url("https://dx.doi.org/10.1/x"), is_doi_url("https://arxiv.org/abs/1")
+    (True, False)
+    """
+    return bool(url) and _DOI_URL.match(url.strip()) is not None  # type: ignore[union-attr]
+
+
+def doi_key(doi: str) -> str:
+    """The DOI as two spellings of it compare: lowercase (DOIs are case-insensitive).
+
+    >>> doi_key("10.1000/ABC") == doi_key("10.1000/abc")
+    True
+    """
+    return doi.casefold()
+
+
+def identifier_id(doi: str | None, arxiv: str | None) -> str | None:
+    """The ``paper_id`` of a record without a title: from its arXiv id, else its DOI
+    (case-insensitive), else ``None`` (such a record cannot be read as a paper).
+
+    >>> identifier_id(None, "2401.00001") == paper_id("arXiv:2401.00001")
+    True
+    >>> identifier_id("10.1/ABC", None) == identifier_id("10.1/abc", None)
+    True
+    """
+    if arxiv:
+        return paper_id(f"arXiv:{arxiv}")
+    if doi:
+        return paper_id(f"doi:{doi_key(doi)}")
+    return None
+
+
 def title_key(title: str) -> str:
     """The title as papers are matched on it: :func:`normalize_title`, or the stripped
     title when nothing is left of it (a title of punctuation only).
@@ -186,7 +280,7 @@ class PaperIndex:
             arxiv_of[pid] = arxiv
             if arxiv and arxiv not in by_arxiv:
                 by_arxiv[arxiv] = pid
-            if key not in by_key:
+            if key and key not in by_key:
                 by_key[key] = pid
         return index
 
@@ -198,7 +292,7 @@ class PaperIndex:
             self.by_arxiv.setdefault(arxiv, pid)
         elif pid not in self.arxiv_of:
             self.arxiv_of[pid] = None
-        if key not in self.by_key:
+        if key and key not in self.by_key:  # an untitled record matches nobody by title
             self.by_key[key] = pid
 
     def find(self, pid: str, key: str, arxiv: str | None) -> tuple[str, Match] | None:
@@ -209,7 +303,7 @@ class PaperIndex:
                 return found, "arxiv"
         if pid in self.arxiv_of and not arxiv_conflict(arxiv, self.arxiv_of[pid]):
             return pid, "paper_id"
-        found = self.by_key.get(key)
+        found = self.by_key.get(key) if key else None
         if found is not None and not arxiv_conflict(arxiv, self.arxiv_of[found]):
             return found, "title"
         return None

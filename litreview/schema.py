@@ -12,6 +12,7 @@ litreview accepts one::
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from enum import StrEnum
 from itertools import repeat
@@ -22,8 +23,13 @@ import pandas as pd
 
 STRING = pd.StringDtype()
 INT = pd.Int64Dtype()
-DATETIME = np.dtype("datetime64[ns]")
+#: Dates and times: microseconds hold every year from 1 to 9999 (nanoseconds stop at 1677
+#: and 2262, so a year before 1677 wrapped or raised); ``pd.to_datetime`` makes this unit too.
+DATETIME = np.dtype("datetime64[us]")
 LIST = np.dtype(object)
+#: A ``dict[str, str]`` per row (``extra``): object dtype, told from :data:`LIST` by identity
+#: (``DICT == LIST`` is True, so pandas sees a plain object column; ``DICT is LIST`` is False).
+DICT = np.dtype(object, metadata={"litreview": "dict"})
 
 #: Column -> dtype of the paper table, in display order.
 PAPER_COLUMNS: dict[str, Any] = {
@@ -34,20 +40,60 @@ PAPER_COLUMNS: dict[str, Any] = {
     "authors": LIST,
     "organization": STRING,
     "published": DATETIME,
+    "date_precision": STRING,
     "comments": INT,
     "upvotes": INT,
     "arxiv_id": STRING,
+    "doi": STRING,
     "url": STRING,
+    "venue": STRING,
+    "entry_type": STRING,
+    "citation_key": STRING,
     "code_urls": LIST,
     "project_urls": LIST,
     "keywords": LIST,
     "source": STRING,
     "source_line": INT,
     "sources": LIST,
+    "extra": DICT,
 }
 
 #: Columns that hold a list of str in every row (never NA).
 LIST_COLUMNS: tuple[str, ...] = tuple(c for c, t in PAPER_COLUMNS.items() if t is LIST)
+#: Columns that hold a dict of str -> str in every row (never NA, ``{}`` when empty).
+DICT_COLUMNS: tuple[str, ...] = tuple(c for c, t in PAPER_COLUMNS.items() if t is DICT)
+
+#: ``date_precision`` values, coarsest first (NA when there is no date).
+DATE_PRECISIONS: tuple[str, ...] = ("year", "month", "day")
+
+#: The ``entry_type`` vocabulary: BibTeX's and biblatex's entry types, lowercased, plus
+#: ``preprint`` (a paper known from a preprint server only, e.g. an arXiv listing). A
+#: BibTeX type outside this list is kept as the source wrote it (lowercased); RIS types
+#: map onto it (``JOUR`` -> ``article``, ``CPAPER`` -> ``inproceedings``, …; the exact
+#: ``TY`` is kept in ``extra`` when the mapping is not one to one).
+ENTRY_TYPES: tuple[str, ...] = (
+    "article",
+    "inproceedings",
+    "conference",
+    "proceedings",
+    "preprint",
+    "book",
+    "inbook",
+    "incollection",
+    "booklet",
+    "phdthesis",
+    "mastersthesis",
+    "thesis",
+    "techreport",
+    "report",
+    "manual",
+    "unpublished",
+    "online",
+    "dataset",
+    "software",
+    "patent",
+    "misc",
+)
 
 COLUMN_DOCS: dict[str, str] = {
     "paper_id": (
@@ -59,17 +105,39 @@ COLUMN_DOCS: dict[str, str] = {
     "n_authors": "author count, NA when the source shows none",
     "authors": "author names when the source has them, else empty list",
     "organization": "organization shown instead of authors, else NA",
-    "published": "the paper's date; NaT when missing",
+    "published": (
+        "the paper's date (any year 1-9999), NaT when missing; known to the year or month "
+        "only, it is the first day of it: see date_precision"
+    ),
+    "date_precision": (
+        "how much of published the source gave: 'year', 'month' or 'day'; NA when no date"
+    ),
     "comments": "comment count, 0 when not shown",
     "upvotes": "upvote count, NA when the source does not show them",
     "arxiv_id": "arXiv id without version, NA when unknown",
+    "doi": (
+        "DOI without any https://doi.org/, http://dx.doi.org/ or doi: prefix, as the source "
+        "spelled it (compare with litreview.ids.normalize_doi: DOIs are case-insensitive); NA "
+        "when unknown"
+    ),
     "url": "paper page URL when known",
+    "venue": "where it appeared: journal, proceedings (booktitle) or conference; NA if unknown",
+    "entry_type": (
+        "kind of publication, from the vocabulary litreview.schema.ENTRY_TYPES (article, "
+        "inproceedings, preprint, book, incollection, phdthesis, misc, …); NA when unknown"
+    ),
+    "citation_key": "the citation key the source gave (BibTeX key), NA otherwise",
     "code_urls": "code repositories linked in the abstract, cleaned",
     "project_urls": "other links in the abstract, cleaned",
     "keywords": "keywords given by the source (e.g. Hugging Face ai_keywords)",
     "source": "file name (or <text>) the row was read from",
     "source_line": "1-based line where the entry starts",
     "sources": "every file:line the paper was read from",
+    "extra": (
+        "every other field of the record, keyed by the source's own field name (BibTeX "
+        "'volume', RIS 'VL', a CSV column's header) with its text as given; {} when none. "
+        "Writers give them back, so BibTeX/RIS/CSV -> review -> BibTeX/RIS loses nothing"
+    ),
 }
 
 
@@ -110,7 +178,8 @@ def empty_papers(*, annotated: bool = False) -> pd.DataFrame:
 def papers_from_columns(columns: Mapping[str, Any]) -> pd.DataFrame:
     """Build a paper table from per-column sequences, filling missing columns.
 
-    Missing list columns become empty lists, ``comments`` becomes 0, the rest NA.
+    Missing list columns become empty lists, ``extra`` empty dicts, ``comments`` 0, the
+    rest NA; dates given without ``date_precision`` are known to the day.
     A list column given as a Python list must hold a list in every cell (readers
     build them so; this is the fast path for large listings).
 
@@ -124,6 +193,8 @@ def papers_from_columns(columns: Mapping[str, Any]) -> pd.DataFrame:
     for name, dtype in PAPER_COLUMNS.items():
         values = data.get(name)
         out[name] = _missing(name, dtype, n) if values is None else _series(values, dtype)
+    if "date_precision" not in data and "published" in data:
+        out["date_precision"] = day_precision(out["published"])
     for name, values in data.items():
         if name not in PAPER_COLUMNS:  # added all at once: one by one is quadratic in pandas
             out[name] = values if isinstance(values, pd.Series) else pd.Series(values)
@@ -135,6 +206,8 @@ def _missing(name: str, dtype: Any, n: int) -> pd.Series:
     pandas takes ~20 ms to read 100k ``None`` as Int64)."""
     if dtype is LIST:  # a new empty list per row (3 ms per 100k; a listcomp Series takes 7)
         return pd.Series(np.fromiter(map(list, repeat((), n)), dtype=object, count=n), copy=False)
+    if dtype is DICT:
+        return pd.Series(np.fromiter(map(dict, repeat((), n)), dtype=object, count=n), copy=False)
     if name == "comments":
         return pd.Series(np.zeros(n, dtype=np.int64), dtype=INT)
     if dtype is INT:
@@ -146,6 +219,9 @@ def _missing(name: str, dtype: Any, n: int) -> pd.Series:
 
 
 def _series(values: Any, dtype: Any) -> pd.Series:
+    if dtype is DICT:
+        dicts = [_as_dict(v) for v in values]
+        return pd.Series(np.fromiter(dicts, dtype=object, count=len(dicts)), copy=False)
     if dtype is LIST:
         if type(values) is not list:
             values = [_as_list(v) for v in values]
@@ -168,6 +244,42 @@ def _as_list(value: Any) -> list[Any]:
     return list(value) if isinstance(value, list | tuple | np.ndarray) else []
 
 
+def _as_dict(value: Any) -> dict[str, str]:
+    """An ``extra`` cell from a mapping (keys and values as text) or its JSON text (as
+    the CSV writer writes it); NA/None/"" is ``{}``; anything else raises ``ValueError``
+    (it is never dropped silently)."""
+    if type(value) is dict:
+        return value
+    if isinstance(value, Mapping):
+        return {str(k): str(v) for k, v in value.items()}
+    if isinstance(value, str) and value.strip().startswith("{"):
+        try:
+            decoded = json.loads(value)
+        except ValueError:
+            decoded = None
+        if isinstance(decoded, dict):
+            return {str(k): str(v) for k, v in decoded.items()}
+    if value is None or value is pd.NA or value == "" or _is_nan(value):
+        return {}
+    raise ValueError(f"an extra cell must be a dict of field -> text, got {value!r:.60}")
+
+
+def _is_nan(value: Any) -> bool:
+    return isinstance(value, float) and value != value
+
+
+def day_precision(published: pd.Series) -> pd.Series:
+    """``date_precision`` for dates known to the day: ``'day'`` where there is a date.
+
+    >>> day_precision(pd.Series(pd.to_datetime(["2020-05-01", None]))).tolist()
+    ['day', <NA>]
+    """
+    known = published.notna().to_numpy(dtype=bool)
+    cells = np.full(len(known), pd.NA, dtype=object)
+    cells[known] = "day"
+    return pd.Series(pd.arrays.StringArray(cells), index=published.index, copy=False)
+
+
 def conform(df: pd.DataFrame, *, annotated: bool = False) -> pd.DataFrame:
     """Return ``df`` with every schema column present and cast to its dtype.
 
@@ -177,7 +289,11 @@ def conform(df: pd.DataFrame, *, annotated: bool = False) -> pd.DataFrame:
     columns = {**PAPER_COLUMNS, **(ANNOTATION_COLUMNS if annotated else {})}
     out = df.copy()
     n = len(out)
+    derive_precision = "date_precision" not in out.columns and "published" in out.columns
     for name, dtype in columns.items():
+        if name == "date_precision" and derive_precision:
+            out[name] = day_precision(pd.to_datetime(out["published"])).array
+            continue
         if name not in out.columns:
             if name == "decision":
                 out[name] = pd.Series(["unscreened"] * n, dtype=DECISION_DTYPE, index=out.index)
@@ -185,7 +301,9 @@ def conform(df: pd.DataFrame, *, annotated: bool = False) -> pd.DataFrame:
                 out[name] = _missing(name, dtype, n).array  # by position: any index
             continue
         try:
-            if dtype is LIST:
+            if dtype is DICT:
+                out[name] = pd.Series([_as_dict(v) for v in out[name]], index=out.index)
+            elif dtype is LIST:
                 out[name] = [_as_list(v) for v in out[name]]
             elif dtype is DATETIME:
                 out[name] = pd.to_datetime(out[name]).astype(DATETIME)

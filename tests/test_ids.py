@@ -117,3 +117,31 @@ def test_two_arxiv_ids_never_one_paper_nor_one_id() -> None:
     assert index.place(pid, "attention", "2222.22222") == (other, False)
     assert index.place(pid, "Attention", None) == (pid, False)  # the first of its title
     assert arxiv_conflict("1111.11111", "2222.22222") and not arxiv_conflict(None, "1")
+
+
+def test_dois_lose_their_prefixes_and_are_found_in_urls() -> None:
+    from litreview.ids import doi_url, find_doi, identifier_id, is_doi_url, normalize_doi
+
+    for raw in (
+        "https://doi.org/10.1145/3292500.3330701",
+        "http://dx.doi.org/10.1145/3292500.3330701",
+        "doi:10.1145/3292500.3330701",
+        "DOI: 10.1145/3292500.3330701.",
+        "https://doi.org/10.1145%2F3292500.3330701",
+    ):
+        assert normalize_doi(raw) == "10.1145/3292500.3330701", raw
+    assert normalize_doi("10.1000/ABC(1)") == "10.1000/ABC(1)"
+    assert find_doi("see (https://doi.org/10.1000/x1).") == "10.1000/x1"
+    assert find_doi("https://www.sciencedirect.com/science/article/pii/S0") is None
+    assert is_doi_url("https://doi.org/10.1/x") and not is_doi_url("https://example.org/10.1/x")
+    assert doi_url("10.1/a b") == "https://doi.org/10.1/a%20b"
+    assert identifier_id("10.1/ABC", None) != identifier_id(None, "2401.00001")
+    assert identifier_id(None, None) is None
+
+
+def test_untitled_records_never_match_each_other_by_title() -> None:
+    from litreview.ids import PaperIndex
+
+    index = PaperIndex()
+    assert index.place("doi-a", "", None) == ("doi-a", True)
+    assert index.place("doi-b", "", None) == ("doi-b", True)

@@ -44,7 +44,7 @@ def test_conform_casts_and_keeps_extra_columns() -> None:
             "published": ["2024-05-01"],
             "authors": [("A", "B")],
             "code_urls": [np.array(["https://github.com/a/b"])],
-            "extra": [1],
+            "my_column": [1],
         }
     )
     df = conform(raw, annotated=True)
@@ -52,7 +52,7 @@ def test_conform_casts_and_keeps_extra_columns() -> None:
     assert df.n_authors[0] == 3 and df.published[0] == pd.Timestamp("2024-05-01")
     assert df.authors[0] == ["A", "B"] and df.code_urls[0] == ["https://github.com/a/b"]
     assert df.decision[0] == "unscreened" and list(df.decision.cat.categories) == list(DECISIONS)
-    assert df.columns[-1] == "extra"
+    assert df.columns[-1] == "my_column" and df.extra[0] == {} and df.date_precision[0] == "day"
 
 
 def test_conform_names_the_bad_column() -> None:

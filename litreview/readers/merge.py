@@ -25,8 +25,11 @@ Merge rules
   annotations use), linked text, Markdown, JSON, RIS, BibTeX, then any other
   table; ties go to the earlier source, then the earlier line. The
   longest abstract and author list; the larger author, upvote and comment
-  counts; the first non-missing organization, date, arXiv id and URL in the
-  preference order; code links, project links and keywords are the union, in order.
+  counts; the first non-missing organization, date, arXiv id, DOI, URL, venue,
+  entry type and citation key in the preference order (a later date that agrees
+  and is more precise wins, with its ``date_precision``); code links, project
+  links and keywords are the union, in order; ``extra`` holds every key of every
+  record (a differing value of a key already kept as ``key_2``).
 * ``sources`` lists every ``file:line`` the paper was read from.
 """
 
@@ -41,7 +44,16 @@ import pandas as pd
 from litreview.ids import PaperIndex, normalize_arxiv_id, title_key
 from litreview.readers._io import Source
 from litreview.readers.listing import Errors, read_listing_and_format
-from litreview.readers.policy import FIRST, FORMAT_PRIORITY, MAX, TABLE, UNION, rank
+from litreview.readers.policy import (
+    FIRST,
+    FORMAT_PRIORITY,
+    MAX,
+    TABLE,
+    UNION,
+    finer_date,
+    merge_extra,
+    rank,
+)
 from litreview.schema import LIST, PAPER_COLUMNS, conform, papers_from_columns
 
 _BARE_ARXIV = r"\d{4}\.\d{4,5}"
@@ -212,6 +224,15 @@ def _aggregate(df: pd.DataFrame) -> pd.DataFrame:
     out["authors"] = df["authors"].to_numpy()[_argmax_per_group(authors_len, starts, sizes)]
     multi = np.flatnonzero(sizes > 1)
     if len(multi):
+        _merge_dates(df, out, starts, sizes, multi)
+        extra = df["extra"].to_numpy()
+        merged_extra = out["extra"].to_numpy().copy()
+        for g in multi:
+            both = merged_extra[g]
+            for cell in extra[starts[g] + 1 : starts[g] + sizes[g]]:
+                both = merge_extra(both, cell)
+            merged_extra[g] = both
+        out["extra"] = merged_extra
         for column in (*_UNION, "sources"):
             values = df[column].to_numpy()
             merged = out[column].to_numpy().copy()
@@ -225,6 +246,30 @@ def _aggregate(df: pd.DataFrame) -> pd.DataFrame:
     out["_rows"] = sizes
     keep = [c for c in out.columns if not c.startswith("_") or c == "_rows"]
     return out[keep]
+
+
+def _merge_dates(
+    df: pd.DataFrame, out: pd.DataFrame, starts: np.ndarray, sizes: np.ndarray, multi: np.ndarray
+) -> None:
+    """``published`` and its ``date_precision`` of each merged paper, from one row: the
+    first row with a date in the preference order, unless a later one agrees with it
+    and says more (a day in its year): :func:`litreview.readers.policy.finer_date`."""
+    dates = df["published"].to_numpy()
+    precision = df["date_precision"].astype(object).to_numpy()
+    text = np.datetime_as_string(dates, unit="D")
+    kept_dates = out["published"].to_numpy().copy()
+    kept_precision = out["date_precision"].astype(object).to_numpy().copy()
+    for g in multi:
+        best = None
+        for i in range(starts[g], starts[g] + sizes[g]):
+            if np.isnat(dates[i]):
+                continue
+            if best is None or finer_date(text[best], precision[best], text[i], precision[i]):
+                best = i
+        if best is not None:
+            kept_dates[g], kept_precision[g] = dates[best], precision[best]
+    out["published"] = kept_dates
+    out["date_precision"] = pd.array(kept_precision, dtype="string")
 
 
 def _schema_order(out: pd.DataFrame) -> pd.DataFrame:

@@ -216,3 +216,18 @@ def test_path_or_text_is_decided_in_one_place() -> None:
     assert is_listing_text("Title\n") and is_listing_text("a\rb") and is_listing_text("")
     assert not is_listing_text("daily.txt") and not is_listing_text(PLAIN)
     assert not is_listing_text(b"Title\n")
+
+
+def test_merged_rows_keep_every_extra_field_and_the_finer_date() -> None:
+    df = papers_from_columns(
+        {
+            "paper_id": ["a", "a"],
+            "title": ["A", "A"],
+            "published": pd.to_datetime(["1875-01-01", "1875-06-01"]),
+            "date_precision": ["year", "month"],
+            "extra": [{"pages": "1", "note": "x"}, {"note": "y", "isbn": "2"}],
+        }
+    )
+    row = merge_rows(df, [0, 0]).iloc[0]
+    assert row["extra"] == {"pages": "1", "note": "x", "note_2": "y", "isbn": "2"}
+    assert (row["published"], row["date_precision"]) == (pd.Timestamp("1875-06-01"), "month")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from litreview.readers.policy import (
@@ -20,7 +21,7 @@ JSON, BIBTEX, PLAIN = rank("hf-json"), rank("bibtex"), rank("hf-text")
 
 
 def test_every_merged_field_has_a_kind() -> None:
-    merged = set(PAPER_COLUMNS) - {"paper_id", "source", "source_line"}
+    merged = set(PAPER_COLUMNS) - {"paper_id", "source", "source_line"}  # extra: kind dict
     assert set(KINDS) == merged
     assert rank("anything else") == len(FORMAT_PRIORITY) and YOUR_TABLE < PLAIN
 
@@ -53,3 +54,16 @@ def test_ranks_round_trip() -> None:
     ranks = [YOUR_TABLE, *range(len(RANKED) - 1)]
     assert decode_ranks(encode_ranks(ranks)) == ranks
     assert decode_ranks(None) == [PLAIN] * len(RANKED)
+
+
+def test_a_more_precise_date_that_agrees_wins_whatever_the_format() -> None:
+    from litreview.readers.policy import date_wins, finer_date, merge_extra
+
+    year, day = "1875-01-01T00:00:00", "1875-06-17T00:00:00"
+    assert date_wins(year, "year", day, "day", old_rank=PLAIN, new_rank=BIBTEX)
+    assert not date_wins(day, "day", year, "year", old_rank=BIBTEX, new_rank=PLAIN)
+    assert not finer_date(year, "year", "1876-06-17", "day")
+    assert finer_date(year, pd.NA, day, "day") is False  # NA precision: a day already
+    assert merge_extra({"a": "1"}, {"a": "1", "b": "2"}) == {"a": "1", "b": "2"}
+    assert merge_extra({"a": "1", "a_2": "2"}, {"a": "2"}) == {"a": "1", "a_2": "2"}
+    assert merge_extra({"a": "1", "a_2": "2"}, {"a": "3"}) == {"a": "1", "a_2": "2", "a_3": "3"}

@@ -76,7 +76,7 @@ def test_add_same_listing_twice_counts_unchanged(review: Review) -> None:
     assert imports["n_new"].tolist() == [36, 0]
     assert imports["source"].tolist() == ["hf-papers-transformers.txt"] * 2
     assert imports["content_hash"].nunique() == 1 and len(imports["content_hash"][0]) == 64
-    assert str(imports["imported_at"].dtype) == "datetime64[ns]"
+    assert str(imports["imported_at"].dtype) == "datetime64[us]"
 
 
 @pytest.mark.filterwarnings("error")
@@ -499,5 +499,5 @@ def test_annotations_of_papers_missing_from_the_snapshot_are_ignored() -> None:
     assert list(cols["decision"]) == ["unscreened", "include"]
     assert list(cols["tags"]) == [[], ["t"]] and cols["rating"].tolist() == [pd.NA, 3]
     assert (
-        pd.isna(cols["reason"][1]) and str(cols["decided_at"][1]) == "2025-01-02T03:04:05.000000000"
+        pd.isna(cols["reason"][1]) and str(cols["decided_at"][1]) == "2025-01-02T03:04:05.000000"
     )

@@ -16,7 +16,7 @@ from litreview.schema import DECISIONS
 #: ``PRAGMA application_id`` of a review file ("LRVW"): how a review is told from any SQLite file.
 APPLICATION_ID = 0x4C525657
 #: Schema version written by this code; older files are migrated forward on open.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 #: Seconds a write waits for another process holding the write lock.
 BUSY_TIMEOUT_S = 30.0
 
@@ -112,8 +112,41 @@ CREATE TRIGGER import_changes_no_delete BEFORE DELETE ON import_changes
 BEGIN SELECT RAISE(ABORT, 'the import log is append-only'); END;
 """
 
+# Version 4: the citable fields of a paper (DOI, venue, entry type, the date's precision,
+# the source's citation key and, as one JSON object, every other field of the record);
+# dates stored before were known to the day as far as the file can tell. And the review's
+# settings (one JSON value per key, who set it and when), with the log of every change.
+_V4 = """
+ALTER TABLE papers ADD COLUMN date_precision TEXT;
+ALTER TABLE papers ADD COLUMN doi TEXT;
+ALTER TABLE papers ADD COLUMN venue TEXT;
+ALTER TABLE papers ADD COLUMN entry_type TEXT;
+ALTER TABLE papers ADD COLUMN citation_key TEXT;
+ALTER TABLE papers ADD COLUMN extra TEXT;
+UPDATE papers SET date_precision = 'day' WHERE published IS NOT NULL;
+CREATE INDEX papers_doi ON papers(lower(doi)) WHERE doi IS NOT NULL;
+CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL,
+    changed_by TEXT NOT NULL,
+    changed_at TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE settings_log (
+    change_id INTEGER PRIMARY KEY AUTOINCREMENT,
+    key TEXT NOT NULL,
+    old_value TEXT,
+    new_value TEXT,
+    reviewer TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE TRIGGER settings_log_no_update BEFORE UPDATE ON settings_log
+BEGIN SELECT RAISE(ABORT, 'the settings log is append-only'); END;
+CREATE TRIGGER settings_log_no_delete BEFORE DELETE ON settings_log
+BEGIN SELECT RAISE(ABORT, 'the settings log is append-only'); END;
+"""
+
 #: ``MIGRATIONS[i]`` takes a file from version ``i`` to ``i + 1``.
-MIGRATIONS: list[str] = [_V1, _V2, _V3]
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4]
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
 

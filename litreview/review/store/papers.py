@@ -23,11 +23,25 @@ from typing import Any, NamedTuple
 import pandas as pd
 
 from litreview.ids import PaperIndex, normalize_arxiv_id, normalize_title
-from litreview.readers.policy import RANKED, decode_ranks, encode_ranks, wins
+from litreview.readers.policy import (
+    RANKED,
+    date_wins,
+    decode_ranks,
+    encode_ranks,
+    merge_extra,
+    wins,
+)
 from litreview.review.store.connection import Store, now
-from litreview.review.store.table import COLUMNS, PAPERS_COUNTER, decode_column, encode_column
+from litreview.review.store.table import (
+    COLUMNS,
+    PAPERS_COUNTER,
+    decode_column,
+    encode_column,
+    is_json,
+)
 from litreview.schema import (
     DATETIME,
+    DICT,
     INT,
     LIST,
     PAPER_COLUMNS,
@@ -132,8 +146,11 @@ def add_papers(
     digest = digest or content_hash(rows)
     keys = [normalize_title(t or "") for t in encoded["title"]]
     for row, key in zip(rows, keys, strict=True):
-        if row[0] is None or not key:
-            raise ValueError(f"{source}: every paper needs a paper_id and a title; got {row[:2]}")
+        if row[0] is None or not (key or row[_AT["doi"]] or row[_AT["arxiv_id"]]):
+            raise ValueError(
+                f"{source}: every paper needs a paper_id and a title, DOI or arXiv id; "
+                f"got {row[:2]}"
+            )
     with store.write() as conn:
         plan = _plan(conn, rows, keys, arxiv, rank)
         cur = conn.execute(
@@ -170,7 +187,7 @@ def _write(conn: sqlite3.Connection, plan: AddPlan, import_id: int | None) -> No
 
 def _json(name: str, value: Any) -> str | None:
     """A stored value as JSON text (list columns are JSON already)."""
-    if value is None or PAPER_COLUMNS[name] is LIST:
+    if value is None or is_json(PAPER_COLUMNS[name]):
         return value  # type: ignore[no-any-return]
     return json.dumps(value, ensure_ascii=False)
 
@@ -253,10 +270,24 @@ def _merge(old: Planned, new: Row, rank: int) -> tuple[Row, str, list[str]]:
     ranks = decode_ranks(old.ranks)
     changed = []
     for i, (name, at) in enumerate(_RANKED_AT):
-        if wins(name, old.row[at], new[at], old_rank=ranks[i], new_rank=rank):
+        if at == _PUBLISHED:
+            won = date_wins(
+                old.row[at],
+                old.row[_PRECISION],
+                new[at],
+                new[_PRECISION],
+                old_rank=ranks[i],
+                new_rank=rank,
+            )
+        else:
+            won = wins(name, old.row[at], new[at], old_rank=ranks[i], new_rank=rank)
+        if won:
             merged[at] = new[at]
             ranks[i] = rank
             changed.append(name)
+            if at == _PUBLISHED and new[_PRECISION] != old.row[_PRECISION]:
+                merged[_PRECISION] = new[_PRECISION]  # a date and its precision go together
+                changed.append("date_precision")
         elif new[at] is not None and new[at] == old.row[at]:
             ranks[i] = min(ranks[i], rank)  # the same value from a better source
     for name in _LISTS:
@@ -267,12 +298,22 @@ def _merge(old: Planned, new: Row, rank: int) -> tuple[Row, str, list[str]]:
             if extra:
                 merged[at] = json.dumps(known + extra, ensure_ascii=False)
                 changed.append(name)
+    for at in _DICTS:
+        if new[at] is not None and new[at] != old.row[at]:
+            known = json.loads(old.row[at]) if old.row[at] else {}
+            both = merge_extra(known, json.loads(new[at]))
+            if both != known:
+                merged[at] = json.dumps(both, ensure_ascii=False)
+                changed.append(COLUMNS[at])
     if old.row[_SOURCE] is None:
         merged[_SOURCE], merged[_SOURCE_LINE] = new[_SOURCE], new[_SOURCE_LINE]
     return tuple(merged), encode_ranks(ranks), changed
 
 
 _SOURCE = _AT["source"]
+_PUBLISHED = _AT["published"]
+_PRECISION = _AT["date_precision"]
+_DICTS = [_AT[name] for name in COLUMNS if PAPER_COLUMNS[name] is DICT]
 _SOURCE_LINE = _AT["source_line"]
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,7 +19,7 @@ import pandas as pd
 
 from litreview._gc import gc_paused
 from litreview.review.store.connection import TIME_FORMAT, ReviewFileError, Store
-from litreview.schema import DATETIME, INT, LIST, PAPER_COLUMNS, STRING
+from litreview.schema import DATETIME, DICT, INT, LIST, PAPER_COLUMNS, STRING
 
 COLUMNS: tuple[str, ...] = tuple(PAPER_COLUMNS)
 PAPERS_COUNTER = "papers_version"
@@ -47,7 +47,11 @@ class PaperSnapshot:
 
 
 def encode_column(series: pd.Series, dtype: Any) -> list[Any]:
-    """The SQLite values of one schema column (None for missing; lists as JSON, [] as None)."""
+    """The SQLite values of one schema column (None for missing; lists and dicts as JSON,
+    [] and {} as None)."""
+    if dtype is DICT:
+        encode = _JSON.encode
+        return [(encode(v) if v else None) if type(v) is dict else _encode_dict(v) for v in series]
     if dtype is LIST:
         encode = _JSON.encode
         return [
@@ -72,10 +76,33 @@ def _encode_list(value: Any) -> str | None:
     return _JSON.encode([str(v) for v in items]) if items else None
 
 
+def _encode_dict(value: Any) -> str | None:
+    """A mapping cell as JSON (keys and values as text); anything else (NA, None) is empty."""
+    if not isinstance(value, Mapping) or not value:
+        return None
+    return _JSON.encode({str(k): str(v) for k, v in value.items()})
+
+
+def is_json(dtype: Any) -> bool:
+    """True for the columns stored as JSON text (lists and dicts)."""
+    return dtype is LIST or dtype is DICT
+
+
 def decode_lists(values: Sequence[str | None]) -> list[list[str]]:
     """Decode a JSON list column in one parse (``None`` is ``[]``)."""
     present = [i for i, v in enumerate(values) if v is not None]
-    out: list[list[str]] = [[] for _ in range(len(values))]
+    out: list[Any] = [[] for _ in range(len(values))]
+    if present:
+        decoded = json.loads("[" + ",".join(values[i] for i in present) + "]")  # type: ignore[misc]
+        for i, value in zip(present, decoded, strict=True):
+            out[i] = value
+    return out
+
+
+def decode_dicts(values: Sequence[str | None]) -> list[dict[str, str]]:
+    """Decode a JSON object column in one parse (``None`` is ``{}``)."""
+    present = [i for i, v in enumerate(values) if v is not None]
+    out: list[Any] = [{} for _ in range(len(values))]
     if present:
         decoded = json.loads("[" + ",".join(values[i] for i in present) + "]")  # type: ignore[misc]
         for i, value in zip(present, decoded, strict=True):
@@ -84,7 +111,9 @@ def decode_lists(values: Sequence[str | None]) -> list[list[str]]:
 
 
 def decode_column(values: Sequence[Any], dtype: Any) -> Any:
-    """A pandas array (or list of lists) from the SQLite values of one column."""
+    """A pandas array (or list of lists, of dicts) from the SQLite values of one column."""
+    if dtype is DICT:
+        return decode_dicts(values)
     if dtype is LIST:
         return decode_lists(values)
     if dtype is DATETIME:
@@ -120,8 +149,12 @@ def _bulk_sql() -> str:
     for name in COLUMNS:
         if name == "abstract":
             continue
-        if PAPER_COLUMNS[name] is LIST:  # stored JSON spliced as is: no re-parsing in SQLite
-            parts.append(f"'[' || coalesce(group_concat(coalesce({name}, '[]'), ','), '') || ']'")
+        dtype = PAPER_COLUMNS[name]
+        if is_json(dtype):  # stored JSON spliced as is: no re-parsing in SQLite
+            empty = "'{}'" if dtype is DICT else "'[]'"
+            parts.append(
+                f"'[' || coalesce(group_concat(coalesce({name}, {empty}), ','), '') || ']'"
+            )
         else:
             parts.append(f"json_group_array({name})")
     return "SELECT " + ", ".join(parts) + " FROM papers NOT INDEXED"
@@ -174,7 +207,7 @@ def _decode_bulk(store: Store, texts: Sequence[str]) -> PaperSnapshot:
         if not isinstance(values, list) or len(values) != (len(values) if n is None else n):
             raise _damaged(store, name, values)
         n = len(values)
-        if PAPER_COLUMNS[name] is LIST:
+        if is_json(PAPER_COLUMNS[name]):
             fresh[name] = _objects(values)
             lists_json[name] = text
         else:
@@ -224,7 +257,7 @@ def paper_frame(store: Store, snapshot: PaperSnapshot | None = None) -> pd.DataF
     data: dict[str, Any] = {}
     with gc_paused():
         for name, dtype in PAPER_COLUMNS.items():
-            if dtype is LIST:
+            if is_json(dtype):
                 listed = fresh.get(name)
                 data[name] = (
                     _objects(json.loads(snapshot.lists_json[name])) if listed is None else listed
