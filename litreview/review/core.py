@@ -55,6 +55,7 @@ from litreview.review.store.papers import (
     imports_frame,
 )
 from litreview.review.store.table import paper_columns, paper_frame
+from litreview.review.tool_decisions import AddReport, import_tool_decisions
 
 __all__ = ["AddSummary", "ImportReport", "Review", "ReviewFileError", "default_reviewer"]
 
@@ -134,10 +135,13 @@ class Review(ReviewActions, ReviewerViews):
 
     # -- papers --------------------------------------------------------------------------
 
-    def add(self, source: Any, *, year: int | None = None) -> AddSummary:
+    def add(self, source: Any, *, year: int | None = None) -> AddReport:
         """Import papers from a listing (anything :func:`litreview.read_listing` reads)
         or a DataFrame in the schema. Known papers (same paper_id, arXiv id or
-        normalized title) are updated; annotations are never touched.
+        normalized title) are updated. Decisions another tool exported with the records
+        (ASReview labels, Rayyan notes, Covidence columns) become annotations under its
+        reviewers, as one undoable step that never overwrites the review's own
+        (:mod:`litreview.review.tool_decisions`); ``.decisions`` counts them per reviewer.
 
         >>> import tempfile, pathlib, litreview
         >>> review = Review.open(pathlib.Path(tempfile.mkdtemp()) / "r.litreview")
@@ -161,7 +165,7 @@ class Review(ReviewActions, ReviewerViews):
             self._store, df, source=label, digest=digest, reviewer=self.reviewer, rank=order
         )
         self._index_stale = self._index_stale or summary.updated > 0
-        return summary
+        return import_tool_decisions(self._store, self.reviewer, df, summary)
 
     @property
     def papers(self) -> pd.DataFrame:

@@ -61,6 +61,9 @@ class ImportReport:
     applied: int = 0
     unchanged: int = 0
     unknown_ids: list[str] = field(default_factory=list)
+    #: Reviewer -> decisions applied (the file's decision filled an empty one or, with
+    #: ``on_conflict="replace"``, replaced another).
+    decisions: dict[str, int] = field(default_factory=dict)
     conflicts: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(
             columns=["paper_id", "reviewer", "field", "local", "incoming", "resolution"]
@@ -242,7 +245,21 @@ def import_annotations(
     if on_conflict not in ("keep", "replace"):
         raise ValueError(f"on_conflict must be 'keep' or 'replace', got {on_conflict!r}")
     records = [row for _, row in read_annotations(path, performer)]
-    report = ImportReport(str(path))
+    return merge_rows(store, performer, records, str(path), on_conflict)
+
+
+def merge_rows(
+    store: Store,
+    performer: str,
+    records: list[FileRow],
+    label: str,
+    on_conflict: OnConflict = "keep",
+) -> ImportReport:
+    """Merge validated annotation rows into the review as one undoable step (no step
+    when nothing changes): what :func:`import_annotations` does with a file's rows, and
+    what ``Review.add`` does with the decisions another tool exported (``label`` names
+    where they came from in the report)."""
+    report = ImportReport(label)
     conflicts: list[tuple[Any, ...]] = []
     with store.write() as conn:
         unknown = set(missing_papers(conn, list(dict.fromkeys(r.paper_id for r in records))))
@@ -296,4 +313,6 @@ def _merge(
                 continue
         given[name] = incoming
         report.applied += 1
+        if name == "decision":
+            report.decisions[row.reviewer] = report.decisions.get(row.reviewer, 0) + 1
     return Edit(**given)

@@ -103,3 +103,18 @@ def test_failed_export_keeps_the_old_file_and_leaves_no_temporary(
     with pytest.raises(OSError):
         review.export_annotations(blocked)
     assert others(tmp_path) == ["ann.csv"]  # old code: ann.csv.tmp left behind
+
+
+def test_the_report_counts_decisions_applied_per_reviewer(review: Review, tmp_path: Path) -> None:
+    ids = review.papers["paper_id"].tolist()
+    path = tmp_path / "team.csv"
+    path.write_text(
+        "paper_id,reviewer,decision,note\n"
+        f"{ids[0]},ana,include,\n{ids[1]},ana,exclude,\n"
+        f"{ids[2]},bo,maybe,\n{ids[3]},bo,,only a note\n",
+        encoding="utf-8",
+    )
+    report = review.import_annotations(path)
+    assert report.decisions == {"ana": 2, "bo": 1}  # a note is no decision
+    again = review.import_annotations(path)
+    assert again.decisions == {}  # nothing applied twice
