@@ -18,6 +18,9 @@ sys.path.insert(0, str(HERE))
 
 from common import Row  # noqa: E402
 
+#: Groups run only when named with --group (e.g. scale: 1M papers, 15-30 minutes).
+ON_DEMAND = ("scale",)
+
 
 def format_table(rows: list[Row]) -> str:
     """A Markdown table of the rows."""
@@ -35,14 +38,23 @@ def format_table(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
+def selected(only: list[str], groups: list[str]) -> list[str]:
+    """The bench_* modules to run: ``only`` and ``groups`` if given, else all but on-demand ones."""
+    names = sorted(p.stem for p in HERE.glob("bench_*.py"))
+    wanted = [*only, *groups]
+    if wanted:
+        return [n for n in names if n.removeprefix("bench_") in wanted]
+    return [n for n in names if n.removeprefix("bench_") not in ON_DEMAND]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes only")
     parser.add_argument("only", nargs="*", help="benchmark modules to run (e.g. read store)")
+    group_help = "run an on-demand group (scale: issue 21's table, 100k and 1M)"
+    parser.add_argument("--group", action="append", default=[], choices=ON_DEMAND, help=group_help)
     args = parser.parse_args(argv)
-    names = sorted(p.stem for p in HERE.glob("bench_*.py"))
-    if args.only:
-        names = [n for n in names if n.removeprefix("bench_") in args.only]
+    names = selected(args.only, args.group)
     rows: list[Row] = []
     for name in names:
         module = importlib.import_module(name)

@@ -51,7 +51,8 @@ class IndexFileError(ValueError):
 
 def fingerprint(df: pd.DataFrame) -> str:
     """A checksum of exactly the ``paper_id``, title and abstract of every row, in order
-    (what an index was built from); about 0.2 s per 100k papers.
+    (what an index was built from): CRC-32 of the text and of every value's length;
+    about 0.2 s per 100k papers.
 
     >>> import litreview
     >>> papers = litreview.read_listing(litreview.SAMPLE_LISTING)
@@ -60,12 +61,15 @@ def fingerprint(df: pd.DataFrame) -> str:
     >>> fingerprint(papers) == fingerprint(papers[1:])
     False
     """
-    crc, adler = 0, 1
-    for column in (df["paper_id"].astype(str).tolist(), *texts_of(df)):
-        lengths = np.fromiter(map(len, column), dtype=np.int64, count=len(column))
-        for block in (lengths.tobytes(), "\x00".join(column).encode("utf-8", "surrogatepass")):
-            crc, adler = zlib.crc32(block, crc), zlib.adler32(block, adler)
-    return f"{len(df)}-{crc:08x}{adler:08x}"
+    crc, lengths = 0, []
+    for column in (_strings_of(df["paper_id"]), *texts_of(df)):
+        lengths.append(np.fromiter(map(len, column), dtype=np.int64, count=len(column)))
+        crc = zlib.crc32("\x00".join(column).encode("utf-8", "surrogatepass"), crc)
+    return f"{len(df)}-{crc:08x}{zlib.crc32(np.concatenate(lengths).tobytes()):08x}"
+
+
+def _strings_of(column: pd.Series) -> list[str]:
+    return column.fillna("").astype(str).tolist()
 
 
 # ---------------------------------------------------------------- the file format
@@ -104,11 +108,18 @@ def write(path: Path, arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> in
                     out.write(piece)
             out.flush()
             os.fsync(out.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())  # as a file the user saves (mkstemp makes it 0600)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return crc
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _data_start(header_length: int) -> int:

@@ -66,4 +66,7 @@ def texts_of(df: pd.DataFrame) -> tuple[list[str], list[str]]:
 
 
 def _text(df: pd.DataFrame, column: str) -> list[str]:
-    return df[column].fillna("").astype(str).tolist()
+    values = df[column].fillna("")
+    if not isinstance(values.dtype, pd.StringDtype):  # strings already: no copy
+        values = values.astype(str)
+    return values.tolist()
