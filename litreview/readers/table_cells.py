@@ -18,13 +18,13 @@ import json
 import re
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import unquote
 
 import numpy as np
 import pandas as pd
 
 from litreview._links import find_urls
-from litreview.readers._dates import MONTHS
+from litreview.ids import normalize_doi
+from litreview.readers._dates import MONTHS, parse_date
 from litreview.readers._limits import (
     COUNT_RANGE,
     DATE_RANGE,
@@ -143,7 +143,6 @@ def split_run_together(cell: str) -> list[str]:
     return [n for n in names if n]
 
 
-_YEAR = re.compile(r"(?<![\d.])([12]\d{3})(?![\d.])")
 _YEAR_ONLY = re.compile(r"\s*[12]\d{3}\s*")
 _MONTH_YEAR = re.compile(r"\s*(?:[^\W\d_]{3,9}\.?,?\s+[12]\d{3}|[12]\d{3}[-/.]\d{1,2})\s*")
 PRECISIONS = ("year", "month", "day")
@@ -163,9 +162,10 @@ def precision_of(cell: str) -> str:
 def dated(cells: list[str], report: Report, expected: str) -> tuple[np.ndarray, list[str | None]]:
     """Dates as ``datetime64[ns]`` and each one's precision (``year``/``month``/``day``).
 
-    A cell that is no date keeps its row: the year in it when it has one (``1982--1983``,
-    ``1875 [2004]``), else no date, reported either way; a date outside the table's
-    range is NaT and reported, never wrapped around.
+    A cell pandas cannot read is read as far as :func:`~litreview.readers._dates.parse_date`
+    goes (``1982--1983``, ``1875 [2004]``, ``ca. 1998``: the year), its text kept in
+    ``extra``; a cell that names no year keeps its row without a date, reported; a date
+    outside the table's range is NaT and reported, never wrapped around.
     """
     series = pd.Series([c.strip() or None for c in cells], dtype=object)
     parsed = pd.to_datetime(series, format="mixed", utc=True, errors="coerce")
@@ -174,10 +174,13 @@ def dated(cells: list[str], report: Report, expected: str) -> tuple[np.ndarray, 
     if bad:
         salvaged = pd.Series(parsed.dt.tz_localize(None), dtype=object)
         for k in bad:
-            year = _YEAR.search(cells[k])
-            report.warn(k, expected + (", kept its year" if year else ""))
-            precision[k] = "year" if year else None
-            salvaged[k] = pd.Timestamp(int(year.group(1)), 1, 1) if year else None
+            found = parse_date(cells[k])  # ranges, seasons, 'ca. 1998', '1875 [2004]' …
+            if found is None:
+                report.warn(k, expected)
+            else:
+                report.keep(k)  # read as far as it goes; its text is kept in extra
+            precision[k] = None if found is None else found[1]
+            salvaged[k] = None if found is None else pd.Timestamp(found[0])
         values = _as_datetimes(salvaged, cells, report)
     else:
         values = _as_datetimes(parsed.dt.tz_localize(None), cells, report)
@@ -318,27 +321,16 @@ def extra_values(cells: list[str]) -> pd.Series:
     return pd.Series(pd.arrays.StringArray(cells_or_na), copy=False)
 
 
-_DOI_PREFIX = re.compile(r"^\s*(?:https?://(?:dx\.)?doi\.org/|doi\.org/|doi\s*:\s*|doi\s+)", re.I)
-_DOI = re.compile(r"10\.\d{4,9}/\S+")
-
-
 def clean_doi(cell: str) -> str | None:
-    """The bare DOI of a cell (``https://doi.org/…``, ``doi:`` and ``DOI`` prefixes
-    removed), or None when the cell holds none::
+    """The bare DOI of a cell (:func:`litreview.ids.normalize_doi`: no ``https://doi.org/``,
+    ``doi:`` or ``DOI`` prefix), or None when the cell holds none::
 
         >>> clean_doi("https://doi.org/10.1000/x%3C1%3E"), clean_doi("doi: 10.1234/5")
         ('10.1000/x<1>', '10.1234/5')
         >>> clean_doi("n/a") is None
         True
     """
-    text = cell.strip()
-    prefixed = _DOI_PREFIX.match(text)
-    if prefixed:
-        text = text[prefixed.end() :]
-        if prefixed.group().lower().lstrip().startswith(("http", "doi.org")):
-            text = unquote(text)
-    match = _DOI.fullmatch(text.strip().rstrip("."))
-    return match.group() if match else None
+    return normalize_doi(cell)
 
 
 def links(cell: str) -> list[str]:
@@ -413,8 +405,8 @@ def mapped_values(cells: list[str], target: str, report: Report, *, run_together
     if target == "year":
         years = ints(cells, report, keep_bad=True)
         for k, y in enumerate(years):
-            if y is not None and not FIRST_DAY.year < y <= LAST_DAY.year:
-                report.warn(k, f"a year from {FIRST_DAY.year + 1} to {LAST_DAY.year}")
+            if y is not None and not FIRST_DAY.year <= y <= LAST_DAY.year:
+                report.warn(k, f"a year from {FIRST_DAY.year} to {LAST_DAY.year}")
                 years[k] = None
         return years
     return [c.strip() or None for c in cells]

@@ -25,11 +25,12 @@ import numpy as np
 import pandas as pd
 
 from litreview.errors import ListingError, Problem
-from litreview.ids import normalize_arxiv_id, paper_id
+from litreview.ids import identifier_id, normalize_arxiv_id, paper_id
 from litreview.readers._limits import LEFT_OUT
 from litreview.readers.table_cells import (
     OWN_COLUMNS,
     Report,
+    clean_doi,
     dated,
     extra_values,
     mapped_values,
@@ -139,7 +140,6 @@ def columns_from_rows(
     if title_index is None:
         expected = f"a {kind} header row with a title column (Title, Document Title, TI …)"
         raise ListingError.from_problem(Problem(source, header_line, joiner.join(header), expected))
-    ids = [i for i in (plan.index_of("doi"), plan.index_of("arxiv_id")) if i is not None]
     kept: list[tuple[int, list[str]]] = []
     for line, row in rows:
         if isinstance(row, str):
@@ -149,7 +149,7 @@ def columns_from_rows(
             continue
         if len(row) <= title_index or not row[title_index].strip():
             name = header[title_index]
-            if any(i < len(row) and row[i].strip() for i in ids):
+            if _identified(row, plan):
                 note = "kept by its identifier; metadata completion can fill the title"
                 problems.append(
                     Problem(
@@ -167,6 +167,17 @@ def columns_from_rows(
     problems.extend(bad)
     problems.sort(key=lambda p: p.line)
     return columns, problems
+
+
+def _identified(row: list[str], plan: _Plan) -> bool:
+    """True when a row names a DOI or an arXiv id (in its DOI, arXiv or arXiv URL cell)."""
+    cells = {c: row[i] for i, c in {**plan.own, **plan.mapped}.items() if i < len(row)}
+    doi, arxiv, url = cells.get("doi", ""), cells.get("arxiv_id", ""), cells.get("url", "")
+    if doi.strip() and clean_doi(doi) is not None:
+        return True
+    if arxiv.strip() and normalize_arxiv_id(arxiv) is not None:
+        return True
+    return "arxiv.org" in url and normalize_arxiv_id(url) is not None
 
 
 def _widened(header: list[str], plan: _Plan, width: int) -> list[str]:
@@ -294,9 +305,9 @@ def _fill_derived(cols: Columns, n: int, source: str, lines: list[int]) -> None:
                 continue
             m, d = month[k] if month is not None and month[k] is not None else (None, None)
             try:
-                days[k] = np.datetime64(dt.date(y, m or 1, d or 1), "ns")
+                days[k] = np.datetime64(dt.date(y, m or 1, d or 1), "D").astype(DATETIME)
             except ValueError:  # 31 April: keep the month
-                days[k] = np.datetime64(dt.date(y, m or 1, 1), "ns")
+                days[k] = np.datetime64(dt.date(y, m or 1, 1), "D").astype(DATETIME)
                 d = None
             precision[k] = "day" if d else "month" if m else "year"
         cols["published"] = (
@@ -329,8 +340,10 @@ def _paper_id(cols: Columns, k: int) -> str:
     if title and title.strip():
         return paper_id(title)
     doi = cols["doi"][k] if "doi" in cols else None
-    arxiv = cols["arxiv_id"][k]
-    return paper_id(f"arXiv:{arxiv}" if arxiv else f"doi:{str(doi).lower()}")
+    arxiv = cols["arxiv_id"][k] or _arxiv_from(cols, k)
+    pid = identifier_id(doi if isinstance(doi, str) else None, arxiv)
+    assert pid is not None  # a row with neither is never kept (columns_from_rows)
+    return pid
 
 
 def _arxiv_from(cols: Columns, k: int) -> str | None:
