@@ -32,6 +32,7 @@ from litreview.ids import paper_id
 from litreview.readers._dates import days_since_epoch
 from litreview.readers._limits import checked_days, count_in_range, count_problem
 from litreview.readers.hf_text.bulk import Lines, Papers, read_papers
+from litreview.readers.hf_text.cards import card, card_columns, is_card, merge_repeats
 
 DATE_PATTERN = (
     r"(?P<month>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)[a-z]*\.?\s+(?P<day>\d{1,2})"
@@ -39,6 +40,7 @@ DATE_PATTERN = (
 )
 _META = re.compile(
     r"^(?:•\s*(?:(?P<n>\d+)\s+authors?|(?P<org>[^·•\d][^·•]*?))\s*)?(?P<dot>·\s*)?"
+    + r"(?:Published on\s+)?"
     + DATE_PATTERN
     + r"(?:\s+(?P<comments>\d+))?$",
     re.IGNORECASE,
@@ -50,6 +52,10 @@ FURNITURE = frozenset(
     {
         "new",
         "get trending papers in your email inbox!",
+        "get trending papers in your email inbox once a day!",
+        "daily",
+        "weekly",
+        "monthly",
         "subscribe",
         "daily papers",
         "byak and the research community",
@@ -64,6 +70,7 @@ NO_BLANK_TITLE = "a blank line between the title and the abstract"
 FIRST_LINE = "read the first line as the title"
 _FIELDS = ("source_line", "title", "abstract", "n_authors", "organization", "published", "comments")
 Columns = dict[str, Any]
+_CARD = ("upvotes", "submitted_by")
 
 
 def looks_like_hf_text(head: str) -> bool:
@@ -125,7 +132,10 @@ class _Parser:
         self.default_year = default_year
         self.problems: list[Problem] = []
         self.pending: list[tuple[int, list[str]]] = []  # text paragraphs waiting for a meta block
-        self.cols: Columns = {name: [] for name in (*_FIELDS, "paper_id")}
+        self.cols: Columns = {name: [] for name in (*_FIELDS, "paper_id", *_CARD)}
+        self.card: dict[str, Any] = {}  # card lines (votes, submitter) read for the next paper
+        # today's layout (card lines, a trending page) shows a paper twice in a row: one row
+        self.repeats = False
 
     # -- fast path: papers in the usual shape, found and read all at once ---------------
 
@@ -145,8 +155,10 @@ class _Parser:
             if done < title_line:
                 self._slow(data, int(starts[done]), int(ends[title_line - 1]), line + done)
             if self.pending:
+                self._take_cards()
                 self._flush_pending()
             self._extend(papers, first, last, line)
+            self._apply_card(len(self.cols["title"]) - (last - first))
             done = int(papers.dots[last - 1]) + 2
         if done < len(starts):
             self._slow(data, int(starts[done]), end, line + done)
@@ -162,6 +174,28 @@ class _Parser:
         cols["organization"].extend([None] * n)
         cols["published"].extend(papers.days[first:last])
         cols["comments"].extend(papers.comments[first:last])
+        for name in _CARD:
+            cols[name].extend([None] * n)
+
+    def _take_cards(self, keep_last: int = 0) -> None:
+        """Move the card paragraphs (votes, submitter) out of ``pending`` into ``card``,
+        but for the last ``keep_last`` (a title and abstract, whatever they hold)."""
+        kept = []
+        cut = len(self.pending) - keep_last
+        for i, (line, lines) in enumerate(self.pending):
+            found = card(lines) if i < cut else None
+            if found is None:
+                kept.append((line, lines))
+            else:
+                self.card.update(found)
+                self.repeats = True
+        self.pending = kept
+
+    def _apply_card(self, row: int) -> None:
+        """Give the card read before it to the paper at ``row``."""
+        for name, value in self.card.items():
+            self.cols[name][row] = value
+        self.card = {}
 
     def _decode(self, data: bytes, line: int) -> str:
         try:
@@ -185,6 +219,8 @@ class _Parser:
         for line, lines in paragraphs:
             if not _is_furniture(lines):
                 self._problem(line, lines, expected)
+            elif lines[0].casefold() == "trending papers":
+                self.repeats = True
 
     # -- slow path: paragraphs ----------------------------------------------------------
 
@@ -218,6 +254,12 @@ class _Parser:
             line, lines = line + 1, lines[1:]
         if "·" in lines or lines[0].startswith("•"):
             dot = lines.index("·") if "·" in lines else -1
+            if 0 <= dot < len(lines) - 2 and is_card(lines[dot + 2 :]):
+                trailing = card(lines[dot + 2 :]) or {}  # "Upvote 45", "GitHub 1.2k" after it
+                self._meta(line, lines[: dot + 2])
+                if self.cols["title"] and "upvotes" in trailing:
+                    self.cols["upvotes"][-1] = trailing["upvotes"]
+                return
             if 0 <= dot < len(lines) - 2 and _META.match(" ".join(lines[: dot + 2])):
                 # no blank line after the date: what follows is the next paper's title
                 after = line + dot + 2
@@ -235,7 +277,16 @@ class _Parser:
         self.problems.append(Problem(self.source, line, " ".join(lines), expected))
 
     def _meta(self, line: int, lines: list[str]) -> None:
+        self._take_cards(keep_last=2)
         pending, self.pending = self.pending, []
+        if pending and len(pending[-2:][0][1]) > 1:  # card lines heading the title paragraph
+            at = len(pending) - len(pending[-2:])
+            start, first = pending[at]
+            cut = next((i for i in range(len(first) - 1, 0, -1) if is_card(first[:i])), 0)
+            if cut:
+                self.card.update(card(first[:cut]) or {})
+                self.repeats = True
+                pending[at] = (start + cut, first[cut:])
         match = _META.match(" ".join(lines))
         day = self._meta_day(match) if match else None
         if match is None or day is None:
@@ -301,12 +352,16 @@ class _Parser:
         for name, value in zip(_FIELDS, values, strict=True):
             self.cols[name].append(value)
         self.cols["paper_id"].append(paper_id(title))
+        for name in _CARD:
+            self.cols[name].append(None)
+        self._apply_card(len(self.cols["title"]) - 1)
 
     def finish(self) -> Columns:
         """The papers read, as columns."""
         self._strays(self.pending, "a title and abstract followed by " + EXPECTED_META)
         self.pending = []
-        cols = self.cols
+        cols = merge_repeats(self.cols) if self.repeats else self.cols
+        card_columns(cols)
         days, out_of_range = checked_days(
             np.array(cols["published"], dtype=np.int64), cols["source_line"], self.source
         )

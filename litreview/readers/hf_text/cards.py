@@ -1,0 +1,90 @@
+"""The card lines of today's papers pages in a plain copy: ``Submitted by <name>``,
+the upvote count (``Upvote`` and a number, or the number alone), and after the
+date the ``GitHub 40.1k`` / ``arXiv Page`` buttons. They belong to a paper; they
+are read into it, never reported as unreadable.
+
+>>> card(["Submitted by", "akhaliq", "Upvote", "45"])
+{'submitted_by': 'akhaliq', 'upvotes': 45}
+>>> card(["An actual title"]) is None
+True
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from typing import Any
+
+from litreview.schema import PAPER_COLUMNS
+
+Columns = dict[str, Any]
+
+_SUBMITTED = re.compile(r"^Submitted by\b\s*(?P<name>.*?)\s*$", re.IGNORECASE)
+_VOTES = re.compile(r"^(?:\[-\]\s*)?(?:Upvote\s*)?(?P<n>\d[\d,]*|-)?$", re.IGNORECASE)
+_BUTTON = re.compile(
+    r"^(?:GitHub(?:\s+\d[\d.,]*[kKmM]?)?|\d[\d.,]*[kKmM]|arXiv Page|View arXiv page|"
+    r"Add to collection|Project page)$",
+    re.IGNORECASE,
+)
+MAX_CARD_LINES = 6
+
+
+def card(lines: list[str]) -> dict[str, Any] | None:
+    """The submitter and upvotes when every one of ``lines`` is a card line, else None."""
+    if not lines or len(lines) > MAX_CARD_LINES:
+        return None
+    found: dict[str, Any] = {}
+    expect_name = False
+    for line in lines:
+        if expect_name:
+            found["submitted_by"] = line
+            expect_name = False
+        elif sub := _SUBMITTED.match(line):
+            if sub["name"]:
+                found["submitted_by"] = sub["name"]
+            else:
+                expect_name = True
+        elif (votes := _VOTES.match(line)) and line:
+            if votes["n"] is not None:
+                found["upvotes"] = 0 if votes["n"] == "-" else int(votes["n"].replace(",", ""))
+            elif not line.lower().startswith("upvote"):
+                return None
+        elif not _BUTTON.match(line):
+            return None
+    return found if not expect_name else None
+
+
+def is_card(lines: list[str]) -> bool:
+    """True when ``lines`` (a paragraph) holds only card lines."""
+    return card(lines) is not None
+
+
+def merge_repeats(cols: Columns) -> Columns:
+    """One row for a paper shown twice in a row (a trending page's card and list item),
+    with what either shows."""
+    ids = cols["paper_id"]
+    if not any(a == b for a, b in itertools.pairwise(ids)):
+        return cols
+    keep = [True] * len(ids)
+    first = 0
+    for i in range(1, len(ids)):
+        if ids[i] == ids[first] and cols["title"][i] == cols["title"][first]:
+            keep[i] = False
+            for values in cols.values():
+                if values[first] is None and values[i] is not None:
+                    values[first] = values[i]
+            votes = cols["upvotes"]
+            if votes[first] is not None and votes[i] is not None:
+                votes[first] = max(votes[first], votes[i])
+        else:
+            first = i
+    return {
+        name: [v for v, k in zip(values, keep, strict=True) if k] for name, values in cols.items()
+    }
+
+
+def card_columns(cols: Columns) -> None:
+    """Upvotes stay a column; the submitter goes to ``extra`` (when the schema has one)."""
+    names = cols.pop("submitted_by")
+    if "extra" in PAPER_COLUMNS and any(names):
+        cols["extra"] = [{"submitted_by": n} if n else {} for n in names]
