@@ -63,7 +63,7 @@ _ALIASES = {
     "journal name, secondary title, booktitle, book title, conference name, container title, "
     "venue, t2, jo",
     "entry_type": "document type, item type, content type, dt, type of work, publication type, "
-    "entry type, ty",
+    "entry type, ty, document identifier",
     "citation_key": "citation key, citationkey, bibtex key, cite key, citekey",
 }
 for _column in ("venue", "entry_type", "citation_key"):  # columns of the paper table to be

@@ -147,7 +147,7 @@ EXPORTS = [  # file, first title, its authors, its year, its DOI, columns kept a
         ["A. Kowalski", "B. N'Diaye", "C. Ruiz"],
         2023,
         "10.1109/TKE.2023.1234567",
-        ["Document Identifier", "Author Affiliations"],
+        ["Author Affiliations", "Article Citation Count"],
     ),
     (
         "springer.csv",
@@ -287,7 +287,7 @@ VENUES = {  # file: (venue, entry type, date precision) of its first two rows
     ),
     "ieee.csv": (
         ["IEEE Transactions on Knowledge Engineering", "2022 IEEE Conference on Data Science"],
-        [None, None],
+        ["article", "inproceedings"],  # from its Document Identifier
         ["year", "year"],
     ),
     "springer.csv": (

@@ -3,6 +3,7 @@ review's annotations under the tools' reviewer names, as one undoable import."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -175,3 +176,18 @@ def test_a_listing_without_tool_decisions_imports_nothing(review: Any) -> None:
     summary = review.add(litreview.SAMPLE_LISTING)
     assert summary.decisions == {} and summary.conflicts is None
     assert review.history().empty
+
+
+def test_an_asreview_xlsx_export_gives_its_decisions(review: Any, tmp_path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["record_id", "title", "abstract", "asreview_label", "asreview_time"])
+    sheet.append([1, "First", "x", 1, dt.datetime(2025, 9, 7, 11, 0)])
+    sheet.append([2, "Second", "y", 0.0, None])
+    sheet.append([3, "Third", "z", None, None])
+    book.save(tmp_path / "asreview.xlsx")
+    assert review.add(tmp_path / "asreview.xlsx").decisions == {"asreview": 2}
+    first = _annotations(review, tmp_path)[("First", "asreview")]
+    assert first["decided_at"].startswith("2025-09-07T11:00:00")
