@@ -160,3 +160,26 @@ def test_xlsx_rows_with_a_title_are_read_whatever_the_other_cells(
         return
     assert set(titled) <= set(df["title"].dropna())
     assert pd.Series(df["source_line"]).is_monotonic_increasing
+
+
+@PROPERTY
+@given(
+    cut=st.integers(0, 10_000),
+    flips=st.lists(st.tuples(st.integers(0, 10_000), st.integers(0, 255)), max_size=4),
+)
+def test_a_damaged_workbook_is_read_or_refused_with_listing_error(
+    tmp_path_factory: Any, cut: int, flips: list[tuple[int, int]]
+) -> None:
+    folder = tmp_path_factory.mktemp("d")
+    good = _xlsx(folder / "good.xlsx", HEADERS[0], [["A", "X Y", 2020, "10.1000/a", "", 1]])
+    data = bytearray(good.read_bytes())
+    for at, value in flips:
+        data[at % len(data)] = value
+    damaged = folder / "damaged.xlsx"
+    damaged.write_bytes(bytes(data[: max(4, len(data) - cut)]))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            read_listing(damaged)
+    except ListingError:
+        pass
