@@ -276,6 +276,9 @@ def _paper(text: str, heading: Heading, end: int, year: int) -> Record:
             break
         link = scan_link(text, pos) if text[pos] == "[" else None
         if link is not None and link.end <= end:
+            other = _PAPER_URL.match(link.url)
+            if other and heading.ident and other["id"] != heading.ident:
+                break  # another paper's thumbnail or broken heading: this body ends
             _link(record, link, abstract_lines, state)
             pos = link.end
             continue
