@@ -65,7 +65,7 @@ def trending(ps: list[Paper]) -> list[str]:
     out = []
     for p in ps:
         card = (
-            f"Submitted by\n\n[image]\n\nuser{p['id'][-1]}\n\n"
+            f"Submitted by\n\n[image]\n\nuser{str(p['id'])[-1]}\n\n"
             f"### [{p['title']}](https://huggingface.co/papers/{p['id']})\n\n{p['abstract']}\n\n"
             f"- {p['n_authors']} authors\n\n· Published on {day(p)}\n\n"
             f"[Upvote\n\n{p['upvotes']}](https://huggingface.co/login?next=%2Fpapers%2F{p['id']})\n\n"
@@ -78,7 +78,7 @@ def trending(ps: list[Paper]) -> list[str]:
 def plain(ps: list[Paper]) -> list[str]:
     """The plain copy of today's daily page, with its card lines."""
     return [
-        f"Submitted by\nuser{p['id'][-1]}\n\nUpvote\n{p['upvotes'] or '-'}\n\n{p['title']}\n\n"
+        f"Submitted by\nuser{str(p['id'])[-1]}\n\nUpvote\n{p['upvotes'] or '-'}\n\n{p['title']}\n\n"
         f"{p['abstract']}\n\n  • {p['n_authors']} authors\n·\n{day(p)}\n"
         for p in ps
     ]
