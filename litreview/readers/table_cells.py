@@ -402,6 +402,13 @@ def mapped_values(cells: list[str], target: str, report: Report, *, run_together
         return types
     if OWN_COLUMNS.get(target) == INT:
         return ints(cells, report, keep_bad=True)
+    if target == "day":
+        days = ints(cells, report, keep_bad=True)
+        for k, d in enumerate(days):
+            if d is not None and not 1 <= d <= 31:
+                report.warn(k, "a day of the month from 1 to 31")
+                days[k] = None
+        return days
     if target == "year":
         years = ints(cells, report, keep_bad=True)
         for k, y in enumerate(years):

@@ -51,6 +51,7 @@ _ALIASES = {
     "publish date, submitted, pub date",
     "year": "year, publication year, pub year, published year, year published, py",
     "month": "month, published month, publication month, pd",
+    "day": "day, published day, publication day",
     "doi": "doi, item doi, do, di",
     "url": "url, link, paper url, page, pdf link, ur, article url",
     "arxiv_id": "arxiv, arxiv id, arxivid, eprint, arxiv url",
@@ -295,7 +296,7 @@ def _take(values: Any, index: list[int]) -> Any:
 def _fill_derived(cols: Columns, n: int, source: str, lines: list[int]) -> None:
     """Fill what a foreign table leaves out: ids, dates from years and months, arXiv ids,
     sources."""
-    year, month = cols.pop("year", None), cols.pop("month", None)
+    year, month, day = cols.pop("year", None), cols.pop("month", None), cols.pop("day", None)
     precision = cols.pop("_precision", [None] * n)
     published = cols.get("published")
     if year is not None:  # every year is in range (checked when read)
@@ -304,6 +305,7 @@ def _fill_derived(cols: Columns, n: int, source: str, lines: list[int]) -> None:
             if y is None or (published is not None and not np.isnat(published[k])):
                 continue
             m, d = month[k] if month is not None and month[k] is not None else (None, None)
+            d = d or (day[k] if day is not None and m else None)  # Rayyan: year, month, day
             try:
                 days[k] = np.datetime64(dt.date(y, m or 1, d or 1), "D").astype(DATETIME)
             except ValueError:  # 31 April: keep the month

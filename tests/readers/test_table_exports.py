@@ -115,6 +115,20 @@ def test_web_of_science_pd_month_with_py() -> None:
     assert df.loc[6, "extra"]["PD"] == "13"
 
 
+def test_rayyan_year_month_day_columns() -> None:
+    text = "key,title,year,month,day\n1,A,2020,Jun,17\n2,B,2020,,17\n"
+    text += "3,C,2020,Feb,31\n4,D,2020,Jan,40\n"
+    df = _read(text)
+    assert list(df["published"]) == [
+        pd.Timestamp(2020, 6, 17),
+        pd.Timestamp(2020, 1, 1),  # a day without a month says nothing
+        pd.Timestamp(2020, 2, 1),  # no 31 February: the month
+        pd.Timestamp(2020, 1, 1),
+    ]
+    assert list(df["date_precision"]) == ["day", "year", "month", "month"]
+    assert df.loc[3, "extra"]["day"] == "40"
+
+
 def test_a_full_date_wins_over_year_and_month() -> None:
     df = _read("Title,Date,Year,Month\nA,2021-05-06,2021,May\nB,,2019,Jun\n")
     assert list(df["published"]) == [pd.Timestamp(2021, 5, 6), pd.Timestamp(2019, 6, 1)]
