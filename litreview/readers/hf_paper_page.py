@@ -31,10 +31,10 @@ from litreview.readers.frontmatter import capture_year, front_matter
 from litreview.readers.hf_common import add_extra, header_year, resolve_references
 from litreview.readers.hf_markdown import scan_link
 
-_MARKER = re.compile(
-    r"^[ \t#*\[\]]*(?:Papers\]?(?:\([^)]*\))?[ \t]+)?arxiv:[ \t]*(?P<id>\d{4}\.\d{4,5})\b.*$",
-    re.MULTILINE | re.IGNORECASE,
-)
+#: The page's ``arxiv:<id>`` line; a copy may have page script text before it on its line.
+_MARKER = re.compile(r"(?:^|(?<=\s))arxiv:[ \t]*(?P<id>\d{4}\.\d{4,5})\b.*$", re.MULTILINE | re.I)
+#: How far after its ``arxiv:`` line a page shows ``Published on`` (else not a page's line).
+MARKER_REACH = 1500
 _PUBLISHED = re.compile(
     r"Published on\s+(?P<date>\w{3}\w*\.?\s+\d{1,2}(?:,\s*\d{4})?)", re.IGNORECASE
 )
@@ -55,8 +55,16 @@ def looks_like_hf_paper_page(head: str) -> bool:
     """True when ``head`` holds a paper page: an ``arxiv:<id>`` line and its page's marks."""
     if "arxiv:" not in head.lower():
         return False
-    marker = _MARKER.search(head)
-    return marker is not None and ("Published on" in head or "Authors:" in head)
+    return bool(_markers(head))
+
+
+def _markers(text: str) -> list[re.Match[str]]:
+    """The ``arxiv:<id>`` lines that start a saved page (its date follows them)."""
+    return [
+        m
+        for m in _MARKER.finditer(text)
+        if "published on" in text[m.end() : m.end() + MARKER_REACH].lower()
+    ]
 
 
 def _unlink(text: str) -> tuple[str, list[tuple[str, str]]]:
@@ -181,11 +189,15 @@ def parse_hf_paper_page(text: str, source: str, *, year: int) -> tuple[Columns, 
     """Parse one or more saved paper pages into per-column lists and the problems found."""
     text = resolve_references(text)
     newlines = [m.start() for m in re.finditer("\n", text)]
-    markers = list(_MARKER.finditer(text))
-    meta = front_matter(text)
-    page_url = next((meta[k] for k in _URL_KEYS if "/papers/" in meta.get(k, "")), None)
+    markers = _markers(text)
     records: list[Record] = []
     problems: list[Problem] = []
+    if not markers:  # an arxiv: line of its own, its page's date gone: report it
+        for m in re.finditer(r"^[ \t]*arxiv:[ \t]*\d{4}\.\d{4,5}\b.*$", text, re.MULTILINE):
+            line = bisect.bisect_right(newlines, m.start() - 1) + 1
+            problems.append(Problem(source, line, text[m.start() : m.start() + 200], EXPECTED))
+    meta = front_matter(text)
+    page_url = next((meta[k] for k in _URL_KEYS if "/papers/" in meta.get(k, "")), None)
     for k, marker in enumerate(markers):
         end = markers[k + 1].start() if k + 1 < len(markers) else len(text)
         line = bisect.bisect_right(newlines, marker.start() - 1) + 1
