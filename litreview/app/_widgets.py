@@ -114,7 +114,8 @@ export default { render };
 """
 
 _TABLE_CSS = """
-.lr-table-wrap { max-height: 640px; overflow-y: auto; overflow-x: hidden; }
+.lr-table-wrap { max-height: 640px; overflow-y: auto; overflow-x: hidden;
+  scroll-padding-top: 30px; }
 .lr-table { border-collapse: collapse; width: 100%; table-layout: fixed; font-size: 13px; }
 .lr-table th { position: sticky; top: 0; z-index: 1; background: var(--jp-layout-color2, #eee);
   text-align: left; padding: 4px 6px; white-space: nowrap; overflow: hidden;

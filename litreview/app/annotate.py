@@ -114,7 +114,7 @@ class AnnotateView:
         self._note.observe(self._on_note, names="value")
         self._rating.observe(guard(s, self._on_rating), names="value")
         self._source.observe(lambda _c: self._switch(), names=self._name)
-        s.observe(lambda _c: self._draw(), names="changes")
+        s.observe(self._on_changes, names="changes")
         s.observe(self._on_lists, names=["all_tags", "reasons"])
 
     # -- actions ---------------------------------------------------------------------------
@@ -167,6 +167,11 @@ class AnnotateView:
             self._state.rate(self.paper_id, change["new"])
 
     # -- drawing ---------------------------------------------------------------------------
+
+    def _on_changes(self, _change: Any) -> None:
+        changed = self._state.changed_ids
+        if changed is None or self.paper_id in changed:
+            self._draw()
 
     def _switch(self) -> None:
         self.flush()

@@ -51,16 +51,22 @@ class PaperView:
         self._similar_of = ""
         self._details = widgets.Accordion(children=[self._history], titles=("History",))
         self._details.selected_index = None
+        self._details.observe(lambda _c: self._draw_history(), names="selected_index")
         self.widget = widgets.VBox([self._unlisted, self._card, self._similar, self._details])
         self.widget.add_class("lr-paper")
         self._source.observe(lambda _c: self._draw(), names=name)
-        state.observe(lambda _c: self._draw(), names="changes")
+        state.observe(self._on_changes, names="changes")
         state.observe(self._on_revision, names="revision")
         state.observe(lambda _c: self._draw_card(), names=["include_words", "exclude_words"])
         if source is None:  # the browse panel: say when its paper left the selection
             state.observe(lambda _c: self._show_listed(), names=["current_listed"])
         self._terms = query_terms(state.applied_query)
         self._draw()
+
+    def _on_changes(self, _change: Any) -> None:
+        changed = self._state.changed_ids
+        if changed is None or self.paper_id in changed:  # another paper's change: nothing new
+            self._draw()
 
     @property
     def paper_id(self) -> str:
@@ -71,6 +77,15 @@ class PaperView:
         if terms != self._terms:  # a new query: only the highlighting changes
             self._terms = terms
             self._draw_card()
+
+    def _draw_history(self) -> None:
+        """The history, read only while its section is open (a query per paper otherwise)."""
+        pid = self.paper_id
+        if not pid or self._details.selected_index is None:
+            self._history.value = ""
+            return
+        history = self._state.history(pid)
+        self._history.value = history_table(history) if history is not None else ""
 
     def _show_listed(self) -> None:
         hidden(self._unlisted, self._state.current_listed or not self.paper_id)
@@ -95,8 +110,7 @@ class PaperView:
             return
         s = self._state
         self._draw_card()
-        history = s.history(pid)
-        self._history.value = history_table(history) if history is not None else ""
+        self._draw_history()
         if self._show_similar and pid != self._similar_of:
             self._similar_of = pid
             near = s.similar_to(pid, n=N_SIMILAR)

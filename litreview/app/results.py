@@ -80,12 +80,15 @@ class ResultsView:
         self._confirm_yes.on_click(guard(s, lambda _b: s.confirm_bulk()))
         self._confirm_no.on_click(guard(s, lambda _b: s.cancel_bulk()))
         s.observe(lambda _c: self._draw(), names=["revision", "page"])
+        s.observe(lambda _c: self._draw(), names="mode")
         s.observe(self._on_current, names="current_id")
         s.observe(lambda _c: self._show_confirm(), names="confirm")
         s.observe(self._on_lists, names=["all_tags", "reasons"])
 
     def _draw(self) -> None:
         s = self._state
+        if s.mode != "browse":  # hidden behind the screening tab: drawn when shown again
+            return
         self._table.columns = columns(s.sort, s.applied_query)
         self._table.rows = s.page_rows()
         self._table.selected = s.current_id

@@ -60,6 +60,8 @@ class ScreenState(traitlets.HasTraits):
         super().__init__()
         self.app = app
         self.queue: list[str] = []
+        #: Row of each queued paper in ``app.papers`` (found once per ranking).
+        self._rows = np.array([], dtype=np.intp)
         self._stale = True
         self._detail = ""
         app.observe(self._selection_changed, names="revision")
@@ -99,6 +101,7 @@ class ScreenState(traitlets.HasTraits):
         except Exception as exc:
             self.app.fail(f"screening: {exc}")
             return False
+        self._rows = self.app._pos.get_indexer(pd.Index(self.queue, dtype=object))
         self._stale = False
         self.since_rank = 0
         self._count()
@@ -140,18 +143,24 @@ class ScreenState(traitlets.HasTraits):
             text = "by date, newest first"
         self.order_text = text
 
-    def _decisions(self) -> np.ndarray:
-        rows = self.app._pos.get_indexer(self.queue)
-        return self.app.papers["decision"].astype(str).to_numpy()[rows]
+    def _unscreened(self) -> np.ndarray:
+        """Whether each queued paper is still unscreened (from the app's current table)."""
+        decision = self.app.papers["decision"]
+        if isinstance(decision.dtype, pd.CategoricalDtype):  # the table's dtype: no strings
+            codes = decision.cat.codes.to_numpy()
+            cats = list(decision.cat.categories)
+            code = cats.index("unscreened") if "unscreened" in cats else -2
+            return np.asarray(codes[self._rows] == code)
+        return np.asarray(decision.astype(str).to_numpy()[self._rows] == "unscreened")
 
     def _count(self) -> None:
         self.total = len(self.queue)
-        self.done = int((self._decisions() != "unscreened").sum()) if self.queue else 0
+        self.done = int((~self._unscreened()).sum()) if self.queue else 0
 
     def _next_unscreened(self, after: int) -> int | None:
         if not self.queue:
             return None
-        unscreened = np.flatnonzero(self._decisions() == "unscreened")
+        unscreened = np.flatnonzero(self._unscreened())
         later = unscreened[unscreened > after]
         if len(later):
             return int(later[0])

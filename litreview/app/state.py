@@ -18,6 +18,7 @@ True
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from os import PathLike
 from pathlib import Path
@@ -29,18 +30,23 @@ import traitlets
 from litreview.app._action import action, error_text
 from litreview.app._html import keyword_terms
 from litreview.app.bulk import BulkActions
-from litreview.app.display import count_papers, export_rows, selection_figures, short, table_rows
+from litreview.app.display import count_papers, short, table_rows
+from litreview.app.outputs import OutputActions
 from litreview.app.patch import patch_papers
 from litreview.app.screen_state import ScreenState
 from litreview.app.selection import FILTER_TRAITS, SORTS, search_kwargs, select
 from litreview.errors import QueryError
 from litreview.query.filters import SearchFilters, similar
 from litreview.review.core import DEFAULT_REASONS, Review
-from litreview.writers import export
-from litreview.writers.formats import get_format
+from litreview.review.store.connection import now
+
+#: Edits that can change the lists of tags and reasons the pickers offer.
+LIST_EDITS = frozenset({"add_tags", "remove_tags", "tags", "reason"})
+#: Query fields that read annotations (a query with one is searched again after an edit).
+ANNOTATION_FIELDS = re.compile(r"(?i)\b(decision|tags?|reason|note|rating|has)\s*:")
 
 
-class AppState(BulkActions):
+class AppState(BulkActions, OutputActions):
     """Query, filters, the selection they give, paging, the open paper, status."""
 
     query = traitlets.Unicode("")
@@ -71,7 +77,6 @@ class AppState(BulkActions):
     error = traitlets.Unicode("")
     all_tags = traitlets.List(traitlets.Unicode())
     reasons = traitlets.List(traitlets.Unicode())
-    last_export = traitlets.Unicode("")
     #: The review's keywords, highlighted green (include) and red (exclude) in abstracts.
     include_words = traitlets.List(traitlets.Unicode())
     exclude_words = traitlets.List(traitlets.Unicode())
@@ -86,6 +91,9 @@ class AppState(BulkActions):
         self.export_dir = Path(export_dir)
         self.page_size = page_size
         self.selection = pd.DataFrame()
+        self._sel_pos = pd.Index([], dtype=object)
+        #: The papers the latest change touched (None: any paper, after undo or reload).
+        self.changed_ids: list[str] | None = None
         self._batch = False
         self._filter_failed = False
         self._pending: tuple[str, str, list[str]] | None = None
@@ -149,6 +157,7 @@ class AppState(BulkActions):
         """Read the papers again (after ``review.add`` in the notebook)."""
         self._load()
         self.refresh(keep_page=True)
+        self.changed_ids = None
         self.changes += 1
         self.say(f"{self.n_total:,} papers loaded")
 
@@ -216,6 +225,7 @@ class AppState(BulkActions):
             self._filter_failed = False
             self.error = ""
         self.selection = selection
+        self._sel_pos = pd.Index(selection["paper_id"].astype(object))
         self.n_matched = len(selection)
         self._check_current()
         self.page = min(self.page, self.n_pages - 1) if keep_page else 0
@@ -265,7 +275,7 @@ class AppState(BulkActions):
 
     def _check_current(self) -> None:
         pid = self.current_id
-        self.current_listed = not pid or bool(self.selection["paper_id"].eq(pid).any())
+        self.current_listed = not pid or pid in self._sel_pos
 
     @action("similar papers")
     def similar_to(self, paper_id: str, n: int = 5) -> pd.DataFrame:
@@ -289,13 +299,32 @@ class AppState(BulkActions):
         """``Review.annotate`` on ``ids`` (default: the open paper); True when saved."""
         paper_ids = self._ids(ids)
         self.review.annotate(paper_ids, **edit)
-        patch_papers(self.papers, self._pos.get_indexer(paper_ids), edit, self.review.reviewer)
-        self._refresh_lists()
-        self.refresh(keep_page=True)
+        at, reviewer = now(), self.review.reviewer
+        patch_papers(self.papers, self._pos.get_indexer(paper_ids), edit, reviewer, at=at)
+        if LIST_EDITS & set(edit):
+            self._refresh_lists()
+        if self._annotation_free():  # the same rows: patch them instead of searching again
+            rows = self._sel_pos.get_indexer(pd.Index(paper_ids, dtype=object))
+            if (rows >= 0).any():
+                patch_papers(self.selection, rows[rows >= 0], edit, reviewer, at=at)
+            self.revision += 1
+        else:
+            self.refresh(keep_page=True)
+        self.changed_ids = paper_ids
         self.changes += 1
         what = ", ".join(f"{k}={short(v)}" for k, v in edit.items())
         self.say(f"saved {what} for {count_papers(len(paper_ids))}")
         return True
+
+    def _annotation_free(self) -> bool:
+        """Whether the selection's rows and order ignore annotations (no decision or tag
+        filter, no annotation field in the query, not sorted by priority)."""
+        return not (
+            self.decisions
+            or self.tags
+            or self.sort == "priority"
+            or ANNOTATION_FIELDS.search(self.applied_query)
+        )
 
     def decide(self, decision: str, *, reason: str | None = None, ids: Any = None) -> bool:
         """Include / maybe / exclude (with an optional reason); other decisions clear the reason."""
@@ -356,44 +385,12 @@ class AppState(BulkActions):
     def _after_history(self, changes: pd.DataFrame, verb: str) -> str | None:
         self._load()
         self.refresh(keep_page=True)
+        self.changed_ids = None
         self.changes += 1
         ids = changes["paper_id"].unique().tolist() if len(changes) else []
         fields = ", ".join(dict.fromkeys(changes["field"].tolist())) if len(changes) else ""
         self.say(f"{verb} {fields or 'a change'} on {count_papers(len(ids))}")
         return str(ids[0]) if ids else None
-
-    # -- charts and export ----------------------------------------------------------------
-
-    @action("charts")
-    def figures(self) -> dict[str, Any]:
-        """The selection's charts (name -> ``go.Figure``)."""
-        return selection_figures(self.selection)
-
-    def export_frame(self, what: str) -> pd.DataFrame:
-        """``selection``, ``included`` or ``tag:NAME``."""
-        return export_rows(self.papers, self.selection, what)
-
-    @action("export")
-    def export(self, fmt: str, what: str, name: str, *, overwrite: bool = False) -> Path:
-        """Write ``what`` as ``fmt`` to ``export_dir/name`` through :func:`litreview.export`."""
-        suffix = get_format(fmt).suffix
-        name = name.strip()
-        if not name or Path(name).name != name or name.startswith("."):
-            raise ValueError(f"file name must be a plain name like 'review{suffix}', got {name!r}")
-        if not Path(name).suffix:
-            name += suffix
-        df = self.export_frame(what)
-        self.export_dir.mkdir(parents=True, exist_ok=True)
-        try:
-            path = export(df, self.export_dir / name, overwrite=overwrite, format=fmt)
-        except FileExistsError:  # say it in the app's words (the export tab's checkbox)
-            raise FileExistsError(
-                f"{self.export_dir / name} already exists; tick 'replace an existing file' "
-                "(overwrite=True) or choose another name"
-            ) from None
-        self.last_export = str(path)
-        self.say(f"exported {count_papers(len(df))} to {path}")
-        return path
 
     # -- status ---------------------------------------------------------------------------
 

@@ -53,10 +53,10 @@ TOKEN_ENV = "LITREVIEW_TOKEN"
 #: (A ``key=value`` item would give the string "False", which is true: the dict literal
 #: is the one form that sets a boolean; traitlets calls it deprecated, see run_voila.)
 HOST_CHECK = '--Voila.tornado_settings={"allow_remote_access": False}'
-#: litreview's Voila template: Voila's "lab" one without the two Font Awesome style
+#: litreview's Voila template ("offline-lab"): Voila's "lab" one without the two Font Awesome style
 #: sheets it loads from cdn.jsdelivr.net (the app uses no icon font), so the page asks
 #: nothing of any other machine. ``super.super()`` is the nbconvert lab page's own CSS.
-TEMPLATE = "litreview"
+TEMPLATE = "offline-lab"
 TEMPLATE_FILES = {
     "conf.json": '{"base_template": "lab"}\n',
     "index.html.j2": """{%- extends 'voila/templates/lab/index.html.j2' -%}

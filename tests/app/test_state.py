@@ -315,3 +315,22 @@ def test_the_open_paper_knows_when_it_left_the_selection(state: AppState) -> Non
     assert state.current_id == pid and not state.current_listed
     state.query = ""
     assert state.current_listed
+
+
+def test_an_edit_patches_the_selection_as_a_new_search_would_give_it(state: AppState) -> None:
+    state.query = "vision"
+    ids = state.page_ids()[:3]
+    revision = state.revision
+    state.decide("exclude", reason="off topic", ids=ids[:2])
+    state.add_tag("later", ids=ids[1:])
+    assert state.revision == revision + 2  # the views redraw
+    patched = state.selection.copy()
+    state.refresh(keep_page=True)  # what a full search gives
+    cols = ["paper_id", "decision", "reason", "tags", "decided_by"]
+    assert patched[cols].astype(str).equals(state.selection[cols].astype(str))
+    assert state.page_rows()[0]["decision"] == "exclude"
+    # a query on annotations is searched again: the excluded papers leave it
+    state.query = "vision decision:unscreened"
+    before = state.n_matched
+    state.decide("include", ids=state.page_ids()[:1])
+    assert state.n_matched == before - 1

@@ -113,6 +113,8 @@ def test_click_row_include_tag_note_rating_undo(app: ReviewApp, review: litrevie
     assert row(review, pid).tags == []
     find(app, "lr-undo").click()
     assert "History" in app.paper._details.titles
+    assert app.paper._history.value == ""  # read only once its section is opened
+    app.paper._details.selected_index = 0
     assert "must read" in app.paper._history.value
 
 
@@ -444,3 +446,13 @@ def test_export_name_follows_what_until_the_user_types_one(app: ReviewApp) -> No
     name.value = "mine.csv"
     what.value = "selection"
     assert name.value == "mine.csv"
+
+
+def test_table_hidden_behind_screening_is_drawn_when_browse_is_shown(app: ReviewApp) -> None:
+    table = find(app, "lr-results")
+    app.select_tab("Screening")
+    first = app.state.screen.current_id
+    app.keyboard.press("i")
+    app.select_tab("Browse")
+    shown = {r["paper_id"]: r["decision"] for r in table.rows}
+    assert shown[first] == "include"

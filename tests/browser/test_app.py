@@ -159,6 +159,7 @@ def notebook_shape(page: Any) -> list[str]:
 
 
 def box(locator: Any) -> dict[str, float]:
+    locator.wait_for(state="visible")  # a card being redrawn has no box for a moment
     found = locator.bounding_box()
     assert found is not None
     return dict(found)
