@@ -100,6 +100,16 @@ def highlight(
     return "".join(out)
 
 
+def split_keywords(text: Any) -> list[str]:
+    """Keywords typed as ``"a, b; c"`` (or a list) as a list, as typed, blanks dropped.
+
+    >>> split_keywords(" LLM agents; tool use,, "), split_keywords(["a", " "])
+    (['LLM agents', 'tool use'], ['a'])
+    """
+    items = re.split(r"[,;\n]", text) if isinstance(text, str) else list(text or [])
+    return list(dict.fromkeys(str(i).strip() for i in items if str(i).strip()))
+
+
 def keyword_terms(text: str | Sequence[str]) -> list[str]:
     """Keywords typed as ``"a, b; c"`` (or a list) as highlight terms: folded, plural
     endings merged like query words, phrases kept whole, duplicates dropped.

@@ -10,7 +10,7 @@ import pandas as pd
 
 from litreview.app._bind import Quiet, button, guard, hidden
 from litreview.app._debounce import Debouncer
-from litreview.app._html import esc, keyword_terms
+from litreview.app._html import esc, split_keywords
 from litreview.app.selection import RANGE_FIELDS, SORTS
 from litreview.app.state import AppState
 from litreview.schema import DECISIONS
@@ -99,6 +99,7 @@ class FilterPanel:
         self.widget.add_class("lr-filters")
         self._show_error()
         self._show_count()
+        self._show_keywords()
 
     def _range(self, name: str, column: str) -> widgets.IntRangeSlider | None:
         values = pd.to_numeric(self._state.papers[column], errors="coerce").dropna()
@@ -130,7 +131,7 @@ class FilterPanel:
         self._reset.on_click(guard(s, lambda _b: s.reset_filters()))
         self._include.observe(guard(s, lambda c: s.set_keywords(include=c["new"])), names="value")
         self._exclude.observe(guard(s, lambda c: s.set_keywords(exclude=c["new"])), names="value")
-        s.observe(self._show_keywords, names=["include_words", "exclude_words"])
+        s.observe(self._show_keywords, names=["include_keywords", "exclude_keywords"])
         s.observe(lambda _c: self._show_error(), names="query_error")
         s.observe(lambda _c: self._show_count(), names=["revision", "page"])
         s.observe(self._on_tags_list, names="all_tags")
@@ -203,8 +204,9 @@ class FilterPanel:
 
     def _show_keywords(self, _change: Any = None) -> None:
         s = self._state
-        for box, words in ((self._include, s.include_words), (self._exclude, s.exclude_words)):
-            if keyword_terms(box.value) != words:  # the box keeps what was typed otherwise
+        pairs = ((self._include, s.include_keywords), (self._exclude, s.exclude_keywords))
+        for box, words in pairs:
+            if split_keywords(box.value) != words:  # the box keeps what was typed otherwise
                 box.value = ", ".join(words)
 
     def _on_tags_list(self, change: dict[str, Any]) -> None:

@@ -54,6 +54,7 @@ from litreview.review.store.papers import (
     import_changes_frame,
     imports_frame,
 )
+from litreview.review.store.settings import get_setting, set_setting
 from litreview.review.store.table import paper_columns, paper_frame
 from litreview.review.tool_decisions import AddReport, import_tool_decisions
 
@@ -266,6 +267,14 @@ class Review(ReviewActions, ReviewerViews):
     @property
     def can_redo(self) -> bool:
         return self._store.read(lambda c: redo_target(c, self.reviewer)) is not None
+
+    def setting(self, key: str, default: Any = None) -> Any:
+        """The review setting ``key`` (shared by everyone on the review), else ``default``."""
+        return get_setting(self._store, key, default)
+
+    def set_setting(self, key: str, value: Any) -> bool:
+        """Store setting ``key`` as this reviewer (the change is logged); False if unchanged."""
+        return set_setting(self._store, key, value, reviewer=self.reviewer)
 
     def reasons(self) -> list[str]:
         """Exclusion reasons in use (most used first), then the default ones."""

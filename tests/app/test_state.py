@@ -334,3 +334,21 @@ def test_an_edit_patches_the_selection_as_a_new_search_would_give_it(state: AppS
     before = state.n_matched
     state.decide("include", ids=state.page_ids()[:1])
     assert state.n_matched == before - 1
+
+
+def test_keywords_are_review_settings_everyone_sees(
+    state: AppState, review: litreview.Review, tmp_path: Path
+) -> None:
+    from litreview.app import review_app
+
+    state.set_keywords(include="LLM agents; Transformers", exclude="survey")
+    assert review.setting("app.include_keywords") == ["LLM agents", "Transformers"]
+    colleague = litreview.Review.open(review.path, reviewer="bo")
+    app = review_app(colleague, export_dir=tmp_path)
+    assert app.state.include_words == ["llm agents", "transformer"]
+    assert app.filters._include.value == "LLM agents, Transformers"  # as typed
+    app.filters._exclude.value = ""
+    assert colleague.setting("app.exclude_keywords") == []
+    state.reload()
+    assert state.exclude_words == []
+    colleague.close()
