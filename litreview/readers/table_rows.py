@@ -27,15 +27,8 @@ import pandas as pd
 from litreview.errors import ListingError, Problem
 from litreview.ids import identifier_id, normalize_arxiv_id, paper_id
 from litreview.readers._limits import LEFT_OUT
-from litreview.readers.table_cells import (
-    OWN_COLUMNS,
-    Report,
-    clean_doi,
-    dated,
-    extra_values,
-    mapped_values,
-    own_values,
-)
+from litreview.readers.table_cells import OWN_COLUMNS, Report, clean_doi, dated, extra_values
+from litreview.readers.table_columns import mapped_values, own_values
 from litreview.schema import DATETIME, INT, PAPER_COLUMNS
 
 Columns = dict[str, Any]
