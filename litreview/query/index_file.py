@@ -30,7 +30,7 @@ import tempfile
 import warnings
 import zlib
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 import pandas as pd
@@ -43,6 +43,8 @@ FORMAT = 1
 _PREFIX = struct.Struct("<QII")
 ALIGN = 64
 STRINGS = ("terms", "ids", "words")  # stored as NUL-separated UTF-8
+FINGERPRINT_BLOCK = 20_000  # rows joined at a time
+READ_BLOCK = 1 << 24  # bytes read at a time to check the data checksum
 
 
 class IndexFileError(ValueError):
@@ -64,7 +66,10 @@ def fingerprint(df: pd.DataFrame) -> str:
     crc, lengths = 0, []
     for column in (_strings_of(df["paper_id"]), *texts_of(df)):
         lengths.append(np.fromiter(map(len, column), dtype=np.int64, count=len(column)))
-        crc = zlib.crc32("\x00".join(column).encode("utf-8", "surrogatepass"), crc)
+        for start in range(0, len(column), FINGERPRINT_BLOCK):  # bounded memory
+            text = "\x00".join(column[start : start + FINGERPRINT_BLOCK])
+            text = "\x00" + text if start else text
+            crc = zlib.crc32(text.encode("utf-8", "surrogatepass"), crc)
     return f"{len(df)}-{crc:08x}{zlib.crc32(np.concatenate(lengths).tobytes()):08x}"
 
 
@@ -137,29 +142,16 @@ def read(path: Path) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
     """The arrays (read-only memory maps; string lists decoded) and header of an
     index file; raises :class:`IndexFileError` saying what is wrong with it."""
     try:
-        with path.open("rb") as handle:
+        with path.open("rb", buffering=0) as handle:
             size = os.fstat(handle.fileno()).st_size
             if size < len(MAGIC) + _PREFIX.size:
                 raise IndexFileError(f"{path}: truncated ({size} bytes)")
             mm = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+            header, start = _header(mm, size, path)
+            if _data_crc(handle, start) != header["data_crc"]:  # the same file as mapped
+                raise IndexFileError(f"{path}: damaged (checksum mismatch)")
     except OSError as exc:
         raise IndexFileError(f"{path}: {exc.strerror or exc}") from None
-    if mm[: len(MAGIC)] != MAGIC:
-        raise IndexFileError(f"{path}: not a litreview index file")
-    length, header_crc, reserved = _PREFIX.unpack_from(mm, len(MAGIC))
-    begin = len(MAGIC) + _PREFIX.size
-    raw = mm[begin : begin + length]
-    if reserved or len(raw) != length or zlib.crc32(raw) != header_crc:
-        raise IndexFileError(f"{path}: damaged header")
-    header = json.loads(raw)
-    if header.get("format") != FORMAT:
-        raise IndexFileError(f"{path}: index format {header.get('format')}, expected {FORMAT}")
-    start = _data_start(length)
-    if start + header["data_size"] != size:
-        expected = start + header["data_size"]
-        raise IndexFileError(f"{path}: {size} bytes, expected {expected} (truncated?)")
-    if zlib.crc32(memoryview(mm)[start:]) != header["data_crc"]:
-        raise IndexFileError(f"{path}: damaged (checksum mismatch)")
     arrays: dict[str, np.ndarray] = {}
     for name, spec in header["arrays"].items():
         dtype = np.dtype(spec["dtype"])
@@ -169,6 +161,35 @@ def read(path: Path) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
         if name in STRINGS:
             arrays[name] = _strings(arr, header[f"n_{name}"], path)
     return arrays, header
+
+
+def _header(mm: mmap.mmap, size: int, path: Path) -> tuple[dict[str, Any], int]:
+    """The checked header of a mapped index file, and where its data starts."""
+    if mm[: len(MAGIC)] != MAGIC:
+        raise IndexFileError(f"{path}: not a litreview index file")
+    length, header_crc, reserved = _PREFIX.unpack_from(mm, len(MAGIC))
+    begin = len(MAGIC) + _PREFIX.size
+    raw = mm[begin : begin + length]
+    if reserved or len(raw) != length or zlib.crc32(raw) != header_crc:
+        raise IndexFileError(f"{path}: damaged header")
+    header: dict[str, Any] = json.loads(raw)
+    if header.get("format") != FORMAT:
+        raise IndexFileError(f"{path}: index format {header.get('format')}, expected {FORMAT}")
+    start = _data_start(length)
+    if start + header["data_size"] != size:
+        expected = start + header["data_size"]
+        raise IndexFileError(f"{path}: {size} bytes, expected {expected} (truncated?)")
+    return header, start
+
+
+def _data_crc(handle: BinaryIO, start: int) -> int:
+    """CRC-32 of the file from ``start``, read in blocks (through the page cache, so
+    checking it does not count the whole file in this process's memory)."""
+    crc, buffer = 0, bytearray(READ_BLOCK)
+    handle.seek(start)
+    while got := handle.readinto(buffer):  # type: ignore[attr-defined]
+        crc = zlib.crc32(memoryview(buffer)[:got], crc)
+    return crc
 
 
 def _strings(blob: np.ndarray, n: int, path: Path) -> np.ndarray:
