@@ -179,19 +179,30 @@ def parse_hf_markdown(text: str, source: str, *, year: int) -> tuple[Columns, li
     headings = _headings(text)
     starts = [h.start for h in headings]
     votes, orphans = _votes(text, headings, starts)
+    by_owner: dict[int, list[tuple[int, int]]] = {}
+    for p, (owner, n) in votes.items():
+        by_owner.setdefault(owner, []).append((p, n))
+    # where a body ends: another paper's upvote link, a "Submitted by", an orphan link
+    stops = sorted([p for p, (owner, _) in votes.items()] + orphans)
+    owner_at = {p: owner for p, (owner, _) in votes.items()}
     submitters = [m.start() for m in SUBMITTED.finditer(text)]
+    stops = sorted([*stops, *submitters])
     records: list[Record] = []
     problems = [Problem(source, line_of(p), text[p : p + 200], ORPHAN) for p in orphans]
     for k, heading in enumerate(headings):
         end = headings[k + 1].start if k + 1 < len(headings) else len(text)
-        ends = [p for p, (owner, _) in votes.items() if heading.end <= p < end and owner != k]
-        ends += [p for p in (*submitters, *orphans) if heading.end <= p < end]
-        record = _paper(text, heading, min([end, *ends]), year)
-        mine = [(p, n) for p, (owner, n) in votes.items() if owner == k]
+        at = bisect.bisect_left(stops, heading.end)
+        while at < len(stops) and stops[at] < end and owner_at.get(stops[at]) == k:
+            at += 1  # this paper's own upvote link (after its date) does not end it
+        body_end = min(end, stops[at]) if at < len(stops) else end
+        record = _paper(text, heading, body_end, year)
+        mine = by_owner.get(k, [])
         if mine:
             record["upvotes"] = max(n for _, n in mine)
-        before = [p for p in submitters if (headings[k - 1].end if k else 0) <= p < heading.start]
-        if before and (name := submitter(text, before[-1])):
+        previous_end = headings[k - 1].end if k else 0
+        last = bisect.bisect_left(submitters, heading.start) - 1
+        name = submitter(text, submitters[last]) if last >= 0 else None
+        if name and submitters[last] >= previous_end:
             record["submitted_by"] = name
         if not _is_paper(record):
             if heading.url is not None:  # a heading without link that is no paper is furniture
