@@ -13,6 +13,7 @@ import pytest
 import litreview
 from litreview import ListingError
 from litreview.readers.listing import READERS, read_listing_and_format
+from tests.paths import FIXTURES
 
 SAMPLE = litreview.SAMPLE_LISTING.read_text(encoding="utf-8")
 
@@ -75,3 +76,28 @@ def test_no_file_handle_is_left_open_when_detection_refuses(
         with contextlib.suppress(ListingError):
             litreview.read_listing(path)
         gc.collect()
+
+
+@pytest.mark.parametrize(
+    ("name", "expected", "papers"),
+    [
+        ("hf_pages/daily-copy.txt", "hf-text", 3),
+        ("hf_pages/paper-clipper.md", "hf-paper-page", 1),
+        ("hf_pages/paper-copy.txt", "hf-paper-page", 1),
+        ("hf_pages/paper-jina.md", "hf-paper-page", 1),
+        ("hf_pages/search-reference.md", "hf-markdown", 3),
+        ("hf_pages/trending-headings.md", "hf-markdown", 2),
+        ("hf_pages/trending.md", "hf-markdown", 3),
+        ("captures/daily-linked.txt", "hf-linked-text", 4),
+        ("captures/daily-plain.txt", "hf-text", 4),
+        ("captures/daily.md", "hf-markdown", 5),
+    ],
+)
+def test_each_capture_given_as_text_is_told_by_its_content(
+    name: str, expected: str, papers: int
+) -> None:
+    """No suffix to go by: the evidence alone picks the reader (several fit most of them:
+    a paper page and a Markdown page also have the "·" and "•" lines of the plain copy)."""
+    text = (FIXTURES / name).read_text(encoding="utf-8")
+    df, fmt = read_listing_and_format(text, year=2026, errors="raise")
+    assert (fmt, len(df)) == (expected, papers)
