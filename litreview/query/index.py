@@ -89,6 +89,7 @@ class SearchIndex:
         self._changed()
 
     def _changed(self) -> None:
+        self._stats_thread: threading.Thread | None = getattr(self, "_stats_thread", None)
         self._stats: tuple[np.ndarray, np.ndarray] | None = None
         self._weights: sp.csc_matrix | None = None
         self._feature_cache: tuple[sp.csr_matrix, np.ndarray] | None = None
@@ -126,12 +127,21 @@ class SearchIndex:
         return len(new)
 
     def _extend_delta(self, stream: np.ndarray, lengths: np.ndarray, ids: np.ndarray) -> None:
+        self._join_stats()
         self._delta_words = np.concatenate([self._delta_words, stream])
         self._delta_lengths = np.concatenate([self._delta_lengths, lengths])
         self.ids = np.concatenate([self.ids, ids])
         self._derive_delta()
         if len(self.ids) - self.n_base > compact_at(self.n_base):
             self.compact()
+        else:  # the idf and norms, ready by the next query (numpy work, mostly without the GIL)
+            self._stats_thread = threading.Thread(
+                target=self._derive_stats_for,
+                args=(self.version,),
+                name="litreview-idf",
+                daemon=True,
+            )
+            self._stats_thread.start()
 
     def _derive_delta(self) -> None:
         """The union vocabulary and the delta segment over it (work ~ the delta)."""
@@ -159,6 +169,7 @@ class SearchIndex:
 
     def compact(self) -> None:
         """Fold the delta into the base (linear numpy work over the word streams)."""
+        self._join_stats()
         if self._delta is None:
             return
         base, delta, vb = self._base, self._delta, len(self._base_terms)
@@ -173,6 +184,7 @@ class SearchIndex:
     def parts(self) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray] | None]:
         """The base and delta as arrays (what :mod:`~litreview.query.index_file` writes)."""
         base = {**self._base.arrays(), "terms": self._base_terms, "ids": self.ids[: self.n_base]}
+        self._join_stats()
         if self._stats is None and self._delta is None:
             self._stats = self._derive_stats()
         if self._delta is None:
@@ -225,7 +237,19 @@ class SearchIndex:
         norms[norms == 0] = 1
         return idf, norms
 
+    def _derive_stats_for(self, version: int) -> None:
+        stats = self._derive_stats()
+        if self.version == version and self._stats is None:
+            self._stats = stats
+
+    def _join_stats(self) -> None:
+        thread = getattr(self, "_stats_thread", None)
+        if thread is not None:
+            thread.join()
+            self._stats_thread = None
+
     def _stats_now(self) -> tuple[np.ndarray, np.ndarray]:
+        self._join_stats()
         if self._stats is None:
             self._stats = self._derive_stats()
         return self._stats
