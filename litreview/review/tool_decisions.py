@@ -124,7 +124,7 @@ def tool_decisions(df: pd.DataFrame) -> pd.DataFrame:
                 out.append(
                     (k, f.tool, reviewer, f.decision, f.reason, tuple(f.tags), f.note, f.decided_at)
                 )
-    return pd.DataFrame(out, columns=list(COLUMNS))
+    return pd.DataFrame(out, columns=list(COLUMNS), dtype=object)  # None stays None
 
 
 def _candidates(df: pd.DataFrame) -> list[int]:
@@ -317,7 +317,8 @@ def import_tool_decisions(
     ids = _stored_ids(store, df, found["row"].tolist())
     rows = []
     items: list[tuple[Any, ...]] = list(found.itertuples(index=False, name=None))
-    for k, _tool, reviewer, decision, reason, tags, note, decided_at in items:
+    for k, _tool, reviewer, *fields in items:
+        decision, reason, tags, note, decided_at = (None if _blank(v) else v for v in fields)
         pid = ids.get(k)
         if pid is None:
             continue
@@ -327,7 +328,7 @@ def import_tool_decisions(
                 reviewer=str(reviewer),
                 decision=decision,
                 reason=check_text("reason", reason) if reason else None,
-                tags=check_tags("tags", list(tags)),
+                tags=check_tags("tags", list(tags or ())),
                 note=check_text("note", note) if note else None,
                 rating=None,
                 decided_by=None,
@@ -367,6 +368,10 @@ def _stored_ids(store: Store, df: pd.DataFrame, rows: list[int]) -> dict[int, st
         if match is not None:
             out[k] = match[0]
     return out
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and value != value)  # None or NaN
 
 
 def _key(title: Any, pid: str) -> str:

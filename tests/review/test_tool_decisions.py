@@ -157,7 +157,10 @@ def test_a_papers_frame_is_scanned_whatever_the_field_names() -> None:
             "title": ["A", "B", "C", "D"],
             "N1": ["", "ASReview_irrelevant", "", ""],  # a reader's own field name
             "extra": [
-                {"annote": 'x | RAYYAN-INCLUSION: {"Ann Lee"=>"Excluded"} | RAYYAN-LABELS: q'},
+                {
+                    "annote": 'x | RAYYAN-INCLUSION: {"Ann Lee"=>"Excluded", "Bo"=>"Included"}'
+                    " | RAYYAN-LABELS: q | RAYYAN-EXCLUSION-REASONS: off topic"
+                },
                 {},
                 {"RAYYAN-INCLUSION": '{"Zoe"=>"Undecided"}'},  # no decision: nothing
                 {"label_included": "yes"},
@@ -165,8 +168,11 @@ def test_a_papers_frame_is_scanned_whatever_the_field_names() -> None:
         }
     )
     found = tool_decisions(df)
+    # the excluder's reason; None, never NaN, for the others (NaN is truthy: it was imported)
+    assert found["reason"].tolist() == ["off topic", None, None, None]
     assert found[["row", "tool", "reviewer", "decision", "tags"]].values.tolist() == [
         [0, "rayyan", "Ann Lee", "exclude", ("q",)],
+        [0, "rayyan", "Bo", "include", ("q",)],
         [1, "asreview", "asreview", "exclude", ()],
         [3, "asreview", "asreview", "include", ()],
     ]
