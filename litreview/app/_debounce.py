@@ -31,7 +31,7 @@ class Debouncer:
 
     def __call__(self, *args: Any) -> None:
         self.cancel()
-        loop = _running_loop()
+        loop = running_loop()
         if loop is None or self.delay <= 0:
             self.fn(*args)
             return
@@ -56,7 +56,7 @@ class Debouncer:
         self._args = None
 
 
-def _running_loop() -> asyncio.AbstractEventLoop | None:
+def running_loop() -> asyncio.AbstractEventLoop | None:
     try:
         return asyncio.get_running_loop()
     except RuntimeError:

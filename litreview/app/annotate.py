@@ -55,6 +55,8 @@ class AnnotateView:
         self._reason_row = widgets.HBox([self._reason, self._reason_ok, self._reason_cancel])
         self._tags = widgets.HBox(layout=widgets.Layout(flex_flow="row wrap"))
         self._tags.add_class("lr-tags")
+        self._no_tags = widgets.HTML('<span style="color:#94a3b8">none</span>')
+        self._chips_of: tuple[str, ...] | None = None
         self._new_tag = widgets.Combobox(
             options=state.all_tags, placeholder="add a tag (existing or new)", ensure_option=False
         )
@@ -178,6 +180,22 @@ class AnnotateView:
         hidden(self._reason_row, True)
         self._draw()
 
+    def _show_tags(self, tags: tuple[str, ...]) -> None:
+        """One chip per tag (click removes it); rebuilt only when the tags change."""
+        if tags == self._chips_of:
+            return
+        self._chips_of = tags
+        chips = []
+        for tag in tags:
+            chip = button(f"{tag} ✕", "lr-tag", tooltip=f"Remove tag {tag!r}")
+            chip.layout.width = "auto"
+            chip.on_click(guard(self._state, lambda _b, t=tag: self._remove_tag(t)))
+            chips.append(chip)
+        for old in self._tags.children:
+            if old is not self._no_tags:
+                old.close()
+        self._tags.children = chips or [self._no_tags]
+
     def _on_lists(self, _change: Any) -> None:
         self._reason.options = self._state.reasons
         self._new_tag.options = self._state.all_tags
@@ -191,15 +209,7 @@ class AnnotateView:
         shown = annotation_of(self._state.paper(pid))
         for d, b in self._decision.items():
             b.button_style = STYLES[d] if d == shown.decision else ""
-        chips = []
-        for tag in shown.tags:
-            chip = button(f"{tag} ✕", "lr-tag", tooltip=f"Remove tag {tag!r}")
-            chip.layout.width = "auto"
-            chip.on_click(guard(self._state, lambda _b, t=tag: self._remove_tag(t)))
-            chips.append(chip)
-        for old in self._tags.children:
-            old.close()
-        self._tags.children = chips or [widgets.HTML('<span style="color:#94a3b8">none</span>')]
+        self._show_tags(shown.tags)
         with self._quiet():
             text = shown.note or ""
             same = pid == self._shown_id

@@ -13,12 +13,14 @@ Excluding takes a reason by keys: ``e`` (or a digit) opens the exclusion,
 
 from __future__ import annotations
 
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 import traitlets
 
+from litreview.app._debounce import running_loop
 from litreview.query.filters import prioritize
 
 if TYPE_CHECKING:
@@ -32,6 +34,8 @@ KEYS = {"i": "include", "m": "maybe", "e": "exclude", "Enter": "confirm", "Escap
         **{str(n): "reason" for n in range(1, 10)}}  # fmt: skip
 #: Decisions between two re-rankings of the queue in priority order.
 RERANK_EVERY = 5
+#: The one thread background re-rankings run in (one at a time).
+_RANKER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="litreview-rank")
 
 
 class ScreenState(traitlets.HasTraits):
@@ -55,6 +59,10 @@ class ScreenState(traitlets.HasTraits):
     excluding = traitlets.Bool(False)
     #: The reason picked for that exclusion ('' for none yet).
     reason = traitlets.Unicode("")
+    #: Re-rank in a background thread, the reviewer going on meanwhile (False: at once).
+    background = traitlets.Bool(True)
+    #: True while a background re-rank is under way.
+    ranking = traitlets.Bool(False)
 
     def __init__(self, app: AppState) -> None:
         super().__init__()
@@ -64,6 +72,8 @@ class ScreenState(traitlets.HasTraits):
         self._rows = np.array([], dtype=np.intp)
         self._stale = True
         self._detail = ""
+        self._future: Future[tuple[list[str], str, str]] | None = None
+        self._source: pd.DataFrame | None = None
         app.observe(self._selection_changed, names="revision")
 
     def _selection_changed(self, change: dict[str, Any]) -> None:
@@ -91,13 +101,66 @@ class ScreenState(traitlets.HasTraits):
         self.app.say(f"screening {self.total:,} papers {self.order_text}, {left:,} to go")
 
     def rerank(self) -> None:
-        """Rank the unscreened papers again from the decisions so far (keeps the selection)."""
-        if self._rank():
-            self.app.say(f"re-ranked {self.total - self.done:,} papers to go {self.order_text}")
+        """Rank the unscreened papers again from the decisions so far (keeps the selection).
+
+        With :attr:`background` the ranking runs in a thread while the reviewer goes on;
+        the new order is applied on the kernel's loop as soon as it is ready (without a
+        running loop, at the next key), keeping the paper on screen where it is.
+        """
+        if not self.background:
+            if self._rank():
+                self.app.say(f"re-ranked {self.total - self.done:,} papers to go {self.order_text}")
+            return
+        if self._future is not None:  # one at a time; the next one follows the next decisions
+            return
+        self._source = self.app.selection
+        snapshot = self._source.copy(deep=False)  # copy-on-write: the app's edits stay apart
+        self.since_rank = 0
+        self.ranking = True
+        future = self._future = _RANKER.submit(self._build, snapshot)
+        loop = running_loop()
+        if loop is not None:
+            future.add_done_callback(lambda f: loop.call_soon_threadsafe(self.apply_ranking, f))
+
+    def apply_ranking(self, future: Future[tuple[list[str], str, str]] | None = None) -> bool:
+        """Put a finished background ranking in place; False when there is none (yet)."""
+        future = future or self._future
+        if future is None or future is not self._future or not future.done():
+            return False
+        self._future, self.ranking = None, False
+        try:
+            ranked, method, detail = future.result()
+        except Exception as exc:
+            self.app.fail(f"screening: {exc}")
+            return False
+        if self._source is not self.app.selection:  # the selection changed: start() ranks
+            return False
+        current, open_ = self.current_id, self._unscreened()
+        left = {pid for pid, todo in zip(self.queue, open_, strict=True) if todo}
+        done = [pid for pid, todo in zip(self.queue, open_, strict=True) if not todo]
+        todo = [pid for pid in ranked if pid in left and pid != current]
+        rest = left.difference(todo).difference([current])
+        head = [current] if current in left else []
+        self.queue = done + head + todo + [pid for pid in self.queue if pid in rest]
+        self._rows = self.app._pos.get_indexer(pd.Index(self.queue, dtype=object))
+        self.method, self._detail = method, detail
+        self._describe()
+        self._count()
+        self.pos = self.queue.index(current) if current in self.queue else self.pos
+        self.app.say(f"re-ranked {len(left):,} papers to go {self.order_text}")
+        return True
+
+    def wait_ranking(self, timeout: float | None = 60) -> bool:
+        """Wait for a background ranking and apply it (scripts and tests)."""
+        if self._future is None:
+            return False
+        self._future.exception(timeout)
+        return self.apply_ranking()
 
     def _rank(self) -> bool:
+        self._future, self.ranking = None, False  # a ranking under way is now out of date
         try:
-            self.queue, self.method, self._detail = self._build()
+            self.queue, self.method, self._detail = self._build(self.app.selection)
         except Exception as exc:
             self.app.fail(f"screening: {exc}")
             return False
@@ -111,8 +174,7 @@ class ScreenState(traitlets.HasTraits):
         self.pos = first if first is not None else max(0, len(self.queue) - 1)
         return True
 
-    def _build(self) -> tuple[list[str], str, str]:
-        sel = self.app.selection
+    def _build(self, sel: pd.DataFrame) -> tuple[list[str], str, str]:
         if not len(sel):
             return [], "", ""
         decided = sel["decision"].astype(str).to_numpy() != "unscreened"
@@ -170,6 +232,7 @@ class ScreenState(traitlets.HasTraits):
 
     def key(self, key: str) -> None:
         """What a key press does (see :data:`KEYS`)."""
+        self.apply_ranking()
         what = KEYS.get(key)
         if what in ("include", "maybe"):
             self.decide(what)
@@ -219,7 +282,8 @@ class ScreenState(traitlets.HasTraits):
             return False
         self.excluding, self.reason = False, ""
         self.since_rank += 1
-        if self.order == "priority" and self.rerank_every and self.since_rank >= self.rerank_every:
+        due = self.rerank_every and self.since_rank >= self.rerank_every
+        if self.order == "priority" and due and not self.background:
             self.rerank()
             return True
         self._count()
@@ -229,6 +293,8 @@ class ScreenState(traitlets.HasTraits):
             self.move(1)
         else:
             self.pos = nxt
+        if self.order == "priority" and due:
+            self.rerank()  # in the background: the next paper is already shown
         return True
 
     def undo(self) -> None:

@@ -31,6 +31,7 @@ class ScreeningView:
     def __init__(self, state: AppState) -> None:
         self._state = state
         self._quiet = Quiet()
+        self._keys_shown: list[str] | None = None
         self._buttons = {
             d: button(f"{d.capitalize()} ({d[0]})", f"lr-screen-{d}", style=style, width="108px")
             for d, style in (("include", "success"), ("maybe", "warning"), ("exclude", "danger"))
@@ -103,7 +104,7 @@ class ScreeningView:
         self._order.observe(guard(s, self._on_order), names="value")
         self._every.observe(guard(s, self._on_every), names="value")
         self._restart.on_click(guard(s, lambda _b: screen.rerank()))
-        progress = ["done", "total", "pos", "order_text", "since_rank", "rerank_every"]
+        progress = ["done", "total", "pos", "order_text", "since_rank", "rerank_every", "ranking"]
         screen.observe(lambda _c: self._show_progress(), names=progress)
         screen.observe(lambda _c: self._show_exclusion(), names=["excluding", "reason"])
         s.observe(lambda _c: self._on_reasons(), names="reasons")
@@ -148,6 +149,10 @@ class ScreeningView:
 
     def _on_reasons(self) -> None:
         self._new_reason.options = self._state.reasons
+        keys = list(self._state.reason_keys)
+        if keys == self._keys_shown:  # the numbered reasons did not change
+            return
+        self._keys_shown = keys
         chips = []
         for i, reason in enumerate(self._state.reason_keys, start=1):
             chip = button(f"{i} {reason}", "lr-reason-key", tooltip=f"Exclude as {reason!r} ({i})")
@@ -179,7 +184,9 @@ class ScreeningView:
         self._progress.value = screen.done
         where = f" · paper {screen.pos + 1:,} of {screen.total:,}" if screen.total else ""
         how = f" · {esc(screen.order_text)}" if screen.order_text else ""
-        if screen.order == "priority" and screen.rerank_every and screen.total > screen.done:
+        if screen.ranking:
+            how += " · re-ranking…"
+        elif screen.order == "priority" and screen.rerank_every and screen.total > screen.done:
             left = max(1, screen.rerank_every - screen.since_rank)
             how += f" · re-ranks in {left} decision{'s' * (left != 1)}"
         self._label.value = (

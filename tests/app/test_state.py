@@ -277,6 +277,7 @@ def test_reason_numbers_never_change_while_the_app_is_open(state: AppState) -> N
 
 def test_priority_queue_is_reranked_every_n_decisions_and_says_so(state: AppState) -> None:
     screen = state.screen
+    screen.background = False  # ranked at once (the app ranks in a thread, see below)
     screen.rerank_every = 3
     screen.start()
     assert screen.method == "relevance" and screen.order_text.startswith("by relevance")
@@ -352,3 +353,29 @@ def test_keywords_are_review_settings_everyone_sees(
     state.reload()
     assert state.exclude_words == []
     colleague.close()
+
+
+def test_background_rerank_keeps_the_paper_shown_and_applies_at_the_next_key(
+    state: AppState,
+) -> None:
+    screen = state.screen
+    screen.rerank_every = 4
+    screen.start()
+    for decision in ("include", "exclude", "include", "exclude"):
+        screen.decide(decision)  # the 4th starts a ranking; the next paper is shown at once
+    shown = screen.current_id
+    assert screen.ranking and screen.method == "relevance"
+    assert screen.wait_ranking()
+    assert not screen.ranking and screen.method == "model"
+    assert screen.current_id == shown  # the reviewer keeps the paper they are reading
+    todo = screen.queue[screen.done + 1 :]
+    ranked = litreview.prioritize(state.selection, index=state.index)["paper_id"].tolist()
+    assert todo == [pid for pid in ranked if pid != shown]
+    assert len(set(screen.queue)) == len(screen.queue) == state.n_matched
+    # without waiting: the finished ranking is applied by the next key
+    for _ in range(4):
+        screen.key("i")
+    assert screen.ranking
+    screen._future.exception(60)  # type: ignore[union-attr]
+    screen.key("j")
+    assert not screen.ranking and screen.order_text.endswith("6 includes and 2 excludes)")
