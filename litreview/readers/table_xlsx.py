@@ -116,17 +116,35 @@ def read_xlsx(path: Path) -> tuple[Columns, list[Problem]]:
 def _records(values: Any, formulas: Any, name: str) -> tuple[Columns, list[Problem]]:
     """The columns of the first sheet with a header row holding a title column."""
     tried: list[str] = []
-    for sheet, formula_sheet in zip(values.worksheets, formulas.worksheets, strict=True):
+    sheets = list(zip(values.worksheets, formulas.worksheets, strict=True))
+    for at, (sheet, formula_sheet) in enumerate(sheets):
         rows = _sheet_rows(sheet, formula_sheet)
         header = _header(rows)
         if header is not None:
-            return columns_from_rows(chain([header], rows), name, " | ", "spreadsheet")
+            columns, problems = columns_from_rows(chain([header], rows), name, " | ", "spreadsheet")
+            return columns, problems + _other_record_sheets(sheets[at + 1 :], name)
         tried.append(repr(sheet.title))
     raise ListingError(
         f"{name}: expected a sheet with a header row holding a title column "
         f"(Title, Document Title, TI …) in its first {HEADER_ROWS} rows; "
         f"sheets tried: {', '.join(tried) or 'none'}"
     )
+
+
+def _other_record_sheets(sheets: list[tuple[Any, Any]], name: str) -> list[Problem]:
+    """A problem for each later sheet that holds records too: one sheet is one listing,
+    and a workbook's other lists (a tool's "Excluded" next to "Included") are not
+    dropped silently."""
+    problems = []
+    for sheet, formula_sheet in sheets:
+        header = _header(_sheet_rows(sheet, formula_sheet))
+        if header is not None:
+            expected = (
+                f"one sheet of records (sheet {sheet.title!r} holds records too and was not "
+                "read: save it as a file of its own)"
+            )
+            problems.append(Problem(name, header[0], " | ".join(header[1]), expected))
+    return problems
 
 
 def _sheet_rows(sheet: Any, formula_sheet: Any) -> Iterator[tuple[int, list[str] | str]]:

@@ -162,3 +162,13 @@ def test_a_review_adds_an_xlsx(tmp_path: Path, scopus_xlsx: Path) -> None:
         summary = review.add(scopus_xlsx)
         assert summary.new == 2
         assert set(review.papers["venue"]) == {"J Rev Methods", "Proc. WES"}
+
+
+def test_a_second_sheet_of_records_is_reported_not_dropped_silently(tmp_path: Path) -> None:
+    path = _book(
+        tmp_path / "two.xlsx",
+        {"Included": [["Title"], ["A"]], "Notes": [["free text"]], "Excluded": [["Title"], ["B"]]},
+    )
+    with pytest.warns(ListingWarning, match=r"sheet 'Excluded' holds records too"):
+        df = litreview.read_listing(path)
+    assert df["title"].tolist() == ["A"]
