@@ -277,19 +277,18 @@ class SearchIndex:
     def weights(self) -> sp.csc_matrix:
         """TF-IDF of every paper (CSC, papers x :attr:`terms`), derived on first use."""
         if self._weights is None:
-            rows, cols, data = [], [], []
-            for seg, union, offset in (
-                (self._base, self._base_union, 0),
-                (self._delta, np.arange(len(self.terms)), self.n_base),
-            ):
-                if seg is not None:
-                    full = self._segment_weights(seg, union, offset)
-                    rows.append(seg.docs.astype(np.int64) + offset)
-                    cols.append(np.repeat(union, np.diff(seg.ptr)))
-                    data.append(full)
             shape = (len(self), len(self.terms))
-            coo = (np.concatenate(data), (np.concatenate(rows), np.concatenate(cols)))
-            self._weights = sp.csc_matrix(coo, shape=shape)
+            base = self._base
+            counts = np.zeros(len(self.terms), dtype=np.int64)
+            counts[self._base_union] = np.diff(base.ptr)  # base columns spread over the union
+            ptr = np.concatenate([[0], np.cumsum(counts)])
+            data = self._segment_weights(base, self._base_union, 0)
+            weights = sp.csc_matrix((data, base.docs, ptr), shape=shape)
+            if self._delta is not None:  # disjoint rows: the sum copies each entry as is
+                delta, nb = self._delta, self.n_base
+                data = self._segment_weights(delta, np.arange(len(self.terms)), nb)
+                weights = weights + sp.csc_matrix((data, delta.docs + nb, delta.ptr), shape=shape)
+            self._weights = sp.csc_matrix(weights)
         return self._weights
 
     def _segment_weights(self, seg: Segment, union: np.ndarray, offset: int) -> np.ndarray:
