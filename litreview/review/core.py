@@ -233,7 +233,7 @@ class Review(ReviewActions, ReviewerViews):
             missing = [i for i in ids if not self._has_paper(i)]
             if missing:
                 raise self._store.read(lambda c: unknown_ids_error(c, missing))
-        return history_frame(read_history(self._store, paper_id))
+        return self.visible_history(history_frame(read_history(self._store, paper_id)))
 
     def import_changes(self, paper_id: str | None = None) -> pd.DataFrame:
         """Every paper field an import changed, oldest first: ``paper_id, reviewer, at,
@@ -278,6 +278,8 @@ class Review(ReviewActions, ReviewerViews):
 
     def reasons(self) -> list[str]:
         """Exclusion reasons in use (most used first), then the default ones."""
+        if not self.sees_all:  # blind mode: only this reviewer's own
+            return (used := self.blind_reasons()) + [r for r in DEFAULT_REASONS if r not in used]
         used = self._store.read(
             lambda c: c.execute(
                 "SELECT reason FROM annotations WHERE reason IS NOT NULL "
@@ -288,7 +290,9 @@ class Review(ReviewActions, ReviewerViews):
         return names + [r for r in DEFAULT_REASONS if r not in names]
 
     def tags(self) -> list[str]:
-        """Every tag in use by any reviewer, sorted."""
+        """Every tag in use by any reviewer (in blind mode: by this one), sorted."""
+        if not self.sees_all:
+            return self.blind_tags()
         rows = self._store.read(
             lambda c: c.execute(
                 "SELECT DISTINCT tags FROM annotations WHERE tags != '[]'"
@@ -303,7 +307,7 @@ class Review(ReviewActions, ReviewerViews):
         """Write every reviewer's annotations to ``path`` (``.csv`` or ``.jsonl``), sorted
         for clean git diffs. Returns the path."""
         path = Path(path)
-        export_annotations(self._store, annotation_rows(self._store, None), path)
+        export_annotations(self._store, self.visible_rows(), path)
         return path
 
     def import_annotations(

@@ -16,42 +16,55 @@ from __future__ import annotations
 import pandas as pd
 
 from litreview.review.store.connection import Store
-from litreview.review.store.history import annotation_columns, annotation_rows
-from litreview.review.store.table import paper_frame
+from litreview.review.team import TeamViews
 from litreview.schema import DECISION_DTYPE
 
 
-class ReviewerViews:
-    """Mixed into :class:`litreview.Review`; needs ``_store`` and ``reviewer``."""
+class ReviewerViews(TeamViews):
+    """Mixed into :class:`litreview.Review` (with the team views of
+    :class:`~litreview.review.team.TeamViews`); needs ``_store`` and ``reviewer``."""
 
     _store: Store
     reviewer: str
 
-    def decisions(self) -> pd.DataFrame:
-        """One row per paper: ``paper_id``, ``title`` and one decision column per reviewer."""
-        rows = annotation_rows(self._store, None)
-        reviewers = sorted({r[1] for r in rows} | {self.reviewer})
-        base = paper_frame(self._store)[["paper_id", "title"]]
-        for name in reviewers:
-            mine = [r for r in rows if r[1] == name]
-            base[name] = annotation_columns(base["paper_id"], mine)["decision"]
-        return base
+    def decisions(self, stage: str = "title") -> pd.DataFrame:
+        """One row per paper: ``paper_id``, ``title`` and one decision column per reviewer
+        (``stage="fulltext"`` for the full-text decisions). In blind mode a reviewer who
+        is not a resolver gets only their own column."""
+        table = self.stage_decisions(stage)
+        return table.drop(columns=[c for c in table.columns if c.startswith("@")])
 
-    def conflicts(self) -> pd.DataFrame:
-        """The rows of :meth:`decisions` where reviewers who screened a paper disagree."""
-        table = self.decisions()
+    def conflicts(self, stage: str = "title") -> pd.DataFrame:
+        """The rows of :meth:`decisions` where reviewers who screened a paper disagree,
+        with ``resolved``, ``final_decision``, ``final_reason`` and ``resolved_by`` (the
+        final decision, when one was recorded with ``resolve``)."""
+        table = self.decisions(stage)
         decisions = table.iloc[:, 2:].astype(object).where(table.iloc[:, 2:] != "unscreened")
-        disagree = decisions.nunique(axis=1, dropna=True) > 1
-        return table[disagree.to_numpy()].reset_index(drop=True)
+        disagree = (decisions.nunique(axis=1, dropna=True) > 1).to_numpy()
+        final = self.final(stage)
+        found = table[disagree].reset_index(drop=True)
+        chosen = final[disagree].reset_index(drop=True)
+        found["resolved"] = chosen["basis"].eq("resolved").to_numpy(dtype=bool)
+        for name in ("final_decision", "final_reason", "resolved_by"):
+            found[name] = chosen[name].where(found["resolved"], pd.NA).to_numpy()
+            found[name] = found[name].astype("string")
+        return found
 
-    def agreement(self, reviewer_a: str | None = None, reviewer_b: str | None = None) -> float:
+    def agreement(
+        self,
+        reviewer_a: str | None = None,
+        reviewer_b: str | None = None,
+        *,
+        stage: str = "title",
+    ) -> float:
         """Cohen's kappa between two reviewers over the papers both screened.
 
         Defaults: ``reviewer_a`` is the current reviewer, ``reviewer_b`` the only other one.
+        In blind mode only a resolver sees other reviewers' decisions (KeyError otherwise).
         """
         from sklearn.metrics import cohen_kappa_score
 
-        table = self.decisions()
+        table = self.decisions(stage)
         names = list(table.columns[2:])
         a = reviewer_a or self.reviewer
         others = [n for n in names if n != a]

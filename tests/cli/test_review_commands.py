@@ -25,6 +25,7 @@ def team(tmp_path: Path) -> tuple[Path, list[str]]:
     with Review.open(path, reviewer="bob") as bob:
         bob.annotate(ids[0], decision="exclude", reason="survey")
         bob.annotate(ids[1], decision="exclude", reason="off topic")
+        bob.set_blind(False)  # the team compares decisions (blind: see the tests below)
     return path, ids
 
 

@@ -358,6 +358,7 @@ def test_two_reviewers_decisions_conflicts_and_kappa(tmp_path: Path) -> None:
         for pid, d in zip(all_ids, b, strict=False):
             bob.annotate(pid, decision=d)
         assert (bob.papers["decision"][:24] == b).all()
+        bob.set_blind(False)  # on since bob screened (tests/review/test_team.py)
         table = bob.decisions()
         assert list(table.columns) == ["paper_id", "title", "ada", "bob"]
         assert table["ada"].tolist()[:24] == a and table["bob"].tolist()[:24] == b
@@ -461,6 +462,7 @@ def test_import_rows_repeating_a_paper_must_agree(review: Review, tmp_path: Path
     path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     report = review.import_annotations(path)
     assert report.conflicts.empty and report.applied == 3
+    review.set_blind(False)  # two reviewers imported: blind mode is on
     decisions = review.decisions().set_index("paper_id")
     assert decisions.loc[a, ["bo", "cy"]].astype(str).tolist() == ["include", "exclude"]
     rows.append({"paper_id": b, "reviewer": "bo", "rating": 4})  # disagrees with line 2

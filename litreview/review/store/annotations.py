@@ -22,12 +22,56 @@ FIELDS: tuple[str, ...] = Annotation._fields
 SHOWN_FIELDS = FIELDS[:5]
 ANNOTATIONS_COUNTER = "annotations_version"
 HISTORY_COLUMNS = ("paper_id", "reviewer", "at", "field", "old_value", "new_value")
-UNDOABLE = ("annotate", "import_annotations")
+UNDOABLE = ("annotate", "import_annotations", "resolve")
 MAX_SUGGESTIONS = 3
 #: Above this many rows, read whole reviewers' annotations instead of joining a temp table.
 BULK = 500
 
 Key = tuple[str, str]
+
+#: The annotation rows that are not a reviewer's own title/abstract decisions carry a
+#: suffixed key in the ``reviewer`` column: ``ada@fulltext`` is ada's full-text decision,
+#: ``@final`` the review's final (resolved) decision, ``@final@fulltext`` at full text.
+FINAL = "@final"
+FULLTEXT = "@fulltext"
+STAGES = ("title", "fulltext")
+
+
+def row_key(reviewer: str, stage: str = "title") -> str:
+    """The annotation row of ``reviewer`` (or :data:`FINAL`) at ``stage``.
+
+    >>> row_key("ada", "fulltext"), row_key(FINAL)
+    ('ada@fulltext', '@final')
+    """
+    if stage not in STAGES:
+        raise ValueError(f"stage must be one of {', '.join(STAGES)}; got {stage!r}")
+    return reviewer + FULLTEXT if stage == "fulltext" else reviewer
+
+
+def split_key(key: str) -> tuple[str, str]:
+    """``(reviewer or FINAL, stage)`` of an annotation row key.
+
+    >>> split_key("ada@uni.org@fulltext"), split_key("@final")
+    (('ada@uni.org', 'fulltext'), ('@final', 'title'))
+    """
+    if key.endswith(FULLTEXT) and len(key) > len(FULLTEXT):
+        return key[: -len(FULLTEXT)], "fulltext"
+    return key, "title"
+
+
+def shown_change(key: str, performer: str, field: str) -> tuple[str, str]:
+    """``(reviewer, field)`` as the history shows a change of row ``key`` made by
+    ``performer``: full-text fields as ``fulltext_decision``, final ones as
+    ``final_decision`` (by the resolver) or ``final_fulltext_decision``.
+
+    >>> shown_change("ada@fulltext", "ada", "reason"), shown_change("@final", "cy", "decision")
+    (('ada', 'fulltext_reason'), ('cy', 'final_decision'))
+    """
+    who, stage = split_key(key)
+    prefix = "fulltext_" if stage == "fulltext" else ""
+    if who == FINAL:
+        return performer, "final_" + prefix + field
+    return who, prefix + field
 
 
 class Change(NamedTuple):
@@ -214,9 +258,22 @@ class _Dumper:
         return text
 
 
-def annotate(store: Store, reviewer: str, paper_ids: Any, edit: Edit) -> int:
+def annotate(
+    store: Store,
+    reviewer: str,
+    paper_ids: Any,
+    edit: Edit,
+    *,
+    as_row: str | None = None,
+    action: str = "annotate",
+) -> int:
     """Apply ``edit`` by ``reviewer`` to every id in one transaction (one step, one
-    time); return the fields changed."""
+    time); return the fields changed.
+
+    ``as_row`` is the annotation row written when it is not the reviewer's own (their
+    full-text decisions, the review's final decision: see :mod:`litreview.review.team`);
+    the step stays ``reviewer``'s, so their undo takes it back.
+    """
     ids = as_ids(paper_ids)
     if not ids:
         return 0
@@ -224,7 +281,7 @@ def annotate(store: Store, reviewer: str, paper_ids: Any, edit: Edit) -> int:
         missing = missing_papers(conn, ids)
         if missing:
             raise unknown_ids_error(conn, missing)
-        keys = [(pid, reviewer) for pid in ids]
+        keys = [(pid, as_row or reviewer) for pid in ids]
         rows = current(conn, keys)
         at = now()
         edited: dict[Annotation, list[tuple[str, Any]]] = {}  # a bulk edit meets few rows
@@ -236,5 +293,5 @@ def annotate(store: Store, reviewer: str, paper_ids: Any, edit: Edit) -> int:
                 after = apply_edit(before, edit, reviewer=reviewer, at=at)
                 differ = edited[before] = differences(before, after)
             found += changes(key, differ)
-        history = apply(store, conn, reviewer, "annotate", found, rows=rows, at=at)
+        history = apply(store, conn, reviewer, action, found, rows=rows, at=at)
     return sum(1 for entry in history if entry.field in SHOWN_FIELDS)

@@ -21,6 +21,7 @@ from litreview.review.store.annotations import (
     Change,
     Entry,
     apply,
+    shown_change,
 )
 from litreview.review.store.connection import Store
 from litreview.review.store.table import decode_column, decode_lists, strings
@@ -40,14 +41,17 @@ class HistoryRow(NamedTuple):
     new_value: str | None
 
     @classmethod
-    def of(cls, written: Sequence[Any]) -> HistoryRow:
-        """The row of a history entry as :func:`annotations.apply` writes it (meta dropped)."""
-        return cls(*written[:6])
+    def of(cls, written: Sequence[Any], performer: str | None = None) -> HistoryRow:
+        """The row of a history entry as :func:`annotations.apply` writes it (meta dropped),
+        its reviewer and field as shown (:func:`annotations.shown_change`)."""
+        pid, key, at, field, old, new = written[:6]
+        reviewer, shown = shown_change(key, performer or key, field)
+        return cls(pid, reviewer, at, shown, old, new)
 
 
 def history_frame(rows: Sequence[HistoryRow]) -> pd.DataFrame:
     """History rows as a table (the fields :data:`SHOWN_FIELDS`, values decoded)."""
-    rows = [r for r in rows if r.field in SHOWN_FIELDS]
+    rows = [r for r in rows if r.field.rsplit("_", 1)[-1] in SHOWN_FIELDS]
     cols: list[Sequence[Any]] = (
         list(zip(*rows, strict=True)) if rows else [() for _ in HISTORY_COLUMNS]
     )
@@ -80,14 +84,17 @@ class _Loads:
 
 def read_history(store: Store, paper_id: str | None = None) -> list[HistoryRow]:
     """The history rows of every paper (or one), oldest first."""
-    sql = "SELECT paper_id, reviewer, at, field, old_value, new_value FROM history"
+    sql = (
+        "SELECT h.paper_id, h.reviewer, h.at, h.field, h.old_value, h.new_value, s.reviewer "
+        "FROM history h JOIN steps s USING (step_id)"
+    )
     if paper_id is None:
-        query = sql + " ORDER BY history_id"
+        query = sql + " ORDER BY h.history_id"
         rows = store.read(lambda c: c.execute(query).fetchall())
     else:
-        query = sql + " WHERE paper_id = ? ORDER BY history_id"
+        query = sql + " WHERE h.paper_id = ? ORDER BY h.history_id"
         rows = store.read(lambda c: c.execute(query, (paper_id,)).fetchall())
-    return list(map(HistoryRow._make, rows))
+    return [HistoryRow.of(row[:6], row[6]) for row in rows]
 
 
 def undo(store: Store, reviewer: str) -> list[HistoryRow]:
@@ -107,7 +114,7 @@ def _step(store: Store, reviewer: str, verb: str) -> list[HistoryRow]:
         target = find_target(conn, reviewer)
         if target is None:
             raise LookupError(f"nothing to {verb} for reviewer {reviewer!r}")
-        return [HistoryRow.of(r) for r in _replay(store, conn, reviewer, target, verb)]
+        return [HistoryRow.of(r, reviewer) for r in _replay(store, conn, reviewer, target, verb)]
 
 
 def undo_target(conn: sqlite3.Connection, reviewer: str) -> int | None:
@@ -149,12 +156,12 @@ def _replay(
     ).fetchall()
     changes = []
     loads = _Loads()
-    for pid, reviewer, name, value, meta in rows:
-        changes.append(Change(pid, reviewer, name, None if value is None else loads(value)))
+    for pid, key, name, value, meta in rows:  # key: the row's reviewer (may not be the performer)
+        changes.append(Change(pid, key, name, None if value is None else loads(value)))
         if meta is not None:
             decided_by, decided_at = loads(meta)
-            changes.append(Change(pid, reviewer, "decided_by", decided_by))
-            changes.append(Change(pid, reviewer, "decided_at", decided_at))
+            changes.append(Change(pid, key, "decided_by", decided_by))
+            changes.append(Change(pid, key, "decided_at", decided_at))
     written = apply(store, conn, reviewer, action, changes, target=step)
     state = "undone" if action == "undo" else "done"
     conn.execute("UPDATE steps SET state = ? WHERE step_id = ?", (state, step))

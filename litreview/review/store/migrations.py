@@ -16,7 +16,7 @@ from litreview.schema import DECISIONS
 #: ``PRAGMA application_id`` of a review file ("LRVW"): how a review is told from any SQLite file.
 APPLICATION_ID = 0x4C525657
 #: Schema version written by this code; older files are migrated forward on open.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 #: Seconds a write waits for another process holding the write lock.
 BUSY_TIMEOUT_S = 30.0
 
@@ -145,8 +145,34 @@ CREATE TRIGGER settings_log_no_delete BEFORE DELETE ON settings_log
 BEGIN SELECT RAISE(ABORT, 'the settings log is append-only'); END;
 """
 
+# Version 5: the full-text stage: where each paper's full text is (a link or a path),
+# whether it could not be retrieved (and why), with the log of every change.
+_V5 = """
+CREATE TABLE fulltext (
+    paper_id TEXT PRIMARY KEY REFERENCES papers(paper_id),
+    location TEXT,
+    not_retrieved INTEGER NOT NULL DEFAULT 0 CHECK (not_retrieved IN (0, 1)),
+    note TEXT,
+    changed_by TEXT NOT NULL,
+    changed_at TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE fulltext_log (
+    change_id INTEGER PRIMARY KEY AUTOINCREMENT,
+    paper_id TEXT NOT NULL,
+    field TEXT NOT NULL,
+    old_value TEXT,
+    new_value TEXT,
+    reviewer TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE TRIGGER fulltext_log_no_update BEFORE UPDATE ON fulltext_log
+BEGIN SELECT RAISE(ABORT, 'the full-text log is append-only'); END;
+CREATE TRIGGER fulltext_log_no_delete BEFORE DELETE ON fulltext_log
+BEGIN SELECT RAISE(ABORT, 'the full-text log is append-only'); END;
+"""
+
 #: ``MIGRATIONS[i]`` takes a file from version ``i`` to ``i + 1``.
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4]
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5]
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
 

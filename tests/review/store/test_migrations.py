@@ -8,6 +8,7 @@ import sqlite3
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from litreview import Review
 from litreview.ids import paper_id
@@ -33,7 +34,7 @@ def test_a_version_3_review_is_migrated_with_dates_known_to_the_day(tmp_path: Pa
     )
     conn.close()
     store = Store.open(path)
-    assert (store.version_found, store.version, SCHEMA_VERSION) == (3, 4, 4)
+    assert (store.version_found, store.version) == (3, SCHEMA_VERSION) and SCHEMA_VERSION >= 5
     assert set_setting(store, "app.keywords", ["x"], reviewer="ada")
     store.close()
     with Review.open(path, reviewer="ada") as review:
@@ -100,3 +101,21 @@ def test_an_untitled_record_with_a_doi_is_stored(tmp_path: Path) -> None:
     with Review.open(tmp_path / "r.litreview", reviewer="ada") as review:
         assert review.add(df).new == 1
         assert review.papers["doi"].tolist() == ["10.1/abc"]
+
+
+def test_a_version_4_review_gains_the_full_text_tables(tmp_path: Path) -> None:
+    path = tmp_path / "v4.litreview"
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    migrate(conn, target=4)
+    conn.execute("INSERT INTO papers(paper_id, title_key, title) VALUES ('a', 'a', 'A')")
+    conn.close()
+    with Review.open(path, reviewer="ada") as review:
+        assert review._store.version_found == 4
+        assert review.fulltext().empty
+        assert review.set_fulltext("a", location="pdfs/a.pdf")
+        assert review.fulltext()["location"].tolist() == ["pdfs/a.pdf"]
+    conn = sqlite3.connect(path)
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        conn.execute("DELETE FROM fulltext_log")
+    conn.close()
