@@ -135,15 +135,16 @@ def _candidates(df: pd.DataFrame) -> list[int]:
     if any(_norm(c) in _KNOWN or _norm(c).startswith(_PREFIXES) for c in names):
         return list(range(len(df)))
     hits = np.zeros(len(df), dtype=bool)
-    for name in names:
+    extras = df["extra"].to_numpy(dtype=object) if "extra" in df else np.array([])
+    in_extra = set().union(*(e for e in extras if isinstance(e, Mapping)))
+    for name in (n for n in names if n not in in_extra):  # a table reader's: seen in extra
         column = df[name]
         if column.dtype == object or isinstance(column.dtype, pd.StringDtype):
             text = column.astype("string")
             hits |= text.str.contains(_MARKERS, regex=True, na=False).to_numpy(dtype=bool)
-    if "extra" in df:
-        for k, fields in enumerate(df["extra"].to_numpy(dtype=object)):
-            if fields and isinstance(fields, Mapping) and _marked(fields):
-                hits[k] = True
+    for k, fields in enumerate(extras):
+        if fields and isinstance(fields, Mapping) and _marked(fields):
+            hits[k] = True
     return np.flatnonzero(hits).tolist()
 
 
