@@ -60,7 +60,7 @@ class ReviewApp(widgets.VBox):
         )
         self._status = widgets.HTML(status_html(state.status, state.error))
         self._status.add_class("lr-status-area")
-        self._status.layout = widgets.Layout(flex="1 1 auto", min_width="0", height="26px",
+        self._status.layout = widgets.Layout(flex="1 1 0", min_width="0", height="26px",
                                              overflow="hidden", padding="0 0 0 8px")  # fmt: skip
         state.observe(self._on_status, names=["status", "error"])
         self.reader = widgets.VBox(
@@ -83,7 +83,7 @@ class ReviewApp(widgets.VBox):
         title = widgets.HTML(
             f'<b style="font-size:15px">litreview</b> · {review_label(state.review)}'
         )
-        title.layout.flex = "0 1 auto"
+        title.layout.flex = "0 0 auto"
         self._undo = button(
             "↶ Undo", "lr-undo", tooltip="Undo your latest change (u)", width="74px"
         )
@@ -96,6 +96,8 @@ class ReviewApp(widgets.VBox):
             "elsewhere (another notebook, the command line) appear",
         )  # fmt: skip
         self._reload.on_click(guard(state, self._on_reload))
+        for b in (self._undo, self._redo, self._reload):
+            b.layout.flex = "0 0 auto"  # a long status line never squeezes the buttons
         header = widgets.HBox(
             [title, self._undo, self._redo, self._reload, self._status, self.keyboard],
             layout=widgets.Layout(align_items="center", flex_flow="row nowrap"),

@@ -236,6 +236,7 @@ def preview(text: str, lines: int = 20) -> str:
     head = text.splitlines()[:lines]
     more = "\n…" if len(text.splitlines()) > lines else ""
     return (
-        '<pre style="max-height:300px;overflow:auto;font-size:12px;background:#f8fafc">'
+        '<pre style="max-height:300px;overflow:auto;font-size:12px;background:#f8fafc;'
+        'white-space:pre-wrap;word-break:normal;overflow-wrap:break-word">'
         f"{esc(chr(10).join(head) + more)}</pre>"
     )

@@ -72,7 +72,7 @@ class ScreenState(traitlets.HasTraits):
         self._rows = np.array([], dtype=np.intp)
         self._stale = True
         self._detail = ""
-        self._future: Future[tuple[list[str], str, str]] | None = None
+        self._future: Future[tuple[np.ndarray, str, str]] | None = None
         self._source: pd.DataFrame | None = None
         app.observe(self._selection_changed, names="revision")
 
@@ -85,8 +85,10 @@ class ScreenState(traitlets.HasTraits):
 
     @traitlets.observe("pos")
     def _on_pos(self, change: dict[str, Any]) -> None:
-        self.current_id = self.queue[self.pos] if 0 <= self.pos < len(self.queue) else ""
-        self.excluding, self.reason = False, ""
+        shown = self.queue[self.pos] if 0 <= self.pos < len(self.queue) else ""
+        if shown != self.current_id:  # another paper: an exclusion under way is dropped
+            self.excluding, self.reason = False, ""
+        self.current_id = shown
 
     def ensure(self) -> None:
         """Build the queue when the selection changed since the last build."""
@@ -117,36 +119,39 @@ class ScreenState(traitlets.HasTraits):
         snapshot = self._source.copy(deep=False)  # copy-on-write: the app's edits stay apart
         self.since_rank = 0
         self.ranking = True
-        future = self._future = _RANKER.submit(self._build, snapshot)
+        future = self._future = _RANKER.submit(self._build_rows, snapshot)
         loop = running_loop()
         if loop is not None:
             future.add_done_callback(lambda f: loop.call_soon_threadsafe(self.apply_ranking, f))
 
-    def apply_ranking(self, future: Future[tuple[list[str], str, str]] | None = None) -> bool:
+    def apply_ranking(self, future: Future[tuple[np.ndarray, str, str]] | None = None) -> bool:
         """Put a finished background ranking in place; False when there is none (yet)."""
         future = future or self._future
         if future is None or future is not self._future or not future.done():
             return False
         self._future, self.ranking = None, False
         try:
-            ranked, method, detail = future.result()
+            todo_all, method, detail = future.result()
         except Exception as exc:
             self.app.fail(f"screening: {exc}")
             return False
         if self._source is not self.app.selection:  # the selection changed: start() ranks
             return False
-        current, open_ = self.current_id, self._unscreened()
-        left = {pid for pid, todo in zip(self.queue, open_, strict=True) if todo}
-        done = [pid for pid, todo in zip(self.queue, open_, strict=True) if not todo]
-        todo = [pid for pid in ranked if pid in left and pid != current]
-        rest = left.difference(todo).difference([current])
-        head = [current] if current in left else []
-        self.queue = done + head + todo + [pid for pid in self.queue if pid in rest]
-        self._rows = self.app._pos.get_indexer(pd.Index(self.queue, dtype=object))
+        # rows of app.papers throughout: a 100k-paper queue is merged in a few ms
+        rows, open_ = self._rows, self._unscreened()
+        current = self._rows[self.pos] if 0 <= self.pos < len(rows) and open_[self.pos] else -1
+        left = rows[open_]
+        todo = todo_all[np.isin(todo_all, left) & (todo_all != current)]
+        rest = left[~np.isin(left, todo) & (left != current)]
+        head = np.array([current] if current >= 0 else [], dtype=rows.dtype)
+        new = np.concatenate([rows[~open_], head, todo, rest])
+        ids = self.app.papers["paper_id"].to_numpy(dtype=object)
+        self.queue, self._rows = ids[new].tolist(), new
         self.method, self._detail = method, detail
         self._describe()
         self._count()
-        self.pos = self.queue.index(current) if current in self.queue else self.pos
+        if current >= 0:
+            self.pos = int((~open_).sum())  # the paper on screen, first of those to go
         self.app.say(f"re-ranked {len(left):,} papers to go {self.order_text}")
         return True
 
@@ -173,6 +178,11 @@ class ScreenState(traitlets.HasTraits):
         self.pos = -1  # always fire: the paper under pos may be another one now
         self.pos = first if first is not None else max(0, len(self.queue) - 1)
         return True
+
+    def _build_rows(self, sel: pd.DataFrame) -> tuple[np.ndarray, str, str]:
+        """:meth:`_build` with the queue as rows of ``app.papers`` (run in the thread)."""
+        ids, method, detail = self._build(sel)
+        return self.app._pos.get_indexer(pd.Index(ids, dtype=object)), method, detail
 
     def _build(self, sel: pd.DataFrame) -> tuple[list[str], str, str]:
         if not len(sel):

@@ -376,6 +376,11 @@ def test_background_rerank_keeps_the_paper_shown_and_applies_at_the_next_key(
     for _ in range(4):
         screen.key("i")
     assert screen.ranking
+    shown = screen.current_id
+    screen.key("e")
+    screen.key("2")  # choosing a reason while the ranking finishes
     screen._future.exception(60)  # type: ignore[union-attr]
-    screen.key("j")
+    screen.key("Enter")  # applies the ranking first; the exclusion under way is kept
     assert not screen.ranking and screen.order_text.endswith("6 includes and 2 excludes)")
+    saved = state.paper(shown)
+    assert (saved.decision, saved.reason) == ("exclude", state.reason_keys[1])

@@ -300,6 +300,10 @@ def test_jupyterlab_review_notebook(
         assert name.input_value() == "litreview-included.bib"
         page.locator(".lr-export-go").click()
         page.locator(".lr-export-result pre").wait_for()
+        # the long status line (a path) neither wraps the toolbar nor squeezes its buttons
+        bar = page.locator(".lr-toolbar")
+        assert bar.evaluate("e => e.getBoundingClientRect().height") < 40
+        assert page.locator(".lr-undo").evaluate("e => e.scrollWidth <= e.clientWidth")
         shot(page, "export-1400")
 
         page.set_viewport_size({"width": 1920, "height": 1080})
