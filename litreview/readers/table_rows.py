@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from litreview.errors import ListingError, Problem
-from litreview.ids import identifier_id, normalize_arxiv_id, paper_id
+from litreview.ids import identifier_id, is_doi_url, normalize_arxiv_id, normalize_doi, paper_id
 from litreview.readers._limits import LEFT_OUT
 from litreview.readers.table_cells import OWN_COLUMNS, Report, clean_doi, dated, extra_values
 from litreview.readers.table_columns import mapped_values, own_values
@@ -312,6 +312,12 @@ def _fill_derived(cols: Columns, n: int, source: str, lines: list[int]) -> None:
         cols["date_precision"] = precision
     if "doi" in cols and "doi" not in PAPER_COLUMNS:
         cols["doi"] = pd.Series(cols["doi"], dtype="string")
+    if "url" in cols:  # a doi.org link is the DOI (Rayyan, ASReview write only the link)
+        dois = cols.get("doi") or [None] * n
+        cols["doi"] = [
+            d if d or not (isinstance(u, str) and is_doi_url(u)) else normalize_doi(u)
+            for d, u in zip(dois, cols["url"], strict=True)
+        ]
     if "arxiv_id" in cols:
         cols["arxiv_id"] = [normalize_arxiv_id(v) if v else None for v in cols["arxiv_id"]]
     else:

@@ -242,3 +242,12 @@ def test_column_names_of_the_tools(header: str, column: str) -> None:
     target = "published" if column == "year" else column
     assert df.loc[0, target] == expected
     assert header not in df.columns  # mapped, not kept as a column of its own
+
+
+def test_a_doi_org_link_gives_the_doi_when_no_column_does() -> None:
+    text = "title,url,doi\nA,https://doi.org/10.1000/jss.2023.7,\nB,https://x.org/10.1000/b,\n"
+    text += "C,https://doi.org/10.1000/c,10.1000/own\n"
+    assert _read(text)["doi"].tolist()[:1] == ["10.1000/jss.2023.7"]
+    assert pd.isna(_read(text).loc[1, "doi"])  # only a resolver link says it is the DOI
+    assert _read(text).loc[2, "doi"] == "10.1000/own"
+    assert _read("title,link\nA,http://dx.doi.org/10.1000/d\n").loc[0, "doi"] == "10.1000/d"
