@@ -138,13 +138,16 @@ def _merge_into(first: Record, other: Record) -> None:
             first[key] = value
 
 
+#: What a page shows that the schema has no column for, kept in ``extra``.
+EXTRA_KEYS = ("submitted_by", "github_stars")
+
+
 def add_extra(cols: dict[str, Any], records: Iterable[Record]) -> None:
-    """Keep each record's ``submitted_by`` in the ``extra`` column when the schema has one."""
+    """Keep each record's submitter and GitHub stars in the ``extra`` column (when the
+    schema has one): what the page showed, as text."""
     if "extra" not in PAPER_COLUMNS:
         return
-    extras = [
-        {"submitted_by": str(r["submitted_by"])} if r.get("submitted_by") else {} for r in records
-    ]
+    extras = [{k: str(r[k]) for k in EXTRA_KEYS if r.get(k) is not None} for r in records]
     if any(extras):
         cols["extra"] = extras
 

@@ -351,6 +351,8 @@ def _link(record: Record, link: Link, abstract: list[str], state: dict[str, bool
     elif url.startswith(("http://", "https://")) and (cleaned := clean_url(url)):
         kind = "code_urls" if is_code_url(cleaned) else "project_urls"
         record.setdefault(kind, []).append(cleaned)
+        if label.lower().startswith(("github", "link: github")) and (n := count(label)):
+            record.setdefault("github_stars", n)  # "GitHub 40.1k": the stars
         state["meta"] = True
 
 

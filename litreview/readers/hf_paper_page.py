@@ -28,7 +28,7 @@ from litreview.errors import Problem
 from litreview.readers._io import SourceText
 from litreview.readers._records import Columns, Record, month_day, records_to_columns
 from litreview.readers.frontmatter import capture_year, front_matter
-from litreview.readers.hf_common import add_extra, header_year, resolve_references
+from litreview.readers.hf_common import add_extra, count, header_year, resolve_references
 from litreview.readers.hf_markdown import scan_link
 
 #: The page's ``arxiv:<id>`` line; a copy may have page script text before it on its line.
@@ -181,6 +181,8 @@ def _links(record: Record, links: list[tuple[str, str]]) -> None:
             continue
         if lower.startswith("github") or (is_code_url(clean_url(url)) and lower != "view pdf"):
             record.setdefault("code_urls", []).append(clean_url(url))
+            if lower.startswith("github") and (n := count(label)):
+                record.setdefault("github_stars", n)
         elif lower.startswith(("project page", "project", "website", "demo")):
             record.setdefault("project_urls", []).append(clean_url(url))
 

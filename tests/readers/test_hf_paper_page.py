@@ -38,7 +38,7 @@ def test_a_clipper_capture_with_front_matter() -> None:
     assert row["project_urls"] == ["https://layer-cake.example.org"]
     assert row["source_line"] == 13  # the arxiv: line
     if "extra" in PAPER_COLUMNS:
-        assert row["extra"] == {"submitted_by": "taesiri"}
+        assert row["extra"] == {"submitted_by": "taesiri", "github_stars": "40100"}
 
 
 def test_a_fetch_tool_capture_with_setext_headings() -> None:

@@ -39,6 +39,8 @@ def test_card_lines_heading_the_title_or_after_the_date_are_read() -> None:
     df = litreview.read_listing(text, errors="raise")
     assert df.title.tolist() == ["Title 1", "Title 2"]
     assert df.upvotes.tolist() == [45, 17]
+    if "extra" in PAPER_COLUMNS:
+        assert df.extra[1] == {"github_stars": "1200"}  # "GitHub" then "1.2k"
     assert df.source_line.tolist() == [3, 11]
 
 

@@ -15,12 +15,14 @@ import itertools
 import re
 from typing import Any
 
+from litreview.readers.hf_common import count
 from litreview.schema import PAPER_COLUMNS
 
 Columns = dict[str, Any]
 
 _SUBMITTED = re.compile(r"^Submitted by\b\s*(?P<name>.*?)\s*$", re.IGNORECASE)
 _VOTES = re.compile(r"^(?:\[-\]\s*)?(?:Upvote\s*)?(?P<n>\d[\d,]*|-)?$", re.IGNORECASE)
+_STARS = re.compile(r"^(?P<github>GitHub\s+)?(?P<n>\d[\d.,]*[kKmM]?)$", re.IGNORECASE)
 _BUTTON = re.compile(
     r"^(?:GitHub(?:\s+\d[\d.,]*[kKmM]?)?|\d[\d.,]*[kKmM]|arXiv Page|View arXiv page|"
     r"Add to collection|Project page)$",
@@ -34,8 +36,14 @@ def card(lines: list[str]) -> dict[str, Any] | None:
     if not lines or len(lines) > MAX_CARD_LINES:
         return None
     found: dict[str, Any] = {}
-    expect_name = False
+    expect_name = github = False
     for line in lines:
+        stars = _STARS.match(line)
+        if stars and (stars["github"] or github):
+            found["github_stars"] = count(stars["n"])
+        github = line.lower() == "github"
+        if stars and (stars["github"] or github):
+            continue
         if expect_name:
             found["submitted_by"] = line
             expect_name = False
@@ -85,6 +93,9 @@ def merge_repeats(cols: Columns) -> Columns:
 
 def card_columns(cols: Columns) -> None:
     """Upvotes stay a column; the submitter goes to ``extra`` (when the schema has one)."""
-    names = cols.pop("submitted_by")
-    if "extra" in PAPER_COLUMNS and any(names):
-        cols["extra"] = [{"submitted_by": n} if n else {} for n in names]
+    names, stars = cols.pop("submitted_by"), cols.pop("github_stars")
+    if "extra" in PAPER_COLUMNS and (any(names) or any(stars)):
+        cols["extra"] = [
+            {k: str(v) for k, v in (("submitted_by", n), ("github_stars", s)) if v is not None}
+            for n, s in zip(names, stars, strict=True)
+        ]

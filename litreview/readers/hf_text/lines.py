@@ -70,7 +70,7 @@ NO_BLANK_TITLE = "a blank line between the title and the abstract"
 FIRST_LINE = "read the first line as the title"
 _FIELDS = ("source_line", "title", "abstract", "n_authors", "organization", "published", "comments")
 Columns = dict[str, Any]
-_CARD = ("upvotes", "submitted_by")
+_CARD = ("upvotes", "submitted_by", "github_stars")
 
 
 def looks_like_hf_text(head: str) -> bool:
@@ -256,9 +256,10 @@ class _Parser:
             dot = lines.index("·") if "·" in lines else -1
             if 0 <= dot < len(lines) - 2 and is_card(lines[dot + 2 :]):
                 trailing = card(lines[dot + 2 :]) or {}  # "Upvote 45", "GitHub 1.2k" after it
+                papers = len(self.cols["title"])
                 self._meta(line, lines[: dot + 2])
-                if self.cols["title"] and "upvotes" in trailing:
-                    self.cols["upvotes"][-1] = trailing["upvotes"]
+                for name, value in trailing.items() if len(self.cols["title"]) > papers else ():
+                    self.cols[name][-1] = value  # only to the paper this block gave
                 return
             if 0 <= dot < len(lines) - 2 and _META.match(" ".join(lines[: dot + 2])):
                 # no blank line after the date: what follows is the next paper's title
