@@ -106,34 +106,33 @@ def derive(stream: np.ndarray, seg_start: np.ndarray, v: int, title_weight: int)
     real = stream != SEP
     seg_len = np.diff(np.append(seg_start, len(stream)))
     seg_of = np.repeat(np.arange(2 * n, dtype=np.int32 if n < 2**30 else np.int64), seg_len)
-    n_real = int(np.count_nonzero(real))
-    # group positions by term with a counting sort (CSR -> CSC): each real position is
-    # a row of one entry, so the column of a term lists its positions ascending
-    pos_dtype = np.int32 if len(stream) < 2**31 else np.int64
-    where = np.flatnonzero(real).astype(pos_dtype)
-    by_term = sp.csr_matrix(
-        (seg_of[where], stream[where], np.arange(n_real + 1, dtype=np.int64)),
-        shape=(n_real, v),
-    ).tocsc()
+    # group positions by term with a counting sort (CSR -> CSC): each stream position is
+    # a row (END markers empty rows), so the column of a term lists its positions
+    # ascending, carrying the title/abstract each is in as the data
+    row_ptr = np.zeros(len(stream) + 1, dtype=np.int64)
+    np.cumsum(real, out=row_ptr[1:])
+    by_term = sp.csr_matrix((seg_of[real], stream[real], row_ptr), shape=(len(stream), v)).tocsc()
+    del seg_of, real, row_ptr
     term_ptr = by_term.indptr.astype(np.int64)
-    positions = where[by_term.indices]
-    pos_seg = by_term.data
-    del by_term, seg_of, real
+    positions, pos_seg = by_term.indices, by_term.data
+    del by_term
     doc_of = pos_seg >> 1
     in_title = (pos_seg & 1) == 0
 
-    term_sorted = np.repeat(np.arange(v, dtype=np.int32), np.diff(term_ptr))
+    # one group per (term, paper): a new paper, or the first position of a term
     first = np.ones(len(doc_of), dtype=bool)
-    first[1:] = (doc_of[1:] != doc_of[:-1]) | (term_sorted[1:] != term_sorted[:-1])
+    np.not_equal(doc_of[1:], doc_of[:-1], out=first[1:])
+    first[term_ptr[:-1][term_ptr[:-1] < len(first)]] = True
     starts = np.flatnonzero(first)
+    per_term = np.diff(np.searchsorted(starts, term_ptr))
     title_cum = np.zeros(len(doc_of) + 1, dtype=np.int64)
     np.cumsum(in_title, out=title_cum[1:])
     ends = np.append(starts[1:], len(doc_of))
     n_title = title_cum[ends] - title_cum[starts]
     n_all = ends - starts
-    cols = term_sorted[starts]
+    cols = np.repeat(np.arange(v, dtype=np.int32), per_term)
     docs = doc_of[starts].astype(np.int32)
-    ptr = np.searchsorted(cols, np.arange(v + 1)).astype(np.int64)
+    ptr = np.concatenate([[0], np.cumsum(per_term)]).astype(np.int64)
     tf = ((title_weight - 1) * n_title + n_all).astype(np.float32)
     keep = n_title > 0
     title_ptr = np.searchsorted(cols[keep], np.arange(v + 1)).astype(np.int64)
