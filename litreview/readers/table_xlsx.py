@@ -22,6 +22,7 @@ from itertools import chain, zip_longest
 from pathlib import Path
 from typing import Any
 
+from litreview._open_files import is_open
 from litreview.errors import ListingError, Problem
 from litreview.readers._io import Source, SourceText, is_listing_text
 from litreview.readers.table_rows import ALIASES, Columns, columns_from_rows, normalize_header
@@ -45,6 +46,8 @@ def open_xlsx(source: Source) -> SourceText | None:
     if is_listing_text(source) or not isinstance(source, str | os.PathLike):
         return None
     path = Path(source)
+    if is_open(path):  # a review this process has open: never open() it (its locks would go)
+        return None
     try:
         with path.open("rb") as handle:
             magic = handle.read(8)

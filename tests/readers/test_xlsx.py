@@ -8,6 +8,7 @@ import gc
 import warnings
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pandas as pd
@@ -172,3 +173,19 @@ def test_a_second_sheet_of_records_is_reported_not_dropped_silently(tmp_path: Pa
     with pytest.warns(ListingWarning, match=r"sheet 'Excluded' holds records too"):
         df = litreview.read_listing(path)
     assert df["title"].tolist() == ["A"]
+
+
+def test_an_open_review_is_never_opened_as_a_workbook(tmp_path: Path, monkeypatch: Any) -> None:
+    opened: list[Path] = []
+    real_open = Path.open
+
+    def spy(self: Path, *args: Any, **kwargs: Any) -> Any:
+        opened.append(self)
+        return real_open(self, *args, **kwargs)
+
+    with litreview.Review.open(tmp_path / "r.litreview") as review:
+        monkeypatch.setattr(Path, "open", spy)
+        with pytest.raises(ListingError, match="a review this process has open"):
+            litreview.read_listing(review.path)
+        monkeypatch.undo()
+    assert review.path not in opened  # Python's open() + close() would drop SQLite's locks
