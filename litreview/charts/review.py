@@ -60,8 +60,8 @@ def decisions(review: Any, *, title: str | None = None) -> go.Figure:
         row_heights=[0.45, 0.55],
         vertical_spacing=0.2,
         subplot_titles=(
-            f"{done:,} screened papers by decision ({unscreened:,} of {len(papers):,} "
-            "still unscreened)",
+            f"{done:,} screened paper{'s' * (done != 1)} by decision "
+            f"({unscreened:,} of {len(papers):,} still unscreened)",
             "Excluded papers by reason",
         ),
     )
