@@ -18,6 +18,8 @@ from litreview.charts._style import (
     exclusion_reasons,
     new_figure,
 )
+from litreview.charts.prisma_2020 import flow_figure
+from litreview.review.prisma import Flow, prisma_flow
 
 #: Sources or reasons listed one by one before the rest is pooled.
 MAX_LINES = 8
@@ -25,10 +27,42 @@ ADDED_DIRECTLY = "(added without an import record)"
 IMPORT_COLUMNS = ("source", "n_records")
 
 
-def prisma_counts(
+#: The two flows: today's screening summary, and the whole PRISMA 2020 flow.
+FLOWS = ("screening", "2020")
+
+
+def flow_2020(
     review: Any = None, *, papers: pd.DataFrame | None = None, imports: pd.DataFrame | None = None
+) -> Flow:
+    """The whole PRISMA 2020 :class:`~litreview.review.prisma.Flow` of a Review (its final
+    decisions and full-text stage) or of ``papers`` (``decision``, ``reason`` and, for
+    the full-text stage, ``fulltext_decision``, ``fulltext_reason``, ``not_retrieved``).
+
+    >>> import pandas as pd
+    >>> papers = pd.DataFrame({"paper_id": ["p"], "decision": ["include"]})
+    >>> imports = pd.DataFrame({"source": ["a"], "n_records": [1]})
+    >>> flow_2020(papers=papers, imports=imports).n("included")
+    1
+    """
+    if review is not None and hasattr(review, "prisma") and papers is None and imports is None:
+        return review.prisma()  # type: ignore[no-any-return]
+    papers, imports = _inputs(review, papers, imports)
+    return prisma_flow(imports, papers)
+
+
+def prisma_counts(
+    review: Any = None,
+    *,
+    papers: pd.DataFrame | None = None,
+    imports: pd.DataFrame | None = None,
+    flow: str = "screening",
 ) -> pd.DataFrame:
     """The numbers of the PRISMA flow as a table: ``stage, label, n``.
+
+    ``flow="2020"`` gives the whole PRISMA 2020 flow instead (:func:`flow_2020`):
+    ``stage, box, label, n`` with stages ``identification``, ``title``, ``fulltext``
+    (when used) and ``included``; every box's papers come from
+    ``Review.prisma_records(box, stage=...)``.
 
     Pass a Review (anything with ``.papers`` and ``.imports()``) or both DataFrames.
     Stages: ``identified`` (one row per source), ``duplicates``, ``screened``,
@@ -43,6 +77,10 @@ def prisma_counts(
     >>> int(counts["duplicates"]), int(counts["included"])
     (4, 36)
     """
+    if flow not in FLOWS:
+        raise ValueError(f"flow must be one of {', '.join(FLOWS)}; got {flow!r}")
+    if flow == "2020":
+        return flow_2020(review, papers=papers, imports=imports).counts
     papers, imports = _inputs(review, papers, imports)
     rows: list[tuple[str, str, int]] = []
     per_source = imports.groupby("source", sort=False)["n_records"].sum()
@@ -182,8 +220,11 @@ def prisma(
     papers: pd.DataFrame | None = None,
     imports: pd.DataFrame | None = None,
     title: str | None = None,
+    flow: str = "screening",
 ) -> go.Figure:
     """A PRISMA 2020 style flow diagram of the review; no number in it is typed by hand.
+    ``flow="2020"`` draws the whole PRISMA 2020 flow (identification, screening,
+    retrieval, eligibility, included: :func:`litreview.charts.prisma_2020.flow_figure`).
 
     ``fig.data[0].customdata`` holds ``[stage, label, n]`` of every number drawn
     (the rows of :func:`prisma_counts`); the boxes are those of :func:`prisma_layout`.
@@ -194,6 +235,11 @@ def prisma(
     >>> [row[2] for row in fig.data[0].customdata if row[0] == "included"]
     [36]
     """
+    if flow not in FLOWS:
+        raise ValueError(f"flow must be one of {', '.join(FLOWS)}; got {flow!r}")
+    if flow == "2020":
+        counts = flow_2020(review, papers=papers, imports=imports).counts
+        return flow_figure(counts, title or "PRISMA 2020 flow of the review")
     title = title or "PRISMA flow of the review"
     papers, imports = _inputs(review, papers, imports)
     if len(papers) == 0 and int(imports["n_records"].sum()) == 0:

@@ -16,11 +16,12 @@ from __future__ import annotations
 import pandas as pd
 
 from litreview.review.store.connection import Store
+from litreview.review.prisma import PrismaViews
 from litreview.review.team import TeamViews
 from litreview.schema import DECISION_DTYPE
 
 
-class ReviewerViews(TeamViews):
+class ReviewerViews(TeamViews, PrismaViews):
     """Mixed into :class:`litreview.Review` (with the team views of
     :class:`~litreview.review.team.TeamViews`); needs ``_store`` and ``reviewer``."""
 
