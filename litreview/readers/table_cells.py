@@ -62,6 +62,14 @@ class Report:
         self.on_warn(k, self.column, None)
 
 
+#: What databases write where they have no value: Scopus ``[No author name available]``,
+#: ``[No title available]``, WoS ``[Anonymous]``, ``n/a``.
+NO_VALUE = re.compile(
+    r"\s*(?:\[(?:no [^\]]*available|anonymous|anon\.?|not available|n/?a)\]|n/a|anon\.?)\s*",
+    re.IGNORECASE,
+)
+
+
 def split_authors(cell: str, *, run_together: bool = False) -> list[str]:
     """``'A. Smith; B. Jones'``, ``'Smith, A. and Jones, B.'`` or ``'Ann Smith, Bo Jones'``;
     with ``run_together`` (Springer Link), names written one after the other::
@@ -70,7 +78,7 @@ def split_authors(cell: str, *, run_together: bool = False) -> list[str]:
         ['Maria Silva', 'John McDonald', 'Ana van der Berg']
     """
     cell = cell.strip()
-    if not cell:
+    if not cell or NO_VALUE.fullmatch(cell):
         return []
     if run_together and not re.search(r"[;,]|\sand\s", cell):
         return split_run_together(cell)
@@ -82,7 +90,7 @@ def split_authors(cell: str, *, run_together: bool = False) -> list[str]:
         parts = cell.split(",")
     else:
         parts = [cell]
-    return [p.strip() for p in parts if p.strip()]
+    return [p.strip() for p in parts if p.strip() and not NO_VALUE.fullmatch(p)]
 
 
 #: Name parts that run into a capital inside one name (McDonald, DiCaprio, O'Neil …).

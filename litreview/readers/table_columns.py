@@ -17,6 +17,7 @@ import pandas as pd
 
 from litreview.readers._limits import FIRST_DAY, LAST_DAY
 from litreview.readers.table_cells import (
+    NO_VALUE,
     OWN_COLUMNS,
     Report,
     clean_doi,
@@ -56,6 +57,8 @@ def mapped_values(cells: list[str], target: str, report: Report, *, run_together
     """A column of another tool's table read as the schema column ``target``."""
     if target == "authors":
         return [split_authors(c, run_together=run_together) for c in cells]
+    if target == "title":  # a database's placeholder is no title
+        return [None if NO_VALUE.fullmatch(c) else c.strip() or None for c in cells]
     if target == "code_urls":
         found = [links(c) for c in cells]
         for k, urls in enumerate(found):

@@ -27,7 +27,14 @@ import pandas as pd
 from litreview.errors import ListingError, Problem
 from litreview.ids import identifier_id, is_doi_url, normalize_arxiv_id, normalize_doi, paper_id
 from litreview.readers._limits import LEFT_OUT
-from litreview.readers.table_cells import OWN_COLUMNS, Report, clean_doi, dated, extra_values
+from litreview.readers.table_cells import (
+    NO_VALUE,
+    OWN_COLUMNS,
+    Report,
+    clean_doi,
+    dated,
+    extra_values,
+)
 from litreview.readers.table_columns import mapped_values, own_values
 from litreview.schema import DATETIME, INT, PAPER_COLUMNS
 
@@ -141,7 +148,7 @@ def columns_from_rows(
             continue
         if not any(cell.strip() for cell in row):
             continue
-        if len(row) <= title_index or not row[title_index].strip():
+        if len(row) <= title_index or _no_title(row[title_index]):
             name = header[title_index]
             if _identified(row, plan):
                 note = "kept by its identifier; metadata completion can fill the title"
@@ -161,6 +168,11 @@ def columns_from_rows(
     problems.extend(bad)
     problems.sort(key=lambda p: p.line)
     return columns, problems
+
+
+def _no_title(cell: str) -> bool:
+    """An empty title cell, or a database's placeholder (Scopus ``[No title available]``)."""
+    return not cell.strip() or NO_VALUE.fullmatch(cell) is not None
 
 
 def _identified(row: list[str], plan: _Plan) -> bool:

@@ -251,3 +251,17 @@ def test_a_doi_org_link_gives_the_doi_when_no_column_does() -> None:
     assert pd.isna(_read(text).loc[1, "doi"])  # only a resolver link says it is the DOI
     assert _read(text).loc[2, "doi"] == "10.1000/own"
     assert _read("title,link\nA,http://dx.doi.org/10.1000/d\n").loc[0, "doi"] == "10.1000/d"
+
+
+def test_database_placeholders_are_no_values() -> None:
+    text = (
+        "Authors,Title,Year,DOI\n"
+        "[No author name available],Guidelines for reporting,2020,\n"
+        "[Anonymous],Editorial,2019,\n"
+        "Lee A.,[No title available],2018,10.1000/nt\n"
+        "Kim B.,[No title available],2018,\n"
+    )
+    cols, problems = parse_csv(text, "scopus.csv")
+    assert cols["authors"] == [[], [], ["Lee A."]]
+    assert cols["title"][2] is None  # kept by its DOI, reported as missing a title
+    assert [(p.line, p.kept) for p in problems] == [(4, True), (5, False)]
