@@ -30,7 +30,9 @@ import plotly.io as pio
 
 from litreview import charts
 from litreview._files import write_atomic
-from litreview.report.loading import load
+from litreview.charts.prisma_2020 import flow_figure
+from litreview.report.loading import is_review_file, load
+from litreview.review.store.connection import inspect as inspect_review
 from litreview.schema import DECISIONS, conform
 
 __all__ = [
@@ -38,6 +40,8 @@ __all__ = [
     "build_report",
     "render",
     "report_figures",
+    "review_report",
+    "team_section",
     "write_report",
 ]
 
@@ -82,6 +86,8 @@ def build_report(
     title: str = "Literature review",
     source: str = "",
     max_rows: int = MAX_ROWS,
+    team: str = "",
+    flow: pd.DataFrame | None = None,
 ) -> str:
     """The report as one HTML page (a ``str``); every piece of paper/user text is escaped.
 
@@ -95,6 +101,8 @@ def build_report(
     if imports is None:
         imports = pd.DataFrame({"source": [source or "papers"], "n_records": [len(papers)]})
     figures = report_figures(papers, imports)
+    if flow is not None:  # a review: the whole PRISMA 2020 flow of its final decisions
+        figures[0] = ("PRISMA flow", flow_figure(flow))
     decided = papers["decision"].astype(str)
     included = papers[decided.eq("include").to_numpy()]
     selection, heading = (
@@ -108,8 +116,12 @@ def build_report(
         f'<p class="meta">{len(papers):,} papers from {escape(source or "papers")} · '
         f"generated {made} by litreview</p>",
         _summary(papers, decided),
+        team,
         '<h2 id="prisma">PRISMA flow</h2>',
-        _table(charts.prisma_counts(papers=papers, imports=imports), "prisma-counts"),
+        _table(
+            charts.prisma_counts(papers=papers, imports=imports) if flow is None else flow,
+            "prisma-counts",
+        ),
         '<h2 id="charts">Charts</h2>',
         *_charts_html(figures),
         f'<h2 id="selection">{escape(heading)}</h2>',
@@ -252,6 +264,88 @@ figure{margin:1rem 0}figcaption{font-weight:600}
 """
 
 
+# ------------------------------------------------------------------------ team reviews
+
+
+def review_report(review: Any, *, title: str | None = None) -> str:
+    """The report of a :class:`~litreview.Review` as its reviewer may see it: the
+    review's final decisions (resolved, else agreed) when blind mode is off or the
+    reviewer resolves, else their own; who the reviewers are, their counts, kappa and
+    conflicts (:func:`team_section`); the whole PRISMA 2020 flow.
+
+    >>> review_report.__name__
+    'review_report'
+    """
+    name = Path(review.path).name
+    papers = review.papers
+    if review.sees_all:
+        final = review.final("title")
+        decision = final["final_decision"].replace({"conflict": "maybe"}).astype(str)
+        papers = papers.assign(
+            decision=pd.Categorical(decision.to_numpy(), categories=list(DECISIONS)),
+            reason=final["final_reason"].to_numpy(),
+        )
+    return build_report(
+        papers,
+        review.imports(),
+        title=title or name,
+        source=name,
+        team=team_section(review),
+        flow=review.prisma_table(),
+    )
+
+
+def team_section(review: Any) -> str:
+    """Whose report it is: the reviewers, blind mode and resolvers, each reviewer's
+    counts per stage, Cohen's kappa per pair and the conflicts (open ones listed);
+    kappa and conflicts are left out, and the report says so, while blind mode hides
+    them from this reviewer."""
+    from itertools import combinations
+
+    names = review.reviewers()
+    blind = "on" if review.blind else "off"
+    resolvers = ", ".join(review.resolvers) or "none"
+    if review.sees_all:
+        whose = "the review's final decisions (resolved, else agreed by the reviewers)"
+    else:
+        whose = f"{review.reviewer}'s own decisions (blind mode)"
+    parts = [
+        '<section id="team"><h2>Reviewers</h2>',
+        f'<p class="whose">Report of <b>{escape(review.reviewer)}</b>, showing {escape(whose)}. '
+        f"Reviewers: <b>{escape(', '.join(names) or 'none yet')}</b>; blind mode {blind}; "
+        f"resolvers: {escape(resolvers)}.</p>",
+        _table(review.progress(), "reviewer-counts"),
+    ]
+    if not review.sees_all:
+        parts.append(
+            '<p class="blind">Agreement and conflicts are hidden while blind mode is on.</p>'
+        )
+        return "\n".join([*parts, "</section>"])
+    pairs = []
+    for stage in ("title", "fulltext"):
+        for a, b in combinations(names, 2):
+            try:
+                kappa = f"{review.agreement(a, b, stage=stage):.3f}"
+            except (KeyError, ValueError):  # no paper screened by both at this stage
+                kappa = "n/a"
+            pairs.append({"stage": stage, "reviewers": f"{a} / {b}", "kappa": kappa})
+    if pairs:
+        parts.append("<h3>Agreement (Cohen's kappa)</h3>")
+        parts.append(_table(pd.DataFrame(pairs), "kappa"))
+    for stage in ("title", "fulltext"):
+        found = review.conflicts(stage)
+        open_ = found[~found["resolved"]]
+        parts.append(
+            f"<h3>Conflicts at {'title/abstract' if stage == 'title' else 'full text'}</h3>"
+            f'<p class="conflicts" data-stage="{stage}">{len(found):,} conflicts, '
+            f"{len(found) - len(open_):,} resolved, {len(open_):,} open</p>"
+        )
+        if len(open_):
+            shown = ["paper_id", "title", *(n for n in names if n in open_.columns)]
+            parts.append(_table(open_[shown], "open-conflicts"))
+    return "\n".join([*parts, "</section>"])
+
+
 # ------------------------------------------------------------------------ writing
 
 
@@ -275,8 +369,13 @@ def write_report(
     if isinstance(source, pd.DataFrame):
         html = build_report(source, title=title or "Literature review")
     elif hasattr(source, "papers") and hasattr(source, "imports"):
-        name = Path(source.path).name
-        html = build_report(source.papers, source.imports(), title=title or name, source=name)
+        html = review_report(source, title=title)
+    elif not isinstance(source, list | tuple) and is_review_file(source):
+        from litreview.review.core import Review
+
+        inspect_review(Path(source))  # refuse a foreign or empty file before opening it
+        with Review.open(source, reviewer=reviewer) as review:
+            html = review_report(review, title=title)
     else:
         loaded = load(source, reviewer=reviewer)
         html = build_report(

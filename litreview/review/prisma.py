@@ -224,7 +224,7 @@ class PrismaViews:
                 "reason": title["final_reason"],
                 "fulltext_decision": full["final_decision"].to_numpy(),
                 "fulltext_reason": full["final_reason"].to_numpy(),
-                "not_retrieved": title["paper_id"].map(marks).fillna(False).astype(bool),
+                "not_retrieved": title["paper_id"].isin(marks[marks].index).to_numpy(),
             }
         )
 
