@@ -21,7 +21,9 @@ from litreview.cli import (
     app_server,
     conflicts,
     duplicates,
+    enrich,
     export,
+    fetch,
     history,
     read,
     render,
@@ -36,6 +38,7 @@ from litreview.errors import ListingWarning, QueryError
 #: The command modules, in the order ``litreview --help`` lists them.
 COMMAND_MODULES: tuple[Command, ...] = (
     read, search, add, annotate, history, undo, conflicts, export, duplicates, stats, render,
+    fetch, enrich,
     app_server,
 )  # fmt: skip
 #: Command name -> (one-line summary, examples), as each command's ``--help`` shows them.

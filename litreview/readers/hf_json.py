@@ -2,8 +2,10 @@
 
 Three shapes are read: the daily papers list (``/api/daily_papers``: items
 with a nested ``paper`` object and ``numComments`` at the top level), the
-papers search list (same nesting) and a single paper object
-(``/api/papers/<id>``)::
+papers search list (``/api/papers/search``: the same items), a single paper object
+(``/api/papers/<id>``), and an object holding a ``papers`` list. What the schema has
+no column for is kept in ``extra`` (``ai_summary``, ``submittedOnDailyAt``, the
+submitter, ``githubStars``, ``discussionId``, hidden authors' count)::
 
     [{"paper": {"id": "2410.05434", "title": "…", "summary": "…",
                 "authors": [{"name": "Ada Lovelace"}], "publishedAt": "2024-10-07T17:57:05.000Z",
@@ -21,6 +23,7 @@ from litreview.errors import ListingError, Problem
 from litreview.ids import normalize_arxiv_id
 from litreview.readers._io import SourceText
 from litreview.readers._records import Columns, Record, clean_text, iso_date, records_to_columns
+from litreview.schema import PAPER_COLUMNS
 
 _DETECT = re.compile(r'^\s*(?:\[\s*(?:[{\]]|$)|\{\s*(?:"|$))')
 PAPER_PAGE = "https://huggingface.co/papers/"
@@ -48,7 +51,11 @@ def parse_hf_json(text: str, source: str) -> tuple[Columns, list[Problem]]:
             continue
         record["source_line"] = line
         records.append(record)
-    return records_to_columns(records, source, problems), problems
+    columns = records_to_columns(records, source, problems)
+    for name, empty in (("date_precision", None), ("extra", {})):
+        if name in PAPER_COLUMNS and name not in columns:
+            columns[name] = [r.get(name, empty) for r in records]
+    return columns, problems
 
 
 def _items_with_lines(text: str) -> list[tuple[int, Any]]:
@@ -102,7 +109,11 @@ def _record(item: dict[str, Any]) -> Record | None:
     comments = item.get("numComments", paper.get("numComments"))
     upvotes = paper.get("upvotes", item.get("upvotes"))
     keywords = paper.get("ai_keywords") or item.get("ai_keywords") or []
+    published = paper.get("publishedAt") or item.get("publishedAt")
+    listed = [a for a in paper.get("authors") or [] if isinstance(a, dict)]
+    counts = {"n_authors": len(listed)} if len(listed) > len(authors) else {}
     return {
+        **counts,
         "title": title,
         "abstract": clean_text(paper.get("summary") or item.get("summary")),
         "authors": authors,
@@ -116,7 +127,37 @@ def _record(item: dict[str, Any]) -> Record | None:
         "code_urls": [paper["githubRepo"]] if paper.get("githubRepo") else [],
         "project_urls": [paper["projectPage"]] if paper.get("projectPage") else [],
         "keywords": [k for k in keywords if isinstance(k, str)],
+        "date_precision": "day" if iso_date(published) else None,
+        "extra": _extra(item, paper),
     }
+
+
+#: API fields kept in ``extra`` (the schema has no column for them).
+EXTRA_FIELDS = ("ai_summary", "submittedOnDailyAt", "githubStars", "discussionId")
+
+
+def _extra(item: dict[str, Any], paper: dict[str, Any]) -> dict[str, str]:
+    """The item's other fields worth keeping, as text."""
+    out: dict[str, str] = {}
+    for key in EXTRA_FIELDS:
+        value = paper.get(key, item.get(key))
+        if (
+            isinstance(value, str | int | float)
+            and not isinstance(value, bool)
+            and str(value).strip()
+        ):
+            out[key] = " ".join(str(value).split())
+    by = paper.get("submittedOnDailyBy") or item.get("submittedBy")
+    if isinstance(by, dict) and (name := by.get("fullname") or by.get("user")):
+        out["submittedBy"] = str(name)
+    hidden = sum(
+        1
+        for a in paper.get("authors") or []
+        if isinstance(a, dict) and not clean_text(a.get("name"))
+    )
+    if hidden:
+        out["unnamed_authors"] = str(hidden)
+    return out
 
 
 def _count(value: Any) -> int | None:

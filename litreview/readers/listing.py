@@ -30,6 +30,7 @@ from litreview._gc import gc_paused
 from litreview.errors import ListingError, ListingWarning, Problem
 from litreview.ids import PaperIndex, normalize_arxiv_id
 from litreview.readers import (
+    arxiv_atom,
     bibtex,
     hf_json,
     hf_linked_text,
@@ -97,6 +98,7 @@ SUFFIX_FORMATS: dict[str, str] = {
     ".csv": "csv",
     ".tsv": "csv",
     ".json": "hf-json",
+    ".atom": "arxiv-atom",
     ".md": "hf-markdown",
     ".markdown": "hf-markdown",
     ".xlsx": "xlsx",
@@ -113,6 +115,7 @@ READERS: list[Reader] = [
     Reader("hf-json", hf_json.detect, hf_json.read, "a JSON list of papers (Hugging Face API)"),
     Reader("bibtex", bibtex.detect, bibtex.read, "BibTeX entries like '@article{key,'"),
     Reader("ris", ris.detect, ris.read, "RIS records starting 'TY  - '"),
+    Reader("arxiv-atom", arxiv_atom.detect, arxiv_atom.read, "an arXiv API Atom feed"),
     Reader(
         "hf-paper-page",
         hf_paper_page.detect,

@@ -33,6 +33,7 @@ from litreview.readers import is_listing_text, read_listing_and_format
 from litreview.readers.policy import YOUR_TABLE, rank
 from litreview.review.actions import ReviewActions
 from litreview.review.edits import Edit
+from litreview.review.enrichment import ReviewEnrichment
 from litreview.review.reviewers import ReviewerViews
 from litreview.review.store.annotations import annotate, as_ids, unknown_ids_error
 from litreview.review.store.connection import ReviewFileError, Store
@@ -75,7 +76,7 @@ def default_reviewer() -> str:
         return "reviewer"
 
 
-class Review(ReviewActions, ReviewerViews):
+class Review(ReviewActions, ReviewerViews, ReviewEnrichment):
     """A persistent review file (SQLite, WAL) seen through one reviewer's eyes.
 
     Open with :meth:`Review.open`; use as a context manager or call :meth:`close`.
@@ -254,18 +255,26 @@ class Review(ReviewActions, ReviewerViews):
 
         Returns the changes made; raises LookupError when there is nothing to undo.
         """
+        if self._enrichment_target("undo") is not None:  # the latest change enriched papers
+            return self._step_enrichment("undo")
         return history_frame(undo(self._store, self.reviewer))
 
     def redo(self) -> pd.DataFrame:
         """Re-apply the change undone last; LookupError when there is nothing to redo."""
+        if self._enrichment_target("redo") is not None:
+            return self._step_enrichment("redo")
         return history_frame(redo(self._store, self.reviewer))
 
     @property
     def can_undo(self) -> bool:
+        if self._enrichment_target("undo") is not None:
+            return True
         return self._store.read(lambda c: undo_target(c, self.reviewer)) is not None
 
     @property
     def can_redo(self) -> bool:
+        if self._enrichment_target("redo") is not None:
+            return True
         return self._store.read(lambda c: redo_target(c, self.reviewer)) is not None
 
     def setting(self, key: str, default: Any = None) -> Any:

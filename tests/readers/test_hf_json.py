@@ -87,3 +87,39 @@ def test_detection() -> None:
     assert looks_like_hf_json('[{"paper": {}}]') and looks_like_hf_json('{"id": "x"}')
     assert looks_like_hf_json("[]")
     assert not looks_like_hf_json("[Subscribe](https://huggingface.co/login)\n")
+
+
+WEB = TESTS / "fixtures" / "web"
+
+
+def test_api_answers_keep_what_the_schema_has_no_column_for() -> None:
+    daily = litreview.read_listing(WEB / "hf_daily_2025-06-02.json", errors="raise")
+    first = daily.iloc[0]
+    assert first["title"] == "Diffusion Transformers at Scale"  # the paper's, line break joined
+    # a hidden author without a name is counted, never invented
+    assert first["authors"] == ["Ada Lovelace", "Bo Okafor"] and first["n_authors"] == 3
+    assert first["extra"] == {
+        "ai_summary": "Scaling diffusion transformers improves image quality.",
+        "submittedOnDailyAt": "2025-06-02T00:41:12.345Z",
+        "githubStars": "1234",
+        "discussionId": "683d1a2b3c4d5e6f7a8b9c99",
+        "submittedBy": "AK",
+        "unnamed_authors": "1",
+    }
+    assert first["date_precision"] == "day"
+    assert first["published"] == pd.Timestamp("2025-05-30")  # the paper's date, not the listing's
+    assert (first["comments"], first["upvotes"], first["organization"]) == (3, 42, "Example Lab")
+    assert daily.iloc[1]["extra"]["submittedBy"] == "AK"
+    litreview.validate(daily)
+
+
+def test_search_and_single_paper_answers_of_the_api() -> None:
+    hits = litreview.read_listing(WEB / "hf_search.json", errors="raise")
+    assert hits["arxiv_id"].tolist() == ["2212.09748", "2405.05945"]
+    assert hits.loc[0, "keywords"] == ["diffusion models", "transformers", "latent patches"]
+    assert hits.loc[1, "comments"] == 0 and hits.loc[1, "upvotes"] == 5
+    one = litreview.read_listing(WEB / "hf_paper.json", errors="raise")
+    assert one.loc[0, "authors"] == ["William Peebles", "Saining Xie"]
+    assert one.loc[0, "code_urls"] == ["https://github.com/facebookresearch/DiT"]
+    assert one.loc[0, "extra"]["ai_summary"] == "Diffusion transformers scale with compute."
+    assert one.loc[0, "paper_id"] == hits.loc[0, "paper_id"]  # the same paper, the same id
