@@ -57,3 +57,22 @@ def test_without_card_lines_nothing_changes() -> None:
     df = litreview.read_listing(litreview.SAMPLE_LISTING, errors="raise")
     assert len(df) == 36 and df.upvotes.isna().all()
     assert "extra" not in df.columns or not any(df.extra)
+
+
+def test_a_trending_copy_of_today_reads_votes_after_the_date_and_one_paper_each() -> None:
+    """Today's cards: '· Published on …' (the list item: '· Oct 4, 2026'), an organization
+    or 'N authors' without the bullet, the votes and GitHub stars after the date."""
+    df, fmt = read_listing_and_format(FIXTURES / "hf_pages" / "trending-copy.txt", errors="raise")
+    assert fmt == "hf-text"
+    assert df.title.tolist() == [
+        "Lantern 2.0: Video and Audio from One Model",
+        "Trading Desks: A Multi-Agent Framework for Markets",
+    ]
+    assert df.upvotes.tolist() == [117, 149]
+    assert df.organization[0] == "Lantern Lab" and df.n_authors[1] == 4
+    assert df.published.tolist() == [pd.Timestamp("2026-10-04"), pd.Timestamp("2024-12-28")]
+    if "extra" in PAPER_COLUMNS:
+        assert df.extra.tolist() == [
+            {"submitted_by": "vvasilev", "github_stars": "131"},
+            {"github_stars": "40100"},
+        ]

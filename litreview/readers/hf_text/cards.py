@@ -99,3 +99,23 @@ def card_columns(cols: Columns) -> None:
             {k: str(v) for k, v in (("submitted_by", n), ("github_stars", s)) if v is not None}
             for n, s in zip(names, stars, strict=True)
         ]
+
+
+_TODAY_META = re.compile(
+    r"^(?:•\s*)?(?P<who>[^·•]*?)\s*·\s*(?P<date>(?:Published on\s+)?"
+    r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}\b.*)$",
+    re.IGNORECASE,
+)
+
+
+def old_shape(lines: list[str], today: bool) -> list[str]:
+    """Today's author/date block ('Lantern Lab · Published on Oct 4, 2026', or '4 authors'
+    over '· Dec 28, 2024') in the shape of old: '• who', '·', the date. Without 'Published
+    on' only on a page of ``today``'s layout (a text of old may hold ' · ' and a date)."""
+    if "·" in lines or len(lines) > 2 or "·" not in lines[-1]:
+        return lines
+    match = _TODAY_META.match(" ".join(lines))
+    if match is None or not (today or match["date"].lower().startswith("published on")):
+        return lines
+    who = [f"• {match['who']}"] if match["who"] else []
+    return [*who, "·", match["date"]]

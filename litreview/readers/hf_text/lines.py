@@ -32,7 +32,7 @@ from litreview.ids import paper_id
 from litreview.readers._dates import days_since_epoch
 from litreview.readers._limits import checked_days, count_in_range, count_problem
 from litreview.readers.hf_text.bulk import Lines, Papers, read_papers
-from litreview.readers.hf_text.cards import card, card_columns, is_card, merge_repeats
+from litreview.readers.hf_text.cards import card, card_columns, is_card, merge_repeats, old_shape
 
 DATE_PATTERN = (
     r"(?P<month>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)[a-z]*\.?\s+(?P<day>\d{1,2})"
@@ -59,6 +59,7 @@ FURNITURE = frozenset(
         "subscribe",
         "daily papers",
         "byak and the research community",
+        "by ak and the research community",
         "trending papers",
         "submit",
     }
@@ -136,6 +137,8 @@ class _Parser:
         self.card: dict[str, Any] = {}  # card lines (votes, submitter) read for the next paper
         # today's layout (card lines, a trending page) shows a paper twice in a row: one row
         self.repeats = False
+        self.votes_after_date = False  # a date read "· Published on …": today's cards
+        self.just_dated = False  # nothing but card lines since the last paper's date
 
     # -- fast path: papers in the usual shape, found and read all at once ---------------
 
@@ -252,6 +255,12 @@ class _Parser:
                 )
             )
             line, lines = line + 1, lines[1:]
+        after_date = self.votes_after_date and self.just_dated and not self.pending
+        if after_date and (found := card(lines)) is not None:
+            self._card_after_date(found)  # today's cards: the votes follow the date
+            return
+        self.just_dated = False
+        lines = old_shape(lines, self.votes_after_date)
         if "·" in lines or lines[0].startswith("•"):
             dot = lines.index("·") if "·" in lines else -1
             if 0 <= dot < len(lines) - 2 and is_card(lines[dot + 2 :]):
@@ -273,6 +282,17 @@ class _Parser:
             self._meta(line, lines)
         else:
             self.pending.append((line, lines))
+
+    def _card_after_date(self, found: dict[str, Any]) -> None:
+        """Card lines right after a '· Published on' date: the votes and stars are that
+        paper's; a 'Submitted by' there already names the next paper's submitter."""
+        submitter = found.pop("submitted_by", None)
+        for name, value in found.items():
+            self.cols[name][-1] = value
+        if submitter:
+            self.card["submitted_by"] = submitter
+            self.just_dated = False  # what follows is the next paper's
+        self.repeats = True
 
     def _problem(self, line: int, lines: list[str], expected: str) -> None:
         self.problems.append(Problem(self.source, line, " ".join(lines), expected))
@@ -320,8 +340,10 @@ class _Parser:
             abstract = " ".join(abstract_lines)
         n = self._count(title_line, "n_authors", match["n"]) if match["n"] else None
         org = match["org"].strip() if match["org"] else None
+        self.votes_after_date |= "published on" in " ".join(lines).lower()
         comments = self._count(title_line, "comments", match["comments"] or "0")
         self._emit(title_line, " ".join(title), abstract, n, org, day, comments)
+        self.just_dated = True
 
     def _count(self, line: int, column: str, digits: str) -> int | None:
         """``digits`` as a count, or None (reported) when Int64 cannot hold it."""
