@@ -1,4 +1,5 @@
-"""read_listing against pandas.read_csv of the same records, and peak memory.
+"""read_listing against pandas.read_csv of the same records, and peak memory; reading a
+10k-entry Zotero-like BibTeX library against ``bibtexparser.parse_file`` of the same file.
 
 The baseline writes exactly the DataFrame read_listing returns with
 ``DataFrame.to_csv`` and times ``pandas.read_csv(path, parse_dates=["published"],
@@ -13,14 +14,19 @@ import subprocess
 import sys
 from pathlib import Path
 
+import bibtexparser
 import pandas as pd
 from common import DATA, Row, listing, timed
+from generate import write_bibtex
 
 import litreview
 
 SIZES = (1_000, 10_000, 100_000)
 QUICK_SIZES = (1_000, 10_000)
 MAX_RSS_RATIO = 4.0
+BIBTEX_ENTRIES = 10_000
+MAX_BIBTEX_RATIO = 1.5  # issue 15: read BibTeX within 1.5x bibtexparser.parse_file
+BIBTEX_REPEAT = 3
 REPEAT = 5  # best of 5: single runs of either side vary by 10-20% on a 2-core machine
 # VmHWM (peak RSS of this process image): ru_maxrss would carry over the parent's peak
 # through fork/exec on Linux.
@@ -49,8 +55,29 @@ def peak_rss(path: str) -> dict[str, int]:
     return json.loads(out.stdout)
 
 
+def bibtex_row(n: int = BIBTEX_ENTRIES) -> Row:
+    """read_listing of a Zotero-like library (every field kept, LaTeX decoded where read)
+    against bibtexparser 2's parse_file (its default middlewares) of the same file."""
+    path = write_bibtex(DATA / f"library-{n}.bib", n)
+    base_s, library = timed(lambda: bibtexparser.parse_file(str(path)), repeat=BIBTEX_REPEAT)
+    lit_s, df = timed(lambda: litreview.read_listing(path), repeat=BIBTEX_REPEAT)
+    row = Row(
+        "read",
+        "read_listing BibTeX (Zotero-like)",
+        n,
+        lit_s,
+        "bibtexparser.parse_file",
+        base_s,
+        f"ratio <= {MAX_BIBTEX_RATIO}",
+    )
+    row.ok = row.ratio is not None and row.ratio <= MAX_BIBTEX_RATIO and len(df) == n
+    row.notes = f"{path.stat().st_size / 1e6:.0f} MB, {len(df):,} papers, "
+    row.notes += f"{len(library.entries):,} entries for bibtexparser"
+    return row
+
+
 def rows(quick: bool = False) -> list[Row]:
-    result = []
+    result = [bibtex_row()]
     for n in QUICK_SIZES if quick else SIZES:
         path = listing(n)
         csv_path = DATA / f"listing-{n}.csv"

@@ -1,6 +1,8 @@
-"""Deterministic large listings in the Hugging Face plain-text format.
+"""Deterministic large listings in the Hugging Face plain-text format, and
+Zotero-like BibTeX libraries (:func:`write_bibtex`).
 
     python benchmarks/generate.py 100000 > /tmp/listing.txt
+    python benchmarks/generate.py 10000 bib > /tmp/library.bib
 
 The same ``n`` and ``seed`` always give the same bytes.
 """
@@ -129,6 +131,73 @@ def listing_lines(n: int, seed: int = 0) -> Iterator[str]:
         yield f"{p['title']}\n\n{p['abstract']}\n\n  • {p['n_authors']} authors\n·\n{date}\n\n"
 
 
+SURNAMES = ["Smith", "Müller", "García", "Nguyen", "Öztürk", "Wang", "Kowalski", "Dubois",
+            "van der Berg", "O'Neil", "Łukasiewicz", "Tanaka", "Silva", "Johansson"]  # fmt: skip
+GIVEN = ["Ana", "Jörg", "Li", "Marie-Claire", "José", "Ayşe", "Tom", "Priya", "Hans", "Zoë"]
+_LATEX_NAME = str.maketrans(
+    {"ü": '{\\"u}', "í": "{\\'i}", "Ö": '{\\"O}', "ö": '{\\"o}', "ş": "{\\c{s}}", "Ł": "{\\L}"}
+    | {"é": "{\\'e}", "ë": '{\\"e}'}
+)
+TYPES = [("article", 0.6), ("inproceedings", 0.25), ("book", 0.03), ("incollection", 0.04),
+         ("phdthesis", 0.02), ("techreport", 0.02), ("misc", 0.04)]  # fmt: skip
+
+
+def bibtex_entries(n: int, seed: int = 0) -> Iterator[str]:
+    """``n`` entries shaped like Zotero's BibTeX export (tab-indented ``key = {value}``
+    fields in Zotero's order, LaTeX accents in names, braces protecting capitals,
+    ``month = jun`` macros, ``file``/``urldate``/``keywords``; about 1.5 kB each)."""
+    rng = random.Random(seed)
+    kinds, weights = zip(*TYPES, strict=True)
+    for i, p in enumerate(papers(n, seed)):
+        kind = rng.choices(kinds, weights)[0]
+        names = [
+            f"{rng.choice(SURNAMES)}, {rng.choice(GIVEN)}".translate(_LATEX_NAME)
+            for _ in range(min(int(p["n_authors"]), rng.randint(1, 8)))
+        ]
+        words = str(p["title"]).split()
+        title = " ".join("{" + w + "}" if rng.random() < 0.2 else w for w in words)
+        surname = names[0].split(",")[0].lower().replace(" ", "_")
+        stem = "".join(c for c in surname if c.isalnum() or c == "_")
+        key = f"{stem}_{words[1].lower()}_{p['year']}"
+        fields = [("title", "{" + title + "}")]
+        if kind == "article":
+            fields += [("volume", f"{{{rng.randint(1, 60)}}}"), ("issn", "{1234-5678}")]
+        if kind in ("book", "incollection"):
+            fields += [("isbn", "{978-0-201-13437-7}"), ("publisher", "{Springer}")]
+        fields += [("url", f"{{https://example.org/paper/{i}}}")]
+        fields += [("doi", f"{{10.{1000 + i % 9000}/x.{i}}}"), ("abstract", f"{{{p['abstract']}}}")]
+        fields += [("language", "{en}"), ("urldate", "{2023-05-01}")]
+        if kind == "article":
+            fields += [("number", f"{{{rng.randint(1, 12)}}}"), ("journal", "{Journal of {AI}}")]
+        if kind in ("inproceedings", "incollection"):
+            fields += [("booktitle", "{Proceedings of the {Conference} on {Things}}")]
+        if kind == "phdthesis":
+            fields += [("school", "{Universit{\\'e} de Paris}")]
+        if kind == "techreport":
+            fields += [("institution", "{{World Health Organization}}")]
+        fields += [("author", "{" + " and ".join(names) + "}")]
+        fields += [("month", MONTHS[int(p["month"]) - 1].lower()), ("year", f"{{{p['year']}}}")]
+        fields += [("note", "{arXiv: 2401.01234}")] if rng.random() < 0.1 else []
+        fields += [("keywords", "{" + ", ".join(rng.sample(WORDS, 4)) + "}")]
+        fields += [("pages", f"{{{i % 300 + 1}--{i % 300 + 12}}}")]
+        fields += [
+            ("file", f"{{Full Text PDF:/home/u/Zotero/storage/K{i:07d}/p.pdf:application/pdf}}")
+        ]
+        body = ",\n".join(f"\t{k} = {v}" for k, v in fields)
+        yield f"@{kind}{{{key}{i},\n{body},\n}}\n\n"
+
+
+def write_bibtex(path: Path, n: int, seed: int = 0) -> Path:
+    """Write a Zotero-like BibTeX library of ``n`` entries to ``path`` (kept when it exists)."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        with tmp.open("w", encoding="utf-8") as out:
+            out.writelines(bibtex_entries(n, seed))
+        tmp.replace(path)
+    return path
+
+
 def write_listing(path: Path, n: int, seed: int = 0) -> Path:
     """Write the listing for ``n`` papers to ``path`` (skipped when it exists)."""
     if not path.exists():
@@ -141,4 +210,6 @@ def write_listing(path: Path, n: int, seed: int = 0) -> Path:
 
 
 if __name__ == "__main__":
-    sys.stdout.writelines(listing_lines(int(sys.argv[1]) if len(sys.argv) > 1 else 1000))
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
+    bib = len(sys.argv) > 2 and sys.argv[2] == "bib"
+    sys.stdout.writelines(bibtex_entries(count) if bib else listing_lines(count))

@@ -141,6 +141,26 @@ COLUMN_DOCS: dict[str, str] = {
 }
 
 
+#: The BibTeX field that holds the venue, by entry type (any other type: ``journal``).
+VENUE_FIELDS: dict[str, tuple[str, ...]] = {
+    "article": ("journal", "journaltitle"),
+    "periodical": ("journal", "journaltitle"),
+    "inproceedings": ("booktitle",),
+    "conference": ("booktitle",),
+    "incollection": ("booktitle",),
+    "inbook": ("booktitle",),
+}
+
+
+def venue_field(entry_type: str | None) -> tuple[str, ...]:
+    """The BibTeX field(s) the venue of an entry type is read from (written in the first).
+
+    >>> venue_field("inproceedings"), venue_field("article"), venue_field(None)
+    (('booktitle',), ('journal', 'journaltitle'), ('journal',))
+    """
+    return VENUE_FIELDS.get(entry_type or "", ("journal",))
+
+
 class Decision(StrEnum):
     """A screening decision."""
 

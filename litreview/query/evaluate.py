@@ -123,8 +123,8 @@ class _Evaluator:
         if node.field in ("published", "year"):
             values, valid = self._dates()
             if node.field == "year":  # compare dates with 1 January (no calendar math per row)
-                lo = None if lo is None else _year_start_ns(int(lo))
-                hi = None if hi is None else _year_start_ns(int(hi))
+                lo = None if lo is None else _year_start_us(int(lo))
+                hi = None if hi is None else _year_start_us(int(hi))
         else:
             values, valid = self._numbers(NUMBER_FIELDS[node.field])
         out = valid
@@ -137,7 +137,7 @@ class _Evaluator:
     def _dates(self) -> tuple[np.ndarray, np.ndarray]:
         if "dates" not in self._cache:
             if "published" in self.df:
-                raw = pd.to_datetime(self.df["published"]).to_numpy(dtype="datetime64[ns]")
+                raw = pd.to_datetime(self.df["published"]).to_numpy(dtype="datetime64[us]")
                 valid = ~np.isnat(raw)
                 self._cache["dates"] = (raw.astype(np.int64), valid)
             else:
@@ -197,13 +197,18 @@ class _Evaluator:
         return out
 
 
-def _year_start_ns(year: int) -> int:
-    """1 January of ``year`` in ns since the epoch, clamped to what datetime64[ns] holds."""
-    if year <= 1678:
+def _year_start_us(year: int) -> int:
+    """1 January of ``year`` in µs since the epoch (the unit of ``published``), clamped to
+    the years 1-9999 (a date outside is never stored).
+
+    >>> _year_start_us(1970), _year_start_us(1500) < 0, _year_start_us(10**6) == 2**63 - 1
+    (0, True, True)
+    """
+    if year < 1:
         return int(np.iinfo(np.int64).min)
-    if year >= 2262:
+    if year > 9999:
         return int(np.iinfo(np.int64).max)
-    return int(np.datetime64(f"{year:04d}-01-01", "ns").astype(np.int64))
+    return int(np.datetime64(f"{year:04d}-01-01", "us").astype(np.int64))
 
 
 def _nonempty_list(value: Any) -> bool:

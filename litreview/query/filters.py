@@ -323,7 +323,7 @@ def _date_bound(value: str | dt.date, name: str) -> tuple[int, int]:
         except QueryError as exc:
             raise ValueError(f"{name}={value!r}: {exc.message}") from None
     if isinstance(value, dt.datetime):
-        ns = pd.Timestamp(value).as_unit("ns").value
+        ns = int(pd.Timestamp(value).as_unit("us").asm8.astype(np.int64))
         return ns, ns + 1
     if isinstance(value, dt.date):
         return period(value.isoformat(), value.isoformat(), 0)

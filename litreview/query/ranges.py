@@ -60,9 +60,12 @@ def number_range(field: str, value: str, query: str, pos: int) -> Range:
 
 
 def period(text: str, query: str, pos: int) -> tuple[int, int]:
-    """[start, end) of a year, month or day as int64 nanoseconds.
+    """[start, end) of a year, month or day as int64 microseconds since the epoch (the
+    unit of ``published``: any year, so ``year:1500`` and ``published:1066`` work).
 
-    >>> period("2024-02", "", 0)[1] - period("2024-02", "", 0)[0] == 29 * 86_400 * 10**9
+    >>> period("2024-02", "", 0)[1] - period("2024-02", "", 0)[0] == 29 * 86_400 * 10**6
+    True
+    >>> period("1500", "", 0)[0] < 0
     True
     """
     m = re.fullmatch(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", text)
@@ -83,11 +86,11 @@ def period(text: str, query: str, pos: int) -> tuple[int, int]:
             end = start + np.timedelta64(1, "Y")
     except ValueError:
         raise QueryError("expected a date like 2024, 2024-06 or 2024-06-30", query, pos) from None
-    as_ns = (
-        start.astype("datetime64[ns]").astype(np.int64),
-        end.astype("datetime64[ns]").astype(np.int64),
+    as_us = (
+        start.astype("datetime64[us]").astype(np.int64),
+        end.astype("datetime64[us]").astype(np.int64),
     )
-    return int(as_ns[0]), int(as_ns[1])
+    return int(as_us[0]), int(as_us[1])
 
 
 def date_range(field: str, value: str, query: str, pos: int) -> Range:

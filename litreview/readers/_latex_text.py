@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 
 from pylatexenc import latexwalker, macrospec
 from pylatexenc.latex2text import (
@@ -138,6 +139,38 @@ def _unescape(match: re.Match[str]) -> str:
     return match.group(1) or ""
 
 
+# accents and letters written as macros (``{\"u}``, ``\'{e}``, ``\c{s}``, ``{\L}``): the
+# bulk of the LaTeX in names, decoded without a parse
+_MARKS = {
+    '"': "\u0308", "'": "\u0301", "`": "\u0300", "^": "\u0302", "~": "\u0303",
+    "=": "\u0304", ".": "\u0307", "u": "\u0306", "v": "\u030c", "H": "\u030b",
+    "c": "\u0327", "k": "\u0328", "r": "\u030a", "d": "\u0323", "b": "\u0331",
+}  # fmt: skip
+_LETTERS = {
+    "i": "ı", "j": "ȷ", "l": "ł", "L": "Ł", "o": "ø", "O": "Ø", "ss": "ß",
+    "ae": "æ", "AE": "Æ", "oe": "œ", "OE": "Œ", "aa": "å", "AA": "Å",
+}  # fmt: skip
+_ACCENT = re.compile(
+    r"""\\(?:(?P<sym>["'`^~=.])[ \t]*(?:\{(?P<b1>\\?[A-Za-z])\}|(?P<b2>\\?[A-Za-z]))"""
+    r"""|(?P<word>[uvHckrdb])(?:\{(?P<b3>\\?[A-Za-z])\}|[ \t]+(?P<b4>[A-Za-z]))"""
+    r"""|(?P<letter>ss|ae|AE|oe|OE|aa|AA|[ijlLoO])(?![A-Za-z])[ \t]*)"""
+)
+
+
+def _accent(match: re.Match[str]) -> str:
+    letter = match["letter"]
+    if letter:
+        return _LETTERS[letter]
+    base = match["b1"] or match["b2"] or match["b3"] or match["b4"]
+    base = base[1:] if base.startswith("\\") else base  # \'{\i} is í
+    return base + _MARKS[match["sym"] or match["word"]]
+
+
+def _decode_accents(value: str) -> str:
+    """``value`` with its accent and letter macros as Unicode (NFC)."""
+    return unicodedata.normalize("NFC", _ACCENT.sub(_accent, value))
+
+
 _WALKER_CONTEXT = _walker_context()
 _CONVERTER = _KeepingText(latex_context=_text_context(), math_mode="text", keep_comments=False)
 
@@ -155,6 +188,8 @@ def latex_to_text(value: str) -> str:
     """
     if not any(c in value for c in "\\{}$~"):
         return value
+    if "\\" in value:
+        value = _decode_accents(value)
     simple = "$" not in value and "~" not in value and value.count("{") < _FAST_BRACES
     if simple and not _QUOTES.search(value):
         plain = _ESCAPES.sub(_unescape, value)

@@ -13,7 +13,8 @@ verbatim)::
 from __future__ import annotations
 
 import os
-from collections import defaultdict
+import re
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from itertools import count
 from string import ascii_lowercase
@@ -25,6 +26,8 @@ from bibtexparser.model import Block, Entry, Field
 
 from litreview._files import write_atomic
 from litreview._gc import gc_paused
+from litreview.readers.bibtex import split_authors
+from litreview.schema import venue_field
 from litreview.writers._fields import (
     PARTICLES,
     Row,
@@ -52,9 +55,22 @@ SKIP_WORDS = frozenset(
     """.split()  # noqa: SIM905
 )
 BIBTEX_COLUMNS = (
-    "paper_id", "title", "abstract", "n_authors", "authors", "published", "arxiv_id", "url",
-    "keywords", "decision", "reason", "tags", "note", "rating",
+    "paper_id", "title", "abstract", "n_authors", "authors", "published", "date_precision",
+    "arxiv_id", "doi", "url", "venue", "entry_type", "citation_key", "keywords", "extra",
+    "decision", "reason", "tags", "note", "rating",
 )  # fmt: skip
+_BIBTEX_NAME = re.compile(r"[a-z][a-z0-9_:.+-]*")
+_TYPE_NAME = re.compile(r"[a-z][a-z0-9_-]*")
+#: Fields written as they are (braces balanced): links, files, identifiers.
+_VERBATIM = frozenset({"url", "file", "doi", "eprint", "pdf", "urldate", "isbn", "issn"})
+#: RIS tags kept in ``extra`` and the BibTeX field each is written as.
+RIS_FIELDS = {
+    "VL": "volume", "IS": "number", "PB": "publisher", "CY": "address", "SN": "issn",
+    "N1": "note", "ET": "edition", "LA": "language", "AN": "accession", "L1": "file",
+    "T3": "series", "A2": "editor", "ED": "editor", "M3": "type", "CN": "callnumber",
+}  # fmt: skip
+_MACRO = re.compile(r"\\[A-Za-z]+")
+_BARE_SPECIAL = re.compile(r"(?<!\\)[&%#$]")
 _URL_UNSAFE = str.maketrans({"{": "%7B", "}": "%7D", "\\": "%5C", " ": "%20"})
 
 
@@ -94,33 +110,49 @@ def to_bibtex(
 
 
 def bibtex_entry(row: Row, key: str, with_notes: bool, *, enclosed: bool = False) -> Entry:
-    """The paper's ``@misc`` entry; values bare as bibtexparser models them (its
-    ``AddEnclosingMiddleware`` braces them when writing), or already braced with
-    ``enclosed=True`` for a writer with no unparse middleware (the same text)."""
+    """The paper's entry (its ``entry_type``, else ``@misc``); values bare as
+    bibtexparser models them (its ``AddEnclosingMiddleware`` braces them when
+    writing), or already braced with ``enclosed=True`` for a writer with no unparse
+    middleware (the same text). An entry read from BibTeX (one with a
+    ``citation_key``) gets its own fields back (``extra``) and nothing made up."""
     values: list[tuple[str, str]] = []  # (name, value): only non-empty values
+    extra: dict[str, str] = row.get("extra") or {}
+    entry_type = _entry_type(row)
+    imported = row.get("citation_key") is not None
     month, n_before_month = "", 0
     authors = [a for a in map(one_line, as_list(row["authors"])) if a]
-    if authors:
+    if authors and _same_text(extra.get("author"), " ".join(authors), names=True):
+        values.append(("author", extra["author"]))  # as the source wrote it
+    elif authors:
         names = [bibtex_name(a) for a in authors]
         if (row["n_authors"] or 0) > len(authors):
             names.append("others")
         values.append(("author", " and ".join(names)))
     title = one_line(row["title"] or "")
     if title:
-        values.append(("title", protect_title(title)))
+        own = _same_text(extra.get("title"), title)
+        values.append(("title", extra["title"] if own else protect_title(title)))
+    venue = one_line(row.get("venue") or "")
+    field = venue_field(entry_type)[0]
+    if venue and not _given(extra, ("journaltitle",), venue):
+        own = _same_text(extra.get(field), venue)
+        values.append((field, extra[field] if own else protect_title(venue)))
     published = row["published"]
-    if published is not None:
+    if published is not None and "date" not in extra and "year" not in extra:
         values.append(("year", str(published.year)))
-        month = MONTHS[published.month - 1]
-        n_before_month = len(values)
+        if row.get("date_precision") in ("month", "day", None) and "month" not in extra:
+            month = MONTHS[published.month - 1]
+            n_before_month = len(values)
     arxiv_id = row["arxiv_id"]
-    if arxiv_id:
-        values.append(("howpublished", f"arXiv preprint arXiv:{arxiv_id}"))
+    if arxiv_id and not imported and "eprint" not in extra:
+        if not venue:
+            values.append(("howpublished", f"arXiv preprint arXiv:{arxiv_id}"))
         values.append(("eprint", str(arxiv_id)))
         values.append(("archivePrefix", "arXiv"))
-        if doi := arxiv_doi(row):
-            values.append(("doi", doi))
-    url = page_url(row)
+    doi = row.get("doi") or (None if imported else arxiv_doi(row))
+    if doi:
+        values.append(("doi", doi.translate(_URL_UNSAFE)))
+    url = row.get("url") if imported else page_url(row)
     if url:
         values.append(("url", url.translate(_URL_UNSAFE)))
     abstract = row["abstract"]
@@ -131,11 +163,12 @@ def bibtex_entry(row: Row, key: str, with_notes: bool, *, enclosed: bool = False
     keywords = ", ".join(escape(t) for t in terms(row))
     if keywords:
         values.append(("keywords", keywords))
+    values += extra_fields(extra, {name for name, _ in values})
     if with_notes:
         note = escape(annotation_note(row))
         if note:
-            values.append(("note", note))
-    if not authors:
+            values.append(("note" if "note" not in extra else "annote", note))
+    if not authors and not imported and "key" not in extra:
         fallback = escape(_first_word(title) or key)
         if fallback:
             values.append(("key", fallback))
@@ -143,10 +176,76 @@ def bibtex_entry(row: Row, key: str, with_notes: bool, *, enclosed: bool = False
         fields = [Field(name, "{" + value + "}") for name, value in values]
     else:
         fields = [Field(name, value) for name, value in values]
-    if month:
+    if month and "month" not in extra:
         # a BibTeX macro: written bare (``month = jun``), never braced
         fields.insert(n_before_month, Field("month", month, enclosing="no-enclosing"))
-    return Entry("misc", key, fields)
+    return Entry(entry_type, key, fields)
+
+
+def _entry_type(row: Row) -> str:
+    kind = str(row.get("entry_type") or "misc").lower()
+    if kind == "preprint":
+        return "misc"  # BibTeX has no preprint type: arXiv's own advice
+    return kind if _TYPE_NAME.fullmatch(kind) else "misc"
+
+
+def _same_text(raw: str | None, text: str, *, names: bool = False) -> bool:
+    """True when the LaTeX ``raw`` a source gave spells the same letters as ``text``
+    (accents, braces, macros, name order and ``and others`` aside): the column has
+    not changed since it was read, so ``raw`` is written back as it was."""
+    if not raw:
+        return False
+    if names:  # an author list: its names (a braced "and" is part of a name)
+        parts = split_authors(raw)
+        raw = " ".join(p for n in parts if [x.lower() for x in n] != ["others"] for p in n)
+    letters = Counter(ascii_fold(text))
+    with_macros = Counter(ascii_fold(raw.replace("\\", " ")))
+    without_macros = Counter(ascii_fold(_MACRO.sub(" ", raw)))
+    return letters <= with_macros and without_macros <= letters
+
+
+def _given(extra: dict[str, str], names: tuple[str, ...], value: str) -> bool:
+    """True when ``extra`` holds ``value`` under one of ``names`` already (an alias
+    the source used, written back as it was)."""
+    return any(one_line(extra.get(n) or "") == value for n in names)
+
+
+def extra_fields(extra: dict[str, str], written: set[str]) -> list[tuple[str, str]]:
+    """The ``extra`` fields as BibTeX fields: BibTeX's own (lower-case names) as they
+    were, RIS tags under their BibTeX names (``VL`` -> ``volume``, ``SP``/``EP`` ->
+    ``pages``), escaped; other names (a CSV column's header) are not BibTeX fields.
+
+    >>> extra_fields({"volume": "12", "SP": "3", "EP": "9", "Cited by": "4"}, set())
+    [('volume', '12'), ('pages', '3--9')]
+    """
+    out: list[tuple[str, str]] = []
+    taken = set(written)
+    for name, value in extra.items():
+        if name in RIS_FIELDS or name in ("SP", "EP"):
+            continue
+        if not value or name in taken or not _BIBTEX_NAME.fullmatch(name):
+            continue
+        out.append((name, _bibtex_value(name, value)))
+        taken.add(name)
+    if "SP" in extra and "pages" not in taken:
+        pages = extra["SP"] + (f"--{extra['EP']}" if extra.get("EP") else "")
+        out.append(("pages", escape(one_line(pages))))
+        taken.add("pages")
+    for tag, name in RIS_FIELDS.items():
+        if extra.get(tag) and name not in taken:
+            out.append((name, escape(one_line(extra[tag]))))
+            taken.add(name)
+    return out
+
+
+def _bibtex_value(name: str, value: str) -> str:
+    """A value kept from a source, as it was when its braces balance (BibTeX's own),
+    with a bare ``&``/``%``/``#``/``$`` escaped outside links (plain text from elsewhere)."""
+    if value.count("{") != value.count("}"):
+        return escape(one_line(value))
+    if name in _VERBATIM:
+        return value
+    return _BARE_SPECIAL.sub(lambda m: "\\" + m.group(), value)
 
 
 def bibtex_name(name: str) -> str:
@@ -166,8 +265,9 @@ def _name_part(part: str) -> str:
 
 
 def citation_keys(rows: list[Row]) -> list[str]:
-    """Better-BibTeX-style keys, unique within ``rows`` and independent of their order."""
-    bases = [_key_base(row) for row in rows]
+    """Better-BibTeX-style keys, unique within ``rows`` and independent of their order;
+    a paper's own ``citation_key`` (the one its BibTeX source gave) is kept as it is."""
+    bases = [str(row.get("citation_key") or "") or _key_base(row) for row in rows]
     groups: dict[str, list[int]] = defaultdict(list)
     for i, base in enumerate(bases):
         groups[base].append(i)
@@ -177,7 +277,13 @@ def citation_keys(rows: list[Row]) -> list[str]:
         if len(members) == 1:
             keys[members[0]] = base
             continue
-        members.sort(key=lambda i: (str(rows[i]["paper_id"] or ""), str(rows[i]["title"] or "")))
+        members.sort(  # a paper whose own key it is keeps it
+            key=lambda i: (
+                rows[i].get("citation_key") != base,
+                str(rows[i]["paper_id"] or ""),
+                str(rows[i]["title"] or ""),
+            )
+        )
         keys[members[0]] = base
         suffixes = (s for s in _suffixes() if base + s not in taken)
         for i in members[1:]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 from collections.abc import Iterable
 from typing import Any
@@ -118,6 +119,8 @@ def _cells(series: pd.Series) -> list[str]:
 def _cell(value: Any) -> str:
     if isinstance(value, list | tuple | np.ndarray):
         return join_list(value)
+    if isinstance(value, dict):  # extra: JSON, read back as the same dict
+        return json.dumps(value, ensure_ascii=False) if value else ""
     if value is None or value is pd.NA or value is pd.NaT:
         return ""
     if isinstance(value, float) and value != value:

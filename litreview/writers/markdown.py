@@ -21,6 +21,7 @@ import re
 import pandas as pd
 
 from litreview._files import write_atomic
+from litreview.ids import doi_url
 from litreview.writers._fields import Row, as_list, one_line, page_url, paper_rows, terms
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~&!])")
@@ -51,7 +52,7 @@ def markdown_item(row: Row) -> str:
     """One paper as a Markdown bullet (with its note as an indented line)."""
     title = md_escape(one_line(row["title"] or "(untitled)"))
     code = as_list(row["code_urls"])
-    page = page_url(row)
+    page = page_url(row) or (doi_url(row["doi"]) if row.get("doi") else None)
     link = page or (code[0] if code else None)
     head = md_link(f"**{title}**", link) if link else f"**{title}**"
     parts = [head]

@@ -24,7 +24,7 @@ from litreview.query.language import (
 
 
 def ns(day: str) -> int:
-    return int(np.datetime64(day, "ns").astype(np.int64))
+    return int(np.datetime64(day, "us").astype(np.int64))
 
 
 def test_empty_query_matches_all() -> None:

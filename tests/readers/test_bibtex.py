@@ -55,7 +55,7 @@ def test_eprint_date_others_code_url_and_doi(papers: pd.DataFrame) -> None:
     doi = papers.iloc[2]
     assert doi["title"] == "Only a DOI: Learning from α-Divergences"
     assert doi["authors"] == ["John Smith Jr"]
-    assert doi["url"] == "https://doi.org/10.18653/v1/P19-1001"
+    assert doi["doi"] == "10.18653/v1/P19-1001" and pd.isna(doi["url"])  # the DOI, no made-up URL
     assert pd.isna(doi["arxiv_id"]) and doi["published"] == pd.Timestamp("2019-01-01")
     assert len(papers) == 3
     litreview.validate(papers)

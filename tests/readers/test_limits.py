@@ -172,17 +172,12 @@ def test_another_tools_count_column_is_checked_not_crashed(value: str) -> None:
             "99999",
         ),
         (
-            "TY  - JOUR\nTI  - A\nDA  - 2020/13/45\nER  - \n"
-            "TY  - JOUR\nTI  - B\nPY  - 2020\nER  - \n",
-            "2020/13/45",
-        ),
-        (
             '[{"paper": {"id": "2401.00001", "title": "A", "publishedAt": "yesterday"}},'
             ' {"paper": {"id": "2401.00002", "title": "B", "publishedAt": "2020-01-01"}}]\n',
             "yesterday",
         ),
     ],
-    ids=["bibtex five-digit year", "ris five-digit year", "ris impossible day", "json word"],
+    ids=["bibtex five-digit year", "ris five-digit year", "json word"],
 )
 def test_a_date_that_cannot_be_read_is_reported_not_cut(text: str, shown: str) -> None:
     """A date field that gives no date is reported with the paper kept (it was dropped
@@ -198,3 +193,10 @@ def test_a_date_that_cannot_be_read_is_reported_not_cut(text: str, shown: str) -
 def test_a_bad_bibtex_month_keeps_the_year() -> None:
     papers = read_listing("@article{a, title={A}, year={2019}, month={13}}\n")
     assert papers.loc[0, "published"].year == 2019
+
+
+def test_an_impossible_month_and_day_keep_the_year() -> None:
+    papers = read_listing("TY  - JOUR\nTI  - A\nDA  - 2020/13/45\nER  - \n", errors="raise")
+    assert papers.loc[0, "published"] == pd.Timestamp("2020-01-01")
+    assert papers.loc[0, "date_precision"] == "year"
+    assert papers.loc[0, "extra"] == {"DA": "2020/13/45"}  # written back as it was

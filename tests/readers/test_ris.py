@@ -46,7 +46,7 @@ def test_t1_a1_y1_n2_doi_and_missing_er(papers: pd.DataFrame) -> None:
     assert row["authors"] == ["John Smith"]
     assert row["abstract"] == "An abstract given as N2."
     assert row["published"] == pd.Timestamp("2019-01-01")
-    assert row["url"] == "https://doi.org/10.18653/v1/P19-1001"
+    assert row["doi"] == "10.18653/v1/P19-1001" and pd.isna(row["url"])  # no made-up URL
     last = papers.iloc[2]
     assert (last["title"], last["source_line"]) == ("Last Record Without ER", 28)
     assert len(papers) == 3

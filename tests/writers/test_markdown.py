@@ -132,3 +132,10 @@ def test_titles_cannot_open_a_link_or_html() -> None:
         assert re.findall(r"<a ", html) == ["<a "] * 2, (title, html)  # the title and code
         assert html.count('href="https://example.org/p"') == 1
         assert "<script" not in html and "<img" not in html and "&#106;" not in html
+
+
+def test_a_paper_known_by_its_doi_links_to_it() -> None:
+    df = litreview.schema.papers_from_columns(
+        {"paper_id": ["a"], "title": ["T"], "doi": ["10.1000/x(1)"]}
+    )
+    assert "[**T**](https://doi.org/10.1000/x%281%29)" in litreview.to_markdown(df)
