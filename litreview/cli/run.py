@@ -25,8 +25,10 @@ from litreview.cli import (
     export,
     fetch,
     history,
+    prisma,
     read,
     render,
+    resolve,
     search,
     stats,
     undo,
@@ -37,7 +39,8 @@ from litreview.errors import ListingWarning, QueryError
 
 #: The command modules, in the order ``litreview --help`` lists them.
 COMMAND_MODULES: tuple[Command, ...] = (
-    read, search, add, annotate, history, undo, conflicts, export, duplicates, stats, render,
+    read, search, add, annotate, history, undo, conflicts, resolve, prisma, export, duplicates,
+    stats, render,
     fetch, enrich,
     app_server,
 )  # fmt: skip

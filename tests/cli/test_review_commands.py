@@ -100,3 +100,62 @@ def test_conflicts_lists_the_disagreement_and_kappa(capsys, team) -> None:
     assert lines[1].split()[-2:] == ["ada", "bob"]
     assert lines[2].startswith(ids[0]) and lines[2].split()[-2:] == ["include", "exclude"]
     assert lines[-1].startswith("kappa ada / bob: ")
+
+
+# -- resolve and prisma (issue 19, item 7) ---------------------------------------------
+
+
+def test_resolve_records_the_final_decision_of_a_resolver(capsys, team) -> None:
+    path, ids = team
+    with Review.open(path, reviewer="ada") as ada:
+        ada.set_resolvers(["cy"])
+    argv = ["resolve", str(path), ids[0], "--decision", "include", "--reason", "in scope"]
+    code, _, err = run(capsys, *argv, "--reviewer", "bob")
+    assert code == 1 and err.count("litreview: error:") == 1 and "not a resolver" in err
+    code, out, _ = run(capsys, *argv, "--reviewer", "cy")
+    assert code == 0
+    assert out == "resolved 1 paper as include (title) by cy; 0 open conflicts\n"
+    with Review.open(path, reviewer="cy") as cy:
+        row = cy.conflicts().set_index("paper_id").loc[ids[0]]
+        assert row["resolved"] and row["final_reason"] == "in scope"
+    code, out, _ = run(capsys, "undo", str(path), "--reviewer", "cy")
+    assert code == 0
+    with Review.open(path, reviewer="cy") as cy:
+        assert cy.conflict_queue()["paper_id"].tolist() == [ids[0]]
+
+
+def test_prisma_prints_and_writes_every_format(capsys, team, tmp_path) -> None:
+    path, ids = team
+    code, out, _ = run(capsys, "prisma", str(path), "--format", "json", "--reviewer", "ada")
+    rows = {(r["stage"], r["box"], r["label"]): r["n"] for r in json.loads(out)}
+    assert code == 0 and rows[("title", "screened", "Records screened")] == 2
+    assert rows[("title", "pending", "conflict")] == 1  # blind off: ada and bob disagree on one
+    assert rows[("title", "reason", "off topic")] == 1
+    code, out, _ = run(capsys, "prisma", str(path), "--format", "csv")
+    assert code == 0 and out.splitlines()[0] == "stage,box,label,n"
+    svg = tmp_path / "flow.svg"
+    code, _, err = run(capsys, "prisma", str(path), "--format", "svg", "-o", str(svg))
+    assert code == 0 and svg.read_text().startswith("<svg") and "wrote" in err
+    code, _, err = run(capsys, "prisma", str(path), "--format", "svg", "-o", str(svg))
+    assert code == 1 and "--overwrite" in err
+    page = tmp_path / "flow.html"
+    code, _, _ = run(capsys, "prisma", str(path), "--format", "html", "-o", str(page))
+    assert code == 0 and "Records screened (n = 2)" in page.read_text()
+    code, _, err = run(capsys, "prisma", str(path), "--format", "html")
+    assert code == 1 and "needs -o FILE" in err
+    code, out, _ = run(capsys, "prisma", str(path), "--box", "excluded", "--stage", "title")
+    assert code == 0 and ids[1] in out and ids[0] not in out
+
+
+def test_the_shell_respects_blind_mode(capsys, team, monkeypatch) -> None:
+    path, _ = team
+    with Review.open(path, reviewer="ada") as ada:
+        ada.set_blind(True)
+    monkeypatch.setenv("LITREVIEW_REVIEWER", "dan")
+    code, out, _ = run(capsys, "history", str(path))
+    assert code == 0 and out == "(no changes)\n"  # the shell's user screened nothing
+    monkeypatch.setenv("LITREVIEW_REVIEWER", "bob")
+    code, out, _ = run(capsys, "history", str(path))
+    assert code == 0 and " ada " not in out and out.count(" bob ") == 4
+    code, out, _ = run(capsys, "conflicts", str(path))
+    assert code == 0 and out.startswith("0 conflicts between bob")
