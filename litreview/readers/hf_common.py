@@ -138,8 +138,9 @@ def _merge_into(first: Record, other: Record) -> None:
             first[key] = value
 
 
-#: What a page shows that the schema has no column for, kept in ``extra``.
-EXTRA_KEYS = ("submitted_by", "github_stars")
+#: What a page shows that the schema has no column for -> its key in ``extra`` (the
+#: Hugging Face API's names, as hf-json keeps them, so the same paper merges into one).
+EXTRA_KEYS = {"submitted_by": "submittedBy", "github_stars": "githubStars"}
 
 
 def add_extra(cols: dict[str, Any], records: Iterable[Record]) -> None:
@@ -147,7 +148,9 @@ def add_extra(cols: dict[str, Any], records: Iterable[Record]) -> None:
     schema has one): what the page showed, as text."""
     if "extra" not in PAPER_COLUMNS:
         return
-    extras = [{k: str(r[k]) for k in EXTRA_KEYS if r.get(k) is not None} for r in records]
+    extras = [
+        {key: str(r[k]) for k, key in EXTRA_KEYS.items() if r.get(k) is not None} for r in records
+    ]
     if any(extras):
         cols["extra"] = extras
 

@@ -73,10 +73,10 @@ def test_trending_cards_shown_twice_are_one_paper_with_every_value() -> None:
 def test_the_submitter_is_kept_where_the_schema_has_a_place() -> None:
     df = read("trending.md")  # errors="raise": the "Submitted by" lines are no problem
     if "extra" in PAPER_COLUMNS:
-        assert [e.get("submitted_by") for e in df.extra] == ["vvasilev", None, "akhaliq"]
-        assert [e["github_stars"] for e in df.extra] == ["131", "40100", "1200"]  # GitHub 40.1k
+        assert [e.get("submittedBy") for e in df.extra] == ["vvasilev", None, "akhaliq"]
+        assert [e["githubStars"] for e in df.extra] == ["131", "40100", "1200"]  # GitHub 40.1k
         stars = read("trending-headings.md").extra.tolist()
-        assert stars == [{"github_stars": "11300"}, {"github_stars": "476"}]
+        assert stars == [{"githubStars": "11300"}, {"githubStars": "476"}]
     else:
         assert "extra" not in df.columns
 

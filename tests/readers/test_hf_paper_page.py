@@ -38,7 +38,7 @@ def test_a_clipper_capture_with_front_matter() -> None:
     assert row["project_urls"] == ["https://layer-cake.example.org"]
     assert row["source_line"] == 13  # the arxiv: line
     if "extra" in PAPER_COLUMNS:
-        assert row["extra"] == {"submitted_by": "taesiri", "github_stars": "40100"}
+        assert row["extra"] == {"submittedBy": "taesiri", "githubStars": "40100"}
 
 
 def test_a_fetch_tool_capture_with_setext_headings() -> None:
@@ -50,7 +50,7 @@ def test_a_fetch_tool_capture_with_setext_headings() -> None:
     assert (row["upvotes"], row["published"]) == (33, pd.Timestamp("2023-10-05"))
     assert row["abstract"].endswith("abstracts pipelines as text transformation graphs.")
     if "extra" in PAPER_COLUMNS:
-        assert row["extra"] == {"submitted_by": "akhaliq"}
+        assert row["extra"] == {"submittedBy": "akhaliq"}
 
 
 def test_a_browser_text_copy() -> None:
@@ -69,7 +69,7 @@ def test_a_browser_text_copy() -> None:
         "ClinicBench-MedQA, a multimodal benchmark. The code is at https://ClinicBench.github.io."
     )
     if "extra" in PAPER_COLUMNS:
-        assert row["extra"] == {"submitted_by": "Sam Example"}
+        assert row["extra"] == {"submittedBy": "Sam Example"}
 
 
 def test_several_saved_pages_in_one_file_are_one_paper_each() -> None:
@@ -107,4 +107,4 @@ def test_a_copy_with_page_script_before_the_arxiv_line() -> None:
     assert (row["n_authors"], row["upvotes"]) == (11, 17)
     assert row["abstract"] == "Language models now outperform average humans on many tasks."
     if "extra" in PAPER_COLUMNS:
-        assert row["extra"] == {"submitted_by": "Yanxin Lu"}
+        assert row["extra"] == {"submittedBy": "Yanxin Lu"}

@@ -26,7 +26,7 @@ def test_the_daily_copy_reads_upvotes_and_submitters() -> None:
     assert df.organization[1] == "Example University"
     assert df.source_line.tolist() == [19, 31, 44]  # the title, as before
     if "extra" in PAPER_COLUMNS:
-        assert [e["submitted_by"] for e in df.extra] == ["akhaliq", "taesiri", "nielsr"]
+        assert [e["submittedBy"] for e in df.extra] == ["akhaliq", "taesiri", "nielsr"]
     litreview.validate(df)
 
 
@@ -40,7 +40,7 @@ def test_card_lines_heading_the_title_or_after_the_date_are_read() -> None:
     assert df.title.tolist() == ["Title 1", "Title 2"]
     assert df.upvotes.tolist() == [45, 17]
     if "extra" in PAPER_COLUMNS:
-        assert df.extra[1] == {"github_stars": "1200"}  # "GitHub" then "1.2k"
+        assert df.extra[1] == {"githubStars": "1200"}  # "GitHub" then "1.2k"
     assert df.source_line.tolist() == [3, 11]
 
 
@@ -73,6 +73,6 @@ def test_a_trending_copy_of_today_reads_votes_after_the_date_and_one_paper_each(
     assert df.published.tolist() == [pd.Timestamp("2026-10-04"), pd.Timestamp("2024-12-28")]
     if "extra" in PAPER_COLUMNS:
         assert df.extra.tolist() == [
-            {"submitted_by": "vvasilev", "github_stars": "131"},
-            {"github_stars": "40100"},
+            {"submittedBy": "vvasilev", "githubStars": "131"},
+            {"githubStars": "40100"},
         ]

@@ -96,7 +96,7 @@ def card_columns(cols: Columns) -> None:
     names, stars = cols.pop("submitted_by"), cols.pop("github_stars")
     if "extra" in PAPER_COLUMNS and (any(names) or any(stars)):
         cols["extra"] = [
-            {k: str(v) for k, v in (("submitted_by", n), ("github_stars", s)) if v is not None}
+            {k: str(v) for k, v in (("submittedBy", n), ("githubStars", s)) if v is not None}
             for n, s in zip(names, stars, strict=True)
         ]
 
