@@ -201,8 +201,6 @@ def _as_datetimes(series: pd.Series, cells: list[str], report: Report) -> np.nda
         values = out
     else:
         values = series.to_numpy()  # pandas' own unit: no wrapping yet
-    if values.dtype == DATETIME and len(values):
-        return values
     checked, out_of_range = checked_datetimes(values, range(len(cells)), "", cells)
     for problem in out_of_range:
         report.warn(problem.line, DATE_RANGE)

@@ -35,6 +35,9 @@ def read_warned(text: str, **kw: object) -> tuple[pd.DataFrame, str]:
     ("text", "line", "shown"),
     [
         ("Title,Year\nA,3024\nB,2020\n", 2, "Year='3024'"),
+        ("Title,Date\nA,3000-01-01\nB,2020-01-01\n", 2, "Date='3000-01-01'"),
+        ("Title,Date\nA,0999-12-31\nB,2020-01-01\n", 2, "Date='0999-12-31'"),
+        ("paper_id,title,published\na,A,3024-01-01\nb,B,2020-01-01\n", 2, "published="),
     ],
 )
 def test_csv_dates_out_of_range_are_reported_not_wrapped(text: str, line: int, shown: str) -> None:
