@@ -31,7 +31,6 @@ from litreview.readers._limits import (
 )
 from litreview.schema import (
     ANNOTATION_COLUMNS,
-    DATETIME,
     DECISIONS,
     PAPER_COLUMNS,
 )
