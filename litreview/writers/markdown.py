@@ -57,7 +57,8 @@ def markdown_item(row: Row) -> str:
     head = md_link(f"**{title}**", link) if link else f"**{title}**"
     parts = [head]
     if row["published"] is not None:
-        parts[0] += f" ({row['published'].strftime('%Y-%m-%d')})"
+        shown = {"year": "%Y", "month": "%Y-%m"}.get(row.get("date_precision") or "", "%Y-%m-%d")
+        parts[0] += f" ({row['published'].strftime(shown)})"  # a year alone is no 1 January
     extra_code = code if page else code[1:]
     if extra_code:
         parts.append(" ".join(md_link("code", u) for u in extra_code))

@@ -139,3 +139,17 @@ def test_a_paper_known_by_its_doi_links_to_it() -> None:
         {"paper_id": ["a"], "title": ["T"], "doi": ["10.1000/x(1)"]}
     )
     assert "[**T**](https://doi.org/10.1000/x%281%29)" in litreview.to_markdown(df)
+
+
+def test_a_date_is_shown_at_its_precision() -> None:
+    df = litreview.schema.papers_from_columns(
+        {
+            "paper_id": ["a", "b"],
+            "title": ["Year", "Month"],
+            "published": pd.to_datetime(["1997-01-01", "2019-06-01"]),
+            "date_precision": ["year", "month"],
+        }
+    )
+    text = litreview.to_markdown(df)
+    assert "**Year** (1997)" in text.replace("[", "").replace("]", "")
+    assert "(2019-06)" in text and "1997-01-01" not in text
