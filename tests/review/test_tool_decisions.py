@@ -197,3 +197,15 @@ def test_an_asreview_xlsx_export_gives_its_decisions(review: Any, tmp_path: Path
     assert review.add(tmp_path / "asreview.xlsx").decisions == {"asreview": 2}
     first = _annotations(review, tmp_path)[("First", "asreview")]
     assert first["decided_at"].startswith("2025-09-07T11:00:00")
+
+
+def test_rayyan_and_asreview_files_as_their_readers_give_them(review: Any, tmp_path: Path) -> None:
+    assert review.add(FIXTURES / "rayyan.ris").decisions == {"Ana": 2, "Bo": 1}  # N1
+    assert review.add(FIXTURES / "asreview.ris").decisions == {"asreview": 2}  # N1
+    with litreview.Review.open(tmp_path / "bib.litreview") as other:
+        summary = other.add(FIXTURES / "rayyan.bib")  # BibTeX note
+        assert summary.decisions == {"Ana": 1, "Bo": 1}
+        got = _annotations(other, tmp_path)
+        title = "Mood and performance in team sports"
+        assert got[(title, "Ana")]["reason"] == "wrong outcome"
+        assert got[(title, "Bo")]["reason"] is None
