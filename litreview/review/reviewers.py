@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from litreview.review.store.connection import Store
 from litreview.review.prisma import PrismaViews
+from litreview.review.store.connection import Store
 from litreview.review.team import TeamViews
 from litreview.schema import DECISION_DTYPE
 
