@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 import threading
 import time
 import zlib
@@ -76,6 +77,7 @@ class LocalAPIs:
         )
         self.by_doi.update({p["doi"].lower(): p for p in self.papers if p.get("doi")})
         self.requests: list[str] = []
+        self._titles: list[str] = []
         self.faults: deque[Fault] = deque()
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
@@ -157,16 +159,17 @@ class LocalAPIs:
         return [hf_item(p) for p in found[page * limit : (page + 1) * limit]]
 
     def _search(self, text: str) -> list[dict[str, Any]]:
+        """Titles sharing the query's words, closest first (a C scorer: fast at 100k)."""
+        from rapidfuzz import process
+
         key = _words(text)
-        scored = [
-            (
-                fuzz.token_set_ratio(key, _words(p["title"]))
-                + fuzz.ratio(key, _words(p["title"])) / 1000,
-                p,
-            )
-            for p in self.papers
-        ]
-        hits = [p for s, p in sorted(scored, key=lambda sp: -sp[0]) if s >= 60]
+        if len(self._titles) != len(self.papers):
+            self._titles = [_words(p["title"]) for p in self.papers]
+        found = process.extract(
+            key, self._titles, scorer=fuzz.token_set_ratio, limit=50, score_cutoff=60
+        )
+        ranked = sorted(found, key=lambda m: (-m[1], -fuzz.ratio(key, m[0])))
+        hits = [self.papers[m[2]] for m in ranked]
         return [hf_item(p) for p in hits if p.get("hf") is not False]
 
     def _arxiv(self, q: dict[str, str]) -> str:
@@ -321,6 +324,10 @@ def _handler(apis: LocalAPIs) -> type[BaseHTTPRequestHandler]:
 
         def log_message(self, format: str, *args: Any) -> None:
             pass
+
+        def setup(self) -> None:
+            super().setup()  # answers go out at once (no Nagle wait on small writes)
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
         def do_GET(self) -> None:
             parts = urlsplit(self.path)
