@@ -273,6 +273,29 @@ class TeamViews:
         edit = Edit.of(decision=decision, reason=reason, note=note)
         annotate(self._store, self.reviewer, ids, edit, as_row=row_key(self.reviewer, "fulltext"))
 
+    def stage_papers(self, stage: str = "title") -> pd.DataFrame:
+        """The papers a reviewer screens at ``stage``, for the app's stage switch: at
+        ``"title"`` every paper (``papers``); at ``"fulltext"`` the candidates
+        (:meth:`fulltext_candidates`) with this reviewer's full-text ``decision``,
+        ``reason``, ``note``, ``decided_by`` and ``decided_at`` in the annotation
+        columns, and ``fulltext_location``, ``not_retrieved`` and ``fulltext_note``."""
+        papers: pd.DataFrame = self.papers  # type: ignore[attr-defined]
+        if stage == "title":
+            return papers
+        if stage not in STAGES:
+            raise ValueError(f"stage must be one of {', '.join(STAGES)}; got {stage!r}")
+        wanted = set(self.fulltext_candidates()["paper_id"])
+        rows = annotation_rows(self._store, row_key(self.reviewer, "fulltext"))
+        columns = annotation_columns(papers["paper_id"], rows)
+        taken = ("decision", "reason", "note", "decided_by", "decided_at")
+        out = papers.assign(**{k: columns[k] for k in taken})
+        records = self.fulltext().set_index("paper_id")
+        ids = out["paper_id"]
+        out["fulltext_location"] = ids.map(records["location"]).astype("string").to_numpy()
+        out["not_retrieved"] = ids.isin(records.index[records["not_retrieved"]]).to_numpy()
+        out["fulltext_note"] = ids.map(records["note"]).astype("string").to_numpy()
+        return out[ids.isin(wanted).to_numpy()].reset_index(drop=True)
+
     def fulltext_candidates(self) -> pd.DataFrame:
         """The papers that go on to full text: included at title/abstract (the rows of
         :meth:`final` whose decision is include)."""

@@ -160,6 +160,12 @@ def test_full_text_stage(team: dict[str, Review]) -> None:
     ]  # fmt: skip
     assert ada.decisions("fulltext").set_index("paper_id").loc[p[0], "ada"] == "include"
     assert ada.decisions().set_index("paper_id").loc[p[0], "ada"] == "include"  # title untouched
+    stage = ada.stage_papers("fulltext").set_index("paper_id")  # the app's full-text view
+    assert stage.index.tolist() == [p[0], p[2], p[3]]
+    assert stage.loc[p[2], ["decision", "reason"]].tolist() == ["exclude", "no evaluation"]
+    assert stage.loc[p[3], "not_retrieved"] and stage.loc[p[3], "fulltext_note"] == "paywalled"
+    assert stage.loc[p[0], "fulltext_location"].endswith("2401.00001")
+    assert len(ada.stage_papers("title")) == 36
     fields = ada.history(p[2])["field"].tolist()
     assert fields[-2:] == ["fulltext_decision", "fulltext_reason"]
     ada.undo()
