@@ -166,6 +166,8 @@ def test_full_text_stage(team: dict[str, Review]) -> None:
     assert stage.loc[p[3], "not_retrieved"] and stage.loc[p[3], "fulltext_note"] == "paywalled"
     assert stage.loc[p[0], "fulltext_location"].endswith("2401.00001")
     assert len(ada.stage_papers("title")) == 36
+    found = litreview.search(ada.stage_papers("fulltext"), 'reason:"no evaluation"')
+    assert found["paper_id"].tolist() == [p[2]]  # the query language at the full-text stage
     fields = ada.history(p[2])["field"].tolist()
     assert fields[-2:] == ["fulltext_decision", "fulltext_reason"]
     ada.undo()
