@@ -288,7 +288,7 @@ class AddReport(AddSummary):
     had another decision, kept)."""
 
     decisions: dict[str, int] = field(default_factory=dict)
-    tool_import: ImportReport | None = None
+    tool_import: ImportReport | None = field(default=None, repr=False)  # a notebook shows repr
 
     @property
     def conflicts(self) -> pd.DataFrame | None:

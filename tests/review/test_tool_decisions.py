@@ -36,6 +36,7 @@ def test_asreview_csv_labels_become_decisions(review: Any, tmp_path: Path) -> No
     summary = review.add(FIXTURES / "asreview.csv")
     assert summary.new == 3 and summary.decisions == {"asreview": 2}
     assert "2 decision(s) imported (asreview 2)" in str(summary)
+    assert "decisions={'asreview': 2}" in repr(summary) and "conflicts" not in repr(summary)
     got = _annotations(review, tmp_path)
     assert got[("Active learning for screening prioritisation", "asreview")]["decision"] == (
         "include"
