@@ -45,18 +45,34 @@ def patch_papers(
     if e.decision is not UNSET:
         changed = rows[e.decides(df["decision"].iloc[rows].astype(str).to_numpy())]
         decided_by, decided_at = e.decided(reviewer, now() if at is None else at)
-        df.iloc[changed, col("decision")] = e.decision
-        df.iloc[changed, col("decided_by")] = pd.NA if decided_by is None else decided_by
-        df.iloc[changed, col("decided_at")] = (
-            pd.NaT if decided_at is None else pd.Timestamp(decided_at)
+        _set(df, changed, col("decision"), e.decision)
+        _set(df, changed, col("decided_by"), pd.NA if decided_by is None else decided_by)
+        _set(
+            df,
+            changed,
+            col("decided_at"),
+            pd.NaT if decided_at is None else pd.Timestamp(decided_at),
         )
     for name, value in e.values().items():
-        df.iloc[rows, col(name)] = pd.NA if value is None else value
+        _set(df, rows, col(name), pd.NA if value is None else value)
     if e.touches_tags:
         tags = df["tags"].to_numpy(dtype=object).copy()
         for r in rows:
             tags[r] = list(e.new_tags(tags[r]))
         df["tags"] = pd.Series(tags, index=df.index, dtype=object)
+
+
+#: Up to this many rows a value is set cell by cell (``iat``: ~10x faster than ``iloc`` on
+#: a 100k-row column, the screening case of one paper at a time).
+CELLWISE = 32
+
+
+def _set(df: pd.DataFrame, rows: np.ndarray, column: int, value: Any) -> None:
+    if len(rows) <= CELLWISE:
+        for r in rows:
+            df.iat[int(r), column] = value
+    else:
+        df.iloc[rows, column] = value
 
 
 def annotation_of(paper: pd.Series) -> Annotation:

@@ -19,12 +19,15 @@ EDITS = [
 SHOWN = ["decision", "reason", "tags", "note", "rating", "decided_by"]
 
 
+@pytest.mark.parametrize("many", [False, True])  # cell by cell, and a column at a time
 @pytest.mark.parametrize("steps", [EDITS[:1], EDITS[:2], EDITS[:3], EDITS])
-def test_patched_table_equals_the_reread_table(tmp_path: Path, steps: list[dict]) -> None:
+def test_patched_table_equals_the_reread_table(
+    tmp_path: Path, steps: list[dict], many: bool
+) -> None:
     review = litreview.Review.open(tmp_path / "r.litreview", reviewer="ada")
     review.add(litreview.SAMPLE_LISTING)
     cached = review.papers.copy()
-    positions = [0, 2, 5]
+    positions = [0, 2, 5] if not many else list(range(34))
     ids = cached["paper_id"].iloc[positions].tolist()
     for edit in steps:
         review.annotate(ids, **edit)
