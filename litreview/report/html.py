@@ -277,14 +277,7 @@ def review_report(review: Any, *, title: str | None = None) -> str:
     'review_report'
     """
     name = Path(review.path).name
-    papers = review.papers
-    if review.sees_all:
-        final = review.final("title")
-        decision = final["final_decision"].replace({"conflict": "maybe"}).astype(str)
-        papers = papers.assign(
-            decision=pd.Categorical(decision.to_numpy(), categories=list(DECISIONS)),
-            reason=final["final_reason"].to_numpy(),
-        )
+    papers = review.final_papers() if review.sees_all else review.papers
     return build_report(
         papers,
         review.imports(),

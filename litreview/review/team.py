@@ -243,6 +243,28 @@ class TeamViews:
         base = paper_frame(self._store)[["paper_id", "title"]]
         return review_decisions(base, columns)
 
+    def final_papers(self) -> pd.DataFrame:
+        """``papers`` with the review's title/abstract decisions (:meth:`final`) in
+        ``decision`` and ``reason`` (a conflict reads ``maybe``: not settled) and
+        ``final_decision``, ``basis``, ``resolved_by`` beside them: what exports and
+        reports use. In blind mode (not a resolver) the reviewer's own decisions.
+
+        >>> TeamViews.final_papers.__name__
+        'final_papers'
+        """
+        from litreview.schema import DECISIONS
+
+        papers: pd.DataFrame = self.papers  # type: ignore[attr-defined]
+        final = self.final("title")
+        decision = final["final_decision"].replace({"conflict": "maybe"}).astype(str)
+        return papers.assign(
+            decision=pd.Categorical(decision.to_numpy(), categories=list(DECISIONS)),
+            reason=final["final_reason"].to_numpy(),
+            final_decision=final["final_decision"].to_numpy(),
+            basis=final["basis"].to_numpy(),
+            resolved_by=final["resolved_by"].to_numpy(),
+        )
+
     def conflict_queue(self, stage: str = "title") -> pd.DataFrame:
         """The papers a resolver still has to settle (unresolved conflicts): the queue
         the app shows."""

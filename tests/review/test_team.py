@@ -94,7 +94,9 @@ def test_turning_blind_mode_off_is_logged_and_shows_everything(team: dict[str, R
     assert bob.agreement() == pytest.approx(ada.agreement("ada", "bob"))
 
 
-def test_a_resolver_sees_all_and_records_final_decisions(team: dict[str, Review]) -> None:
+def test_a_resolver_sees_all_and_records_final_decisions(
+    team: dict[str, Review], tmp_path: Path
+) -> None:
     ada, bob, cy = team["ada"], team["bob"], team["cy"]
     p = screen(ada, bob)
     ada.set_resolvers(["cy"])
@@ -108,6 +110,10 @@ def test_a_resolver_sees_all_and_records_final_decisions(team: dict[str, Review]
     assert table["resolved"].all() and table["resolved_by"].tolist() == ["cy"] * 3
     assert table["final_decision"].tolist() == ["include", "exclude", "exclude"]
     assert cy.conflict_queue().empty
+    exported = cy.export(cy.final_papers(), tmp_path / "final.csv")  # exports use final decisions
+    rows = pd.read_csv(exported).set_index("paper_id")
+    assert rows.loc[p[0], "decision"] == "include" and rows.loc[p[1], "decision"] == "exclude"
+    assert rows.loc[p[8], "decision"] == "maybe"
     final = cy.final().set_index("paper_id")
     assert final.loc[p[0], ["final_decision", "final_reason", "basis"]].tolist() == [
         "include", "meets the criteria", "resolved"
