@@ -225,7 +225,16 @@ def _read_rows(n: int) -> list[Row]:
 
 
 def rows(quick: bool = False) -> list[Row]:
+    """Every size's rows; each size's table also goes to stderr as soon as it is measured
+    (a long run that fails later keeps what it measured)."""
+    from run import format_table
+
     sizes = QUICK_SIZES if quick else SIZES
     if os.environ.get("LITREVIEW_SCALE_SIZES"):
         sizes = tuple(int(s) for s in os.environ["LITREVIEW_SCALE_SIZES"].split(","))
-    return [row for n in sizes for row in size_rows(n)]
+    out: list[Row] = []
+    for n in sizes:
+        measured = size_rows(n)
+        print(format_table(measured), file=sys.stderr, flush=True)
+        out.extend(measured)
+    return out
