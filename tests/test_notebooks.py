@@ -6,6 +6,7 @@ Each notebook is copied into a scratch project (``notebooks/`` beside an
 
 from __future__ import annotations
 
+import itertools
 import shutil
 from pathlib import Path
 
@@ -108,7 +109,7 @@ def test_quickstart_runs(tmp_path: Path) -> None:
     printed = [o["text"] for o in outputs(book) if o.get("name") == "stdout"]
     assert printed and printed[-1].startswith("@")  # the export is shown, not empty
     cells = book.cells
-    for before, cell in zip(cells, cells[1:], strict=False):  # a sentence before every step
+    for before, cell in itertools.pairwise(cells):  # a sentence before every step
         if cell.cell_type == "code":
             assert before.cell_type == "markdown" and len(before.source) > 40
 

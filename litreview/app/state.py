@@ -28,9 +28,9 @@ import pandas as pd
 import traitlets
 
 from litreview.app._action import action, error_text
-from litreview.app._html import keyword_terms, split_keywords
 from litreview.app.bulk import BulkActions
 from litreview.app.display import count_papers, short, table_rows
+from litreview.app.keywords import Keywords
 from litreview.app.outputs import OutputActions
 from litreview.app.patch import patch_papers
 from litreview.app.screen_state import ScreenState
@@ -40,16 +40,13 @@ from litreview.query.filters import SearchFilters, similar
 from litreview.review.core import DEFAULT_REASONS, Review
 from litreview.review.store.connection import now
 
-#: The review settings holding the keyword lists (lists of words as typed).
-INCLUDE_KEY = "app.include_keywords"
-EXCLUDE_KEY = "app.exclude_keywords"
 #: Edits that can change the lists of tags and reasons the pickers offer.
 LIST_EDITS = frozenset({"add_tags", "remove_tags", "tags", "reason"})
 #: Query fields that read annotations (a query with one is searched again after an edit).
 ANNOTATION_FIELDS = re.compile(r"(?i)\b(decision|tags?|reason|note|rating|has)\s*:")
 
 
-class AppState(BulkActions, OutputActions):
+class AppState(BulkActions, OutputActions, Keywords):
     """Query, filters, the selection they give, paging, the open paper, status."""
 
     query = traitlets.Unicode("")
@@ -80,12 +77,6 @@ class AppState(BulkActions, OutputActions):
     error = traitlets.Unicode("")
     all_tags = traitlets.List(traitlets.Unicode())
     reasons = traitlets.List(traitlets.Unicode())
-    #: The review's keywords as typed, and as highlighted (folded like query words):
-    #: green (include) and red (exclude) in titles and abstracts.
-    include_keywords = traitlets.List(traitlets.Unicode())
-    exclude_keywords = traitlets.List(traitlets.Unicode())
-    include_words = traitlets.List(traitlets.Unicode())
-    exclude_words = traitlets.List(traitlets.Unicode())
     #: Whether the open paper (:attr:`current_id`) is in the current selection.
     current_listed = traitlets.Bool(True)
 
@@ -136,38 +127,6 @@ class AppState(BulkActions, OutputActions):
         """The exclusion reasons keys ``1``–``9`` pick, in an order that never changes
         while the app is open (new reasons are appended)."""
         return self._reason_order[:9]
-
-    @action("keywords")
-    def set_keywords(
-        self, include: str | Iterable[str] | None = None, exclude: str | Iterable[str] | None = None
-    ) -> None:
-        """The review's include / exclude keywords (``"a, b; c"`` or a list), highlighted
-        in green / red in every abstract next to the query words. They are review
-        settings (``app.include_keywords``, ``app.exclude_keywords``): saved in the review
-        file for everyone who opens it, every change logged.
-
-        >>> import tempfile, pathlib, litreview
-        >>> review = litreview.Review.open(pathlib.Path(tempfile.mkdtemp()) / "r.litreview")
-        >>> state = AppState(review)
-        >>> state.set_keywords(include="Transformers, ViT", exclude="survey")
-        >>> state.include_keywords, state.include_words, review.setting(EXCLUDE_KEY)
-        (['Transformers', 'ViT'], ['transformer', 'vit'], ['survey'])
-        """
-        for key, value in ((INCLUDE_KEY, include), (EXCLUDE_KEY, exclude)):
-            if value is not None:
-                words = split_keywords(value)
-                self.review.set_setting(key, words)
-                self._show_keywords(key, words)
-
-    def _show_keywords(self, key: str, words: list[str]) -> None:
-        if key == INCLUDE_KEY:
-            self.include_keywords, self.include_words = words, keyword_terms(words)
-        else:
-            self.exclude_keywords, self.exclude_words = words, keyword_terms(words)
-
-    def _load_keywords(self) -> None:
-        for key in (INCLUDE_KEY, EXCLUDE_KEY):
-            self._show_keywords(key, split_keywords(self.review.setting(key, [])))
 
     @action("reload")
     def reload(self) -> None:
