@@ -637,3 +637,22 @@ def test_paper_fields_are_read_from_the_frame_passed(papers: pd.DataFrame) -> No
     assert match_mask(changed, "org:deepmind", index=index).all()
     no_code = papers.assign(code_urls=[[] for _ in range(len(papers))])
     assert not match_mask(no_code, "has:code", index=index).any()
+
+
+@pytest.mark.parametrize("compact_after", [10_000, 5])
+def test_added_papers_score_exactly_as_a_fresh_build(
+    papers: pd.DataFrame, monkeypatch: pytest.MonkeyPatch, compact_after: int
+) -> None:
+    from litreview.query import index as index_module
+
+    monkeypatch.setattr(index_module, "compact_at", lambda n_base: compact_after)
+    index = SearchIndex(papers.iloc[:12])
+    for stop in (15, 16, 24, 30, len(papers)):  # new words and known ones, in a delta
+        index.add(papers.iloc[:stop])
+    assert (index.n_base == 12) == (compact_after > len(papers))
+    whole = SearchIndex(papers)
+    assert list(index.terms) == list(whole.terms) and (index.weights != whole.weights).nnz == 0
+    for query in ["transformer", "efficient attention", '"vision transformer"', "title:vit",
+                  "abstract:token", "transform OR zzqx", '"linear attention" -survey']:  # fmt: skip
+        a, b = search(papers, query, index=index), search(papers, query, index=whole)
+        assert titles(a) == titles(b) and a["score"].tolist() == b["score"].tolist(), query
