@@ -39,7 +39,7 @@ from litreview.readers._dates import month_number, parse_date, year_month_date
 from litreview.readers._io import SourceText
 from litreview.readers._latex_text import latex_to_text
 from litreview.readers._records import Columns, Record, arxiv_id_in, clean_text, records_to_columns
-from litreview.schema import venue_field
+from litreview.schema import VENUE_FIELDS, venue_field
 
 _DETECT = re.compile(r"^[ \t]*@[A-Za-z]+[ \t]*[{(]", re.MULTILINE)
 _KEYWORD_SPLIT = re.compile(r"[;,]")
@@ -102,7 +102,8 @@ def entry_record(entry: RawEntry) -> Record:
     code_urls = [url] if url and is_code_url(url) else []
     venue_names = venue_field(entry.entry_type)
     venue_name = next((n for n in venue_names if get(n)), None)
-    used = {*CONSUMED, *((venue_name,) if venue_name else ())}
+    typed = entry.entry_type in VENUE_FIELDS  # else the venue's field stays in extra too
+    used = {*CONSUMED, *((venue_name,) if venue_name and typed else ())}
     extra = {k: v for k, v in fields.items() if k not in used}
     for name in ("title", "author", venue_name):  # LaTeX the columns cannot give back
         raw = get(name) if name else None

@@ -27,7 +27,7 @@ from bibtexparser.model import Block, Entry, Field
 from litreview._files import write_atomic
 from litreview._gc import gc_paused
 from litreview.readers.bibtex import split_authors
-from litreview.schema import venue_field
+from litreview.schema import VENUE_FIELDS, venue_field
 from litreview.writers._fields import (
     PARTICLES,
     Row,
@@ -133,8 +133,8 @@ def bibtex_entry(row: Row, key: str, with_notes: bool, *, enclosed: bool = False
         own = _same_text(extra.get("title"), title)
         values.append(("title", extra["title"] if own else protect_title(title)))
     venue = one_line(row.get("venue") or "")
-    field = venue_field(entry_type)[0]
-    if venue and not _given(extra, ("journaltitle",), venue):
+    field = venue_field(entry_type)[0] if entry_type in VENUE_FIELDS else _other_venue(entry_type)
+    if venue and not _given(extra, ("journaltitle", "journal"), venue):
         own = _same_text(extra.get(field), venue)
         values.append((field, extra[field] if own else protect_title(venue)))
     published = row["published"]
@@ -180,6 +180,12 @@ def bibtex_entry(row: Row, key: str, with_notes: bool, *, enclosed: bool = False
         # a BibTeX macro: written bare (``month = jun``), never braced
         fields.insert(n_before_month, Field("month", month, enclosing="no-enclosing"))
     return Entry(entry_type, key, fields)
+
+
+def _other_venue(entry_type: str) -> str:
+    """Where the venue of a type without a journal or booktitle goes (fields every
+    BibTeX style and biblatex's data model know for it)."""
+    return "howpublished" if entry_type in ("misc", "online", "unpublished", "booklet") else "note"
 
 
 def _entry_type(row: Row) -> str:

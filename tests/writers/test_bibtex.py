@@ -322,3 +322,11 @@ def test_pdflatex_bibtex_pdflatex_has_no_errors(refs: Path) -> None:
     errors = [line for line in log.splitlines() if line.startswith("!")]
     assert second.returncode == 0 and not errors, errors or log[-3000:]
     assert (refs.parent / "doc.pdf").stat().st_size > 1000
+
+
+def test_the_venue_of_a_misc_entry_is_howpublished_not_journal() -> None:
+    df = litreview.schema.papers_from_columns(
+        {"paper_id": ["a"], "title": ["T"], "venue": ["arXiv"], "entry_type": ["misc"]}
+    )
+    text = litreview.to_bibtex(df)
+    assert "howpublished = {{arXiv}}" in text and "journal" not in text
