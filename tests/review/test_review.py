@@ -500,6 +500,4 @@ def test_annotations_of_papers_missing_from_the_snapshot_are_ignored() -> None:
     cols = annotation_columns(pd.Index(["a", "b"]), rows)
     assert list(cols["decision"]) == ["unscreened", "include"]
     assert list(cols["tags"]) == [[], ["t"]] and cols["rating"].tolist() == [pd.NA, 3]
-    assert (
-        pd.isna(cols["reason"][1]) and str(cols["decided_at"][1]) == "2025-01-02T03:04:05.000000"
-    )
+    assert pd.isna(cols["reason"][1]) and str(cols["decided_at"][1]) == "2025-01-02T03:04:05.000000"
