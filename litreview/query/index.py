@@ -28,7 +28,8 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from litreview._text import TITLE_WEIGHT, fold, is_feature_term
+from litreview._text import TITLE_WEIGHT
+from litreview.query.features import content_features, fold_cell
 from litreview.query.segment import SEP, Segment, derive, log_tf
 from litreview.query.tokenize import Vocabulary, texts_of
 
@@ -311,7 +312,7 @@ class SearchIndex:
             cache = self._feature_cache
             if cache is None:
                 version = self.version
-                cache = _features(self.weights, self.terms)
+                cache = content_features(self.weights, self.terms)
                 if self.version == version:  # no papers added meanwhile
                     self._feature_cache = cache
             return cache
@@ -399,7 +400,7 @@ class SearchIndex:
         same = cached is not None and len(cached[0]) == len(values)
         if cached is not None and same and all(map(operator.is_, cached[0], values)):
             return cached[1]
-        out = np.array([_fold_cell(v) for v in values], dtype=object)
+        out = np.array([fold_cell(v) for v in values], dtype=object)
         self._folded[column] = (values, out)
         return out
 
@@ -430,37 +431,3 @@ class SearchIndex:
             self._aligned.pop(next(iter(self._aligned)))
         self._aligned[key] = where
         return where
-
-
-def _features(weights: sp.csc_matrix, terms: np.ndarray) -> tuple[sp.csr_matrix, np.ndarray]:
-    """Content features: the weights of non-stop words with plural forms merged
-    ("tokens" and "token" are one feature), rows L2-normalized, as CSR."""
-    from litreview.query.language import word_prefixes
-
-    keys = [word_prefixes(t)[0] if is_feature_term(t) else "" for t in terms]
-    names, group = np.unique(np.array(keys, dtype=str), return_inverse=True)
-    keep = names != ""
-    column = np.cumsum(keep) - 1  # feature column of each name
-    term_col = column[group]
-    term_ok = keep[group]
-    merge = sp.csr_matrix(
-        (
-            np.ones(int(term_ok.sum()), dtype=np.float32),
-            (np.flatnonzero(term_ok), term_col[term_ok]),
-        ),
-        shape=(len(terms), int(keep.sum())),
-    )
-    features = (weights.tocsr() @ merge).tocsr()
-    norms = np.sqrt(np.asarray(features.multiply(features).sum(axis=1)).ravel())
-    norms[norms == 0] = 1
-    features = sp.csr_matrix(sp.diags((1 / norms).astype(np.float32)) @ features)
-    features.eliminate_zeros()
-    return features, names[keep]
-
-
-def _fold_cell(value: object) -> str:
-    if isinstance(value, str):
-        return fold(value)
-    if isinstance(value, list | tuple | np.ndarray):
-        return fold(" ; ".join(str(v) for v in value))
-    return ""
