@@ -24,6 +24,7 @@ from litreview.app._html import status_html
 from litreview.app._widgets import AppKeys
 from litreview.app.annotate import AnnotateView
 from litreview.app.charts_tab import ChartsView
+from litreview.app.enrich_view import EnrichView
 from litreview.app.export_tab import ExportView
 from litreview.app.filters import FilterPanel
 from litreview.app.paper import PaperView
@@ -47,6 +48,8 @@ class ReviewApp(widgets.VBox):
         self.state = state
         self.filters = FilterPanel(state)
         self.results = ResultsView(state)
+        self.enrichment = EnrichView(state)
+        self.results.widget.children = (*self.results.widget.children, self.enrichment.widget)
         self.paper = PaperView(state)
         self.annotate = AnnotateView(state)
         self.screening = ScreeningView(state)
@@ -103,6 +106,7 @@ class ReviewApp(widgets.VBox):
             layout=widgets.Layout(align_items="center", flex_flow="row nowrap"),
         )
         header.add_class("lr-toolbar")
+        state.flushers.append(self._flush_typing)
         super().__init__([header, self.tabs], **kwargs)
         self.add_class("litreview-app")
 

@@ -19,7 +19,7 @@ True
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from os import PathLike
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,7 @@ import traitlets
 from litreview.app._action import action, error_text
 from litreview.app.bulk import BulkActions
 from litreview.app.display import count_papers, short, table_rows
+from litreview.app.enrich import Enrichment
 from litreview.app.keywords import Keywords
 from litreview.app.outputs import OutputActions
 from litreview.app.patch import patch_papers
@@ -46,7 +47,7 @@ LIST_EDITS = frozenset({"add_tags", "remove_tags", "tags", "reason"})
 ANNOTATION_FIELDS = re.compile(r"(?i)\b(decision|tags?|reason|note|rating|has)\s*:")
 
 
-class AppState(BulkActions, OutputActions, Keywords):
+class AppState(BulkActions, OutputActions, Keywords, Enrichment):
     """Query, filters, the selection they give, paging, the open paper, status."""
 
     query = traitlets.Unicode("")
@@ -97,6 +98,8 @@ class AppState(BulkActions, OutputActions, Keywords):
         self._reason_order: list[str] = []
         #: The last query that parsed (the one the selection reflects).
         self.applied_query = ""
+        #: Called before the app reads the papers again on its own (views save typing).
+        self.flushers: list[Callable[[], None]] = []
         self._load()
         self.refresh()
         self.screen = ScreenState(self)
@@ -277,7 +280,7 @@ class AppState(BulkActions, OutputActions, Keywords):
         self.review.annotate(paper_ids, **edit)
         at, reviewer = now(), self.review.reviewer
         patch_papers(self.papers, self._pos.get_indexer(paper_ids), edit, reviewer, at=at)
-        if LIST_EDITS & set(edit):
+        if self._lists_change(edit):
             self._refresh_lists()
         if self._annotation_free():  # the same rows: patch them instead of searching again
             rows = self._sel_pos.get_indexer(pd.Index(paper_ids, dtype=object))
@@ -291,6 +294,20 @@ class AppState(BulkActions, OutputActions, Keywords):
         what = ", ".join(f"{k}={short(v)}" for k, v in edit.items())
         self.say(f"saved {what} for {count_papers(len(paper_ids))}")
         return True
+
+    def _lists_change(self, edit: dict[str, Any]) -> bool:
+        """Whether ``edit`` can change the tags or reasons the pickers offer (a reason or
+        tag already listed cannot: the store is not asked again on every decision)."""
+        if not LIST_EDITS & set(edit):
+            return False
+        if set(edit) & {"remove_tags", "tags"}:
+            return True  # a tag may have gone
+        reason = edit.get("reason")
+        if reason and str(reason).strip() not in self.reasons:
+            return True
+        added = edit.get("add_tags")
+        names = [added] if isinstance(added, str) else list(added or [])
+        return any(str(t).strip() not in self.all_tags for t in names)
 
     def _annotation_free(self) -> bool:
         """Whether the selection's rows and order ignore annotations (no decision or tag
