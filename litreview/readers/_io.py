@@ -166,13 +166,15 @@ def _surrogate(name: str, line: int, text: str) -> ListingError:
 
 def is_listing_text(source: object) -> TypeGuard[str]:
     """True when ``source`` is listing text rather than a path: a ``str`` that holds a
-    line break, or is empty. The one place this is decided (readers, ``Review.add``,
-    reports and the command line ask it).
+    line break or a NUL (which no path can hold), or is empty. The one place this is
+    decided (readers, ``Review.add``, reports and the command line ask it).
 
     >>> is_listing_text("Title\\n\\nAbstract"), is_listing_text("daily.txt"), is_listing_text("")
     (True, False, True)
     """
-    return isinstance(source, str) and (source == "" or "\n" in source or "\r" in source)
+    return isinstance(source, str) and (
+        source == "" or "\n" in source or "\r" in source or "\x00" in source
+    )
 
 
 def open_source(source: Source) -> SourceText:

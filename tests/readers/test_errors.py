@@ -22,6 +22,15 @@ def test_a_directory_is_a_listing_error(tmp_path: Path) -> None:
         read_listings([tmp_path])
 
 
+@pytest.mark.parametrize("source", ["\x00", "Title\x00", "\x00\x00daily.txt"])
+def test_a_nul_in_a_string_is_text_not_a_path(source: str) -> None:
+    # no path can hold a NUL: such a string was passed to open() and raised ValueError
+    with pytest.raises(ListingError, match=r"<text>: not a listing format"):
+        read_listing(source)
+    with pytest.raises(ListingError):
+        read_listings([source])
+
+
 def test_json_nested_deeply_names_the_line(tmp_path: Path) -> None:
     path = tmp_path / "deep.json"
     path.write_text('[{"title": "A"},\n' + "[" * 5000 + "]" * 5000 + "]\n", encoding="utf-8")
