@@ -7,17 +7,18 @@ verbatim)::
     >>> import litreview
     >>> text = to_bibtex(litreview.read_listing(litreview.SAMPLE_LISTING).head(1))
     >>> print(text.splitlines()[0])
-    @misc{doracamom2025joint,
+    @misc{DoracamomJoint3D2025,
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Mapping
 from itertools import count
-from string import ascii_lowercase
+from typing import Literal
 
 import bibtexparser
 import pandas as pd
@@ -29,7 +30,6 @@ from litreview._gc import gc_paused
 from litreview.readers.bibtex import split_authors
 from litreview.schema import VENUE_FIELDS, venue_field
 from litreview.writers._fields import (
-    PARTICLES,
     Row,
     annotation_note,
     arxiv_doi,
@@ -40,23 +40,19 @@ from litreview.writers._fields import (
     split_name,
     terms,
 )
-from litreview.writers._latex import NOT_KEY_CHAR, ascii_fold, escape, protect_title
+from litreview.writers._key_parts import SKIP_WORDS
+from litreview.writers._latex import ascii_fold, escape, protect_title
+from litreview.writers.biblatex import biblatex_entry
+from litreview.writers.key_formula import KeyFormula
 
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-#: Title words a citation key skips, as Better BibTeX does.
-SKIP_WORDS = frozenset(
-    """
-    a about above across after against al along among an and around as at before behind
-    below beneath beside between beyond but by d da das de del della dem den der des di die
-    do down du during ein eine einem einen einer eines el en et for from i il in inside
-    into is l la las le les like lo los near nor of off on onto or over per plus since so
-    some sur than the through to toward towards un una une under until up upon versus via
-    von while with within without yet zu zum
-    """.split()  # noqa: SIM905
-)
+Dialect = Literal["bibtex", "biblatex"]
+#: The dialects :func:`to_bibtex` writes.
+DIALECTS: tuple[str, ...] = ("bibtex", "biblatex")
 BIBTEX_COLUMNS = (
     "paper_id", "title", "abstract", "n_authors", "authors", "published", "date_precision",
     "arxiv_id", "doi", "url", "venue", "entry_type", "citation_key", "keywords", "extra",
+    "organization",
     "decision", "reason", "tags", "note", "rating",
 )  # fmt: skip
 _BIBTEX_NAME = re.compile(r"[a-z][a-z0-9_:.+-]*")
@@ -80,25 +76,37 @@ def to_bibtex(
     *,
     with_notes: bool = False,
     overwrite: bool = False,
+    dialect: Dialect = "bibtex",
+    key_formula: str | None = None,
+    keys: Mapping[str, str] | None = None,
 ) -> str:
-    """The papers as BibTeX ``@misc`` entries; also written to ``path`` when given
-    (an existing file is replaced only with ``overwrite=True``).
+    """The papers as BibTeX (or, with ``dialect="biblatex"``, biblatex) entries of their
+    ``entry_type``; also written to ``path`` when given (an existing file is replaced
+    only with ``overwrite=True``).
 
-    Keys look like ``vaswani2017attention`` (first author's last name, or the
-    first title word without authors, then the year and a title word); they
-    are unique in the file (``a``, ``b``… suffixes) and the same for the same
-    selection. ``with_notes=True`` adds the decision and the user's note.
+    A paper's key is ``keys[paper_id]`` when given (a review's pinned keys), else its
+    own ``citation_key`` (the one its source gave), else Better BibTeX's default formula
+    ``auth.lower + shorttitle(3, 3) + year`` (``vaswaniAttentionAllYou2017``; another
+    formula with ``key_formula``, see :mod:`litreview.writers.key_formula`). Keys are
+    unique in the file; each paper's key depends on that paper only, except when two
+    papers of the file make the same key: then the one with the larger ``paper_id``
+    gets a postfix derived from its ``paper_id`` (the same in every file holding both).
+    ``with_notes=True`` adds the decision and the user's note.
 
     >>> import litreview
     >>> df = litreview.read_listing(litreview.SAMPLE_LISTING)
-    >>> "@misc{" in to_bibtex(df)
-    True
+    >>> "@misc{" in to_bibtex(df), "date = {2025-01-25}" in to_bibtex(df, dialect="biblatex")
+    (True, True)
     """
+    if dialect not in DIALECTS:
+        raise ValueError(f"dialect must be one of {', '.join(DIALECTS)}, got {dialect!r}")
+    formula = KeyFormula.parse(key_formula)
     with gc_paused():
         rows = paper_rows(df, BIBTEX_COLUMNS)
-        keys = citation_keys(rows)
+        chosen = citation_keys(rows, formula, keys)
         entries: list[Block] = [
-            bibtex_entry(r, k, with_notes, enclosed=True) for r, k in zip(rows, keys, strict=True)
+            bibtex_entry(r, k, with_notes, enclosed=True, dialect=dialect)
+            for r, k in zip(rows, chosen, strict=True)
         ]
         # the values carry their braces, so the writer needs no unparse middleware
         text = bibtexparser.write_string(Library(entries), unparse_stack=[])
@@ -109,7 +117,9 @@ def to_bibtex(
     return text
 
 
-def bibtex_entry(row: Row, key: str, with_notes: bool, *, enclosed: bool = False) -> Entry:
+def bibtex_entry(
+    row: Row, key: str, with_notes: bool, *, enclosed: bool = False, dialect: Dialect = "bibtex"
+) -> Entry:
     """The paper's entry (its ``entry_type``, else ``@misc``); values bare as
     bibtexparser models them (its ``AddEnclosingMiddleware`` braces them when
     writing), or already braced with ``enclosed=True`` for a writer with no unparse
@@ -168,10 +178,12 @@ def bibtex_entry(row: Row, key: str, with_notes: bool, *, enclosed: bool = False
         note = escape(annotation_note(row))
         if note:
             values.append(("note" if "note" not in extra else "annote", note))
-    if not authors and not imported and "key" not in extra:
+    if not authors and not imported and "key" not in extra and dialect == "bibtex":
         fallback = escape(_first_word(title) or key)
         if fallback:
             values.append(("key", fallback))
+    if dialect == "biblatex":
+        return biblatex_entry(row, key, entry_type, values, enclosed=enclosed, imported=imported)
     if enclosed:
         fields = [Field(name, "{" + value + "}") for name, value in values]
     else:
@@ -270,71 +282,63 @@ def _name_part(part: str) -> str:
     return " ".join(words)
 
 
-def citation_keys(rows: list[Row]) -> list[str]:
-    """Better-BibTeX-style keys, unique within ``rows`` and independent of their order;
-    a paper's own ``citation_key`` (the one its BibTeX source gave) is kept as it is."""
-    bases = [str(row.get("citation_key") or "") or _key_base(row) for row in rows]
-    groups: dict[str, list[int]] = defaultdict(list)
-    for i, base in enumerate(bases):
-        groups[base].append(i)
-    keys = [""] * len(rows)
-    taken = set(groups)
-    for base, members in groups.items():
-        if len(members) == 1:
-            keys[members[0]] = base
-            continue
-        members.sort(  # a paper whose own key it is keeps it
-            key=lambda i: (
-                rows[i].get("citation_key") != base,
-                str(rows[i]["paper_id"] or ""),
-                str(rows[i]["title"] or ""),
-            )
-        )
-        keys[members[0]] = base
-        suffixes = (s for s in _suffixes() if base + s not in taken)
-        for i in members[1:]:
-            keys[i] = base + next(suffixes)
-            taken.add(keys[i])
-    return keys
+def citation_keys(
+    rows: list[Row], formula: KeyFormula | None = None, keys: Mapping[str, str] | None = None
+) -> list[str]:
+    """Each row's key: ``keys[paper_id]``, else its own ``citation_key``, else the
+    formula's (Better BibTeX's default); unique within ``rows`` (compared without case,
+    as biber does) and independent of their order.
 
-
-def _suffixes() -> Iterator[str]:
-    for n in count(1):
-        if n <= 26:
-            yield ascii_lowercase[n - 1]
+    >>> citation_keys([{"paper_id": "p1", "title": "Attention Is All You Need",
+    ...                 "authors": ["Ashish Vaswani"], "published": None}])
+    ['vaswaniAttentionAllYou']
+    """
+    formula = formula or KeyFormula.parse()
+    keys = keys or {}
+    out = [""] * len(rows)
+    fixed: list[int] = []
+    computed: dict[str, list[int]] = defaultdict(list)
+    for i, row in enumerate(rows):
+        pid = str(row.get("paper_id") or "")
+        own = keys.get(pid) or row.get("citation_key")
+        if own:
+            out[i] = str(own)
+            fixed.append(i)
         else:
-            yield ascii_lowercase[(n - 1) // 26 - 1] + ascii_lowercase[(n - 1) % 26]
+            out[i] = formula.base(row) or _fallback_key(row)
+            computed[out[i].casefold()].append(i)
+    taken: set[str] = set()
+    fixed.sort(key=lambda i: str(rows[i].get("paper_id") or ""))
+    for i in fixed:  # two rows giving one key: the later paper_id gets a postfix
+        if out[i].casefold() in taken:
+            out[i] = _free(out[i], str(rows[i].get("paper_id") or ""), taken, formula)
+        taken.add(out[i].casefold())
+    for members in computed.values():
+        members.sort(key=lambda i: str(rows[i].get("paper_id") or ""))
+        for n, i in enumerate(members):
+            base, pid = out[i], str(rows[i].get("paper_id") or "")
+            bare = n == 0 and formula.postfix.start == 0 and base.casefold() not in taken
+            out[i] = base if bare else _free(base, pid, taken, formula)
+            taken.add(out[i].casefold())
+    return out
 
 
-def _key_base(row: Row) -> str:
-    words = _significant_words(row["title"] or "")
-    year = str(row["published"].year) if row["published"] is not None else ""
-    authors = as_list(row["authors"])
-    if authors:
-        head = _last_name_for_key(authors[0])
-        title_words = words[:1]
-    else:
-        head = words[0] if words else ""
-        title_words = words[1:2]
-    key = head + year + "".join(title_words)
-    if not head:
-        key = "paper" + year + str(row["paper_id"] or "")[:6]
-    return key
+def _free(base: str, paper_id: str, taken: set[str], formula: KeyFormula) -> str:
+    """``base`` with a postfix not in ``taken``, picked from the paper's id (not from the
+    other papers), so it is the same in every file holding the papers that clash."""
+    start = int(hashlib.sha1(paper_id.encode()).hexdigest()[:8], 16) % 26
+    for n in count(start + 1):
+        key = base + formula.postfix.suffix(n)
+        if key.casefold() not in taken:
+            return key
+    raise AssertionError("unreachable")
 
 
-def _last_name_for_key(name: str) -> str:
-    """The first author's last name for the key, without particles (``van``, ``de``…)."""
-    parts = split_name(name)
-    last = name.split(",")[0] if "," in name or parts is None else parts[0]
-    return ascii_fold("".join(t for t in last.split() if t not in PARTICLES))
-
-
-def _significant_words(title: str) -> list[str]:
-    if title.isascii():
-        words = NOT_KEY_CHAR.sub("", title.lower()).split()
-    else:
-        words = [ascii_fold(w) for w in title.split()]
-    return [w for w in words if w and w not in SKIP_WORDS and not w.isdigit()]
+def _fallback_key(row: Row) -> str:
+    """A key for a paper the formula says nothing about (no author, title or year)."""
+    year = str(row["published"].year) if row.get("published") is not None else ""
+    digest = hashlib.sha1(str(row.get("paper_id") or "").encode()).hexdigest()[:6]
+    return f"paper{year}{digest}"
 
 
 def _first_word(title: str) -> str:
