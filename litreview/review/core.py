@@ -34,6 +34,7 @@ from litreview.readers.policy import YOUR_TABLE, rank
 from litreview.review.actions import ReviewActions
 from litreview.review.edits import Edit
 from litreview.review.enrichment import ReviewEnrichment
+from litreview.review.extraction import ExtractionViews
 from litreview.review.reviewers import ReviewerViews
 from litreview.review.store.annotations import annotate, as_ids, unknown_ids_error
 from litreview.review.store.connection import ReviewFileError, Store
@@ -76,7 +77,7 @@ def default_reviewer() -> str:
         return "reviewer"
 
 
-class Review(ReviewActions, ReviewerViews, ReviewEnrichment):
+class Review(ReviewActions, ReviewerViews, ReviewEnrichment, ExtractionViews):
     """A persistent review file (SQLite, WAL) seen through one reviewer's eyes.
 
     Open with :meth:`Review.open`; use as a context manager or call :meth:`close`.
@@ -171,12 +172,14 @@ class Review(ReviewActions, ReviewerViews, ReviewEnrichment):
 
     @property
     def papers(self) -> pd.DataFrame:
-        """Every paper with the current reviewer's annotations (a fresh copy)."""
+        """Every paper with the current reviewer's annotations, then one column per
+        extraction field (:meth:`define_field`) with their values (a fresh copy)."""
         snapshot = paper_columns(self._store)
         frame = paper_frame(self._store, snapshot)
         rows = annotation_rows(self._store, self.reviewer)
         with gc_paused():
             columns = annotation_columns(snapshot.index, rows)
+        columns |= self.field_columns(snapshot.index)
         return pd.concat([frame, pd.DataFrame(columns)], axis=1)
 
     def imports(self) -> pd.DataFrame:
@@ -197,13 +200,16 @@ class Review(ReviewActions, ReviewerViews, ReviewEnrichment):
         remove_tags: str | Iterable[str] | None = None,
         note: str | None = None,
         rating: int | None = None,
+        fields: dict[str, Any] | None = None,
     ) -> None:
         """Annotate one paper or many, in one transaction (all or nothing).
 
         ``None`` leaves a field as it is; ``""`` or ``pd.NA`` clears a reason,
-        note or rating; ``tags=[]`` clears the tags. Raises ValueError for a bad
-        value (naming the allowed ones) and KeyError for unknown ids (naming
-        the closest); then nothing is written.
+        note or rating; ``tags=[]`` clears the tags; ``fields={"sample_size": 120}``
+        records extraction values (:meth:`define_field`; None clears one). Raises
+        ValueError for a bad value (naming the allowed ones or the type a field
+        expects) and KeyError for unknown ids (naming the closest); then nothing is
+        written.
 
         >>> import tempfile, pathlib, litreview
         >>> review = Review.open(pathlib.Path(tempfile.mkdtemp()) / "r.litreview")
@@ -221,6 +227,7 @@ class Review(ReviewActions, ReviewerViews, ReviewEnrichment):
             remove_tags=remove_tags,
             note=note,
             rating=rating,
+            fields=None if fields is None else self.check_fields(fields),
         )
         annotate(self._store, self.reviewer, paper_ids, edit)
 

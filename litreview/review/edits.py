@@ -13,7 +13,7 @@ it takes from a file with it.
 >>> after.decision, after.reason, after.tags, after.decided_by
 ('exclude', 'off topic', ('later',), 'ada')
 >>> apply_edit(after, Edit.of(decision="unscreened", remove_tags="later"), reviewer="bo", at="x")
-Annotation(decision='unscreened', reason='off topic', tags=(), note=None, rating=None, decided_by=None, decided_at=None)
+Annotation(decision='unscreened', reason='off topic', tags=(), note=None, rating=None, decided_by=None, decided_at=None, fields=())
 """  # noqa: E501
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from litreview.schema import DECISIONS, Decision
 __all__ = [
     "BLANK",
     "EDITED",
+    "FIELD_PREFIX",
     "RATINGS",
     "UNSET",
     "Annotation",
@@ -46,8 +47,13 @@ __all__ = [
 ]
 
 RATINGS = range(1, 6)
-#: The fields an edit can set itself, in the order a step records them.
-EDITED: Final = ("decision", "reason", "note", "rating", "tags")
+#: The fields an edit can set itself, in the order a step records them (``fields``: the
+#: extraction fields, one history row each, named ``field:<name>``).
+EDITED: Final = ("decision", "reason", "note", "rating", "tags", "fields")
+#: How a history row names an extraction field (``field:sample_size``).
+FIELD_PREFIX: Final = "field:"
+#: Extraction values of one annotation: ``(name, value)`` pairs sorted by name.
+FieldValues = tuple[tuple[str, Any], ...]
 
 
 class Unset(enum.Enum):
@@ -65,7 +71,8 @@ UNSET: Final = Unset.UNSET
 class Annotation(NamedTuple):
     """One reviewer's annotation of one paper (the defaults: nothing yet).
 
-    ``decided_at`` is UTC text as a review stores it (``2026-01-02T03:04:05.000000``).
+    ``decided_at`` is UTC text as a review stores it (``2026-01-02T03:04:05.000000``);
+    ``fields`` the extraction values (:mod:`litreview.review.fields`), sorted by name.
 
     >>> Annotation().is_blank(), Annotation(tags=("x",)).is_blank()
     (True, False)
@@ -78,10 +85,12 @@ class Annotation(NamedTuple):
     rating: int | None = None
     decided_by: str | None = None
     decided_at: str | None = None
+    fields: FieldValues = ()
 
     def is_blank(self) -> bool:
-        """True when nothing is said (decision, reason, tags, note and rating unset)."""
-        return self[:5] == BLANK[:5]
+        """True when nothing is said (decision, reason, tags, note, rating and
+        extraction fields unset)."""
+        return self[:5] == BLANK[:5] and not self.fields
 
 
 BLANK: Final = Annotation()
@@ -174,8 +183,11 @@ class Edit:
     ``reason``, ``note`` and ``rating`` take ``""`` or ``pd.NA`` (or None) to clear;
     ``tags`` replaces the tags, then ``add_tags`` are added and ``remove_tags`` removed.
 
+    ``fields`` are extraction values already checked against the review's definitions
+    (:func:`litreview.review.fields.check_values`; None clears one).
+
     >>> Edit(rating="", tags="x")
-    Edit(decision=UNSET, reason=UNSET, tags=('x',), add_tags=(), remove_tags=(), note=UNSET, rating=None)
+    Edit(decision=UNSET, reason=UNSET, tags=('x',), add_tags=(), remove_tags=(), note=UNSET, rating=None, fields=())
     >>> Edit(decision="perhaps")
     Traceback (most recent call last):
     ...
@@ -189,6 +201,7 @@ class Edit:
     remove_tags: tuple[str, ...] = ()
     note: str | Unset | None = UNSET
     rating: int | Unset | None = UNSET
+    fields: FieldValues = ()
 
     def __post_init__(self) -> None:
         def put(name: str, value: Any) -> None:
@@ -206,6 +219,10 @@ class Edit:
         put("remove_tags", check_tags("remove_tags", self.remove_tags, blank=False))
         if self.rating is not UNSET and self.rating is not None:
             put("rating", check_rating(self.rating))
+        pairs = tuple(sorted(dict(self.fields).items()))
+        if any(not isinstance(name, str) for name, _ in pairs):
+            raise ValueError(f"fields are (name, value) pairs; got {self.fields!r}")
+        put("fields", pairs)
 
     @classmethod
     def of(
@@ -218,14 +235,16 @@ class Edit:
         remove_tags: Any = None,
         note: Any = None,
         rating: Any = None,
+        fields: FieldValues | None = None,
     ) -> Edit:
         """The edit :meth:`litreview.Review.annotate`'s keywords ask for (None = leave
-        unchanged); ValueError for a bad value or when nothing is asked.
+        unchanged; ``fields`` checked values, see :class:`Edit`); ValueError for a bad
+        value or when nothing is asked.
 
         >>> Edit.of(decision="Maybe", note="").values()
         {'note': None}
         """
-        given = [decision, reason, tags, add_tags, remove_tags, note, rating]
+        given = [decision, reason, tags, add_tags, remove_tags, note, rating, fields or None]
         edit = cls(
             decision=UNSET if decision is None else decision,
             reason=UNSET if reason is None else reason,
@@ -234,11 +253,12 @@ class Edit:
             remove_tags=() if remove_tags is None else remove_tags,
             note=UNSET if note is None else note,
             rating=UNSET if rating is None else rating,
+            fields=fields or (),
         )
         if all(v is None for v in given):
             raise ValueError(
                 "annotate() needs at least one of decision=, reason=, tags=, add_tags=, "
-                "remove_tags=, note=, rating="
+                "remove_tags=, note=, rating=, fields="
             )
         return edit
 
@@ -291,6 +311,20 @@ class Edit:
         tags += [t for t in self.add_tags if t not in tags]
         return tuple(t for t in tags if t not in self.remove_tags)
 
+    def new_fields(self, current: FieldValues) -> FieldValues:
+        """The extraction values after the edit (a None value clears that field).
+
+        >>> Edit(fields=(("n", 3), ("x", None))).new_fields((("x", "a"),))
+        (('n', 3),)
+        """
+        values = dict(current)
+        for name, value in self.fields:
+            if value is None:
+                values.pop(name, None)
+            else:
+                values[name] = value
+        return tuple(sorted(values.items()))
+
 
 def apply_edit(current: Annotation, edit: Edit, *, reviewer: str, at: str) -> Annotation:
     """The annotation after ``reviewer`` applies ``edit`` at ``at`` (UTC text).
@@ -305,6 +339,8 @@ def apply_edit(current: Annotation, edit: Edit, *, reviewer: str, at: str) -> An
     changed.update(edit.values())
     if edit.touches_tags:
         changed["tags"] = edit.new_tags(current.tags)
+    if edit.fields:
+        changed["fields"] = edit.new_fields(current.fields)
     return current._replace(**changed) if changed else current
 
 
@@ -312,14 +348,23 @@ def differences(
     before: Annotation, after: Annotation, order: Sequence[str] = EDITED
 ) -> list[tuple[str, Any]]:
     """``(field, new value)`` for every field that differs, fields in ``order`` (a
-    decision is followed by its ``decided_by`` and ``decided_at``).
+    decision is followed by its ``decided_by`` and ``decided_at``; each extraction field
+    that differs is one ``("field:<name>", value)``, None when cleared).
 
     >>> differences(Annotation(), Annotation(decision="include", decided_by="ada", tags=("x",)))
     [('decision', 'include'), ('decided_by', 'ada'), ('decided_at', None), ('tags', ('x',))]
+    >>> differences(Annotation(fields=(("n", 1),)), Annotation(fields=(("d", "RCT"),)))
+    [('field:d', 'RCT'), ('field:n', None)]
     """
     out: list[tuple[str, Any]] = []
     for name in order:
         value = getattr(after, name)
+        if name == "fields":
+            old, new = dict(before.fields), dict(after.fields)
+            for key in sorted(old.keys() | new.keys()):
+                if old.get(key) != new.get(key) or type(old.get(key)) is not type(new.get(key)):
+                    out.append((FIELD_PREFIX + key, new.get(key)))
+            continue
         if value != getattr(before, name):
             out.append((name, value))
             if name == "decision":

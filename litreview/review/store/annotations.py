@@ -15,7 +15,7 @@ import sqlite3
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
-from litreview.review.edits import Annotation, Edit, apply_edit, differences
+from litreview.review.edits import FIELD_PREFIX, Annotation, Edit, apply_edit, differences
 from litreview.review.store.connection import Store, now
 
 FIELDS: tuple[str, ...] = Annotation._fields
@@ -130,9 +130,44 @@ def unknown_ids_error(conn: sqlite3.Connection, missing: Sequence[str]) -> KeyEr
 
 
 def stored(values: Sequence[Any]) -> Annotation:
-    """An :class:`Annotation` from a row's stored ``FIELDS`` (tags as JSON text)."""
-    decision, reason, tags, *rest = values
-    return Annotation(decision, reason, tuple(json.loads(tags)), *rest)
+    """An :class:`Annotation` from a row's stored ``FIELDS`` (tags and extraction
+    fields as JSON text)."""
+    decision, reason, tags, note, rating, decided_by, decided_at, fields = values
+    return Annotation(
+        decision,
+        reason,
+        tuple(json.loads(tags)),
+        note,
+        rating,
+        decided_by,
+        decided_at,
+        decode_fields(fields),
+    )
+
+
+def decode_fields(text: str | None) -> tuple[tuple[str, Any], ...]:
+    """Extraction values as stored (a JSON object) -> sorted ``(name, value)`` pairs.
+
+    >>> decode_fields('{"n": 3, "d": "RCT"}'), decode_fields("{}")
+    ((('d', 'RCT'), ('n', 3)), ())
+    """
+    if not text or text == "{}":
+        return ()
+    return tuple(sorted(json.loads(text).items()))
+
+
+def encode_fields(values: Any) -> str:
+    """Sorted ``(name, value)`` pairs -> the JSON object stored (``{}`` when none)."""
+    return json.dumps(dict(values), ensure_ascii=False, sort_keys=True) if values else "{}"
+
+
+def shown_field(name: str) -> bool:
+    """Whether a history row's field is one a user sees (not decided_by/decided_at).
+
+    >>> shown_field("fulltext_decision"), shown_field("field:size"), shown_field("decided_at")
+    (True, True, False)
+    """
+    return FIELD_PREFIX in name or name.rsplit("_", 1)[-1] in SHOWN_FIELDS
 
 
 def current(conn: sqlite3.Connection, keys: Sequence[Key]) -> dict[Key, Annotation]:
@@ -201,6 +236,20 @@ def apply(
         if row is None:
             row = after[key] = dict(zip(FIELDS, rows[key], strict=True))
         value = tuple(change.value) if change.field == "tags" else change.value
+        if change.field.startswith(FIELD_PREFIX):  # one extraction field of the row
+            name = change.field.removeprefix(FIELD_PREFIX)
+            values = dict(row["fields"])
+            old = values.get(name)
+            if old == value and type(old) is type(value):
+                continue
+            history.append(Entry(*key, at, change.field, dump(old), dump(value)))
+            if value is None:
+                values.pop(name, None)
+            else:
+                values[name] = value
+            row["fields"] = tuple(sorted(values.items()))
+            touched[key] = None
+            continue
         old = row[change.field]
         if old == value:
             continue
@@ -228,10 +277,7 @@ def apply(
     conn.executemany(
         f"INSERT INTO annotations({', '.join(names)}) VALUES ({', '.join('?' * len(names))}) "
         f"ON CONFLICT(paper_id, reviewer) DO UPDATE SET {updates}",
-        [
-            (*key, *(dump(v) if f == "tags" else v for f, v in after[key].items()))
-            for key in touched
-        ],
+        [(*key, *_stored_values(dump, after[key])) for key in touched],
     )
     conn.executemany(
         "INSERT INTO history(step_id, paper_id, reviewer, at, field, old_value, new_value, "
@@ -240,6 +286,18 @@ def apply(
     )
     store.bump(conn, ANNOTATIONS_COUNTER)
     return history
+
+
+def _stored_values(dump: _Dumper, row: dict[str, Any]) -> list[Any]:
+    """A row's ``FIELDS`` as stored: tags and extraction fields as JSON text."""
+    out = []
+    for name, value in row.items():
+        if name == "tags":
+            value = dump(value)
+        elif name == "fields":
+            value = encode_fields(value)
+        out.append(value)
+    return out
 
 
 class _Dumper:
@@ -294,4 +352,4 @@ def annotate(
                 differ = edited[before] = differences(before, after)
             found += changes(key, differ)
         history = apply(store, conn, reviewer, action, found, rows=rows, at=at)
-    return sum(1 for entry in history if entry.field in SHOWN_FIELDS)
+    return sum(1 for entry in history if shown_field(entry.field))

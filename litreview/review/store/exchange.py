@@ -23,6 +23,7 @@ from litreview._files import write_atomic
 from litreview.errors import ListingError, Problem
 from litreview.review.edits import (
     BLANK,
+    FIELD_PREFIX,
     Annotation,
     Edit,
     apply_edit,
@@ -32,6 +33,7 @@ from litreview.review.edits import (
     check_text,
     differences,
 )
+from litreview.review.fields import FieldDef, check_values
 from litreview.review.store.annotations import (
     FIELDS,
     SHOWN_FIELDS,
@@ -43,9 +45,12 @@ from litreview.review.store.annotations import (
     stored,
 )
 from litreview.review.store.connection import TIME_FORMAT, Store, now
+from litreview.review.store.field_defs import load_definitions
 from litreview.writers._spreadsheet import neutralize_cell, restore_cell
 
-EXCHANGE_COLUMNS = ("paper_id", "title", "reviewer", *FIELDS)
+#: The columns of an annotations CSV; then one ``field:<name>`` column per extraction
+#: field (a JSONL row has them as one ``fields`` object).
+EXCHANGE_COLUMNS = ("paper_id", "title", "reviewer", *(f for f in FIELDS if f != "fields"))
 OnConflict = Literal["keep", "replace"]
 
 
@@ -98,6 +103,7 @@ class FileRow:
     rating: int | None
     decided_by: str | None
     decided_at: str | None
+    fields: tuple[tuple[str, Any], ...] = ()
 
     def __getitem__(self, name: str) -> Any:
         return getattr(self, name)
@@ -119,22 +125,28 @@ def export_annotations(store: Store, rows: list[tuple[Any, ...]], path: Path) ->
     kind = _kind(path)
     titles = dict(store.read(lambda c: c.execute("SELECT paper_id, title FROM papers").fetchall()))
     records = []
+    named = [FIELD_PREFIX + d.name for d in load_definitions(store)]
     for pid, reviewer, *values in sorted(rows, key=lambda r: (r[0], r[1])):
         annotation = stored(values)
         if annotation.is_blank():
             continue
         record = {"paper_id": pid, "title": titles.get(pid), "reviewer": reviewer}
-        records.append(record | annotation._asdict() | {"tags": list(annotation.tags)})
+        record |= annotation._asdict() | {"tags": list(annotation.tags)}
+        record["fields"] = dict(annotation.fields)
+        named += [FIELD_PREFIX + n for n, _ in annotation.fields if FIELD_PREFIX + n not in named]
+        records.append(record)
     out = io.StringIO()
     if kind == "jsonl":
         for record in records:
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
     else:
-        writer = csv.DictWriter(out, EXCHANGE_COLUMNS, lineterminator="\n")
+        writer = csv.DictWriter(out, [*EXCHANGE_COLUMNS, *named], lineterminator="\n")
         writer.writeheader()
         for record in records:
+            extracted = record.pop("fields")
             cells = {k: "" if v is None else v for k, v in record.items()}
             cells["tags"] = json.dumps(record["tags"], ensure_ascii=False)
+            cells |= {FIELD_PREFIX + k: _field_cell(v) for k, v in extracted.items()}
             writer.writerow(
                 {k: neutralize_cell(v) if isinstance(v, str) else v for k, v in cells.items()}
             )
@@ -144,8 +156,18 @@ def export_annotations(store: Store, rows: list[tuple[Any, ...]], path: Path) ->
     return len(records)
 
 
-def read_annotations(path: Path, default_reviewer: str) -> list[tuple[int, FileRow]]:
-    """``(line, record)`` pairs, validated; raise ListingError naming every bad line."""
+def _field_cell(value: Any) -> Any:
+    """An extraction value in a CSV cell (yes/no as ``yes``/``no``)."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return value
+
+
+def read_annotations(
+    path: Path, default_reviewer: str, definitions: list[FieldDef] | None = None
+) -> list[tuple[int, FileRow]]:
+    """``(line, record)`` pairs, validated (extraction values against ``definitions``);
+    raise ListingError naming every bad line."""
     kind = _kind(path)
     raw: list[tuple[int, dict[str, Any]]] = []
     problems: list[Problem] = []
@@ -175,7 +197,7 @@ def read_annotations(path: Path, default_reviewer: str) -> list[tuple[int, FileR
     for number, record in raw:
         snippet = json.dumps(record, ensure_ascii=False)[:80]
         try:
-            clean = _clean(record, default_reviewer)
+            clean = _clean(record, default_reviewer, definitions or [])
         except ValueError as exc:
             problems.append(Problem(path.name, number, snippet, f"a valid row ({exc})"))
             continue
@@ -197,7 +219,7 @@ def read_annotations(path: Path, default_reviewer: str) -> list[tuple[int, FileR
     return out
 
 
-def _clean(record: dict[str, Any], default_reviewer: str) -> FileRow:
+def _clean(record: dict[str, Any], default_reviewer: str, definitions: list[FieldDef]) -> FileRow:
     def get(name: str) -> Any:
         value = record.get(name)
         return None if value is None or (isinstance(value, str) and not value.strip()) else value
@@ -212,6 +234,17 @@ def _clean(record: dict[str, Any], default_reviewer: str) -> FileRow:
     if isinstance(rating, str):
         rating = int(rating) if rating.strip().isdigit() else rating
     decision = get("decision")
+    extracted = record.get("fields") or {}
+    if not isinstance(extracted, dict):
+        raise ValueError(f"fields must be an object of field name -> value; got {extracted!r}")
+    extracted = dict(extracted)
+    for name, value in record.items():
+        if isinstance(name, str) and name.startswith(FIELD_PREFIX):
+            extracted[name.removeprefix(FIELD_PREFIX)] = value
+    extracted = {k: v for k, v in extracted.items() if v is not None and str(v).strip() != ""}
+    checked = tuple(
+        (n, v) for n, v in check_values(definitions, extracted) if v is not None
+    )  # an empty cell says nothing
     return FileRow(
         paper_id=pid.strip(),
         reviewer=str(get("reviewer") or default_reviewer).strip(),
@@ -222,6 +255,7 @@ def _clean(record: dict[str, Any], default_reviewer: str) -> FileRow:
         rating=check_rating(rating) if rating is not None else None,
         decided_by=check_text("decided_by", get("decided_by")) if get("decided_by") else None,
         decided_at=_timestamp(get("decided_at")),
+        fields=checked,
     )
 
 
@@ -244,7 +278,7 @@ def import_annotations(
     """Merge the annotations in ``path`` into the review as one undoable step."""
     if on_conflict not in ("keep", "replace"):
         raise ValueError(f"on_conflict must be 'keep' or 'replace', got {on_conflict!r}")
-    records = [row for _, row in read_annotations(path, performer)]
+    records = [row for _, row in read_annotations(path, performer, load_definitions(store))]
     return merge_rows(store, performer, records, str(path), on_conflict)
 
 
@@ -273,7 +307,7 @@ def merge_rows(
             edit = _merge(local, row, on_conflict, report, conflicts)
             reviewer, when = row.decided_by or row.reviewer, row.decided_at or at
             after = apply_edit(local, edit, reviewer=reviewer, at=when)
-            found += changes(row.key, differences(local, after, SHOWN_FIELDS))
+            found += changes(row.key, differences(local, after, (*SHOWN_FIELDS, "fields")))
         apply(store, conn, performer, "import_annotations", found, rows=rows, at=at)
     if conflicts:
         report.conflicts = pd.DataFrame(conflicts, columns=report.conflicts.columns)
@@ -315,4 +349,30 @@ def _merge(
         report.applied += 1
         if name == "decision":
             report.decisions[row.reviewer] = report.decisions.get(row.reviewer, 0) + 1
+    given["fields"] = _merge_fields(local, row, on_conflict, report, conflicts)
     return Edit(**given)
+
+
+def _merge_fields(
+    local: Annotation,
+    row: FileRow,
+    on_conflict: OnConflict,
+    report: ImportReport,
+    conflicts: list[tuple[Any, ...]],
+) -> tuple[tuple[str, Any], ...]:
+    """The extraction values a file row sets: empty ones filled; a different value is a
+    conflict (``field:<name>``), kept or replaced by ``on_conflict``."""
+    mine = dict(local.fields)
+    taken = []
+    for name, incoming in row.fields:
+        if name in mine and mine[name] == incoming and type(mine[name]) is type(incoming):
+            report.unchanged += 1
+            continue
+        if name in mine:
+            resolution = "replaced" if on_conflict == "replace" else "kept local"
+            conflicts.append((*row.key, FIELD_PREFIX + name, mine[name], incoming, resolution))
+            if on_conflict == "keep":
+                continue
+        taken.append((name, incoming))
+        report.applied += 1
+    return tuple(taken)

@@ -16,12 +16,12 @@ from litreview.review.store.annotations import (
     ANNOTATIONS_COUNTER,
     FIELDS,
     HISTORY_COLUMNS,
-    SHOWN_FIELDS,
     UNDOABLE,
     Change,
     Entry,
     apply,
     shown_change,
+    shown_field,
 )
 from litreview.review.store.connection import Store
 from litreview.review.store.table import decode_column, decode_lists, strings
@@ -50,8 +50,8 @@ class HistoryRow(NamedTuple):
 
 
 def history_frame(rows: Sequence[HistoryRow]) -> pd.DataFrame:
-    """History rows as a table (the fields :data:`SHOWN_FIELDS`, values decoded)."""
-    rows = [r for r in rows if r.field.rsplit("_", 1)[-1] in SHOWN_FIELDS]
+    """History rows as a table (the fields a user sees, values decoded)."""
+    rows = [r for r in rows if shown_field(r.field)]
     cols: list[Sequence[Any]] = (
         list(zip(*rows, strict=True)) if rows else [() for _ in HISTORY_COLUMNS]
     )
@@ -205,7 +205,8 @@ def annotation_columns(paper_ids: Any, rows: list[tuple[Any, ...]]) -> dict[str,
         rows = [r for r, p in zip(rows, positions, strict=True) if p >= 0]
         positions = positions[positions >= 0]
     if rows:
-        cols = dict(zip(FIELDS, list(zip(*rows, strict=True))[2:], strict=True))
+        # (the extraction fields, last, are read by litreview.review.extraction)
+        cols = dict(zip(FIELDS, list(zip(*rows, strict=True))[2:], strict=False))
         lookup = {d: i for i, d in enumerate(DECISIONS)}
         codes[positions] = [lookup[d] for d in cols["decision"]]
         tags[positions] = _as_objects(

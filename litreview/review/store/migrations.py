@@ -16,7 +16,7 @@ from litreview.schema import DECISIONS
 #: ``PRAGMA application_id`` of a review file ("LRVW"): how a review is told from any SQLite file.
 APPLICATION_ID = 0x4C525657
 #: Schema version written by this code; older files are migrated forward on open.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 #: Seconds a write waits for another process holding the write lock.
 BUSY_TIMEOUT_S = 30.0
 
@@ -171,8 +171,14 @@ CREATE TRIGGER fulltext_log_no_delete BEFORE DELETE ON fulltext_log
 BEGIN SELECT RAISE(ABORT, 'the full-text log is append-only'); END;
 """
 
+# Version 6: extraction fields: each annotation row's values of the review's typed fields
+# (a JSON object, name -> value; the definitions are the ``fields.definitions`` setting).
+_V6 = """
+ALTER TABLE annotations ADD COLUMN fields TEXT NOT NULL DEFAULT '{}';
+"""
+
 #: ``MIGRATIONS[i]`` takes a file from version ``i`` to ``i + 1``.
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5]
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6]
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
 
