@@ -295,6 +295,12 @@ class ScreenState(traitlets.HasTraits):
         if not self.current_id:
             self.app.fail("screening: no paper to screen (the selection is empty)")
             return False
+        # the app's notifications (changes, status) wait until the next paper is shown:
+        # the views redraw the next paper once instead of the decided one first
+        with self.app.hold_trait_notifications():
+            return self._decide(decision, reason)
+
+    def _decide(self, decision: str, reason: str | None) -> bool:
         if not self.app.decide(decision, reason=reason or None, ids=[self.current_id]):
             return False
         self.excluding, self.reason = False, ""

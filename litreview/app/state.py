@@ -330,7 +330,8 @@ class AppState(BulkActions, OutputActions, Keywords, Enrichment):
             except ValueError as exc:
                 self.fail(f"annotate: {exc}")
                 return False
-            if (rows >= 0).any() and self.papers["reason"].iloc[rows[rows >= 0]].notna().any():
+            found = rows[rows >= 0]  # the array, not iloc: no Series built per decision
+            if len(found) and not pd.isna(self.papers["reason"].array[found]).all():
                 edit["reason"] = ""
         return bool(self.annotate(ids, **edit))
 
