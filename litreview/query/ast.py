@@ -47,6 +47,41 @@ class DecisionIs:
 
 
 @dataclass(frozen=True)
+class StageIs:
+    """The furthest screening stage the paper reached is ``value`` (``title`` or
+    ``fulltext``: included at title/abstract, so it goes on to full text). Read from
+    the ``stage`` column; a table without one is all at ``title``."""
+
+    value: str
+    pos: int = dc_field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class FulltextIs:
+    """A full-text state: a decision (``include``, ``exclude``, ``maybe``,
+    ``unscreened``), ``retrieved``, ``not-retrieved`` or ``awaiting`` (at full text,
+    not marked not retrieved, no decision yet or maybe). Read from the
+    ``fulltext_decision``, ``not_retrieved`` and ``fulltext_location`` columns; a
+    table without them matches nothing."""
+
+    value: str
+    pos: int = dc_field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class FieldIs:
+    """An extraction field's value: ``field:NAME:VALUE``, read from column ``name``
+    and compared by its dtype (a number or range, yes/no, a choice, words of text;
+    ``*``: any value). ``text`` is the value as typed, ``vpos`` its position."""
+
+    name: str
+    text: str
+    quoted: bool = False
+    vpos: int = dc_field(default=0, compare=False)
+    pos: int = dc_field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
 class Has:
     """The paper has a non-empty ``what`` (code links, arXiv id, a note, ...)."""
 
@@ -87,4 +122,18 @@ class All:
     """The empty query: every paper."""
 
 
-Node = Word | Phrase | Tag | DecisionIs | Has | Range | Not | And | Or | All
+Node = (
+    Word
+    | Phrase
+    | Tag
+    | DecisionIs
+    | StageIs
+    | FulltextIs
+    | FieldIs
+    | Has
+    | Range
+    | Not
+    | And
+    | Or
+    | All
+)

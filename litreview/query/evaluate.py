@@ -2,8 +2,15 @@
 
 Paper text (title, abstract, organization, authors) is looked up in a
 :class:`~litreview.query.index.SearchIndex`; everything else (decision,
-tags, note, reason, rating, counts, dates, links) is read from the DataFrame
-at query time, so annotation changes never need a new index.
+tags, note, reason, rating, counts, dates, links, the review's ``stage``,
+``fulltext_decision``/``not_retrieved`` and extraction field columns) is read from
+the DataFrame at query time, so annotation changes never need a new index.
+
+A table without a ``stage`` or full-text column is read like a plain listing with
+``decision:``: every paper at ``stage:title``, nothing at ``stage:fulltext`` or
+``fulltext:...``. ``field:NAME:...`` on a table without column ``NAME`` raises
+:class:`~litreview.errors.QueryError` (a misspelt field must not silently match
+nothing); so does a value the column cannot hold (a word for a number field).
 """
 
 from __future__ import annotations
@@ -16,20 +23,26 @@ import numpy as np
 import pandas as pd
 
 from litreview._text import fold
+from litreview.errors import QueryError
 from litreview.query.index import SearchIndex
 from litreview.query.language import (
     NUMBER_FIELDS,
     All,
     And,
     DecisionIs,
+    FieldIs,
+    FulltextIs,
     Has,
     Node,
     Not,
     Or,
     Phrase,
     Range,
+    StageIs,
     Tag,
     Word,
+    field_number,
+    text_node,
 )
 
 #: Text fields read from the DataFrame -> their column.
@@ -46,14 +59,16 @@ class Evaluation:
     where: np.ndarray | None = None
 
 
-def evaluate(node: Node, df: pd.DataFrame, index: SearchIndex) -> Evaluation:
-    """Rows of ``df`` matching ``node`` (``index`` must hold every paper of ``df``)."""
-    ev = _Evaluator(df, index)
+def evaluate(node: Node, df: pd.DataFrame, index: SearchIndex, query: str = "") -> Evaluation:
+    """Rows of ``df`` matching ``node`` (``index`` must hold every paper of ``df``);
+    ``query`` (the text parsed) is quoted in a QueryError about a field's column."""
+    ev = _Evaluator(df, index, query)
     return Evaluation(ev.eval(node, negated=False), ev.score_ranges, ev.where)
 
 
 class _Evaluator:
-    def __init__(self, df: pd.DataFrame, index: SearchIndex) -> None:
+    def __init__(self, df: pd.DataFrame, index: SearchIndex, query: str = "") -> None:
+        self.query = query
         self.df = df
         self.index = index
         self.where = index.align(df)
@@ -86,6 +101,12 @@ class _Evaluator:
             return self.tags(node.value)
         if isinstance(node, Has):
             return self.has(node.what)
+        if isinstance(node, StageIs):
+            return self.stage(node.value)
+        if isinstance(node, FulltextIs):
+            return self.fulltext(node.value)
+        if isinstance(node, FieldIs):
+            return self.field(node)
         raise TypeError(f"not a query node: {node!r}")
 
     # ------------------------------------------------------------ text
@@ -195,6 +216,93 @@ class _Evaluator:
         if col.dtype == object or isinstance(col.dtype, pd.StringDtype):
             return out & col.astype("string").str.strip().ne("").fillna(False).to_numpy(dtype=bool)
         return out
+
+    # ------------------------------------------------------------ the review's stages
+
+    def _at_fulltext(self) -> np.ndarray:
+        if "stage" in self.df:
+            return self.df["stage"].astype("string").eq("fulltext").fillna(False).to_numpy(bool)
+        if "fulltext_decision" in self.df:
+            return self.df["fulltext_decision"].notna().to_numpy(dtype=bool)
+        return np.zeros(self.n, dtype=bool)
+
+    def stage(self, value: str) -> np.ndarray:
+        at_fulltext = self._at_fulltext()
+        return at_fulltext if value == "fulltext" else ~at_fulltext
+
+    def fulltext(self, value: str) -> np.ndarray:
+        at = self._at_fulltext()
+        missing = self._flag("not_retrieved")
+        if value == "not-retrieved":
+            return at & missing
+        if value == "retrieved":
+            location = self.df.get("fulltext_location")
+            found = np.zeros(self.n, bool) if location is None else location.notna().to_numpy(bool)
+            return at & found & ~missing
+        if "fulltext_decision" not in self.df:
+            decided = np.full(self.n, "unscreened", dtype=object)
+        else:
+            col = self.df["fulltext_decision"].astype(object)
+            decided = col.where(col.notna(), "unscreened").to_numpy()
+        if value == "awaiting":
+            return at & ~missing & np.isin(decided, ["unscreened", "maybe"])
+        return at & np.asarray(decided == value, dtype=bool)
+
+    def _flag(self, column: str) -> np.ndarray:
+        if column not in self.df:
+            return np.zeros(self.n, dtype=bool)
+        return self.df[column].astype("boolean").fillna(False).to_numpy(dtype=bool)
+
+    # ------------------------------------------------------------ extraction fields
+
+    def field(self, node: FieldIs) -> np.ndarray:
+        if node.name not in self.df:
+            raise QueryError(
+                f"no extraction field {node.name!r} in this table (a review's fields are "
+                "columns of review.papers; define one with review.define_field)",
+                self.query,
+                node.pos,
+            )
+        col = self.df[node.name]
+        if node.text.strip() == "*" and not node.quoted:  # any value (blank text is none)
+            blank = col.astype("string").str.strip().eq("") if col.dtype.kind == "O" else False
+            return (col.notna() & ~blank).fillna(False).to_numpy(dtype=bool)
+        kind = col.dtype.kind if not isinstance(col.dtype, pd.CategoricalDtype) else "O"
+        if col.dtype == "boolean" or kind == "b":
+            wanted = node.text.strip().lower()
+            if wanted not in ("yes", "no", "true", "false"):
+                raise self._wrong(node, "yes or no")
+            return col.astype("boolean").eq(wanted in ("yes", "true")).fillna(False).to_numpy(bool)
+        if kind in "iuf":
+            bounds = field_number(node.text)
+            if bounds is None or node.quoted:
+                raise self._wrong(node, f"a number or a range like field:{node.name}:10..20")
+            values = pd.to_numeric(col, errors="coerce").to_numpy("float64", na_value=np.nan)
+            lo, hi, lo_in, hi_in = bounds
+            out = ~np.isnan(values)
+            if lo is not None:
+                out &= (values >= lo) if lo_in else (values > lo)
+            if hi is not None:
+                out &= (values <= hi) if hi_in else (values < hi)
+            return out
+        if isinstance(col.dtype, pd.CategoricalDtype):
+            options = {fold(str(c)): c for c in col.cat.categories}
+            wanted_option = options.get(fold(node.text.strip()))
+            if wanted_option is None:
+                raise self._wrong(node, "one of " + ", ".join(map(str, col.cat.categories)))
+            return col.eq(wanted_option).fillna(False).to_numpy(dtype=bool)
+        words = text_node(None, node.text, node.vpos, quoted=node.quoted, query=self.query)
+        assert isinstance(words, Word | Phrase)
+        pattern = text_regex(words)
+        values = np.array(
+            [fold(v) if isinstance(v, str) else "" for v in col.tolist()], dtype=object
+        )
+        return _regex_mask(values, pattern)
+
+    def _wrong(self, node: FieldIs, expected: str) -> QueryError:
+        return QueryError(
+            f"field {node.name!r} holds {expected}; got {node.text!r}", self.query, node.vpos
+        )
 
 
 def _year_start_us(year: int) -> int:

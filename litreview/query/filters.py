@@ -222,7 +222,7 @@ def match_scores(
         node = node.children[0] if len(node.children) == 1 else node
     if index is None:
         index = index_for(df)
-    ev = evaluate(node, df, index)
+    ev = evaluate(node, df, index, query)
     if ev.score_ranges:
         score = index.scores(ev.score_ranges)
         score = score if ev.where is None else score[ev.where]

@@ -9,7 +9,7 @@ Grammar (operators are upper-case; lower-case ``or``/``not`` are plain words)::
     or      := and ("OR" and)*
     and     := unary ("AND"? unary)*
     unary   := ("NOT" | "-") unary | primary
-    primary := "(" or ")" | WORD | "PHRASE" | FIELD ":" value
+    primary := "(" or ")" | WORD | "PHRASE" | FIELD ":" value | "field:" NAME ":" value
 
 A malformed query raises :class:`~litreview.errors.QueryError` with the
 0-based position and what was expected there. :mod:`litreview.query.filters`
@@ -18,6 +18,7 @@ evaluates the AST.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from litreview._text import fold, words
@@ -26,12 +27,15 @@ from litreview.query.ast import (
     All,
     And,
     DecisionIs,
+    FieldIs,
+    FulltextIs,
     Has,
     Node,
     Not,
     Or,
     Phrase,
     Range,
+    StageIs,
     Tag,
     Word,
 )
@@ -43,6 +47,8 @@ __all__ = [
     "All",
     "And",
     "DecisionIs",
+    "FieldIs",
+    "FulltextIs",
     "Has",
     "Node",
     "Not",
@@ -50,10 +56,13 @@ __all__ = [
     "Phrase",
     "QueryError",
     "Range",
+    "StageIs",
     "Tag",
     "Word",
+    "field_number",
     "parse",
     "tokenize",
+    "uses",
     "word_prefixes",
 ]
 
@@ -66,9 +75,19 @@ NUMBER_FIELDS = {"year": "published", "authors": "n_authors", "comments": "comme
                  "upvotes": "upvotes", "rating": "rating"}  # fmt: skip
 DATE_FIELDS = ("published",)
 HAS_VALUES = ("code", "arxiv", "note", "tags", "reason", "rating", "org", "url", "upvotes")
-FIELDS = (*TEXT_FIELDS, *META_TEXT_FIELDS, "tag", "decision", *NUMBER_FIELDS, *DATE_FIELDS, "has")
+#: The review's team fields: ``stage:``, ``fulltext:`` and ``field:NAME:VALUE``.
+STAGE_VALUES = ("title", "fulltext")
+FULLTEXT_VALUES = (*DECISIONS, "retrieved", "not-retrieved", "awaiting")
+TEAM_FIELDS = ("stage", "fulltext", "field")
+FIELDS = (*TEXT_FIELDS, *META_TEXT_FIELDS, "tag", "decision", *NUMBER_FIELDS, *DATE_FIELDS, "has",
+          *TEAM_FIELDS)  # fmt: skip
 #: Accepted spellings of field names.
-FIELD_ALIASES = {"tags": "tag", "organization": "org", "date": "published", "n_authors": "authors"}
+FIELD_ALIASES = {"tags": "tag", "organization": "org", "date": "published", "n_authors": "authors",
+                 "full-text": "fulltext", "full_text": "fulltext", "fields": "field"}  # fmt: skip
+_VALUE_ALIASES = {"full-text": "fulltext", "full_text": "fulltext", "title-abstract": "title",
+                  "abstract": "title", "not_retrieved": "not-retrieved",
+                  "notretrieved": "not-retrieved"}  # fmt: skip
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 #: Query words shorter than this match whole words only ("ai", "3d"); longer ones are prefixes.
 MIN_PREFIX = 3
 
@@ -173,7 +192,10 @@ def _field(query: str, tokens: list[Token], raw: str, start: int, i: int) -> int
             query,
             start,
         )
-    if not value and i < len(query) and query[i] == '"':
+    if field == "field" and value.endswith(":") and i < len(query) and query[i] == '"':
+        quoted, i = _quoted(query, i)  # field:NAME:"several words"
+        tokens.append(Token("FIELD", value + quoted, start, field))
+    elif not value and i < len(query) and query[i] == '"':
         value, i = _quoted(query, i)
         tokens.append(Token("FIELD", value, start, field))
     elif not value and i < len(query) and query[i] == "(":
@@ -288,6 +310,20 @@ class _Parser:
             if value.lower() not in DECISIONS:
                 raise QueryError(f"expected a decision ({', '.join(DECISIONS)})", q, vpos)
             return DecisionIs(value.lower(), vpos)
+        if field == "stage":
+            stage = _VALUE_ALIASES.get(value.lower(), value.lower())
+            if stage not in STAGE_VALUES:
+                raise QueryError(f"expected stage:{' or stage:'.join(STAGE_VALUES)}", q, vpos)
+            return StageIs(stage, vpos)
+        if field == "fulltext":
+            state = _VALUE_ALIASES.get(value.lower(), value.lower())
+            if state not in FULLTEXT_VALUES:
+                raise QueryError(
+                    f"expected fulltext:{' / fulltext:'.join(FULLTEXT_VALUES)}", q, vpos
+                )
+            return FulltextIs(state, vpos)
+        if field == "field":
+            return _field_is(tok, value, vpos, q)
         if field == "has":
             what = FIELD_ALIASES.get(value.lower(), value.lower())
             what = "tags" if what == "tag" else what
@@ -303,3 +339,61 @@ class _Parser:
                 vpos,
             )
         return number_range(field, value, q, vpos)
+
+
+def _field_is(tok: Token, value: str, vpos: int, query: str) -> FieldIs:
+    """``field:NAME:VALUE`` (the value may be quoted: ``field:setting:"rural clinic"``)."""
+    name, colon, rest = value.partition(":")
+    if not colon or not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", name):
+        raise QueryError(
+            "expected field:NAME:VALUE, like field:sample_size:100.. or field:design:RCT",
+            query,
+            vpos,
+        )
+    rpos = vpos + len(name) + 1
+    quoted = rpos < len(query) and query[rpos] == '"'
+    if not rest.strip():
+        raise QueryError(f"expected a value after field:{name}:", query, rpos)
+    return FieldIs(name.lower(), rest, quoted, rpos + quoted, tok.pos)
+
+
+def field_number(text: str) -> tuple[float | None, float | None, bool, bool] | None:
+    """``(lo, hi, lo_inclusive, hi_inclusive)`` of a number or range in a field value
+    (``100``, ``>=100``, ``<0.5``, ``10..20``, ``100..``, ``..20``: both ends of ``..``
+    included), or None when the text is not one.
+
+    >>> field_number("100.."), field_number(">2.5"), field_number("RCT")
+    ((100.0, None, True, True), (2.5, None, False, True), None)
+    """
+    value = text.strip()
+    if ".." in value:
+        a, _, b = value.partition("..")
+        if (a and not _NUMBER.fullmatch(a)) or (b and not _NUMBER.fullmatch(b)) or not (a or b):
+            return None
+        return (float(a) if a else None, float(b) if b else None, True, True)
+    m = re.fullmatch(r"(>=|<=|>|<|=)?(.+)", value)
+    if m is None or not _NUMBER.fullmatch(m.group(2)):
+        return None
+    v, op = float(m.group(2)), m.group(1) or "="
+    return {"=": (v, v, True, True), ">": (v, None, False, True), ">=": (v, None, True, True),
+            "<": (None, v, True, False), "<=": (None, v, True, True)}[op]  # fmt: skip
+
+
+def uses(node: Node) -> set[str]:
+    """The team fields a query tree uses (``stage``, ``fulltext``, ``field``): what a
+    review adds to its table before searching.
+
+    >>> sorted(uses(parse("vision (stage:fulltext OR -field:n:3)")))
+    ['field', 'stage']
+    """
+    if isinstance(node, StageIs):
+        return {"stage"}
+    if isinstance(node, FulltextIs):
+        return {"fulltext"}
+    if isinstance(node, FieldIs):
+        return {"field"}
+    if isinstance(node, Not):
+        return uses(node.child)
+    if isinstance(node, And | Or):
+        return set().union(*(uses(c) for c in node.children))
+    return set()

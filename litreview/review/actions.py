@@ -84,7 +84,8 @@ class ReviewActions:
         return bool(self._store.read(lambda c: c.execute(query, (old_import,)).fetchone()))
 
     def search(self, query: str = "", **filters: Unpack[SearchOptions]) -> pd.DataFrame:
-        """:func:`litreview.search` over this review's annotated papers.
+        """:func:`litreview.search` over this review's annotated papers (with the
+        columns of :meth:`search_table` when the query uses ``stage:`` or ``fulltext:``).
 
         >>> import tempfile, pathlib, litreview
         >>> review = litreview.Review.open(pathlib.Path(tempfile.mkdtemp()) / "r.litreview")
@@ -93,8 +94,11 @@ class ReviewActions:
         ['DuoFormer', 'FMViT: A ', 'Tokens-to']
         """
         from litreview.query.filters import search
+        from litreview.query.language import parse, uses
 
         papers = self.papers
+        if uses(parse(query)) & {"stage", "fulltext"}:
+            papers = self.search_table(papers)  # type: ignore[attr-defined]
         return search(papers, query, index=self.search_index(papers), **filters)
 
     def similar(self, paper_id: str, n: int = 10) -> pd.DataFrame:

@@ -29,6 +29,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from litreview.review.edits import Edit
@@ -300,23 +301,48 @@ class TeamViews:
         ``"title"`` every paper (``papers``); at ``"fulltext"`` the candidates
         (:meth:`fulltext_candidates`) with this reviewer's full-text ``decision``,
         ``reason``, ``note``, ``decided_by`` and ``decided_at`` in the annotation
-        columns, and ``fulltext_location``, ``not_retrieved`` and ``fulltext_note``."""
+        columns, and the columns of :meth:`search_table`."""
         papers: pd.DataFrame = self.papers  # type: ignore[attr-defined]
         if stage == "title":
             return papers
         if stage not in STAGES:
             raise ValueError(f"stage must be one of {', '.join(STAGES)}; got {stage!r}")
-        wanted = set(self.fulltext_candidates()["paper_id"])
+        table = self.search_table(papers)
         rows = annotation_rows(self._store, row_key(self.reviewer, "fulltext"))
         columns = annotation_columns(papers["paper_id"], rows)
         taken = ("decision", "reason", "note", "decided_by", "decided_at")
-        out = papers.assign(**{k: columns[k] for k in taken})
+        out = table.assign(**{k: columns[k] for k in taken})
+        return out[table["stage"].eq("fulltext").to_numpy()].reset_index(drop=True)
+
+    def search_table(self, papers: pd.DataFrame | None = None) -> pd.DataFrame:
+        """``papers`` (default: :attr:`papers`; any table with ``paper_id``) with what the
+        query language's ``stage:`` and ``fulltext:`` read: ``stage`` (``fulltext`` for
+        the :meth:`fulltext_candidates`, else ``title``), this reviewer's
+        ``fulltext_decision`` and ``fulltext_reason`` (NA before full text),
+        ``fulltext_location``, ``not_retrieved`` and ``fulltext_note``.
+
+        >>> TeamViews.search_table.__name__
+        'search_table'
+        """
+        if papers is None:
+            papers = self.papers  # type: ignore[attr-defined]
+        assert papers is not None
+        ids = papers["paper_id"]
+        at = ids.isin(set(self.fulltext_candidates()["paper_id"])).to_numpy()
+        rows = annotation_rows(self._store, row_key(self.reviewer, "fulltext"))
+        columns = annotation_columns(pd.Index(ids), rows)
         records = self.fulltext().set_index("paper_id")
-        ids = out["paper_id"]
-        out["fulltext_location"] = ids.map(records["location"]).astype("string").to_numpy()
-        out["not_retrieved"] = ids.isin(records.index[records["not_retrieved"]]).to_numpy()
-        out["fulltext_note"] = ids.map(records["note"]).astype("string").to_numpy()
-        return out[ids.isin(wanted).to_numpy()].reset_index(drop=True)
+        decision = pd.Series(columns["decision"]).where(at)
+        reason = pd.Series(columns["reason"], dtype="string").where(at)
+        missing = ids.isin(records.index[records["not_retrieved"]]).to_numpy()
+        return papers.assign(
+            stage=pd.array(np.where(at, "fulltext", "title"), dtype="string"),
+            fulltext_decision=decision.to_numpy(),
+            fulltext_reason=reason.to_numpy(),
+            fulltext_location=ids.map(records["location"]).astype("string").to_numpy(),
+            not_retrieved=missing,
+            fulltext_note=ids.map(records["note"]).astype("string").to_numpy(),
+        )
 
     def fulltext_candidates(self) -> pd.DataFrame:
         """The papers that go on to full text: included at title/abstract (the rows of
