@@ -35,6 +35,7 @@ from litreview.review.actions import ReviewActions
 from litreview.review.edits import Edit
 from litreview.review.enrichment import ReviewEnrichment
 from litreview.review.extraction import ExtractionViews
+from litreview.review.keys import ReviewKeys
 from litreview.review.reviewers import ReviewerViews
 from litreview.review.store.annotations import annotate, as_ids, unknown_ids_error
 from litreview.review.store.connection import ReviewFileError, Store
@@ -77,7 +78,7 @@ def default_reviewer() -> str:
         return "reviewer"
 
 
-class Review(ReviewActions, ReviewerViews, ReviewEnrichment, ExtractionViews):
+class Review(ReviewKeys, ReviewActions, ReviewerViews, ReviewEnrichment, ExtractionViews):
     """A persistent review file (SQLite, WAL) seen through one reviewer's eyes.
 
     Open with :meth:`Review.open`; use as a context manager or call :meth:`close`.

@@ -1,0 +1,180 @@
+"""Pinned citation keys: stored the first time they are needed, unique across the review,
+never changed by exports, imports or metadata completion; rekey and set_key on purpose."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import bibtexparser
+import pandas as pd
+import pytest
+
+import litreview
+from litreview.review.core import Review
+from litreview.review.keys import PINNED, PINNED_SOURCE
+from litreview.web.local_server import LocalAPIs
+from litreview.writers.key_formula import FormulaError
+from tests.paths import TESTS
+
+WEB = TESTS / "fixtures" / "web"
+BIB = TESTS / "fixtures" / "bibtex"
+
+
+@pytest.fixture
+def apis(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[LocalAPIs]:
+    """The local stand-in APIs with the recorded catalogue (as tests/web uses them)."""
+    papers = json.loads((WEB / "catalogue.json").read_text(encoding="utf-8"))["papers"]
+    with LocalAPIs(papers) as server:
+        for name, value in server.env().items():
+            monkeypatch.setenv(name, value)
+        monkeypatch.setenv("LITREVIEW_CACHE_DIR", str(tmp_path / "web-cache"))
+        monkeypatch.setenv("LITREVIEW_RATE_LIMIT", "0")
+        monkeypatch.setenv("LITREVIEW_BACKOFF", "0.01")
+        monkeypatch.setenv("LITREVIEW_TIMEOUT", "2")
+        monkeypatch.delenv("LITREVIEW_OFFLINE", raising=False)
+        yield server
+
+
+@pytest.fixture
+def review(tmp_path: Path) -> Iterator[Review]:
+    with Review.open(tmp_path / "r.litreview", reviewer="ada") as opened:
+        opened.add(litreview.SAMPLE_LISTING)
+        yield opened
+
+
+def _keys(path: Path) -> dict[str, str]:
+    """title -> key of a BibTeX file."""
+    library = bibtexparser.parse_string(path.read_text(encoding="utf-8"))
+    return {
+        " ".join(e["title"].replace("{", "").replace("}", "").split()): e.key
+        for e in library.entries
+    }
+
+
+def test_keys_survive_exports_selections_and_enrichment(
+    review: Review, apis: LocalAPIs, tmp_path: Path
+) -> None:
+    """The issue's key test: included, then all, then enriched (authors become known),
+    then exported again: every key that existed is unchanged."""
+    ids = review.papers["paper_id"]
+    review.annotate(ids[:5], decision="include")
+    included = review.search("decision:include").drop(columns="score")
+    first = _keys(review.export(included, tmp_path / "included.bib"))
+    everything = _keys(review.export(None, tmp_path / "all.bib"))
+    assert len(first) == 5 and len(everything) == 36
+    assert all(everything[t] == k for t, k in first.items())
+    assert len({k.casefold() for k in everything.values()}) == 36
+    report = review.enrich()
+    assert report.papers_changed == 36 and (review.papers["authors"].map(len) > 0).all()
+    after = _keys(review.export(None, tmp_path / "all-enriched.bib"))
+    assert after == everything
+    # the formula on the enriched papers would now start with an author's name
+    fresh = litreview.to_bibtex(review.papers.assign(citation_key=None))
+    assert len(_keys_of(fresh)) == 36 and set(_keys_of(fresh)) != set(everything.values())
+    # the plain writer on the review's papers gets the pinned keys too
+    assert set(_keys_of(litreview.to_bibtex(review.papers))) == set(everything.values())
+
+
+def _keys_of(text: str) -> list[str]:
+    return re.findall(r"^@\w+\{([^,]+),", text, flags=re.MULTILINE)
+
+
+def test_pinning_happens_once_is_logged_and_an_import_never_replaces_it(review: Review) -> None:
+    pid = review.papers["paper_id"].iloc[0]
+    assert review.papers["citation_key"].isna().all()
+    key = review.citation_keys(pid).iloc[0]
+    assert key == "DoracamomJoint3D2025"
+    assert review.papers.set_index("paper_id").at[pid, "citation_key"] == key
+    log = review.key_history()
+    assert log[["paper_id", "reviewer", "action", "new_key"]].values.tolist() == [
+        [pid, "ada", "pin", key]
+    ]
+    assert review.citation_keys(pid).iloc[0] == key and len(review.key_history()) == 1
+    title = review.papers.set_index("paper_id").at[pid, "title"]
+    bib = (
+        f"@article{{Other2025,\n  title = {{{title}}},\n  author = {{Zed, Ann}},\n"
+        "  year = {2025}\n}\n"
+    )
+    review.add(bib)  # a source with its own key for the same paper
+    assert review.papers.set_index("paper_id").at[pid, "citation_key"] == key
+    ranks = review._store.read(
+        lambda c: c.execute("SELECT ranks FROM papers WHERE paper_id = ?", (pid,)).fetchone()[0]
+    )
+    from litreview.readers.policy import RANKED, decode_ranks
+
+    assert decode_ranks(ranks)[RANKED.index("citation_key")] == PINNED
+    # annotations' undo is not disturbed by key steps
+    review.annotate(pid, decision="include")
+    review.undo()
+    assert review.citation_keys(pid).iloc[0] == key
+
+
+def test_imported_keys_are_the_papers_keys_and_stay_unique(tmp_path: Path) -> None:
+    with Review.open(tmp_path / "r.litreview", reviewer="ada") as review:
+        review.add(BIB / "zotero_export.bib")
+        own = review.papers.set_index("paper_id")["citation_key"]
+        assert own.notna().all()
+        keys = review.citation_keys()
+        assert keys.to_dict() == own.to_dict()
+        state = review._store.read(lambda c: c.execute("SELECT ranks FROM papers").fetchall())
+        from litreview.readers.policy import RANKED, decode_ranks
+
+        assert {decode_ranks(r[0])[RANKED.index("citation_key")] for r in state} == {PINNED_SOURCE}
+        text = review.export(None, tmp_path / "out.bib").read_text()
+        assert sorted(_keys_of(text)) == sorted(own)
+        # a listing paper whose formula key is an imported key gets a postfix, never the key
+        clash = own.iloc[0]
+        df = litreview.schema.papers_from_columns({"paper_id": ["x1"], "title": ["Zzz Unique"]})
+        review.add(df)
+        review.set_key_formula(f"'{clash}'")
+        new = review.citation_keys("x1").iloc[0]
+        assert new.casefold() != clash.casefold() and new.startswith(clash)
+
+
+def test_rekey_recomputes_on_purpose_and_set_key_checks(review: Review) -> None:
+    pid = review.papers["paper_id"].iloc[0]
+    old = review.citation_keys(pid).iloc[0]
+    assert review.set_key_formula("shorttitle(1).lower + '_' + year") is True
+    assert review.citation_keys(pid).iloc[0] == old  # pinned keys stay
+    changed = review.rekey(pid)
+    assert changed.values.tolist() == [[pid, old, "doracamom_2025"]]
+    assert review.citation_keys(pid).iloc[0] == "doracamom_2025"
+    other = review.papers["paper_id"].iloc[1]
+    with pytest.raises(ValueError, match=r"(?i)doracamom_2025.*already"):
+        review.set_key(other, "Doracamom_2025")  # biber compares keys without case
+    with pytest.raises(ValueError, match="without spaces"):
+        review.set_key(other, "a key")
+    with pytest.raises(KeyError):
+        review.set_key("no-such-paper", "x")
+    review.set_key(other, "mine:2023")
+    assert review.citation_keys(other).iloc[0] == "mine:2023"
+    log = review.key_history()
+    assert log["action"].tolist() == ["pin", "rekey", "set-key"]
+    assert log.iloc[-1][["old_key", "new_key"]].tolist()[1] == "mine:2023"
+    with pytest.raises(FormulaError, match="unknown function"):
+        review.set_key_formula("auth + yeer")
+    settings = review.setting("keys.formula")
+    assert settings == "shorttitle(1).lower + '_' + year"
+
+
+def test_keys_are_unique_across_the_review_not_per_export(tmp_path: Path) -> None:
+    twins = litreview.schema.papers_from_columns(
+        {
+            "paper_id": ["p1", "p2", "p3"],
+            "title": ["Attention Is All You Need", "Attention Is All You Need Too", "Other"],
+            "authors": [["Ashish Vaswani"], ["Ashish Vaswani"], ["Ann Zed"]],
+            "published": pd.to_datetime(["2017-06-12", "2017-06-12", "2020-01-01"]),
+        }
+    )
+    with Review.open(tmp_path / "r.litreview", reviewer="ada") as review:
+        review.add(twins)
+        ids = review.papers.set_index("title")["paper_id"]
+        second = review.citation_keys(ids["Attention Is All You Need Too"]).iloc[0]
+        first = review.citation_keys(ids["Attention Is All You Need"]).iloc[0]
+        # the first pinned keeps the bare key, the next the BBT postfix 'a'
+        assert (second, first) == ("vaswaniAttentionAllYou2017", "vaswaniAttentionAllYou2017a")
+        out = review.export(review.papers.iloc[[0]], tmp_path / "one.bib").read_text()
+        assert _keys_of(out) == [review.citation_keys(review.papers["paper_id"][0]).iloc[0]]
