@@ -9,7 +9,6 @@ import traitlets
 
 from litreview.app._action import action
 from litreview.app.display import count_papers, export_rows, selection_figures
-from litreview.writers import export
 from litreview.writers.formats import get_format
 
 if TYPE_CHECKING:
@@ -25,6 +24,7 @@ class OutputActions(traitlets.HasTraits):
         papers: pd.DataFrame
         selection: pd.DataFrame
         export_dir: Path
+        review: Any
 
         def fail(self, message: str) -> None: ...
         def say(self, message: str) -> None: ...
@@ -50,7 +50,8 @@ class OutputActions(traitlets.HasTraits):
         df = self.export_frame(what)
         self.export_dir.mkdir(parents=True, exist_ok=True)
         try:
-            path = export(df, self.export_dir / name, overwrite=overwrite, format=fmt)
+            # through the review: BibTeX gets its pinned citation keys (review/keys.py)
+            path = self.review.export(df, self.export_dir / name, overwrite=overwrite, format=fmt)
         except FileExistsError:  # say it in the app's words (the export tab's checkbox)
             raise FileExistsError(
                 f"{self.export_dir / name} already exists; tick 'replace an existing file' "
