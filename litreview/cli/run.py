@@ -24,6 +24,7 @@ from litreview.cli import (
     enrich,
     export,
     fetch,
+    field,
     history,
     prisma,
     read,
@@ -39,8 +40,8 @@ from litreview.errors import ListingWarning, QueryError
 
 #: The command modules, in the order ``litreview --help`` lists them.
 COMMAND_MODULES: tuple[Command, ...] = (
-    read, search, add, annotate, history, undo, conflicts, resolve, prisma, export, duplicates,
-    stats, render,
+    read, search, add, annotate, history, undo, conflicts, resolve, prisma, field, export,
+    duplicates, stats, render,
     fetch, enrich,
     app_server,
 )  # fmt: skip

@@ -276,6 +276,8 @@ def review_report(review: Any, *, title: str | None = None) -> str:
     >>> review_report.__name__
     'review_report'
     """
+    from litreview.report.extraction import extraction_section
+
     name = Path(review.path).name
     papers = review.final_papers() if review.sees_all else review.papers
     return build_report(
@@ -283,7 +285,7 @@ def review_report(review: Any, *, title: str | None = None) -> str:
         review.imports(),
         title=title or name,
         source=name,
-        team=team_section(review),
+        team=team_section(review) + extraction_section(review),
         flow=review.prisma_table(),
     )
 
