@@ -11,7 +11,10 @@ rewritten on each add). Each file is::
 
 and is used only when the magic, the format version, the size, both checksums
 and the fingerprint (a checksum of exactly the paper ids, titles and abstracts
-it was built from, in order) all match; anything else is rebuilt.
+it was built from, in order) all match; anything else is rebuilt. A caller that
+can prove what the papers hold (a review: the papers are the very text objects of
+its snapshot at a data version) passes a *stamp* naming that state; files saved
+under the same stamp skip the fingerprint (which reads every title and abstract).
 
     >>> import tempfile, pathlib, litreview
     >>> papers = litreview.read_listing(litreview.SAMPLE_LISTING)
@@ -29,6 +32,7 @@ import struct
 import tempfile
 import warnings
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -215,7 +219,8 @@ class IndexCache:
     else built once and saved; kept up to date as papers are added.
 
     ``built`` counts full builds (tokenizing every paper) by this object, ``problem``
-    says why the files on disk were not used (None when they were, or there were none).
+    says why the files on disk were not used (None when they were, or there were none),
+    ``fingerprinted`` counts loaded files checked by fingerprint (not by stamp).
     """
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
@@ -227,12 +232,25 @@ class IndexCache:
         self._saved: tuple[int, int] | None = None  # (base_version, n papers) on disk
         self._base_crc = 0
         self._fingerprints: dict[str, str] = {}
+        self.fingerprinted = 0
 
-    def index_for(self, papers: pd.DataFrame, *, verify: bool = False) -> SearchIndex:
+    def index_for(
+        self,
+        papers: pd.DataFrame,
+        *,
+        verify: bool = False,
+        stamp: str | None = None,
+        restamp: Callable[[], str | None] | None = None,
+    ) -> SearchIndex:
         """The index of exactly ``papers`` (a review's, in its order). ``verify``:
-        titles or abstracts may have changed, check the fingerprints (and rebuild)."""
+        titles or abstracts may have changed, check the fingerprints (and rebuild).
+
+        ``stamp``: the caller vouches that ``papers`` hold exactly the text of the
+        state it names, so files saved under it are used without the fingerprint;
+        ``restamp``: called before saving, returns the stamp to save the files
+        under (None: save them unstamped, so only their fingerprint can vouch)."""
         if self.index is None:
-            self.index = self._load(papers)
+            self.index = self._load(papers, stamp)
         elif verify and not self._matches(self.index, papers):
             self.index = None
         if self.index is None:
@@ -245,12 +263,12 @@ class IndexCache:
             self.index = None
             return self.index_for(papers)
         if self._saved != (index.base_version, len(index)):
-            self._save(index, papers)
+            self._save(index, papers, restamp() if restamp is not None else None)
         return index
 
     # ------------------------------------------------------------ loading
 
-    def _load(self, papers: pd.DataFrame) -> SearchIndex | None:
+    def _load(self, papers: pd.DataFrame, stamp: str | None) -> SearchIndex | None:
         self.problem = None
         if not self.path.exists():
             return None
@@ -258,36 +276,47 @@ class IndexCache:
             base, header = read(self.path)
             if header.get("kind") != "base":
                 raise IndexFileError(f"{self.path}: not a base index file")
-            delta, delta_fp = self._load_delta(header["data_crc"])
+            delta, delta_header = self._load_delta(header["data_crc"])
             index = SearchIndex.from_parts(base, delta, title_weight=header["title_weight"])
         except (IndexFileError, KeyError, TypeError, ValueError, IndexError) as exc:
             self.problem = str(exc) if isinstance(exc, IndexFileError) else f"{self.path}: {exc!r}"
             return None
+        latest = header if delta_header is None else delta_header  # the last file saved
+        delta_fp = _NONE if delta_header is None else delta_header["fingerprint"]
         self._fingerprints = {"base": header["fingerprint"], "delta": delta_fp}
         self._base_crc = header["data_crc"]
-        if not self._matches(index, papers):
+        vouched = stamp is not None and latest.get("stamp") == stamp
+        if not self._matches(index, papers, by_fingerprint=not vouched):
             self.problem = f"{self.path}: stale (built from other titles or abstracts)"
             return None
         self._saved = (index.base_version, len(index))
         return index
 
-    def _load_delta(self, base_crc: int) -> tuple[dict[str, np.ndarray] | None, str]:
+    def _load_delta(
+        self, base_crc: int
+    ) -> tuple[dict[str, np.ndarray] | None, dict[str, Any] | None]:
         if not self.delta_path.exists():
-            return None, _NONE
+            return None, None
         try:
             delta, header = read(self.delta_path)
         except IndexFileError as exc:
             self.problem = str(exc)
-            return None, _NONE
+            return None, None
         if header.get("kind") != "delta" or header.get("base_crc") != base_crc:
-            return None, _NONE
-        return delta, header["fingerprint"]
+            return None, None
+        return delta, header
 
-    def _matches(self, index: SearchIndex, papers: pd.DataFrame) -> bool:
-        """Whether the indexed papers are rows of ``papers`` with the same text."""
+    def _matches(
+        self, index: SearchIndex, papers: pd.DataFrame, *, by_fingerprint: bool = True
+    ) -> bool:
+        """Whether the indexed papers are rows of ``papers`` with the same text (their
+        ids only when ``by_fingerprint`` is false: the text is vouched for by a stamp)."""
         rows = self._rows(index, papers)
         if rows is None:
             return False
+        if not by_fingerprint:
+            return True
+        self.fingerprinted += 1
         nb = index.n_base
         return self._fingerprints.get("base") == fingerprint(rows[:nb]) and self._fingerprints.get(
             "delta", _NONE
@@ -305,7 +334,7 @@ class IndexCache:
 
     # ------------------------------------------------------------ saving
 
-    def _save(self, index: SearchIndex, papers: pd.DataFrame) -> None:
+    def _save(self, index: SearchIndex, papers: pd.DataFrame, stamp: str | None) -> None:
         rows = self._rows(index, papers)
         assert rows is not None
         nb = index.n_base
@@ -319,13 +348,13 @@ class IndexCache:
             if new_base:
                 self.delta_path.unlink(missing_ok=True)
                 meta = {"kind": "base", "fingerprint": self._fingerprints["base"],
-                        "title_weight": index.title_weight}  # fmt: skip
+                        "title_weight": index.title_weight, "stamp": stamp}  # fmt: skip
                 self._base_crc = write(self.path, base, meta)
             if delta is None:
                 self.delta_path.unlink(missing_ok=True)
             else:
                 meta = {"kind": "delta", "base_crc": self._base_crc,
-                        "fingerprint": self._fingerprints["delta"]}  # fmt: skip
+                        "fingerprint": self._fingerprints["delta"], "stamp": stamp}  # fmt: skip
                 write(self.delta_path, delta, meta)
         except (OSError, ValueError) as exc:
             warnings.warn(f"the search index was not saved ({exc})", RuntimeWarning, stacklevel=4)

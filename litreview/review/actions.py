@@ -56,6 +56,7 @@ class ReviewActions:
         (36, True)
         """
         from litreview.query.index_file import IndexCache, index_path
+        from litreview.review.index_stamp import stamps_for
 
         papers = self.papers if papers is None else papers
         state = self._store.read(_papers_state)
@@ -63,7 +64,10 @@ class ReviewActions:
         if cache is None or cache.path != index_path(self.path):
             cache = self._index_cache = IndexCache(index_path(self.path))
         verify = self._index_stale or self._text_may_have_changed(state)
-        index = cache.index_for(papers, verify=verify)
+        stamp, restamp = None, None
+        if cache.index is None or verify or len(cache.index) != len(papers):  # load or save
+            stamp, restamp = stamps_for(self._store, papers)  # lets a load skip the fingerprint
+        index = cache.index_for(papers, verify=verify, stamp=stamp, restamp=restamp)
         self._index_stale, self._index_synced = False, state
         return index
 
