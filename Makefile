@@ -3,7 +3,8 @@ SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
-APT_TEST_PACKAGES := chromium texlive-binaries texlive-base texlive-latex-base biber
+APT_TEST_PACKAGES := chromium texlive-binaries texlive-base texlive-latex-base biber \
+  texlive-latex-recommended texlive-bibtex-extra
 PYTEST_ARGS ?=
 
 .PHONY: demo test lint format bench venv install-notebook install-test system-test-deps clean
@@ -31,6 +32,7 @@ install-test: $(VENV)/.test-installed system-test-deps
 system-test-deps:
 	@missing=""; \
 	for tool in chromium bibtex biber pdflatex; do command -v $$tool >/dev/null || missing="$$missing $$tool"; done; \
+	kpsewhich biblatex.sty >/dev/null 2>&1 || missing="$$missing biblatex.sty"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then echo "installing$$missing (Debian packages)"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_TEST_PACKAGES) >/dev/null; \

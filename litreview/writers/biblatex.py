@@ -17,9 +17,13 @@ precision the paper's date has (``2021``, ``2021-06``, ``2021-06-14``)::
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from bibtexparser.model import Entry, Field
+
+from litreview.writers import _biblatex_model as model
+from litreview.writers._key_parts import MONTHS
 
 #: BibTeX entry types and the biblatex type (and ``type`` field) they become.
 TYPES: dict[str, tuple[str, str | None]] = {
@@ -40,11 +44,19 @@ RENAMED = {
     "primaryclass": "eprintclass",
     "annote": "annotation",
 }
-#: Types whose venue is a journal title / a book title in biblatex.
-_JOURNAL_TYPES = frozenset({"article", "periodical"})
-#: Types biblatex gives no ``howpublished`` (the venue goes to ``note``).
-_NO_HOWPUBLISHED = frozenset({"online", "thesis", "report", "article", "inproceedings"})
+#: Where a field biblatex's model does not allow for a type goes instead (the first the
+#: type allows and the entry does not have yet); a field with none of them is left out.
+INSTEAD = {
+    "publisher": ("institution", "organization"),
+    "organization": ("institution", "publisher"),
+    "school": ("institution",),
+    "journaltitle": ("howpublished", "note"),
+    "booktitle": ("howpublished", "note"),
+    "howpublished": ("note", "addendum"),
+    "location": ("note",),
+}
 _ARXIV_NOTE = "arXiv preprint arXiv:"
+_DATEPART = re.compile(r"-?\d{1,4}")
 
 
 def biblatex_entry(
@@ -54,50 +66,58 @@ def biblatex_entry(
     values: list[tuple[str, str]],
     *,
     enclosed: bool,
-    imported: bool,
 ) -> Entry:
     """The biblatex entry of a paper from its BibTeX ``values`` (escaped, unbraced)."""
     kind, subtype = TYPES.get(entry_type, (entry_type, None))
+    if kind not in model.TYPES:
+        kind = "misc"
     arxiv = bool(row.get("arxiv_id")) or any(
         n.lower() == "archiveprefix" and v.lower() == "arxiv" for n, v in values
     )
-    if kind == "misc" and arxiv and not imported:
+    if kind == "misc" and arxiv:
         kind = "online"  # biblatex's type for an arXiv preprint
-    names = {n.lower() for n, _ in values}
-    out: list[tuple[str, str]] = []
+    if kind == "inbook" and not any(n.lower() == "booktitle" for n, _ in values):
+        kind = "book"  # BibTeX's @inbook is a chapter of the book its title names
+    dated = _has_date(row)
+    out: dict[str, str] = {}
     for name, value in values:
         lower = name.lower()
         if lower == "howpublished" and value.startswith(_ARXIV_NOTE):
             continue  # the eprint fields say it, and biblatex prints them
+        if lower in ("year", "month") and (dated or not _DATEPART.fullmatch(value.strip())):
+            if lower == "month" and not dated and _month(value):
+                out["month"] = _month(value)
+            elif dated and "date" not in out and "date" not in {n.lower() for n, _ in values}:
+                out["date"] = _date(row)  # one date at its precision, for a year biber reads
+            continue
         if lower == "archiveprefix":
             value = value.lower()
-        if lower == "year" and "date" not in names and _ours(row, value):
-            out.append(("date", _date(row)))
-            continue
-        if lower == "month" and "date" in {n for n, _ in out}:
-            continue
-        name = RENAMED.get(lower, name)
-        if name == "journaltitle" and kind not in _JOURNAL_TYPES:
-            name = "howpublished" if kind not in _NO_HOWPUBLISHED else "note"
-        if name == "howpublished" and kind in _NO_HOWPUBLISHED:
-            name = "note" if "note" not in names else "addendum"
-        if any(n == name for n, _ in out):
-            continue  # a renamed field the record also has under biblatex's name
-        out.append((name, value))
-    if subtype and "type" not in names:
-        out.append(("type", subtype))
+        name = RENAMED.get(lower, lower)
+        if not model.allowed(kind, name):
+            name = next(
+                (n for n in INSTEAD.get(name, ()) if model.allowed(kind, n) and n not in out), ""
+            )
+        if name and name not in out:
+            out[name] = value
+    if subtype and "type" not in out:
+        out["type"] = subtype
     if enclosed:
-        fields = [Field(n, "{" + v + "}") for n, v in out]
+        fields = [Field(n, "{" + v + "}") for n, v in out.items()]
     else:
-        fields = [Field(n, v) for n, v in out]
+        fields = [Field(n, v) for n, v in out.items()]
     return Entry(kind, key, fields)
 
 
-def _ours(row: dict[str, Any], year: str) -> bool:
-    """True when ``year`` is the year of the paper's date (written by us, not a source's
-    ``year`` field kept as it was)."""
-    published = row.get("published")
-    return published is not None and str(published.year) == year
+def _has_date(row: dict[str, Any]) -> bool:
+    return row.get("published") is not None
+
+
+def _month(value: str) -> str:
+    """A month as biblatex's integer (``jun``/``June``/``6`` -> ``6``), else ''."""
+    text = value.strip().lower()
+    if text.isdigit() and 1 <= int(text) <= 12:
+        return str(int(text))
+    return str(MONTHS.index(text[:3]) + 1) if text[:3] in MONTHS and text.isalpha() else ""
 
 
 def _date(row: dict[str, Any]) -> str:

@@ -183,7 +183,7 @@ def bibtex_entry(
         if fallback:
             values.append(("key", fallback))
     if dialect == "biblatex":
-        return biblatex_entry(row, key, entry_type, values, enclosed=enclosed, imported=imported)
+        return biblatex_entry(row, key, entry_type, values, enclosed=enclosed)
     if enclosed:
         fields = [Field(name, "{" + value + "}") for name, value in values]
     else:
