@@ -113,11 +113,9 @@ def _bibtex_biber_pdflatex(refs: Path) -> None:
         [_tool("biber"), "--tool", "--validate-datamodel", f"--output-file={out}", str(refs)], where
     )
     assert checked.returncode == 0 and "ERROR" not in checked.stdout + checked.stderr
-    # the one warning: the BibTeX writer (not this issue's) puts the venue arXiv's journal
-    # reference gives into 'journal' of a @misc (reported to its owner)
+    # biber's data model accepts every entry as it is (a venue of a @misc is howpublished)
     warned = [line for line in checked.stdout.splitlines() if line.startswith("WARN")]
-    assert all("Invalid field 'journaltitle' for entrytype 'misc'" in w for w in warned), warned
-    assert len(warned) <= 1, warned
+    assert not warned, warned
     (where / "doc.tex").write_text(
         "\\documentclass{article}\n\\begin{document}\n\\nocite{*}\n"
         "\\bibliographystyle{plain}\n\\bibliography{refs}\n\\end{document}\n"
