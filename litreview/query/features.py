@@ -12,15 +12,21 @@ are one feature), rows L2-normalized; and the folded text of other columns.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-import scipy.sparse as sp
 
 from litreview._text import fold, is_feature_term
+
+if TYPE_CHECKING:  # SciPy is imported on first use: a search needs none of it
+    import scipy.sparse as sp
 
 
 def content_features(weights: sp.csc_matrix, terms: np.ndarray) -> tuple[sp.csr_matrix, np.ndarray]:
     """Content features: the weights of non-stop words with plural forms merged
     ("tokens" and "token" are one feature), rows L2-normalized, as CSR."""
+    import scipy.sparse as sp
+
     from litreview.query.language import word_prefixes
 
     keys = [word_prefixes(t)[0] if is_feature_term(t) else "" for t in terms]

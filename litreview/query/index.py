@@ -23,15 +23,18 @@ from __future__ import annotations
 import operator
 import threading
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
 
 from litreview._text import TITLE_WEIGHT
 from litreview.query.features import content_features, fold_cell
 from litreview.query.segment import SEP, Segment, derive, log_tf
 from litreview.query.tokenize import Vocabulary, texts_of
+
+if TYPE_CHECKING:  # SciPy is imported on first use of the weights: a search needs none of it
+    import scipy.sparse as sp
 
 _FEATURES_LOCK = threading.Lock()
 
@@ -278,6 +281,8 @@ class SearchIndex:
     def weights(self) -> sp.csc_matrix:
         """TF-IDF of every paper (CSC, papers x :attr:`terms`), derived on first use."""
         if self._weights is None:
+            import scipy.sparse as sp
+
             shape = (len(self), len(self.terms))
             base = self._base
             counts = np.zeros(len(self.terms), dtype=np.int64)

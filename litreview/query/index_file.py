@@ -233,6 +233,7 @@ class IndexCache:
         self._base_crc = 0
         self._fingerprints: dict[str, str] = {}
         self.fingerprinted = 0
+        self._unstamped = False  # loaded by fingerprint: save a stamp once, if one is offered
 
     def index_for(
         self,
@@ -262,7 +263,8 @@ class IndexCache:
         if len(index) != len(papers):  # papers were removed: a fresh build is exact
             self.index = None
             return self.index_for(papers)
-        if self._saved != (index.base_version, len(index)):
+        due = self._unstamped and restamp is not None  # files from before stamps, or copied
+        if due or self._saved != (index.base_version, len(index)):
             self._save(index, papers, restamp() if restamp is not None else None)
         return index
 
@@ -290,6 +292,7 @@ class IndexCache:
             self.problem = f"{self.path}: stale (built from other titles or abstracts)"
             return None
         self._saved = (index.base_version, len(index))
+        self._unstamped = not vouched
         return index
 
     def _load_delta(
@@ -343,7 +346,10 @@ class IndexCache:
             self._fingerprints["base"] = fingerprint(rows[:nb])
         self._fingerprints["delta"] = _delta_fingerprint(rows[nb:])
         self._saved = (index.base_version, len(index))
+        self._unstamped = False  # one try: a stamp that cannot be saved is not retried
         base, delta = index.parts()
+        if delta is None and not new_base and stamp is not None:
+            delta = _EMPTY_DELTA  # a small file carries the new stamp (the base stays)
         try:
             if new_base:
                 self.delta_path.unlink(missing_ok=True)
@@ -361,6 +367,12 @@ class IndexCache:
 
 
 _NONE = "0-none"
+_EMPTY_DELTA = {
+    "words": np.zeros(0, dtype=object),
+    "stream": np.zeros(0, dtype=np.int32),
+    "lengths": np.zeros(0, dtype=np.int64),
+    "ids": np.zeros(0, dtype=object),
+}
 
 
 def _delta_fingerprint(rows: pd.DataFrame) -> str:

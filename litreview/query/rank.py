@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
 
 from litreview.query.index import SearchIndex
 
 if TYPE_CHECKING:  # scikit-learn is imported when a model is first fitted: it is slow to import
+    import scipy.sparse as sp
     from sklearn.linear_model import LogisticRegression
 
 SHARED_TERMS = 5

@@ -17,7 +17,6 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 
 import numpy as np
-import scipy.sparse as sp
 
 SEP = -1
 
@@ -102,6 +101,8 @@ def log_tf(tf: np.ndarray) -> np.ndarray:
 
 def derive(stream: np.ndarray, seg_start: np.ndarray, v: int, title_weight: int) -> Segment:
     """The segment of a word stream over ``v`` sorted term ids (no text is read)."""
+    import scipy.sparse as sp  # here, not at import: loading a saved index needs none of it
+
     n = len(seg_start) // 2
     real = stream != SEP
     seg_len = np.diff(np.append(seg_start, len(stream)))

@@ -106,3 +106,22 @@ def test_another_reviews_index_at_the_same_version_is_checked(tmp_path: Path) ->
         cache = cache_of(review)
         assert cache.built == 1 and cache.fingerprinted == 1 and "stale" in str(cache.problem)
         assert_same_as_a_fresh_build(review)
+
+
+def test_an_index_saved_without_a_stamp_gets_one_without_rewriting_its_base(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "r.litreview"
+    papers = litreview.read_listing(litreview.SAMPLE_LISTING)
+    with litreview.Review.open(path, reviewer="ada") as review:
+        review.add(papers)
+        IndexCache(index_path(path)).index_for(review.papers)  # as before stamps: none saved
+    base = index_path(path).stat().st_mtime_ns
+    for fingerprinted in (1, 0):
+        with litreview.Review.open(path, reviewer="ada") as again:
+            assert_same_as_a_fresh_build(again)
+            cache = cache_of(again)
+            assert (cache.built, cache.fingerprinted) == (0, fingerprinted)
+            assert saved_stamp(again._store) is not None
+    assert index_path(path).stat().st_mtime_ns == base  # the stamp went to a small delta
+    assert cache.delta_path.stat().st_size < 4096
