@@ -20,10 +20,11 @@ from typing import Any
 import ipywidgets as widgets
 
 from litreview.app._bind import button, guard, hidden
-from litreview.app._html import status_html
+from litreview.app._html import esc, status_html
 from litreview.app._widgets import AppKeys
 from litreview.app.annotate import AnnotateView
 from litreview.app.charts_tab import ChartsView
+from litreview.app.conflicts_view import ConflictsView
 from litreview.app.enrich_view import EnrichView
 from litreview.app.export_tab import ExportView
 from litreview.app.filters import FilterPanel
@@ -32,11 +33,12 @@ from litreview.app.results import ResultsView
 from litreview.app.screen_state import KEYS
 from litreview.app.screening import FOCUS, ScreeningView
 from litreview.app.state import AppState
+from litreview.app.team import STAGE_LABELS, STAGES
 from litreview.review.core import Review
 
 __all__ = ["AppState", "ReviewApp", "review_app"]
 
-TABS = ("Browse", "Screening", "Charts", "Export")
+TABS = ("Browse", "Screening", "Conflicts", "Charts", "Export")
 #: Text boxes whose Enter does something (the first class that contains the box wins).
 FIELDS = ("lr-screen-reason", "lr-screen-tag", "lr-reason", "lr-new-tag")
 
@@ -53,6 +55,7 @@ class ReviewApp(widgets.VBox):
         self.paper = PaperView(state)
         self.annotate = AnnotateView(state)
         self.screening = ScreeningView(state)
+        self.conflicts = ConflictsView(state)
         self.charts = ChartsView(state)
         self.exports = ExportView(state)
         self.keyboard = AppKeys(
@@ -79,7 +82,13 @@ class ReviewApp(widgets.VBox):
         )
         browse.add_class("lr-browse")
         self.tabs = widgets.Tab(
-            children=[browse, self.screening.widget, self.charts.widget, self.exports.widget],
+            children=[
+                browse,
+                self.screening.widget,
+                self.conflicts.widget,
+                self.charts.widget,
+                self.exports.widget,
+            ],
             titles=TABS,
         )
         self.tabs.observe(guard(state, self._on_tab), names="selected_index")
@@ -101,8 +110,32 @@ class ReviewApp(widgets.VBox):
         self._reload.on_click(guard(state, self._on_reload))
         for b in (self._undo, self._redo, self._reload):
             b.layout.flex = "0 0 auto"  # a long status line never squeezes the buttons
+        self._stage = widgets.ToggleButtons(
+            options=[(STAGE_LABELS[s], s) for s in STAGES], value=state.stage,
+            tooltips=["Screen titles and abstracts",
+                      "Screen the full texts of the papers included at title/abstract"],
+        )  # fmt: skip
+        self._stage.style.button_width = "104px"
+        self._stage.layout.flex = "0 0 auto"
+        self._stage.add_class("lr-stage")
+        self._stage.observe(guard(state, self._on_stage), names="value")
+        self._team = widgets.HTML()
+        self._team.layout.flex = "0 0 auto"
+        self._team.add_class("lr-team")
+        state.observe(lambda _c: self._show_team(), names="stage")
+        state.observe(self._on_changes, names="changes")
+        self._show_team()
         header = widgets.HBox(
-            [title, self._undo, self._redo, self._reload, self._status, self.keyboard],
+            [
+                title,
+                self._team,
+                self._stage,
+                self._undo,
+                self._redo,
+                self._reload,
+                self._status,
+                self.keyboard,
+            ],
             layout=widgets.Layout(align_items="center", flex_flow="row nowrap"),
         )
         header.add_class("lr-toolbar")
@@ -147,8 +180,32 @@ class ReviewApp(widgets.VBox):
         self.state.mode = "screen" if tab == "Screening" else "browse"
         if tab == "Screening":
             self.screening.shown()
+        if tab == "Conflicts":
+            self.conflicts.shown()
+        self._show_team()  # others' progress may have been read again since
         self.charts.shown(tab == "Charts")
         self.exports.shown(tab == "Export")
+
+    def _on_stage(self, change: dict[str, Any]) -> None:
+        self._flush_typing()
+        self.state.stage = change["new"]
+
+    def _on_changes(self, _change: Any) -> None:
+        if self.state.changed_ids is None:  # reloaded, undone, another stage: counts again
+            self._show_team()
+
+    def _show_team(self) -> None:
+        """The blind-mode badge; its tooltip gives the others' progress, counts only."""
+        badge, tip = self.state.team_text()
+        hidden(self._team, not badge)
+        colour = "#7c3aed" if badge.startswith("blind") else "#0369a1"
+        self._team.value = (
+            f'<span class="lr-team-badge" title="{esc(tip)}" style="background:{colour};'
+            f'color:white;border-radius:9px;padding:1px 8px;font-size:12px">'
+            f"{'🔒 ' if badge.startswith('blind') else ''}{esc(badge)}</span>"
+        )
+        if self._stage.value != self.state.stage:
+            self._stage.value = self.state.stage
 
     def select_tab(self, name: str) -> None:
         """Open the tab called ``name`` (Browse, Screening, Charts or Export)."""
@@ -156,8 +213,6 @@ class ReviewApp(widgets.VBox):
 
 
 def review_label(review: Review) -> str:
-    from litreview.app._html import esc
-
     return f"{esc(review.path.name)} · reviewer <b>{esc(review.reviewer)}</b>"
 
 

@@ -29,6 +29,7 @@ import traitlets
 
 from litreview.app._action import action, error_text
 from litreview.app.bulk import BulkActions
+from litreview.app.conflicts import ConflictState
 from litreview.app.display import count_papers, short, table_rows
 from litreview.app.enrich import Enrichment
 from litreview.app.keywords import Keywords
@@ -36,9 +37,10 @@ from litreview.app.outputs import OutputActions
 from litreview.app.patch import patch_papers
 from litreview.app.screen_state import ScreenState
 from litreview.app.selection import FILTER_TRAITS, SORTS, search_kwargs, select
+from litreview.app.team import TeamState
 from litreview.errors import QueryError
 from litreview.query.filters import SearchFilters, similar
-from litreview.review.core import DEFAULT_REASONS, Review
+from litreview.review.core import Review
 from litreview.review.store.connection import now
 
 #: Edits that can change the lists of tags and reasons the pickers offer.
@@ -47,7 +49,7 @@ LIST_EDITS = frozenset({"add_tags", "remove_tags", "tags", "reason"})
 ANNOTATION_FIELDS = re.compile(r"(?i)\b(decision|tags?|reason|note|rating|has)\s*:")
 
 
-class AppState(BulkActions, OutputActions, Keywords, Enrichment):
+class AppState(BulkActions, OutputActions, Keywords, Enrichment, TeamState):
     """Query, filters, the selection they give, paging, the open paper, status."""
 
     query = traitlets.Unicode("")
@@ -103,14 +105,15 @@ class AppState(BulkActions, OutputActions, Keywords, Enrichment):
         self._load()
         self.refresh()
         self.screen = ScreenState(self)
+        self.conflicts = ConflictState(self)
 
     # -- data -----------------------------------------------------------------------------
 
     def _load(self) -> None:
-        self.papers = self.review.papers
+        #: The papers of the stage, and the review's own search index (of every paper,
+        #: shared with ``review.search``, updated on add).
+        self.papers, self.index = self._stage_load()
         self._pos = pd.Index(self.papers["paper_id"].astype(object))
-        #: The review's own search index (shared with ``review.search``, updated on add).
-        self.index = self.review.search_index(self.papers)
         self.index.warm()  # "similar" papers of the first paper opened, ready by then
         self.n_total = len(self.papers)
         self._refresh_lists()
@@ -118,10 +121,11 @@ class AppState(BulkActions, OutputActions, Keywords, Enrichment):
 
     def _refresh_lists(self) -> None:
         self.all_tags = self.review.tags()
-        self.reasons = self.review.reasons()
+        self.reasons = self._stage_reasons()
         if not self._reason_order:  # the defaults, then the ones in use, alphabetically
-            used = sorted(r for r in self.reasons if r not in DEFAULT_REASONS)
-            self._reason_order = [*DEFAULT_REASONS, *used]
+            defaults = self._stage_defaults()
+            used = sorted(r for r in self.reasons if r not in defaults)
+            self._reason_order = [*defaults, *used]
         else:  # a reason typed since is added at the end: the numbers never change
             self._reason_order += [r for r in self.reasons if r not in self._reason_order]
 
@@ -277,7 +281,7 @@ class AppState(BulkActions, OutputActions, Keywords, Enrichment):
     def annotate(self, ids: str | Iterable[str] | None = None, **edit: Any) -> bool:
         """``Review.annotate`` on ``ids`` (default: the open paper); True when saved."""
         paper_ids = self._ids(ids)
-        self.review.annotate(paper_ids, **edit)
+        self._save_edit(paper_ids, edit)
         at, reviewer = now(), self.review.reviewer
         patch_papers(self.papers, self._pos.get_indexer(paper_ids), edit, reviewer, at=at)
         if self._lists_change(edit):

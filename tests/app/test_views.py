@@ -48,7 +48,7 @@ def row(review: litreview.Review, pid: str) -> Any:
 def test_app_is_one_widget_and_displays_nothing(app: ReviewApp) -> None:
     assert isinstance(app, widgets.VBox)
     assert "litreview-app" in app._dom_classes
-    assert app.tabs.titles == ("Browse", "Screening", "Charts", "Export")
+    assert app.tabs.titles == ("Browse", "Screening", "Conflicts", "Charts", "Export")
 
 
 def test_query_box_filters_and_bad_query_keeps_text(app: ReviewApp) -> None:
