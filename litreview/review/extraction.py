@@ -47,7 +47,7 @@ from litreview.review.store.history import annotation_rows
 from litreview.review.store.settings import settings_log
 from litreview.review.store.table import paper_frame
 
-__all__ = ["ExtractionViews", "field_values"]
+__all__ = ["ExtractionViews", "field_values", "fields_in_extra"]
 
 
 def field_values(
@@ -64,6 +64,34 @@ def field_values(
             if at >= 0 and row[-1] and row[-1] != "{}":
                 values[at] = json.loads(row[-1])
     return field_columns(definitions, values)
+
+
+def fields_in_extra(papers: pd.DataFrame, names: Sequence[str]) -> pd.DataFrame:
+    """``papers`` with the values of extraction field columns ``names`` added to each
+    row's ``extra`` (which a BibTeX entry writes as its own fields: ``sample_size =
+    {120}``), as text (yes/no as ``yes``/``no``); a name ``extra`` already holds keeps
+    its value (the source's own field).
+
+    >>> df = pd.DataFrame({"extra": [{}, {"n": "7"}], "n": pd.array([3, 4], dtype="Int64")})
+    >>> fields_in_extra(df, ["n"])["extra"].tolist()
+    [{'n': '3'}, {'n': '7'}]
+    """
+    names = [n for n in names if n in papers.columns]
+    if not names or "extra" not in papers.columns:
+        return papers
+    rows = []
+    values = {n: papers[n].tolist() for n in names}
+    for i, extra in enumerate(papers["extra"].tolist()):
+        row = dict(extra or {})
+        for name in names:
+            value = values[name][i]
+            if value is None or value is pd.NA or name in row:
+                continue
+            row[name] = ("yes" if value else "no") if isinstance(value, bool) else str(value)
+        rows.append(row)
+    out = papers.copy()
+    out["extra"] = pd.Series(rows, index=papers.index, dtype=object)
+    return out
 
 
 class ExtractionViews:
@@ -89,6 +117,11 @@ class ExtractionViews:
                 "description": pd.array([d.description for d in defs], dtype="string"),
             }
         )
+
+    def with_fields_in_extra(self, papers: pd.DataFrame) -> pd.DataFrame:
+        """``papers`` with this review's extraction values in ``extra`` (for a BibTeX
+        export: :func:`fields_in_extra`)."""
+        return fields_in_extra(papers, [d.name for d in load_definitions(self._store)])
 
     def field_definitions(self) -> list[FieldDef]:
         """The definitions as :class:`~litreview.review.fields.FieldDef` objects."""

@@ -194,3 +194,17 @@ def test_a_version_5_file_migrates_with_no_values(tmp_path: Path) -> None:
         review.define_field("n", "number")
         review.set_field(review.papers["paper_id"][0], "n", 3)
         assert review.papers.loc[0, "n"] == 3
+
+
+def test_bibtex_entries_get_the_fields(pair: tuple[Review, Review, list[str]]) -> None:
+    import pybtex.database
+
+    from litreview.writers import to_bibtex
+
+    ada, _, ids = pair
+    ada.annotate(ids[0], fields={"sample_size": 120, "design": "RCT", "blinded": False})
+    out = ada.path.parent / "papers.bib"
+    out.write_text(to_bibtex(ada.with_fields_in_extra(ada.papers.head(2))), encoding="utf-8")
+    entries = list(pybtex.database.parse_file(str(out)).entries.values())
+    assert entries[0].fields["sample_size"] == "120" and entries[0].fields["design"] == "RCT"
+    assert entries[0].fields["blinded"] == "no" and "sample_size" not in entries[1].fields
