@@ -70,7 +70,8 @@ class ScreenState(traitlets.HasTraits):
     def __init__(self, app: AppState) -> None:
         super().__init__()
         self.app = app
-        self.queue: list[str] = []
+        #: The queue's paper_ids (an object array: a 100k-paper list is not rebuilt per ranking).
+        self._queue = np.array([], dtype=object)
         #: Row of each queued paper in ``app.papers`` (found once per ranking).
         self._rows = np.array([], dtype=np.intp)
         self._stale = True
@@ -78,6 +79,11 @@ class ScreenState(traitlets.HasTraits):
         self._future: Future[tuple[np.ndarray, str, str]] | None = None
         self._source: pd.DataFrame | None = None
         app.observe(self._selection_changed, names="revision")
+
+    @property
+    def queue(self) -> list[str]:
+        """The queue's paper_ids in order: screened first, then those to go."""
+        return [str(p) for p in self._queue]
 
     def _selection_changed(self, change: dict[str, Any]) -> None:
         self._stale = True
@@ -88,7 +94,7 @@ class ScreenState(traitlets.HasTraits):
 
     @traitlets.observe("pos")
     def _on_pos(self, change: dict[str, Any]) -> None:
-        shown = self.queue[self.pos] if 0 <= self.pos < len(self.queue) else ""
+        shown = str(self._queue[self.pos]) if 0 <= self.pos < len(self._queue) else ""
         if shown != self.current_id:  # another paper: an exclusion under way is dropped
             self.excluding, self.reason = False, ""
         self.current_id = shown
@@ -148,8 +154,8 @@ class ScreenState(traitlets.HasTraits):
         rest = left[~np.isin(left, todo) & (left != current)]
         head = np.array([current] if current >= 0 else [], dtype=rows.dtype)
         new = np.concatenate([rows[~open_], head, todo, rest])
-        ids = self.app.papers["paper_id"].to_numpy(dtype=object)
-        self.queue, self._rows = ids[new].tolist(), new
+        ids = np.asarray(self.app._pos, dtype=object)  # the index's own array: no copy
+        self._queue, self._rows = ids[new], new
         self.method, self._detail = method, detail
         self._describe()
         self._count()
@@ -168,18 +174,19 @@ class ScreenState(traitlets.HasTraits):
     def _rank(self) -> bool:
         self._future, self.ranking = None, False  # a ranking under way is now out of date
         try:
-            self.queue, self.method, self._detail = self._build(self.app.selection)
+            queue, self.method, self._detail = self._build(self.app.selection)
         except Exception as exc:
             self.app.fail(f"screening: {exc}")
             return False
-        self._rows = self.app._pos.get_indexer(pd.Index(self.queue, dtype=object))
+        self._queue = np.array(queue, dtype=object)
+        self._rows = self.app._pos.get_indexer(pd.Index(self._queue, dtype=object))
         self._stale = False
         self.since_rank = 0
         self._count()
         self._describe()
         first = self._next_unscreened(-1)
         self.pos = -1  # always fire: the paper under pos may be another one now
-        self.pos = first if first is not None else max(0, len(self.queue) - 1)
+        self.pos = first if first is not None else max(0, len(self._queue) - 1)
         return True
 
     def _build_rows(self, sel: pd.DataFrame) -> tuple[np.ndarray, str, str]:
@@ -233,11 +240,11 @@ class ScreenState(traitlets.HasTraits):
         return np.asarray(decision.astype(str).to_numpy()[self._rows] == "unscreened")
 
     def _count(self) -> None:
-        self.total = len(self.queue)
-        self.done = int((~self._unscreened()).sum()) if self.queue else 0
+        self.total = len(self._queue)
+        self.done = int((~self._unscreened()).sum()) if len(self._queue) else 0
 
     def _next_unscreened(self, after: int) -> int | None:
-        if not self.queue:
+        if not len(self._queue):
             return None
         unscreened = np.flatnonzero(self._unscreened())
         later = unscreened[unscreened > after]
@@ -287,8 +294,8 @@ class ScreenState(traitlets.HasTraits):
             self.reason = reasons[number - 1]
 
     def move(self, step: int) -> None:
-        if self.queue:
-            self.pos = max(0, min(len(self.queue) - 1, self.pos + step))
+        if len(self._queue):
+            self.pos = max(0, min(len(self._queue) - 1, self.pos + step))
 
     def decide(self, decision: str, reason: str | None = None) -> bool:
         """Decide the paper shown and go on to the next unscreened one."""
@@ -330,5 +337,6 @@ class ScreenState(traitlets.HasTraits):
 
     def _show(self, paper_id: str | None) -> None:
         self._count()
-        if paper_id and paper_id in self.queue:
-            self.pos = self.queue.index(paper_id)
+        found = np.flatnonzero(self._queue == paper_id) if paper_id else np.array([], dtype=np.intp)
+        if len(found):
+            self.pos = int(found[0])

@@ -114,6 +114,7 @@ class AppState(BulkActions, OutputActions, Keywords, Enrichment, TeamState):
         #: shared with ``review.search``, updated on add).
         self.papers, self.index = self._stage_load()
         self._pos = pd.Index(self.papers["paper_id"].astype(object))
+        assert self._pos.is_unique  # builds the lookup table now, not at the first decision
         self.index.warm()  # "similar" papers of the first paper opened, ready by then
         self.n_total = len(self.papers)
         self._refresh_lists()
