@@ -32,6 +32,7 @@ from litreview._open_files import is_open
 from litreview.readers import is_listing_text, read_listing_and_format
 from litreview.readers.policy import YOUR_TABLE, rank
 from litreview.review.actions import ReviewActions
+from litreview.review.auto_export import ReviewAutoExports, install
 from litreview.review.edits import Edit
 from litreview.review.enrichment import ReviewEnrichment
 from litreview.review.extraction import ExtractionViews
@@ -78,7 +79,9 @@ def default_reviewer() -> str:
         return "reviewer"
 
 
-class Review(ReviewKeys, ReviewActions, ReviewerViews, ReviewEnrichment, ExtractionViews):
+class Review(
+    ReviewKeys, ReviewAutoExports, ReviewActions, ReviewerViews, ReviewEnrichment, ExtractionViews
+):
     """A persistent review file (SQLite, WAL) seen through one reviewer's eyes.
 
     Open with :meth:`Review.open`; use as a context manager or call :meth:`close`.
@@ -88,6 +91,7 @@ class Review(ReviewKeys, ReviewActions, ReviewerViews, ReviewEnrichment, Extract
     def __init__(self, store: Store, reviewer: str) -> None:
         self._store = store
         self.reviewer = reviewer
+        install(store)  # the file's auto-exports follow every change (review/auto_export.py)
 
     @classmethod
     def open(

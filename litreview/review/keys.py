@@ -174,18 +174,38 @@ class ReviewKeys:
         """:func:`litreview.export` of ``papers`` with the review's pinned keys (pinned now
         for papers without one) when the format is BibTeX."""
         from litreview.writers import export
+
+        papers, options = self._with_keys(papers, path, options)
+        return export(papers, path, overwrite=overwrite, **options)
+
+    def export_text(self, papers: pd.DataFrame, path: str | PathLike[str], **options: Any) -> str:
+        """The text :meth:`export_with_keys` would write to ``path`` (nothing is written)."""
+        from litreview.writers.formats import format_for
+
+        fmt = format_for(path, options.pop("format", None))
+        papers, options = self._with_keys(papers, path, {"format": fmt.name, **options})
+        options.pop("format")
+        return fmt.write(papers, None, **options)
+
+    def _with_keys(
+        self, papers: pd.DataFrame, path: str | PathLike[str], options: dict[str, Any]
+    ) -> tuple[pd.DataFrame, dict[str, Any]]:
+        """``papers`` and the writer's options for a BibTeX file with the pinned keys."""
         from litreview.writers.formats import format_for
 
         fmt = format_for(path, options.get("format"))
-        if fmt.name == "bibtex" and len(papers) and "paper_id" in papers:
-            ids = [str(p) for p in papers["paper_id"]]
-            keys, sources = self._pin(ids)
-            # the writer reads a citation_key as the source's (its entry written back as
-            # it was): only the keys sources gave stay in that column
-            own = [keys[i] if i in sources else None for i in ids]
-            papers = papers.assign(citation_key=pd.array(own, dtype=STRING))
-            options = {"key_formula": self.key_formula, **options, "keys": keys}
-        return export(papers, path, overwrite=overwrite, **options)
+        if fmt.name != "bibtex" or not len(papers) or "paper_id" not in papers:
+            return papers, options
+        # the extraction values as fields (sample_size = {120}); biblatex leaves out the
+        # names its data model does not know
+        papers = self.with_fields_in_extra(papers)  # type: ignore[attr-defined]
+        ids = [str(p) for p in papers["paper_id"]]
+        keys, sources = self._pin(ids)
+        # the writer reads a citation_key as the source's (its entry written back as it
+        # was): only the keys sources gave stay in that column
+        own = [keys[i] if i in sources else None for i in ids]
+        papers = papers.assign(citation_key=pd.array(own, dtype=STRING))
+        return papers, {"key_formula": self.key_formula, **options, "keys": keys}
 
     # -- helpers ----------------------------------------------------------------------------
 

@@ -22,7 +22,8 @@ from typing import Any
 
 from bibtexparser.model import Entry, Field
 
-from litreview.writers import _biblatex_model as model
+from litreview.writers._biblatex_model import TYPES as BIBLATEX_TYPES
+from litreview.writers._biblatex_model import allowed
 from litreview.writers._key_parts import MONTHS
 
 #: BibTeX entry types and the biblatex type (and ``type`` field) they become.
@@ -69,7 +70,7 @@ def biblatex_entry(
 ) -> Entry:
     """The biblatex entry of a paper from its BibTeX ``values`` (escaped, unbraced)."""
     kind, subtype = TYPES.get(entry_type, (entry_type, None))
-    if kind not in model.TYPES:
+    if kind not in BIBLATEX_TYPES:
         kind = "misc"
     arxiv = bool(row.get("arxiv_id")) or any(
         n.lower() == "archiveprefix" and v.lower() == "arxiv" for n, v in values
@@ -93,10 +94,8 @@ def biblatex_entry(
         if lower == "archiveprefix":
             value = value.lower()
         name = RENAMED.get(lower, lower)
-        if not model.allowed(kind, name):
-            name = next(
-                (n for n in INSTEAD.get(name, ()) if model.allowed(kind, n) and n not in out), ""
-            )
+        if not allowed(kind, name):
+            name = next((n for n in INSTEAD.get(name, ()) if allowed(kind, n) and n not in out), "")
         if name and name not in out:
             out[name] = value
     if subtype and "type" not in out:

@@ -94,6 +94,8 @@ class _Shared:
         self.users = 0
         self.closing = False
         self.version_found = SCHEMA_VERSION
+        #: Called with the store after each committed write (auto-exports: review/auto_export.py)
+        self.after_commit: list[Callable[[Store], None]] = []
 
     def pragmas(self) -> tuple[int, int]:
         """``(application_id, user_version)`` read through the live connection."""
@@ -333,6 +335,8 @@ class Store:
                     raise
                 raise error from exc
             self._checkpoint()
+        for hook in tuple(self._shared.after_commit):  # outside the lock: a hook may read
+            hook(self)
 
     def _checkpoint(self) -> None:
         """Copy committed changes into the main file now (PASSIVE: never waits), so the
