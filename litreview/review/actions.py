@@ -8,14 +8,13 @@ and updates it incrementally as papers are added.
 
 from __future__ import annotations
 
-import sqlite3
 from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Unpack, cast
 
 import pandas as pd
 
-from litreview.review.store.table import PAPERS_COUNTER
+from litreview.review.store import queries
 
 if TYPE_CHECKING:
     import ipywidgets
@@ -23,13 +22,13 @@ if TYPE_CHECKING:
     from litreview.query.filters import PriorityExplanation, SearchIndex, SearchOptions
     from litreview.query.index_file import IndexCache
     from litreview.review.core import Review
-    from litreview.review.store.connection import Store
+    from litreview.review.store.base import ReviewStore
 
 
 class ReviewActions:
     """Mixed into :class:`litreview.Review`; needs ``papers``, ``path`` and ``_store``."""
 
-    _store: Store
+    _store: ReviewStore
 
     _index_cache: IndexCache | None = None
     _index_stale: bool = False  # set when this process changed paper text
@@ -59,7 +58,7 @@ class ReviewActions:
         from litreview.review.index_stamp import stamps_for
 
         papers = self.papers if papers is None else papers
-        state = self._store.read(_papers_state)
+        state = queries.papers_state(self._store)
         cache = self._index_cache
         if cache is None or cache.path != index_path(self.path):
             cache = self._index_cache = IndexCache(index_path(self.path))
@@ -81,11 +80,7 @@ class ReviewActions:
         (old_version, old_import), (version, last_import) = synced, state
         if version - old_version > last_import - old_import:
             return True
-        query = (
-            "SELECT 1 FROM import_changes WHERE import_id > ? "
-            "AND field IN ('title', 'abstract') LIMIT 1"
-        )
-        return bool(self._store.read(lambda c: c.execute(query, (old_import,)).fetchone()))
+        return queries.text_changed_since(self._store, old_import)
 
     def search(self, query: str = "", **filters: Unpack[SearchOptions]) -> pd.DataFrame:
         """:func:`litreview.search` over this review's annotated papers (with the
@@ -150,12 +145,3 @@ class ReviewActions:
         from litreview.app import review_app
 
         return review_app(cast("Review", self), **options)
-
-
-def _papers_state(conn: sqlite3.Connection) -> tuple[int, int]:
-    """(papers version, last import id): what changes when papers change."""
-    row = conn.execute(
-        "SELECT (SELECT value FROM meta WHERE key = ?), (SELECT max(import_id) FROM imports)",
-        (PAPERS_COUNTER,),
-    ).fetchone()
-    return int(row[0] or 0), int(row[1] or 0)

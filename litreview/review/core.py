@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import getpass
 import hashlib
-import json
 import os
 import warnings
 from collections.abc import Iterable
@@ -38,8 +37,10 @@ from litreview.review.enrichment import ReviewEnrichment
 from litreview.review.extraction import ExtractionViews
 from litreview.review.keys import ReviewKeys
 from litreview.review.reviewers import ReviewerViews
+from litreview.review.store import queries
 from litreview.review.store.annotations import annotate, as_ids, unknown_ids_error
-from litreview.review.store.connection import ReviewFileError, Store
+from litreview.review.store.base import ReviewStore, open_store
+from litreview.review.store.connection import ReviewFileError
 from litreview.review.store.exchange import ImportReport, OnConflict, export_annotations
 from litreview.review.store.exchange import import_annotations as _import_annotations
 from litreview.review.store.history import (
@@ -88,7 +89,7 @@ class Review(
     Searching, ranking, exporting and the app come from :class:`ReviewActions`.
     """
 
-    def __init__(self, store: Store, reviewer: str) -> None:
+    def __init__(self, store: ReviewStore, reviewer: str) -> None:
         self._store = store
         self.reviewer = reviewer
         install(store)  # the file's auto-exports follow every change (review/auto_export.py)
@@ -114,7 +115,7 @@ class Review(
         name = default_reviewer() if reviewer is None else reviewer
         if not isinstance(name, str) or not name.strip():
             raise ValueError(f"reviewer must be a non-empty str, got {reviewer!r}")
-        return cls(Store.open(path, create=create), name.strip())
+        return cls(open_store(path, create=create), name.strip())
 
     @property
     def path(self) -> Path:
@@ -133,9 +134,7 @@ class Review(
         self.close()
 
     def __len__(self) -> int:
-        return int(
-            self._store.read(lambda c: c.execute("SELECT count(*) FROM papers").fetchone()[0])
-        )
+        return queries.paper_count(self._store)
 
     def __repr__(self) -> str:
         state = "closed" if self._store.closed else f"{len(self):,} papers"
@@ -301,25 +300,14 @@ class Review(
         """Exclusion reasons in use (most used first), then the default ones."""
         if not self.sees_all:  # blind mode: only this reviewer's own
             return (used := self.blind_reasons()) + [r for r in DEFAULT_REASONS if r not in used]
-        used = self._store.read(
-            lambda c: c.execute(
-                "SELECT reason FROM annotations WHERE reason IS NOT NULL "
-                "GROUP BY reason ORDER BY count(*) DESC, reason"
-            ).fetchall()
-        )
-        names = [r[0] for r in used]
+        names = queries.reasons_in_use(self._store)
         return names + [r for r in DEFAULT_REASONS if r not in names]
 
     def tags(self) -> list[str]:
         """Every tag in use by any reviewer (in blind mode: by this one), sorted."""
         if not self.sees_all:
             return self.blind_tags()
-        rows = self._store.read(
-            lambda c: c.execute(
-                "SELECT DISTINCT tags FROM annotations WHERE tags != '[]'"
-            ).fetchall()
-        )
-        found = {tag for (text,) in rows for tag in json.loads(text)}
+        found = queries.tags_in_use(self._store)
         return sorted(found, key=lambda t: (t.casefold(), t))
 
     # -- exchange -------------------------------------------------------------------------
@@ -347,8 +335,7 @@ class Review(
         return self._store.integrity_check()
 
     def _has_paper(self, paper_id: str) -> bool:
-        query = "SELECT 1 FROM papers WHERE paper_id = ?"
-        return self._store.read(lambda c: c.execute(query, (paper_id,)).fetchone()) is not None
+        return queries.has_paper(self._store, paper_id)
 
 
 def _warn_annotations_not_copied(df: pd.DataFrame) -> None:

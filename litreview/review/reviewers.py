@@ -16,7 +16,7 @@ from __future__ import annotations
 import pandas as pd
 
 from litreview.review.prisma import PrismaViews
-from litreview.review.store.connection import Store
+from litreview.review.store.base import ReviewStore
 from litreview.review.team import TeamViews
 from litreview.schema import DECISION_DTYPE
 
@@ -25,7 +25,7 @@ class ReviewerViews(TeamViews, PrismaViews):
     """Mixed into :class:`litreview.Review` (with the team views of
     :class:`~litreview.review.team.TeamViews`); needs ``_store`` and ``reviewer``."""
 
-    _store: Store
+    _store: ReviewStore
     reviewer: str
 
     def decisions(self, stage: str = "title") -> pd.DataFrame:

@@ -34,8 +34,9 @@ import pandas as pd
 
 from litreview.review.edits import Edit
 from litreview.review.stages import STAGES, review_decisions
+from litreview.review.store import queries
 from litreview.review.store.annotations import FINAL, annotate, row_key, split_key
-from litreview.review.store.connection import Store
+from litreview.review.store.base import ReviewStore
 from litreview.review.store.fulltext import fulltext_frame, fulltext_log, set_fulltext
 from litreview.review.store.history import annotation_columns, annotation_rows
 from litreview.review.store.settings import get_setting, set_setting, settings_log
@@ -46,16 +47,12 @@ RESOLVERS = "team.resolvers"
 TEAM_KEYS = (BLIND, RESOLVERS)
 #: How many reviewers made a decision in this review (decisions imported from another
 #: tool, made elsewhere, do not turn blind mode on).
-_SCREENERS = (
-    "SELECT count(DISTINCT s.reviewer) FROM steps s WHERE s.action = 'annotate' AND EXISTS "
-    "(SELECT 1 FROM history h WHERE h.step_id = s.step_id AND h.field = 'decision')"
-)
 
 
 class TeamViews:
     """Mixed into :class:`litreview.Review`; needs ``_store`` and ``reviewer``."""
 
-    _store: Store
+    _store: ReviewStore
     reviewer: str
 
     # -- settings ----------------------------------------------------------------------
@@ -68,7 +65,7 @@ class TeamViews:
         value = get_setting(self._store, BLIND)
         if value is not None:
             return bool(value)
-        return self._store.read(lambda c: c.execute(_SCREENERS).fetchone()[0]) >= 2
+        return queries.screener_count(self._store) >= 2
 
     def set_blind(self, on: bool) -> None:
         """Turn blind mode on or off for everyone (logged in :meth:`team_log`).

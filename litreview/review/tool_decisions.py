@@ -33,7 +33,8 @@ import pandas as pd
 
 from litreview.ids import PaperIndex, normalize_arxiv_id, title_key
 from litreview.review.edits import check_tags, check_text
-from litreview.review.store.connection import TIME_FORMAT, Store
+from litreview.review.store import queries
+from litreview.review.store.base import TIME_FORMAT, ReviewStore
 from litreview.review.store.exchange import FileRow, ImportReport, merge_rows
 from litreview.review.store.papers import AddSummary
 from litreview.schema import ANNOTATION_COLUMNS, PAPER_COLUMNS
@@ -308,7 +309,7 @@ class AddReport(AddSummary):
 
 
 def import_tool_decisions(
-    store: Store, performer: str, df: pd.DataFrame, summary: AddSummary
+    store: ReviewStore, performer: str, df: pd.DataFrame, summary: AddSummary
 ) -> AddReport:
     """Merge the tool decisions of ``df`` (just added to the review) as one undoable
     step under the tools' reviewer names; the review's own values win."""
@@ -348,11 +349,9 @@ def import_tool_decisions(
     )
 
 
-def _stored_ids(store: Store, df: pd.DataFrame, rows: list[int]) -> dict[int, str]:
+def _stored_ids(store: ReviewStore, df: pd.DataFrame, rows: list[int]) -> dict[int, str]:
     """The review's id of each of ``df``'s rows (the "same paper" rule of Review.add)."""
-    stored = store.read(
-        lambda c: c.execute("SELECT paper_id, arxiv_id, title FROM papers").fetchall()
-    )
+    stored = queries.paper_keys(store)
     index = PaperIndex.of(
         (pid, normalize_arxiv_id(arxiv), _key(title, pid)) for pid, arxiv, title in stored
     )

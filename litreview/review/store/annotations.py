@@ -11,12 +11,11 @@ them exactly.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from litreview.review.edits import FIELD_PREFIX, Annotation, Edit, apply_edit, differences
-from litreview.review.store.connection import Store, now
+from litreview.review.store.base import Conn, ReviewStore, now
 
 FIELDS: tuple[str, ...] = Annotation._fields
 SHOWN_FIELDS = FIELDS[:5]
@@ -111,7 +110,7 @@ def as_ids(paper_ids: Any) -> list[str]:
     return list(dict.fromkeys(items))
 
 
-def unknown_ids_error(conn: sqlite3.Connection, missing: Sequence[str]) -> KeyError:
+def unknown_ids_error(conn: Conn, missing: Sequence[str]) -> KeyError:
     """A KeyError naming the unknown ids and, for the first, the closest known ids."""
     from rapidfuzz import process
 
@@ -170,7 +169,7 @@ def shown_field(name: str) -> bool:
     return FIELD_PREFIX in name or name.rsplit("_", 1)[-1] in SHOWN_FIELDS
 
 
-def current(conn: sqlite3.Connection, keys: Sequence[Key]) -> dict[Key, Annotation]:
+def current(conn: Conn, keys: Sequence[Key]) -> dict[Key, Annotation]:
     """The annotations of (paper_id, reviewer) keys; a blank one when absent."""
     blank = Annotation()
     out = dict.fromkeys(keys, blank)
@@ -194,7 +193,7 @@ def current(conn: sqlite3.Connection, keys: Sequence[Key]) -> dict[Key, Annotati
     return out
 
 
-def missing_papers(conn: sqlite3.Connection, ids: Sequence[str]) -> list[str]:
+def missing_papers(conn: Conn, ids: Sequence[str]) -> list[str]:
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS _ids (paper_id TEXT)")
     conn.execute("DELETE FROM _ids")
     conn.executemany("INSERT INTO _ids VALUES (?)", [(i,) for i in ids])
@@ -206,8 +205,8 @@ def missing_papers(conn: sqlite3.Connection, ids: Sequence[str]) -> list[str]:
 
 
 def apply(
-    store: Store,
-    conn: sqlite3.Connection,
+    store: ReviewStore,
+    conn: Conn,
     performer: str,
     action: str,
     changes: list[Change],
@@ -317,7 +316,7 @@ class _Dumper:
 
 
 def annotate(
-    store: Store,
+    store: ReviewStore,
     reviewer: str,
     paper_ids: Any,
     edit: Edit,

@@ -31,12 +31,13 @@ import weakref
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from os import PathLike
 from pathlib import Path
 from typing import Any
 
 from litreview._open_files import LIVE, REGISTRY, file_key, settled
+from litreview.review.store.base import TIME_FORMAT, ReviewStore, now
+from litreview.review.store.dialects import SQLITE
 from litreview.review.store.file import (
     SQLITE_MAGIC,
     SUFFIX,
@@ -62,6 +63,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "SQLITE_MAGIC",
     "SUFFIX",
+    "TIME_FORMAT",
     "ReviewFileError",
     "Store",
     "inspect",
@@ -69,16 +71,10 @@ __all__ = [
     "now",
 ]
 
-TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%f"
 #: Bytes of the file SQLite reads through a memory map (fewer copies on a full-table read).
 MMAP_BYTES = 1 << 30
 
 log = logging.getLogger(__name__)
-
-
-def now() -> str:
-    """The current UTC time as stored in a review (ISO 8601, microseconds)."""
-    return datetime.now(UTC).strftime(TIME_FORMAT)
 
 
 class _Shared:
@@ -188,13 +184,16 @@ def _connect(path: Path, create: bool) -> _Shared:
     return shared
 
 
-class Store:
-    """A handle on an open review file; every handle on one file shares one connection.
+class Store(ReviewStore):
+    """A handle on an open review file (the SQLite backend of :class:`.base.ReviewStore`);
+    every handle on one file shares one connection.
 
     Use :meth:`Store.open`; all access goes through :meth:`read` and :meth:`write`.
     :meth:`close` (or dropping the last reference) releases the handle; the
     connection closes with its last handle, never later by the garbage collector.
     """
+
+    dialect = SQLITE
 
     def __init__(self, path: Path, shared: _Shared, version_found: int) -> None:
         self.path = path
@@ -229,9 +228,13 @@ class Store:
             raise
         return store
 
-    def shares_connection_with(self, other: Store) -> bool:
+    def shares_connection_with(self, other: ReviewStore) -> bool:
         """True when both handles use the same connection (same file, same process)."""
-        return self._shared is other._shared
+        return isinstance(other, Store) and self._shared is other._shared
+
+    @property
+    def location(self) -> str:
+        return str(self.path)
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -349,19 +352,6 @@ class Store:
             self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
         except sqlite3.Error as exc:
             log.warning("%s: saved, but not yet copied from the -wal file (%s)", self.path, exc)
-
-    def counter(self, conn: sqlite3.Connection, key: str) -> int:
-        """A change counter kept in ``meta`` (seen by every process)."""
-        row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return int(row[0]) if row else 0
-
-    def bump(self, conn: sqlite3.Connection, key: str) -> None:
-        """Increment a change counter inside the current write transaction."""
-        conn.execute(
-            "INSERT INTO meta(key, value) VALUES (?, '1') "
-            "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1",
-            (key,),
-        )
 
     def integrity_check(self) -> str:
         """``PRAGMA integrity_check``: ``'ok'`` for a healthy file."""

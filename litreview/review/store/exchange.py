@@ -44,7 +44,7 @@ from litreview.review.store.annotations import (
     missing_papers,
     stored,
 )
-from litreview.review.store.connection import TIME_FORMAT, Store, now
+from litreview.review.store.base import TIME_FORMAT, ReviewStore, now
 from litreview.review.store.field_defs import load_definitions
 from litreview.writers._spreadsheet import neutralize_cell, restore_cell
 
@@ -120,7 +120,7 @@ def _kind(path: Path) -> str:
     raise ValueError(f"{path}: expected a .csv or .jsonl file for annotations, got {suffix!r}")
 
 
-def export_annotations(store: Store, rows: list[tuple[Any, ...]], path: Path) -> int:
+def export_annotations(store: ReviewStore, rows: list[tuple[Any, ...]], path: Path) -> int:
     """Write annotation rows (paper_id, reviewer, *FIELDS) that hold anything; return the count."""
     kind = _kind(path)
     titles = dict(store.read(lambda c: c.execute("SELECT paper_id, title FROM papers").fetchall()))
@@ -273,7 +273,7 @@ def _timestamp(value: Any) -> str | None:
 
 
 def import_annotations(
-    store: Store, performer: str, path: Path, on_conflict: OnConflict = "keep"
+    store: ReviewStore, performer: str, path: Path, on_conflict: OnConflict = "keep"
 ) -> ImportReport:
     """Merge the annotations in ``path`` into the review as one undoable step."""
     if on_conflict not in ("keep", "replace"):
@@ -283,7 +283,7 @@ def import_annotations(
 
 
 def merge_rows(
-    store: Store,
+    store: ReviewStore,
     performer: str,
     records: list[FileRow],
     label: str,

@@ -21,7 +21,7 @@ from typing import Any
 
 import pandas as pd
 
-from litreview.review.store.connection import Store, now
+from litreview.review.store.base import ReviewStore, now
 from litreview.review.store.table import decode_column
 from litreview.schema import DATETIME, STRING
 
@@ -42,7 +42,7 @@ def _clean(name: str, value: Any) -> Any:
 
 
 def set_fulltext(
-    store: Store,
+    store: ReviewStore,
     paper_id: str,
     *,
     reviewer: str,
@@ -93,7 +93,7 @@ def set_fulltext(
     return True
 
 
-def fulltext_frame(store: Store) -> pd.DataFrame:
+def fulltext_frame(store: ReviewStore) -> pd.DataFrame:
     """One row per paper with a full-text record: ``paper_id, location,
     not_retrieved, note, changed_by, changed_at`` (papers without one are left out)."""
     rows = store.read(
@@ -115,7 +115,7 @@ def fulltext_frame(store: Store) -> pd.DataFrame:
     )
 
 
-def fulltext_log(store: Store) -> pd.DataFrame:
+def fulltext_log(store: ReviewStore) -> pd.DataFrame:
     """Every change of a full-text record, oldest first: ``paper_id, field,
     old_value, new_value, reviewer, at`` (values decoded)."""
     rows = store.read(

@@ -5,7 +5,6 @@ for the paper table, and every reviewer's decisions.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
@@ -23,7 +22,7 @@ from litreview.review.store.annotations import (
     shown_change,
     shown_field,
 )
-from litreview.review.store.connection import Store
+from litreview.review.store.base import Conn, ReviewStore
 from litreview.review.store.table import decode_column, decode_lists, strings
 from litreview.schema import DATETIME, DECISION_DTYPE, DECISIONS, STRING
 
@@ -82,7 +81,7 @@ class _Loads:
         return value[:] if isinstance(value, list) else value
 
 
-def read_history(store: Store, paper_id: str | None = None) -> list[HistoryRow]:
+def read_history(store: ReviewStore, paper_id: str | None = None) -> list[HistoryRow]:
     """The history rows of every paper (or one), oldest first."""
     sql = (
         "SELECT h.paper_id, h.reviewer, h.at, h.field, h.old_value, h.new_value, s.reviewer "
@@ -97,17 +96,17 @@ def read_history(store: Store, paper_id: str | None = None) -> list[HistoryRow]:
     return [HistoryRow.of(row[:6], row[6]) for row in rows]
 
 
-def undo(store: Store, reviewer: str) -> list[HistoryRow]:
+def undo(store: ReviewStore, reviewer: str) -> list[HistoryRow]:
     """Revert ``reviewer``'s latest change that is not undone yet; return the history written."""
     return _step(store, reviewer, "undo")
 
 
-def redo(store: Store, reviewer: str) -> list[HistoryRow]:
+def redo(store: ReviewStore, reviewer: str) -> list[HistoryRow]:
     """Re-apply the change ``reviewer`` undid last (if nothing was changed since)."""
     return _step(store, reviewer, "redo")
 
 
-def _step(store: Store, reviewer: str, verb: str) -> list[HistoryRow]:
+def _step(store: ReviewStore, reviewer: str, verb: str) -> list[HistoryRow]:
     """Undo or redo one step in one write transaction; LookupError when there is none."""
     find_target = undo_target if verb == "undo" else redo_target
     with store.write() as conn:
@@ -117,7 +116,7 @@ def _step(store: Store, reviewer: str, verb: str) -> list[HistoryRow]:
         return [HistoryRow.of(r, reviewer) for r in _replay(store, conn, reviewer, target, verb)]
 
 
-def undo_target(conn: sqlite3.Connection, reviewer: str) -> int | None:
+def undo_target(conn: Conn, reviewer: str) -> int | None:
     row = conn.execute(
         f"SELECT step_id FROM steps WHERE reviewer = ? AND action IN ({_UNDOABLE_SQL}) "
         "AND state = 'done' ORDER BY step_id DESC LIMIT 1",
@@ -126,7 +125,7 @@ def undo_target(conn: sqlite3.Connection, reviewer: str) -> int | None:
     return None if row is None else int(row[0])
 
 
-def redo_target(conn: sqlite3.Connection, reviewer: str) -> int | None:
+def redo_target(conn: Conn, reviewer: str) -> int | None:
     """Walk back over the reviewer's steps: redos cancel undos; a new change ends the chain."""
     pending_redos = 0
     steps = conn.execute(
@@ -144,9 +143,7 @@ def redo_target(conn: sqlite3.Connection, reviewer: str) -> int | None:
     return None
 
 
-def _replay(
-    store: Store, conn: sqlite3.Connection, reviewer: str, step: int, action: str
-) -> list[Entry]:
+def _replay(store: ReviewStore, conn: Conn, reviewer: str, step: int, action: str) -> list[Entry]:
     side = "old" if action == "undo" else "new"
     order = "DESC" if action == "undo" else "ASC"
     rows = conn.execute(
@@ -168,11 +165,11 @@ def _replay(
     return written
 
 
-def annotation_rows(store: Store, reviewer: str | None) -> list[tuple[Any, ...]]:
+def annotation_rows(store: ReviewStore, reviewer: str | None) -> list[tuple[Any, ...]]:
     """``(paper_id, reviewer, *FIELDS)`` rows of one reviewer (or all), cached per version."""
     key = f"annotations:{reviewer}"
 
-    def load(conn: sqlite3.Connection) -> tuple[int, list[tuple[Any, ...]] | None]:
+    def load(conn: Conn) -> tuple[int, list[tuple[Any, ...]] | None]:
         version = store.counter(conn, ANNOTATIONS_COUNTER)
         cached = store.cache.get(key)
         if cached is not None and cached[0] == version:

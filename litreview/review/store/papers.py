@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -31,7 +30,7 @@ from litreview.readers.policy import (
     merge_extra,
     wins,
 )
-from litreview.review.store.connection import Store, now
+from litreview.review.store.base import Conn, ReviewStore, now
 from litreview.review.store.table import (
     COLUMNS,
     PAPERS_COUNTER,
@@ -122,7 +121,7 @@ class AddPlan:
 
 
 def add_papers(
-    store: Store,
+    store: ReviewStore,
     df: pd.DataFrame,
     *,
     source: str,
@@ -164,7 +163,7 @@ def add_papers(
     return AddSummary(source, plan.new, plan.updated, plan.unchanged)
 
 
-def _write(conn: sqlite3.Connection, plan: AddPlan, import_id: int | None) -> None:
+def _write(conn: Conn, plan: AddPlan, import_id: int | None) -> None:
     names = ("title_key", *COLUMNS, "ranks", "first_import", "last_import")
     conn.executemany(
         f"INSERT INTO papers({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
@@ -192,13 +191,13 @@ def _json(name: str, value: Any) -> str | None:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _index(conn: sqlite3.Connection) -> PaperIndex:
+def _index(conn: Conn) -> PaperIndex:
     """The papers of the review, for the "same paper" rule."""
     return PaperIndex.of(conn.execute("SELECT paper_id, arxiv_id, title_key FROM papers"))
 
 
 def _plan(
-    conn: sqlite3.Connection, rows: list[Row], keys: list[str], arxiv: list[str | None], rank: int
+    conn: Conn, rows: list[Row], keys: list[str], arxiv: list[str | None], rank: int
 ) -> AddPlan:
     """Decide, row by row, what is new, updated or unchanged (later rows see earlier ones).
 
@@ -244,7 +243,7 @@ def _plan(
     return plan
 
 
-def _fetch(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, Row]:
+def _fetch(conn: Conn, ids: Sequence[str]) -> dict[str, Row]:
     """The stored rows of ``ids``: their values, then their ``ranks``."""
     if len(ids) > 20 * CHUNK:  # most of the table: one scan beats many lookups
         wanted = set(ids)
@@ -317,7 +316,7 @@ _DICTS = [_AT[name] for name in COLUMNS if PAPER_COLUMNS[name] is DICT]
 _SOURCE_LINE = _AT["source_line"]
 
 
-def imports_frame(store: Store) -> pd.DataFrame:
+def imports_frame(store: ReviewStore) -> pd.DataFrame:
     """Every import, oldest first: the records identified per source (for PRISMA)."""
     rows = store.read(
         lambda c: c.execute(
@@ -339,7 +338,7 @@ def imports_frame(store: Store) -> pd.DataFrame:
     return pd.DataFrame(data)
 
 
-def import_changes_frame(store: Store, paper_id: str | None = None) -> pd.DataFrame:
+def import_changes_frame(store: ReviewStore, paper_id: str | None = None) -> pd.DataFrame:
     """Every paper field an import changed, oldest first (one paper's with ``paper_id``)."""
     sql = (
         "SELECT c.paper_id, i.reviewer, i.imported_at, i.source, c.field, c.old_value, "

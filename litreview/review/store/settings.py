@@ -29,7 +29,7 @@ from typing import Any
 
 import pandas as pd
 
-from litreview.review.store.connection import Store, now
+from litreview.review.store.base import ReviewStore, now
 from litreview.review.store.table import decode_column
 from litreview.schema import DATETIME, STRING
 
@@ -40,7 +40,7 @@ def _encode(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, allow_nan=False)
 
 
-def get_setting(store: Store, key: str, default: Any = None) -> Any:
+def get_setting(store: ReviewStore, key: str, default: Any = None) -> Any:
     """The value of setting ``key``, or ``default`` when it was never set (or deleted).
 
     The value is a fresh copy: changing it changes nothing until :func:`set_setting`.
@@ -51,7 +51,7 @@ def get_setting(store: Store, key: str, default: Any = None) -> Any:
     return default if row is None else json.loads(row[0])
 
 
-def all_settings(store: Store) -> dict[str, Any]:
+def all_settings(store: ReviewStore) -> dict[str, Any]:
     """Every setting, ``{key: value}`` in key order.
 
     >>> all_settings.__name__
@@ -63,8 +63,8 @@ def all_settings(store: Store) -> dict[str, Any]:
     return {key: json.loads(value) for key, value in rows}
 
 
-def set_setting(store: Store, key: str, value: Any, *, reviewer: str) -> bool:
-    """Store ``value`` under ``key`` as ``reviewer``, in one transaction with its log entry.
+def set_setting(store: ReviewStore, key: str, value: Any, *, reviewer: str) -> bool:
+    """ReviewStore ``value`` under ``key`` as ``reviewer``, in one transaction with its log entry.
 
     Returns False (and logs nothing) when the value is already that. A ``value`` of
     :data:`DELETE` removes the setting (logged with ``new_value`` NULL).
@@ -98,12 +98,12 @@ def set_setting(store: Store, key: str, value: Any, *, reviewer: str) -> bool:
     return True
 
 
-def delete_setting(store: Store, key: str, *, reviewer: str) -> bool:
+def delete_setting(store: ReviewStore, key: str, *, reviewer: str) -> bool:
     """Remove setting ``key`` (logged); False when it was not set."""
     return set_setting(store, key, DELETE, reviewer=reviewer)
 
 
-def settings_log(store: Store, key: str | None = None) -> pd.DataFrame:
+def settings_log(store: ReviewStore, key: str | None = None) -> pd.DataFrame:
     """Every settings change, oldest first (one key's with ``key``): ``key``,
     ``old_value``, ``new_value`` (decoded; None when unset), ``reviewer``, ``at``."""
     sql = "SELECT key, old_value, new_value, reviewer, at FROM settings_log"

@@ -1,4 +1,4 @@
-"""The paper table of the review file: schema columns <-> SQLite values, and the fast read.
+"""The paper table of a review: schema columns <-> stored values, and the fast read.
 
 :func:`paper_columns` reads every paper in one snapshot (two connections at once)
 and caches the decoded columns (a :class:`PaperSnapshot`) until any process changes the papers;
@@ -9,7 +9,6 @@ and caches the decoded columns (a :class:`PaperSnapshot`) until any process chan
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,7 +17,8 @@ import numpy as np
 import pandas as pd
 
 from litreview._gc import gc_paused
-from litreview.review.store.connection import TIME_FORMAT, ReviewFileError, Store
+from litreview.review.store.base import TIME_FORMAT, Conn, ReviewStore
+from litreview.review.store.file import ReviewFileError
 from litreview.schema import DATETIME, DICT, INT, LIST, PAPER_COLUMNS, STRING
 
 COLUMNS: tuple[str, ...] = tuple(PAPER_COLUMNS)
@@ -138,34 +138,7 @@ def strings(values: Sequence[Any] | np.ndarray) -> Any:
         return pd.array(values, dtype=STRING)
 
 
-def _bulk_sql() -> str:
-    """Every column but the abstract as one JSON array each, built by SQLite in one scan.
-
-    List columns come back as arrays of arrays (``NULL`` is ``[]``), so one
-    ``json.loads`` per column builds them in C. ``NOT INDEXED`` makes the scan
-    (and so every array) follow rowid order, the order of the abstracts query.
-    """
-    parts = []
-    for name in COLUMNS:
-        if name == "abstract":
-            continue
-        dtype = PAPER_COLUMNS[name]
-        if is_json(dtype):  # stored JSON spliced as is: no re-parsing in SQLite
-            empty = "'{}'" if dtype is DICT else "'[]'"
-            parts.append(
-                f"'[' || coalesce(group_concat(coalesce({name}, {empty}), ','), '') || ']'"
-            )
-        else:
-            parts.append(f"json_group_array({name})")
-    return "SELECT " + ", ".join(parts) + " FROM papers NOT INDEXED"
-
-
-_BULK = _bulk_sql()
-#: Abstracts are the bulk of the file: plain rows beat JSON-escaping 1 kB per paper.
-_ABSTRACTS = "SELECT abstract FROM papers NOT INDEXED"
-
-
-def paper_columns(store: Store) -> PaperSnapshot:
+def paper_columns(store: ReviewStore) -> PaperSnapshot:
     """The decoded paper table (cached until any process changes the papers).
 
     The cache is private: :func:`paper_frame` hands out copies; the first call
@@ -186,14 +159,14 @@ def paper_columns(store: Store) -> PaperSnapshot:
     return snapshot
 
 
-def _damaged(store: Store, column: str, found: object) -> ReviewFileError:
+def _damaged(store: ReviewStore, column: str, found: object) -> ReviewFileError:
     return ReviewFileError(
         store.path, f"the papers table is damaged (column {column}: {found!r:.80})"
     )
 
 
-def _decode_bulk(store: Store, texts: Sequence[str]) -> PaperSnapshot:
-    """The snapshot of one :data:`_BULK` row (no abstracts and no index yet); list
+def _decode_bulk(store: ReviewStore, texts: Sequence[str]) -> PaperSnapshot:
+    """The snapshot of one ``store.dialect.bulk_papers`` row (no abstracts and no index yet); list
     columns as their JSON text plus, in ``fresh``, the lists decoded now."""
     columns: dict[str, Any] = {}
     lists_json: dict[str, str] = {}
@@ -215,7 +188,7 @@ def _decode_bulk(store: Store, texts: Sequence[str]) -> PaperSnapshot:
     return PaperSnapshot(-1, columns, lists_json, pd.Index([]), fresh)
 
 
-def _read_snapshot(store: Store) -> tuple[tuple[int, Any], tuple[int, Any]]:
+def _read_snapshot(store: ReviewStore) -> tuple[tuple[int, Any], tuple[int, Any]]:
     """``(version, bulk columns)`` and ``(version, abstracts)`` of one state of the papers.
 
     Both are read and decoded at once on two connections (SQLite steps without
@@ -223,15 +196,15 @@ def _read_snapshot(store: Store) -> tuple[tuple[int, Any], tuple[int, Any]]:
     differ), read again, and in the end on one connection.
     """
 
-    def bulk(conn: sqlite3.Connection) -> tuple[int, Any]:
+    def bulk(conn: Conn) -> tuple[int, Any]:
         version = store.counter(conn, PAPERS_COUNTER)
-        return version, _decode_bulk(store, conn.execute(_BULK).fetchone())
+        return version, _decode_bulk(store, conn.execute(store.dialect.bulk_papers).fetchone())
 
-    def abstracts(conn: sqlite3.Connection) -> tuple[int, Any]:
-        rows = conn.execute(_ABSTRACTS).fetchall()
+    def abstracts(conn: Conn) -> tuple[int, Any]:
+        rows = conn.execute(store.dialect.abstracts).fetchall()
         return store.counter(conn, PAPERS_COUNTER), strings([row[0] for row in rows])
 
-    def both(conn: sqlite3.Connection) -> tuple[Any, Any]:
+    def both(conn: Conn) -> tuple[Any, Any]:
         return bulk(conn), abstracts(conn)
 
     with gc_paused():
@@ -247,7 +220,7 @@ def _objects(items: list[Any]) -> np.ndarray:
     return np.fromiter(items, dtype=object, count=len(items))
 
 
-def paper_frame(store: Store, snapshot: PaperSnapshot | None = None) -> pd.DataFrame:
+def paper_frame(store: ReviewStore, snapshot: PaperSnapshot | None = None) -> pd.DataFrame:
     """The paper table (schema columns only), a fresh copy the caller may change.
 
     ``snapshot`` is from :func:`paper_columns` (read now when not given).

@@ -1,0 +1,75 @@
+"""The bulk read of the paper table, written for each backend.
+
+Every column but the abstract comes back as one JSON array each, built by the
+database in one scan: list columns as arrays of arrays (``NULL`` is ``[]``, the stored
+JSON spliced in as is), so one ``json.loads`` per column builds them in C. The
+abstracts (the bulk of a review) come as plain rows, in the same order.
+
+>>> SQLITE.abstracts
+'SELECT abstract FROM papers NOT INDEXED'
+>>> POSTGRES.abstracts
+'SELECT abstract FROM papers ORDER BY row_order'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from litreview.schema import DICT, LIST, PAPER_COLUMNS
+
+
+@dataclass(frozen=True)
+class SqlDialect:
+    """The SQL a backend writes its own way ."""
+
+    bulk_papers: str
+    abstracts: str
+
+
+def _names() -> list[str]:
+    return [name for name in PAPER_COLUMNS if name != "abstract"]
+
+
+def _empty(name: str) -> str | None:
+    dtype = PAPER_COLUMNS[name]
+    if dtype is DICT:
+        return "'{}'"
+    if dtype is LIST:
+        return "'[]'"
+    return None
+
+
+def _sqlite() -> SqlDialect:
+    """``NOT INDEXED`` makes each scan (and so every array) follow rowid order."""
+    parts = []
+    for name in _names():
+        empty = _empty(name)
+        if empty is not None:
+            parts.append(
+                f"'[' || coalesce(group_concat(coalesce({name}, {empty}), ','), '') || ']'"
+            )
+        else:
+            parts.append(f"json_group_array({name})")
+    bulk = "SELECT " + ", ".join(parts) + " FROM papers NOT INDEXED"
+    return SqlDialect(bulk, "SELECT abstract FROM papers NOT INDEXED")
+
+
+def _postgres() -> SqlDialect:
+    """``row_order`` (an identity column of the server's papers table) is SQLite's rowid:
+    the order papers were added in."""
+    parts = []
+    for name in _names():
+        empty = _empty(name)
+        if empty is not None:
+            parts.append(
+                f"'[' || coalesce(string_agg(coalesce({name}, {empty}), ',' ORDER BY row_order),"
+                " '') || ']'"
+            )
+        else:
+            parts.append(f"coalesce(json_agg({name} ORDER BY row_order), '[]')::text")
+    bulk = "SELECT " + ", ".join(parts) + " FROM papers"
+    return SqlDialect(bulk, "SELECT abstract FROM papers ORDER BY row_order")
+
+
+SQLITE = _sqlite()
+POSTGRES = _postgres()
