@@ -4,7 +4,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 APT_TEST_PACKAGES := chromium texlive-binaries texlive-base texlive-latex-base biber \
-  texlive-latex-recommended texlive-bibtex-extra
+  texlive-latex-recommended texlive-bibtex-extra postgresql
 PYTEST_ARGS ?=
 
 .PHONY: demo test lint format bench venv install-notebook install-test system-test-deps clean
@@ -33,6 +33,7 @@ system-test-deps:
 	@missing=""; \
 	for tool in chromium bibtex biber pdflatex; do command -v $$tool >/dev/null || missing="$$missing $$tool"; done; \
 	kpsewhich biblatex.sty >/dev/null 2>&1 || missing="$$missing biblatex.sty"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then echo "installing$$missing (Debian packages)"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_TEST_PACKAGES) >/dev/null; \

@@ -70,3 +70,36 @@ def listing_10k(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from benchmarks.generate import write_listing
 
     return write_listing(tmp_path_factory.mktemp("listings") / "listing-10k.txt", 10_000)
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[object]:
+    """A PostgreSQL server of this test session (tests/pg_server.py), stopped after; a
+    machine without Debian's ``postgresql`` package skips (CI: fails)."""
+    from tests.pg_server import PgServer, find_bin
+
+    bin_dir = find_bin()
+    if bin_dir is None:
+        _cannot("PostgreSQL is not installed (apt-get install postgresql)")
+    server = PgServer(bin_dir)  # type: ignore[arg-type]
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+BACKENDS = ("file", "postgresql")
+
+
+@pytest.fixture(params=BACKENDS)
+def locate(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[[str], str | Path]:
+    """``locate("name")``: where a review called ``name`` lives in this test's backend
+    (a file in ``tmp_path``, or a fresh schema on the session's PostgreSQL server).
+    Tests taking it run once per backend; the same name gives the same review."""
+    if request.param == "file":
+        return lambda name="r": tmp_path / f"{name}.litreview"
+    server = request.getfixturevalue("pg_server")
+    monkeypatch = request.getfixturevalue("monkeypatch")
+    monkeypatch.setenv("LITREVIEW_CACHE_DIR", str(server.dir / "cache"))  # side files
+    prefix = "t" + os.urandom(5).hex()
+    return lambda name="r": server.url(f"{prefix}-{name}".lower())

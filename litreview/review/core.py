@@ -40,7 +40,7 @@ from litreview.review.reviewers import ReviewerViews
 from litreview.review.store import queries
 from litreview.review.store.annotations import annotate, as_ids, unknown_ids_error
 from litreview.review.store.base import ReviewStore, open_store
-from litreview.review.store.connection import ReviewFileError
+from litreview.review.store.connection import ReviewFileError, Store
 from litreview.review.store.exchange import ImportReport, OnConflict, export_annotations
 from litreview.review.store.exchange import import_annotations as _import_annotations
 from litreview.review.store.history import (
@@ -119,7 +119,13 @@ class Review(
 
     @property
     def path(self) -> Path:
+        """The review file (for a server review: the local path its side files are named by)."""
         return self._store.path
+
+    @property
+    def location(self) -> str | Path:
+        """What :meth:`open` takes to open this review again: its file, or its server URL."""
+        return self._store.path if isinstance(self._store, Store) else self._store.location
 
     def close(self) -> None:
         """Close the file (every change is already saved)."""
@@ -138,7 +144,7 @@ class Review(
 
     def __repr__(self) -> str:
         state = "closed" if self._store.closed else f"{len(self):,} papers"
-        return f"<Review {str(self.path)!r} reviewer={self.reviewer!r} {state}>"
+        return f"<Review {self._store.location!r} reviewer={self.reviewer!r} {state}>"
 
     # -- papers --------------------------------------------------------------------------
 

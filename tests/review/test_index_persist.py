@@ -67,7 +67,7 @@ def new_papers(n: int, start: int = 0, word: str = "quokka") -> pd.DataFrame:
 
 def reopened(review: litreview.Review) -> IndexCache:
     """A new Review object on the same file (the index loaded from disk) and its cache."""
-    other = litreview.Review.open(review.path, reviewer="ada")
+    other = litreview.Review.open(review.location, reviewer="ada")
     assert_same_as_a_fresh_build(other)
     assert other._index_cache is not None
     return other._index_cache
@@ -99,7 +99,10 @@ def test_a_fresh_process_searches_without_tokenizing(review: litreview.Review) -
         "                  index.TOKENIZED['papers'], r._index_cache.built]))\n"
     )
     run = subprocess.run(
-        [sys.executable, "-c", code, str(review.path)], capture_output=True, text=True, check=True
+        [sys.executable, "-c", code, str(review.location)],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     ids, scores, tokenized, built = json.loads(run.stdout)
     assert (ids, scores) == expected
@@ -135,7 +138,7 @@ def test_an_edited_abstract_is_seen_and_exact(review: litreview.Review) -> None:
 def test_another_review_object_sees_an_edit_made_through_the_other(
     review: litreview.Review,
 ) -> None:
-    other = litreview.Review.open(review.path, reviewer="bob")
+    other = litreview.Review.open(review.location, reviewer="bob")
     assert results(other, "zebrafish") == ([], [])
     row = review.papers.iloc[[0]][["paper_id", "title", "abstract", "published"]].copy()
     row["abstract"] = row["abstract"] + " Zebrafish only."
@@ -199,7 +202,7 @@ def test_a_damaged_index_file_is_rebuilt(review: litreview.Review, how: str, pro
     review.search("x")
     path = index_path(review.path)
     damage(path, how)
-    other = litreview.Review.open(review.path, reviewer="ada")
+    other = litreview.Review.open(review.location, reviewer="ada")
     assert_same_as_a_fresh_build(other)
     cache = other._index_cache
     assert cache is not None and cache.built == 1 and problem in str(cache.problem)
@@ -228,7 +231,7 @@ def test_a_stale_index_file_is_never_trusted(review: litreview.Review, tmp_path:
     stale = IndexCache(tmp_path / "elsewhere.index")
     stale.index_for(changed)
     index_path(review.path).write_bytes(stale.path.read_bytes())
-    other = litreview.Review.open(review.path, reviewer="ada")
+    other = litreview.Review.open(review.location, reviewer="ada")
     assert results(other, "quokka") == ([], [])
     cache = other._index_cache
     assert cache is not None and cache.built == 1 and "stale" in str(cache.problem)

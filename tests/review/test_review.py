@@ -7,6 +7,7 @@ import json
 import random
 import sqlite3
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -345,8 +346,8 @@ def test_undo_then_redo_is_identity(tmp_path: Path, seed: int, n_steps: int, n_u
 # -- reviewers -----------------------------------------------------------------------------
 
 
-def test_two_reviewers_decisions_conflicts_and_kappa(tmp_path: Path) -> None:
-    path = tmp_path / "team.litreview"
+def test_two_reviewers_decisions_conflicts_and_kappa(locate: Callable[[str], str | Path]) -> None:
+    path = locate("team")
     with Review.open(path, reviewer="ada") as ada:
         ada.add(litreview.SAMPLE_LISTING)
         all_ids = ids(ada)

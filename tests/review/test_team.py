@@ -4,7 +4,7 @@ the full-text stage; ada and bob screen the sample, cy resolves."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -16,8 +16,8 @@ from litreview.review.stages import review_decisions
 
 
 @pytest.fixture
-def team(tmp_path: Path) -> Iterator[dict[str, Review]]:
-    path = tmp_path / "team.litreview"
+def team(locate: Callable[[str], str | Path]) -> Iterator[dict[str, Review]]:
+    path = locate("team")  # a file, and a PostgreSQL review
     ada = Review.open(path, reviewer="ada")
     ada.add(litreview.SAMPLE_LISTING)
     bob, cy = Review.open(path, reviewer="bob"), Review.open(path, reviewer="cy")

@@ -27,8 +27,8 @@ def _annotations(review: litreview.Review, tmp_path: Path) -> dict[tuple[str, st
 
 
 @pytest.fixture
-def review(tmp_path: Path) -> Any:
-    with litreview.Review.open(tmp_path / "r.litreview", reviewer="me") as opened:
+def review(locate: Any) -> Any:
+    with litreview.Review.open(locate("r"), reviewer="me") as opened:
         yield opened
 
 

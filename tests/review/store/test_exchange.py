@@ -77,7 +77,7 @@ def test_concurrent_exports_to_one_file_never_collide(review: Review, tmp_path: 
     failures: list[BaseException] = []
 
     def export_many() -> None:
-        with Review.open(review.path, reviewer="ada") as mine:
+        with Review.open(review.location, reviewer="ada") as mine:
             for _ in range(30):
                 try:
                     mine.export_annotations(out)
