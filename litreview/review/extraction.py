@@ -36,7 +36,7 @@ import pandas as pd
 from litreview.review.edits import FIELD_PREFIX, Edit
 from litreview.review.fields import FieldDef, check_name, check_value, check_values, field_columns
 from litreview.review.store.annotations import FINAL, annotate, split_key
-from litreview.review.store.connection import Store
+from litreview.review.store.base import ReviewStore
 from litreview.review.store.field_defs import (
     DEFINITIONS,
     load_definitions,
@@ -98,7 +98,7 @@ class ExtractionViews:
     """Mixed into :class:`litreview.Review`; needs ``_store``, ``reviewer``,
     ``visible_keys`` and ``annotate``."""
 
-    _store: Store
+    _store: ReviewStore
     reviewer: str
 
     def fields(self) -> pd.DataFrame:

@@ -24,7 +24,6 @@ an import brings wins over it).
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterable
 from os import PathLike
 from pathlib import Path
@@ -34,7 +33,7 @@ import pandas as pd
 
 from litreview.readers.policy import RANKED, YOUR_TABLE, decode_ranks, encode_ranks
 from litreview.review.store.annotations import as_ids, unknown_ids_error
-from litreview.review.store.connection import Store, now
+from litreview.review.store.base import Conn, ReviewStore, now
 from litreview.review.store.table import PAPERS_COUNTER, paper_frame
 from litreview.schema import STRING
 from litreview.writers._fields import paper_rows
@@ -59,7 +58,7 @@ _COLUMNS = ("paper_id", "title", "authors", "n_authors", "organization", "publis
 class ReviewKeys:
     """The citation-key part of :class:`~litreview.review.core.Review` (a mixin)."""
 
-    _store: Store
+    _store: ReviewStore
     reviewer: str
 
     def setting(self, key: str, default: Any = None) -> Any:  # provided by Review
@@ -262,7 +261,7 @@ class ReviewKeys:
         return {i: state[i][0] for i in ids}, {i for i in ids if state[i][1] == PINNED_SOURCE}
 
 
-def _pinned_state(conn: sqlite3.Connection) -> dict[str, tuple[str, int]]:
+def _pinned_state(conn: Conn) -> dict[str, tuple[str, int]]:
     """paper_id -> (its key or '', the key's rank)."""
     out = {}
     for pid, key, ranks in conn.execute("SELECT paper_id, citation_key, ranks FROM papers"):
@@ -279,8 +278,8 @@ def _unique(formula: KeyFormula, base: str, taken: set[str]) -> str:
 
 
 def _write(
-    conn: sqlite3.Connection,
-    store: Store,
+    conn: Conn,
+    store: ReviewStore,
     reviewer: str,
     action: str,
     changes: list[Change],
