@@ -27,20 +27,19 @@ from __future__ import annotations
 
 import operator
 import secrets
-import sqlite3
 from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
 
-from litreview.review.store.connection import Store
+from litreview.review.store.base import Conn, ReviewStore
 from litreview.review.store.table import PAPERS_COUNTER, PaperSnapshot
 
 STAMP_KEY = "search_index_stamp"
 TEXT_COLUMNS = ("paper_id", "title", "abstract")
 
 
-def proven_version(store: Store, papers: pd.DataFrame) -> int | None:
+def proven_version(store: ReviewStore, papers: pd.DataFrame) -> int | None:
     """The papers version whose text ``papers`` holds exactly (its ids, titles and
     abstracts are the very objects of the store's cached snapshot, in order), or None
     when that cannot be shown (papers changed in memory, reordered, or read earlier)."""
@@ -58,7 +57,7 @@ def proven_version(store: Store, papers: pd.DataFrame) -> int | None:
 
 
 def stamps_for(
-    store: Store, papers: pd.DataFrame
+    store: ReviewStore, papers: pd.DataFrame
 ) -> tuple[str | None, Callable[[], str | None] | None]:
     """``(stamp, restamp)`` for :meth:`~litreview.query.index_file.IndexCache.index_for`:
     the saved stamp when ``papers`` are proven to be the text it was saved for, and
@@ -66,9 +65,11 @@ def stamps_for(
     version = proven_version(store, papers)
     if version is None:
         return None, None
-    schema, saved = store.read(_stamp_state)
+    schema, saved = store.version, saved_stamp(store)
     prefix = f"{version}:{schema}:"
     stamp = saved if saved is not None and saved.startswith(prefix) else None
+
+    failed: tuple[type[Exception], ...] = (*store.database_errors, OSError)
 
     def restamp() -> str | None:
         new = prefix + secrets.token_hex(8)
@@ -79,24 +80,23 @@ def stamps_for(
                     "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                     (STAMP_KEY, new),
                 )
-        except (sqlite3.Error, OSError):
+        except failed:
             return None  # the files are saved unstamped: their fingerprint vouches
         return new
 
     return stamp, restamp
 
 
-def saved_stamp(store: Store) -> str | None:
+def saved_stamp(store: ReviewStore) -> str | None:
     """The stamp in the review file's ``meta`` (None before an index was saved)."""
-    return store.read(_stamp_state)[1]  # type: ignore[no-any-return]
+    return store.read(_stamp)  # type: ignore[no-any-return]
 
 
-def papers_version(store: Store) -> int:
+def papers_version(store: ReviewStore) -> int:
     """The review file's papers version (incremented by every change of the papers)."""
     return int(store.read(lambda conn: store.counter(conn, PAPERS_COUNTER)))
 
 
-def _stamp_state(conn: sqlite3.Connection) -> tuple[int, str | None]:
-    schema = int(conn.execute("PRAGMA user_version").fetchone()[0])
+def _stamp(conn: Conn) -> str | None:
     row = conn.execute("SELECT value FROM meta WHERE key = ?", (STAMP_KEY,)).fetchone()
-    return schema, None if row is None else str(row[0])
+    return None if row is None else str(row[0])

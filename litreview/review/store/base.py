@@ -74,6 +74,8 @@ class ReviewStore(abc.ABC):
     path: Path
     version_found: int
     dialect: SqlDialect
+    #: What the backend raises when a statement fails (a write that did not happen).
+    database_errors: tuple[type[Exception], ...] = ()
 
     @property
     @abc.abstractmethod

@@ -194,6 +194,7 @@ class Store(ReviewStore):
     """
 
     dialect = SQLITE
+    database_errors = (sqlite3.Error,)
 
     def __init__(self, path: Path, shared: _Shared, version_found: int) -> None:
         self.path = path

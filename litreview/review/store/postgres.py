@@ -205,6 +205,9 @@ class PgStore(ReviewStore):
         self.version_found = version_found
         self.path = side_path(url, name)
         self._lock_key = zlib.crc32(name.encode()) - (1 << 31)
+        import psycopg
+
+        self.database_errors = (psycopg.Error, ReviewServerError, TimeoutError)
 
     @classmethod
     def open(cls, url: str) -> PgStore:
