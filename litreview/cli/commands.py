@@ -49,12 +49,24 @@ def err(text: str) -> None:
 
 
 def load_source(args: argparse.Namespace) -> Loaded:
-    """The ``source`` (or ``sources``) of a command that reads."""
+    """The ``source`` (or ``sources``) of a command that reads (a review's with the
+    stage columns when ``args.query`` uses ``stage:`` or ``fulltext:``)."""
     return load(
         getattr(args, "sources", None) or args.source,
         reviewer=getattr(args, "reviewer", None),
         progress=lambda items: progress(items, "reading"),
+        stages=_uses_stages(getattr(args, "query", None)),
     )
+
+
+def _uses_stages(query: str | None) -> bool:
+    from litreview.errors import QueryError
+    from litreview.query.language import parse, uses
+
+    try:
+        return bool(query) and bool(uses(parse(str(query))) & {"stage", "fulltext"})
+    except QueryError:  # the search reports it
+        return False
 
 
 def existing_review(path_text: str) -> Path:

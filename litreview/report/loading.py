@@ -57,12 +57,15 @@ def load(
     *,
     reviewer: str | None = None,
     progress: Callable[[Iterable[Any]], Iterable[Any]] | None = None,
+    stages: bool = False,
 ) -> Loaded:
     """Read one review file, or one or more listings (merged), for reports and stats.
 
     A review must exist (it is never created here). A listing is a path or the
     listing text itself (:func:`litreview.readers.is_listing_text` tells them
-    apart). ``progress`` wraps the list of listings (e.g. ``tqdm``).
+    apart). ``progress`` wraps the list of listings (e.g. ``tqdm``). ``stages=True``
+    gives a review's papers the columns ``stage:``/``fulltext:`` queries read
+    (``Review.search_table``).
 
     >>> import litreview
     >>> loaded = load(litreview.SAMPLE_LISTING)
@@ -77,7 +80,7 @@ def load(
     if reviews:
         if len(paths) > 1:
             raise ValueError(f"{reviews[0]}: give a review file alone, not with other files")
-        return _load_review(reviews[0], reviewer)
+        return _load_review(reviews[0], reviewer, stages)
     for p in paths:
         if isinstance(p, Path) and not p.exists():
             raise FileNotFoundError(f"{p}: no such file")
@@ -95,11 +98,12 @@ def load(
     return Loaded(annotated, imports, name, False)
 
 
-def _load_review(path: Path, reviewer: str | None) -> Loaded:
+def _load_review(path: Path, reviewer: str | None, stages: bool = False) -> Loaded:
     from litreview.review.core import Review
 
     if not path.exists():
         raise FileNotFoundError(f"{path}: no such review (create one with `litreview add`)")
     inspect_review(path)  # refuse a foreign or empty file before opening (opening may write)
     with Review.open(path, reviewer=reviewer) as review:
-        return Loaded(review.papers, review.imports(), path.name, True)
+        papers = review.search_table() if stages else review.papers
+        return Loaded(papers, review.imports(), path.name, True)

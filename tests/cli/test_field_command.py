@@ -61,3 +61,21 @@ def test_errors_are_one_line(capsys, review) -> None:
     assert code == 2 and "paper IDs need --set" in err
     code, _, err = run(capsys, "field", str(path), "--define", "x")
     assert code == 2 and "--define needs --kind" in err
+
+
+def test_search_and_export_read_stage_and_field_queries(capsys, review, tmp_path) -> None:
+    path, ids = review
+    with Review.open(path, reviewer="ada") as ada:
+        ada.annotate(ids[0], decision="include")
+        ada.define_field("n", "number")
+        ada.set_field(ids, "n", 5)
+    code, out, _ = run(capsys, "search", str(path), "stage:fulltext", "--reviewer", "ada")
+    assert code == 0 and [line.split()[2] for line in out.splitlines()[1:]] == [ids[0]]
+    code, out, _ = run(capsys, "search", str(path), "field:n:5", "--reviewer", "ada")
+    assert code == 0 and len(out.splitlines()) == 3
+    target = tmp_path / "ft.csv"
+    argv = ["export", str(path), "--query", "fulltext:unscreened", "-o", str(target)]
+    code, _, err = run(capsys, *argv, "--reviewer", "ada")
+    assert code == 0 and "wrote 1 papers" in err
+    code, _, err = run(capsys, "search", str(path), "stage:nope")
+    assert code != 0 and "expected stage:title or stage:fulltext" in err
