@@ -28,6 +28,7 @@ from litreview.cli import (
     history,
     prisma,
     read,
+    rekey,
     render,
     resolve,
     search,
@@ -40,7 +41,7 @@ from litreview.errors import ListingWarning, QueryError
 
 #: The command modules, in the order ``litreview --help`` lists them.
 COMMAND_MODULES: tuple[Command, ...] = (
-    read, search, add, annotate, history, undo, conflicts, resolve, prisma, field, export,
+    read, search, add, annotate, history, undo, conflicts, resolve, prisma, field, export, rekey,
     duplicates, stats, render,
     fetch, enrich,
     app_server,
