@@ -70,14 +70,13 @@ class SearchIndex:
         TOKENIZED["papers"] += len(ids)
         words = vocab.words()
         order = sorted(range(len(words)), key=words.__getitem__)
-        rank = np.empty(len(words), dtype=np.int32)
+        rank = np.full(len(words) + 1, SEP, dtype=np.int32)  # SEP (-1) maps to SEP
         rank[order] = np.arange(len(words), dtype=np.int32)
         terms = np.empty(len(words), dtype=object)
         terms[:] = [words[i] for i in order]
-        ranked = np.where(stream == SEP, SEP, rank[stream] if len(rank) else stream)
-        base = derive(
-            ranked.astype(np.int32), np.cumsum(lengths) - lengths, len(terms), title_weight
-        )
+        ranked = rank[stream]  # one pass, one array (the stream is the index's largest)
+        del stream
+        base = derive(ranked, np.cumsum(lengths) - lengths, len(terms), title_weight)
         self._set_base(base, terms, ids)
 
     def _set_base(self, base: Segment, terms: np.ndarray, ids: np.ndarray) -> None:
