@@ -202,7 +202,7 @@ class ReviewApp(widgets.VBox):
         self._team.value = (
             f'<span class="lr-team-badge" title="{esc(tip)}" style="background:{colour};'
             f'color:white;border-radius:9px;padding:1px 8px;font-size:12px">'
-            f"{'🔒 ' if badge.startswith('blind') else ''}{esc(badge)}</span>"
+            f"{esc(badge)}</span>"
         )
         if self._stage.value != self.state.stage:
             self._stage.value = self.state.stage

@@ -21,16 +21,21 @@ def decisions_html(rows: list[dict[str, str]]) -> str:
     ...                          "note": "fits"}])
     True
     """
-    if not rows:
-        return ""
+    cell = "padding:2px 16px 2px 0;text-align:left;vertical-align:top"
     lines = [
-        f"<tr><td><b>{esc(r['reviewer'])}</b></td>"
-        f'<td style="color:{COLOURS.get(r["decision"], "#475569")}">{esc(r["decision"])}</td>'
-        f"<td>{esc(r['reason'])}</td><td>{esc(r['note'])}</td></tr>"
+        f'<tr><td style="{cell}"><b>{esc(r["reviewer"])}</b></td>'
+        f'<td style="{cell};color:{COLOURS.get(r["decision"], "#475569")}">'
+        f"{esc(r['decision'])}</td>"
+        f'<td style="{cell}">{esc(r["reason"])}</td><td style="{cell}">{esc(r["note"])}</td></tr>'
         for r in rows
+        if r["decision"] != "unscreened"  # the resolver's own empty column, say
     ]
-    head = "<tr><th>reviewer</th><th>decision</th><th>reason</th><th>note</th></tr>"
-    return f'<table class="lr-conflict-table">{head}{"".join(lines)}</table>'
+    if not lines:
+        return ""
+    head = "".join(
+        f'<th style="{cell}">{h}</th>' for h in ("reviewer", "decision", "reason", "note")
+    )
+    return f'<table class="lr-conflict-table"><tr>{head}</tr>{"".join(lines)}</table>'
 
 
 class ConflictsView:

@@ -114,7 +114,8 @@ class AppState(BulkActions, OutputActions, Keywords, Enrichment, TeamState):
         #: shared with ``review.search``, updated on add).
         self.papers, self.index = self._stage_load()
         self._pos = pd.Index(self.papers["paper_id"].astype(object))
-        assert self._pos.is_unique  # builds the lookup table now, not at the first decision
+        if len(self._pos):  # builds the lookup table now, not at the first decision
+            self._pos.get_indexer(self._pos[:1])
         self.index.warm()  # "similar" papers of the first paper opened, ready by then
         self.n_total = len(self.papers)
         self._refresh_lists()
@@ -122,13 +123,14 @@ class AppState(BulkActions, OutputActions, Keywords, Enrichment, TeamState):
 
     def _refresh_lists(self) -> None:
         self.all_tags = self.review.tags()
-        self.reasons = self._stage_reasons()
+        reasons = self._stage_reasons()
         if not self._reason_order:  # the defaults, then the ones in use, alphabetically
             defaults = self._stage_defaults()
-            used = sorted(r for r in self.reasons if r not in defaults)
+            used = sorted(r for r in reasons if r not in defaults)
             self._reason_order = [*defaults, *used]
         else:  # a reason typed since is added at the end: the numbers never change
-            self._reason_order += [r for r in self.reasons if r not in self._reason_order]
+            self._reason_order += [r for r in reasons if r not in self._reason_order]
+        self.reasons = reasons  # after the keys: the views number them on this change
 
     @property
     def reason_keys(self) -> list[str]:

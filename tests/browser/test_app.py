@@ -23,8 +23,9 @@ import pytest
 
 import litreview
 from litreview.app import TABS
+from litreview.web.local_server import LocalAPIs
 from tests.browser.chromium import chromium
-from tests.paths import TESTS
+from tests.paths import FIXTURES, TESTS
 
 pytestmark = pytest.mark.browser
 
@@ -57,9 +58,22 @@ def wait_http(url: str, proc: subprocess.Popen[bytes], timeout: float = 60) -> N
 
 
 @pytest.fixture
-def server_env(tmp_path: Path) -> dict[str, str]:
+def web() -> Iterator[LocalAPIs]:
+    """The web APIs the notebook and the app ask, answered by the local stand-in."""
+    papers = json.loads((FIXTURES / "web" / "catalogue.json").read_text(encoding="utf-8"))
+    with LocalAPIs(papers["papers"]) as apis:
+        yield apis
+
+
+@pytest.fixture
+def server_env(tmp_path: Path, web: LocalAPIs) -> dict[str, str]:
     env = dict(os.environ)
+    env.pop("LITREVIEW_OFFLINE", None)
     env.update(
+        **web.env(),
+        LITREVIEW_CACHE_DIR=str(tmp_path / "web-cache"),
+        LITREVIEW_RATE_LIMIT="0",
+        LITREVIEW_BACKOFF="0.01",
         LITREVIEW_REVIEWER=REVIEWER,
         JUPYTERLAB_SETTINGS_DIR=str(tmp_path / "lab-settings"),
         JUPYTERLAB_WORKSPACES_DIR=str(tmp_path / "lab-workspaces"),
@@ -385,3 +399,118 @@ def test_voila_serves_the_app(tmp_path: Path, server_env: dict[str, str], browse
         stop(proc)
     with litreview.Review.open(review_path, reviewer=REVIEWER) as review:
         assert (review.papers["decision"] == "maybe").sum() == 1
+
+
+def team_review(path: Path) -> list[str]:
+    """ada and bob disagree on papers 2-4 (blind mode is on); cy resolves; one paper's
+    title is shared by two papers on the web (its completion waits for confirmation)."""
+    ada = litreview.Review.open(path, reviewer="ada")
+    bob = litreview.Review.open(path, reviewer="bob")
+    try:
+        ada.add(litreview.SAMPLE_LISTING)
+        ada.add("@misc{v, title={Attention Is All You Need}, year={2017}}\n")
+        ids = ada.papers["paper_id"].tolist()
+        ada.annotate(ids[:5], decision="include", note="ada: in scope")
+        bob.annotate(ids[:2], decision="include")
+        bob.annotate(ids[2:5], decision="exclude", reason="off topic", note="bob: no")
+        ada.set_resolvers(["cy"])
+        return ids
+    finally:
+        ada.close()
+        bob.close()
+
+
+def test_voila_team_views(
+    tmp_path: Path, server_env: dict[str, str], browser: Any, web: LocalAPIs
+) -> None:
+    """The resolver's app (issue 19, issue 16): the blind badge, the conflicts queue
+    settled by clicks, the full-text stage with a location and a not-retrieved mark, and
+    completing metadata with an uncertain match accepted; all of it on disk."""
+    review_path = tmp_path / "team.litreview"
+    ids = team_review(review_path)
+    env = {k: v for k, v in server_env.items() if k not in ("LITREVIEW_TOKEN", "JUPYTER_TOKEN")}
+    port = free_port()
+    cmd = [sys.executable, "-m", "litreview", "app", str(review_path), f"--port={port}",
+           "--no-browser", "--reviewer", "cy"]  # fmt: skip
+    out = tmp_path / "voila.out"
+    proc = serve(cmd, tmp_path, env, out)
+    try:
+        prefix = f"http://127.0.0.1:{port}/?token="
+        deadline = time.monotonic() + 30
+        while not (urls := [u for u in out.read_text("utf-8").split() if u.startswith(prefix)]):
+            assert time.monotonic() < deadline and proc.poll() is None, out.read_text("utf-8")
+            time.sleep(0.1)
+        wait_status(f"http://127.0.0.1:{port}/", proc, (302, 403))
+        page = browser.new_page()
+        page.goto(urls[0], timeout=60_000)
+        page.locator(".litreview-app").wait_for(timeout=60_000)
+        page.locator(".lr-count", has_text="37 of 37 papers").wait_for()
+        badge = page.locator(".lr-team-badge")
+        assert "blind" in badge.inner_text() and "resolver" in badge.inner_text()
+        tip = badge.get_attribute("title") or ""
+        assert "ada: 5 screened" in tip and "bob: 5 screened" in tip
+
+        # the conflicts queue: each reviewer's decision, then a final exclusion
+        open_tab(page, "Conflicts")
+        label = page.locator(".lr-conflicts-label")
+        label.filter(has_text="3 open conflicts").wait_for()
+        table = page.locator(".lr-conflict-decisions")
+        table.filter(has_text="bob: no").wait_for()
+        assert "ada: in scope" in table.inner_text()
+        shot(page, "conflicts-1400")
+        page.locator(".lr-resolve-reason input").fill("not about vision")
+        page.locator(".lr-resolve-exclude").click()
+        label.filter(has_text="2 open conflicts").wait_for()
+        page.locator(".lr-resolve-include").click()
+        label.filter(has_text="1 open conflict ").wait_for()
+
+        # complete metadata: one uncertain match, accepted
+        open_tab(page, "Browse")
+        page.locator(".lr-query input").fill("attention is all you need")
+        page.locator(".lr-count", has_text="1 of 37").wait_for()
+        page.locator(".lr-enrich").click()
+        page.locator(".lr-enrich-confirm", has_text="1 uncertain title match").wait_for(
+            timeout=30_000
+        )
+        assert "1706.03762" in page.locator(".lr-enrich-matches").inner_text()
+        shot(page, "enrich-1400")
+        page.locator(".lr-enrich-accept").click()
+        page.locator(".lr-status-area", has_text="1 completed").wait_for(timeout=30_000)
+        page.locator(".lr-query input").fill("")
+        page.locator(".lr-count", has_text="37 of 37").wait_for()
+
+        # the full-text stage: the papers the review included, a location, not retrieved
+        page.locator(".lr-stage button", has_text="Full text").click()
+        page.locator(".lr-count", has_text="of 3 papers").wait_for()  # 0, 1 agreed; 3 resolved
+        page.locator(".lr-results tr[data-id]").first.click()
+        page.locator(".lr-fulltext-location:visible input").fill("https://arxiv.org/pdf/2401.1")
+        page.keyboard.press("Enter")
+        page.locator(".lr-fulltext-link:visible a").wait_for()
+        page.locator(".lr-results tr[data-id]").nth(1).click()
+        page.locator(".lr-not-retrieved:visible input").check()
+        page.locator(".lr-status-area", has_text="not retrieved").wait_for()
+        shot(page, "fulltext-1400")
+        open_tab(page, "Screening")
+        page.locator(".lr-screen-label", has_text="0 of 3 screened").wait_for()
+        page.locator(".lr-screening .lr-screen-label").click()
+        page.keyboard.press("e")
+        page.keyboard.press("1")
+        page.keyboard.press("Enter")
+        page.locator(".lr-screen-label", has_text="1 of 3 screened").wait_for()
+        shot(page, "fulltext-screening-1400")
+    finally:
+        stop(proc)
+    with litreview.Review.open(review_path, reviewer="cy") as cy:
+        final = cy.final().set_index("paper_id")
+        assert final.loc[ids[2], ["final_decision", "final_reason"]].tolist() == [
+            "exclude", "not about vision"
+        ]  # fmt: skip
+        assert final.loc[ids[3], "final_decision"] == "include"
+        records = cy.fulltext().set_index("paper_id")
+        assert records["location"].dropna().tolist() == ["https://arxiv.org/pdf/2401.1"]
+        assert int(records["not_retrieved"].sum()) == 1
+        full = cy.decisions("fulltext").set_index("paper_id")["cy"].astype(str)
+        assert (full == "exclude").sum() == 1
+        attention = cy.papers.set_index("title").loc["Attention Is All You Need"]
+        assert attention["arxiv_id"] == "1706.03762"
+    assert web.count("/") > 0
