@@ -4,7 +4,7 @@
 decisions) once and records it in the review's settings (``exports.auto``); after every
 change committed to the review file (by this process: the app, the CLI, a notebook) the
 file is rewritten, atomically and only when its text changes. The hook sits at the
-store's commit point (:attr:`Store.after_commit <litreview.review.store.connection>`), so
+store's commit point (:attr:`~litreview.review.store.base.ReviewStore.after_commit`), so
 whatever goes through :class:`~litreview.Review` honours it::
 
     >>> import tempfile, pathlib, litreview
@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from litreview._files import file_exists_error, write_atomic
-from litreview.review.store.connection import Store, now
+from litreview.review.store.base import ReviewStore, now
 from litreview.schema import STRING
 
 if TYPE_CHECKING:
@@ -62,7 +62,7 @@ _WRITTEN: dict[str, _Written] = {}
 class ReviewAutoExports:
     """The auto-export part of :class:`~litreview.review.core.Review` (a mixin)."""
 
-    _store: Store
+    _store: ReviewStore
     reviewer: str
 
     def setting(self, key: str, default: Any = None) -> Any:  # provided by Review
@@ -142,14 +142,14 @@ class ReviewAutoExports:
         return list(self.setting(SETTING, []) or [])
 
 
-def install(store: Store) -> None:
+def install(store: ReviewStore) -> None:
     """Rewrite this file's auto-exports after each commit (once per open file)."""
-    hooks = store._shared.after_commit
+    hooks = store.after_commit
     if _hook not in hooks:
         hooks.append(_hook)
 
 
-def _hook(store: Store) -> None:
+def _hook(store: ReviewStore) -> None:
     if getattr(_RUNNING, "active", False) or store.closed:
         return  # the pinning an export does commits too: no rewrite inside a rewrite
     try:
@@ -158,7 +158,7 @@ def _hook(store: Store) -> None:
         log.exception("%s: auto-export failed", store.path)
 
 
-def refresh(store: Store, *, only: str | None = None, strict: bool = False) -> None:
+def refresh(store: ReviewStore, *, only: str | None = None, strict: bool = False) -> None:
     """Rewrite each auto-export whose review state changed since this process wrote it
     (only ``only`` when given); errors are recorded, raised with ``strict``."""
     from litreview.review.store.settings import get_setting
@@ -186,13 +186,13 @@ def refresh(store: Store, *, only: str | None = None, strict: bool = False) -> N
         _RUNNING.active = False
 
 
-def _state(store: Store) -> tuple[tuple[str, str], ...]:
+def _state(store: ReviewStore) -> tuple[tuple[str, str], ...]:
     """Every change counter of the file: any change to papers, annotations or settings."""
     rows = store.read(lambda c: c.execute("SELECT key, value FROM meta ORDER BY key").fetchall())
     return tuple((str(k), str(v)) for k, v in rows)
 
 
-def _write(store: Store, entry: dict[str, Any]) -> None:
+def _write(store: ReviewStore, entry: dict[str, Any]) -> None:
     """Build the export's text as the entry's reviewer sees the review; write it when new."""
     from litreview.query.filters import search
     from litreview.review.core import Review

@@ -96,6 +96,12 @@ class ReviewStore(abc.ABC):
     @abc.abstractmethod
     def closed(self) -> bool: ...
 
+    @property
+    @abc.abstractmethod
+    def after_commit(self) -> list[Callable[[ReviewStore], None]]:
+        """Functions called with the store after each commit of this process (outside
+        the transaction: a hook may read); shared by every handle on the review."""
+
     @abc.abstractmethod
     def read(self, fn: Callable[[Any], Any]) -> Any:
         """Run ``fn(conn)`` in one read transaction (a consistent snapshot)."""

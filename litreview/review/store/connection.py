@@ -91,7 +91,7 @@ class _Shared:
         self.closing = False
         self.version_found = SCHEMA_VERSION
         #: Called with the store after each committed write (auto-exports: review/auto_export.py)
-        self.after_commit: list[Callable[[Store], None]] = []
+        self.after_commit: list[Callable[[ReviewStore], None]] = []
 
     def pragmas(self) -> tuple[int, int]:
         """``(application_id, user_version)`` read through the live connection."""
@@ -236,6 +236,10 @@ class Store(ReviewStore):
     @property
     def location(self) -> str:
         return str(self.path)
+
+    @property
+    def after_commit(self) -> list[Callable[[ReviewStore], None]]:
+        return self._shared.after_commit
 
     @property
     def conn(self) -> sqlite3.Connection:

@@ -201,6 +201,7 @@ class PgStore(ReviewStore):
         self._conn = PgConn(conn)
         self._lock = threading.RLock()
         self._cache: dict[str, Any] = {}
+        self._hooks: list[Callable[[ReviewStore], None]] = []
         self._closed = False
         self.version_found = version_found
         self.path = side_path(url, name)
@@ -274,6 +275,10 @@ class PgStore(ReviewStore):
     def closed(self) -> bool:
         return self._closed
 
+    @property
+    def after_commit(self) -> list[Callable[[ReviewStore], None]]:
+        return self._hooks
+
     def read(self, fn: Callable[[Any], Any]) -> Any:
         """Run ``fn(conn)`` in one ``REPEATABLE READ READ ONLY`` transaction."""
         with self._lock, self._errors():
@@ -301,6 +306,8 @@ class PgStore(ReviewStore):
                     with suppress(Exception):  # keep the first error
                         raw.execute("ROLLBACK")
                 raise
+        for hook in tuple(self._hooks):  # outside the lock: a hook may read
+            hook(self)
 
     def notify_channel(self) -> str:
         """The LISTEN/NOTIFY channel of this review."""
