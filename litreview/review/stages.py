@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from litreview.review.store.annotations import FINAL, STAGES
+from litreview.schema import DECISIONS
 
 __all__ = ["CONFLICT", "STAGES", "review_decisions"]
 
@@ -50,16 +51,18 @@ def review_decisions(base: pd.DataFrame, columns: Mapping[str, Mapping[str, Any]
     reasons = np.array([_objects(columns[p]["reason"]) for p in people], dtype=object).reshape(
         len(people), n
     )
-    for i in range(n):
-        got = [(str(d), r) for d, r in zip(said[:, i], reasons[:, i], strict=True)]
-        decided = [(d, r) for d, r in got if d != "unscreened"]
-        kinds = {d for d, _ in decided}
-        if len(kinds) == 1:
-            decision[i] = decided[0][0]
-            basis[i] = "agreed" if len(decided) > 1 else "single"
-            reason[i] = next((r for _, r in decided if r is not None), None)
-        elif len(kinds) > 1:
-            decision[i] = basis[i] = CONFLICT
+    decided = said != "unscreened"  # (people, n), vectorised: no loop over papers
+    kinds = [(d, (said == d).any(axis=0)) for d in DECISIONS if d != "unscreened"]
+    n_kinds = np.sum([has for _, has in kinds], axis=0) if kinds else np.zeros(n, dtype=int)
+    one = n_kinds == 1
+    for d, has in kinds:
+        decision[one & has] = d
+    basis[one] = np.where(decided.sum(axis=0)[one] > 1, "agreed", "single")
+    for row in reversed(range(len(people))):  # the first reviewer with a reason gives it
+        given = one & decided[row] & np.array([r is not None for r in reasons[row]], dtype=bool)
+        reason[given] = reasons[row][given]
+    decision[n_kinds > 1] = CONFLICT
+    basis[n_kinds > 1] = CONFLICT
     if FINAL in columns:
         final = np.asarray(columns[FINAL]["decision"], dtype=object).astype(str)
         done = final != "unscreened"
