@@ -43,7 +43,7 @@ def register(subs: Subparsers) -> None:
                    help="CSV for spreadsheet programs: cells starting with = + - @ get a "
                    "leading ' so they are never run as formulas; BOM and CRLF")  # fmt: skip
     e.add_argument("--dialect", choices=DIALECTS, default="bibtex",
-                   help="for .bib: BibTeX (bibtex + a .bst style) or biblatex (biber)")  # fmt: skip
+                   help="BibTeX for bibtex and its styles, or for biblatex + biber")  # fmt: skip
     e.add_argument("--key-formula", metavar="F",
                    help="listings only: citation key formula for papers without a key "
                    f"(default: Better BibTeX's {DEFAULT_FORMULA!r}); a review pins its keys "

@@ -193,7 +193,7 @@ class ReviewKeys:
         from litreview.writers.formats import format_for
 
         fmt = format_for(path, options.get("format"))
-        if fmt.name != "bibtex" or not len(papers) or "paper_id" not in papers:
+        if fmt.name not in ("bibtex", "biblatex") or not len(papers) or "paper_id" not in papers:
             return papers, options
         # the extraction values as fields (sample_size = {120}); biblatex leaves out the
         # names its data model does not know

@@ -36,6 +36,7 @@ class Format:
     label: str  # the app's format dropdown
     media_type: str  # the app's download link
     excel: bool = False  # the writer is called with excel=True
+    dialect: str | None = None  # the BibTeX writer's dialect (bibtex, biblatex)
 
     @property
     def suffix(self) -> str:
@@ -53,6 +54,8 @@ class Format:
         """
         if self.excel:
             options = {"excel": True, **options}
+        if self.dialect:
+            options = {"dialect": self.dialect, **options}
         return self.writer(df, path, **options)
 
 
@@ -60,6 +63,9 @@ _EXCEL = "CSV for Excel / spreadsheets (formulas made inert)"
 #: Every export format, in the order the app's dropdown shows them.
 FORMATS: tuple[Format, ...] = (
     Format("bibtex", (".bib", ".bibtex"), to_bibtex, "BibTeX", "text/x-bibtex"),
+    Format(
+        "biblatex", (".bib",), to_bibtex, "biblatex (biber)", "text/x-bibtex", dialect="biblatex"
+    ),
     Format("csv", (".csv",), to_csv, "CSV", "text/csv"),
     Format("excel", (".csv",), to_csv, _EXCEL, "text/csv", excel=True),
     Format("ris", (".ris",), to_ris, "RIS", "application/x-research-info-systems"),
@@ -97,7 +103,7 @@ def format_for(path: str | os.PathLike[str], format: str | None = None) -> Forma
 
     >>> format_for("x.txt")
     Traceback (most recent call last):
-    ValueError: x.txt: unknown export suffix '.txt'; use one of .bib, .bibtex, .csv, .markdown, .md, .ris or format= one of bibtex, csv, excel, ris, markdown
+    ValueError: x.txt: unknown export suffix '.txt'; use one of .bib, .bibtex, .csv, .markdown, .md, .ris or format= one of bibtex, biblatex, csv, excel, ris, markdown
     """  # noqa: E501
     found = _BY_NAME.get(format) if format else suffix_format(Path(path).suffix)
     if found is None:

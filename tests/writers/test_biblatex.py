@@ -146,3 +146,21 @@ def test_biblatex_biber_pdflatex_run_has_no_errors_or_warnings(tmp_path: Path) -
     problems = [line for line in log.splitlines() if line.startswith("!") or "Warning" in line]
     assert second.returncode == 0 and not problems, problems or log[-3000:]
     assert (tmp_path / "doc.pdf").stat().st_size > 1000
+
+
+def test_the_biblatex_format_for_export_and_the_app(tmp_path: Path) -> None:
+    """``format="biblatex"`` (the app's Export tab offers it) writes the same text, and
+    a review's export of it carries the review's pinned keys."""
+    from litreview.writers.formats import FORMATS, get_format
+
+    df = complete()
+    path = litreview.export(df, tmp_path / "refs.bib", format="biblatex")
+    assert path.read_text() == litreview.to_bibtex(df, dialect="biblatex")
+    assert "biblatex (biber)" in [f.label for f in FORMATS]
+    assert get_format("biblatex").suffix == ".bib"
+    with litreview.Review.open(tmp_path / "r.litreview", reviewer="ada") as review:
+        review.add(litreview.SAMPLE_LISTING)
+        text = review.export(None, tmp_path / "review.bib", format="biblatex").read_text()
+        keys = review.papers["citation_key"]
+        assert keys.notna().all() and all("{" + k + "," in text for k in keys)
+        assert "date = {" in text and "\tyear = {" not in text

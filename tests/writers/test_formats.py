@@ -59,7 +59,7 @@ def test_every_format_writes_through_export(
 def test_a_suffix_means_its_first_format() -> None:
     assert format_for("a.csv").name == "csv"  # not excel, which also writes .csv
     assert get_format("excel").suffix == ".csv"
-    with pytest.raises(ValueError, match="format must be one of bibtex, csv, excel"):
+    with pytest.raises(ValueError, match="format must be one of bibtex, biblatex, csv, excel"):
         get_format("docx")
     with pytest.raises(ValueError, match=r"unknown export format 'docx'; use one of \.bib,"):
         format_for("a.bib", "docx")
