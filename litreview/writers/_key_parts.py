@@ -30,6 +30,8 @@ SKIP_WORDS = frozenset(_BBT_SKIP_WORDS.split(","))
 #: Better BibTeX's default ``citekeyUnsafeChars``: never in a key (nor whitespace).
 UNSAFE = "\\\"#%'(),={}~\ufffd"
 _UNSAFE_SPACES = re.compile("[" + re.escape(UNSAFE) + "]")
+_DROP_UNSAFE = str.maketrans("", "", UNSAFE)
+_DROP_UNSAFE_SPACES = str.maketrans("", "", UNSAFE + " \t\n\r\x0b\x0c")
 _WORD = re.compile(r"\w+(?:[-‐‑‒–—―]\w+)*")
 _DASH = re.compile(r"[-‐‑‒–—―]")
 _PUNCT = re.compile(r"[^\w\s]")
@@ -57,7 +59,16 @@ def fold(text: str) -> str:
 
 def clean(text: str) -> str:
     """Better BibTeX's ``clean``: folded, unsafe characters removed (spaces kept)."""
+    if text.isascii():  # the usual case: one C call, no regex
+        return text.translate(_DROP_UNSAFE).strip()
     return _UNSAFE_SPACES.sub("", fold(text)).strip()
+
+
+def finish(key: str) -> str:
+    """The finished key: folded, without unsafe characters or whitespace."""
+    if key.isascii():
+        return key.translate(_DROP_UNSAFE_SPACES)
+    return _UNSAFE_SPACES.sub("", "".join(fold(key).split()))
 
 
 def title_words(title: str, *, transliterate: bool = False) -> list[str]:
@@ -67,6 +78,9 @@ def title_words(title: str, *, transliterate: bool = False) -> list[str]:
     >>> title_words("Tokens-to-Token ViT: Training Vision Transformers from Scratch")
     ['TokenstoToken', 'ViT', 'Training', 'Vision', 'Transformers', 'Scratch']
     """
+    if title.isascii():  # the usual case: ASCII dashes only, no folding needed
+        words = [w.replace("-", "") if "-" in w else w for w in _WORD.findall(title)]
+        return [w for w in words if len(w) > 1 and w.lower() not in SKIP_WORDS]
     words = [_DASH.sub("", w) for w in _WORD.findall(title or "")]
     words = [w for w in words if len(w) > 1 or _is_cjk(w)]
     if transliterate:
@@ -78,20 +92,27 @@ def _is_cjk(word: str) -> bool:
     return bool(word) and unicodedata.name(word[0], "").startswith("CJK")
 
 
-def family_names(row: Row) -> list[str]:
-    """The authors' family names (``Ludwig van Beethoven`` -> ``van Beethoven``); an
-    organization shown instead of authors is one name."""
-    out = []
+def family_names(row: Row, first: int | None = None) -> list[str]:
+    """The authors' family names (``Ludwig van Beethoven`` -> ``van Beethoven``), the
+    ``first`` ones only when given; an organization shown instead of authors is one name."""
+    out: list[str] = []
     for name in as_list(row.get("authors")):
-        name = " ".join(name.split())
-        if "," in name:
-            out.append(name.split(",")[0].strip())
-            continue
-        parts = split_name(name)
-        out.append(name if parts is None else parts[0])
+        if first is not None and len(out) >= first:
+            break
+        family = _family(name)
+        if family:
+            out.append(family)
     if not out and row.get("organization"):
         out.append(str(row["organization"]))
-    return [n for n in out if n]
+    return out
+
+
+def _family(name: str) -> str:
+    name = " ".join(name.split())
+    if "," in name:
+        return name.split(",")[0].strip()
+    parts = split_name(name)
+    return name if parts is None else parts[0]
 
 
 Function = Callable[..., str]
@@ -108,7 +129,7 @@ def _shorttitle(row: Row, n: int = 3, m: int = 0) -> str:
 
 
 def _auth(row: Row, n: int = 0, m: int = 1) -> str:
-    names = family_names(row)
+    names = family_names(row, m)
     name = names[m - 1] if 0 < m <= len(names) else ""
     return name[:n] if n else name
 

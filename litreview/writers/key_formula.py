@@ -23,14 +23,15 @@ formula changes it). Functions: :data:`FUNCTIONS`; filters: :data:`FILTERS`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import count
 from string import ascii_lowercase
 from typing import Any
 
 from litreview.writers._fields import Row
-from litreview.writers._key_parts import FILTERS, FUNCTIONS, UNSAFE, clean, fold
+from litreview.writers._key_parts import FILTERS, FUNCTIONS, UNSAFE, clean, finish
 
 #: Better BibTeX's default formula (its ``citekeyFormat`` preference), written as BBT writes it.
 DEFAULT_FORMULA = "auth.lower + shorttitle(3, 3) + year"
@@ -43,15 +44,6 @@ _TOKEN = re.compile(
 
 class FormulaError(ValueError):
     """A formula that does not parse, naming the position and what was expected."""
-
-
-@dataclass
-class _State:
-    """What evaluating one alternative produces: the text, and whether to skip it."""
-
-    row: Row
-    text: str = ""
-    skip: bool = False
 
 
 #: Filters that decide whether the alternative is used (the text is unchanged).
@@ -130,37 +122,80 @@ class KeyFormula:
             raise FormulaError(f"a key formula must be non-empty text, got {text!r}")
         return _Parser(text).formula()
 
+    def __post_init__(self) -> None:
+        compiled = tuple(tuple(_compile(t) for t in terms) for terms in self.alternatives)
+        object.__setattr__(self, "_compiled", compiled)
+
     def base(self, row: Row) -> str:
         """The key the first alternative that gives one makes ('' when none does)."""
-        for terms in self.alternatives:
-            state = _State(row)
-            key = ""
+        for terms in self._compiled:  # type: ignore[attr-defined]
+            parts = []
+            skip = False
             for term in terms:
-                key += self._term(term, state)
-                if state.skip:
+                text, skip = term(row)
+                if skip:
                     break
-            if state.skip:
+                parts.append(text)
+            if skip:
                 continue
-            key = _UNSAFE.sub("", fold(key))
+            key = finish("".join(parts))
             if key:
                 return key
         return ""
 
-    def _term(self, term: _Term, state: _State) -> str:
-        head = term.head
-        if isinstance(head, str):
-            text = head
-        elif head.name == "postfix":
-            text = ""
+
+_Compiled = Callable[[Row], tuple[str, bool]]
+
+
+def _compile(term: _Term) -> _Compiled:
+    """``term`` as one function of a row: (its text, whether to skip the alternative)."""
+    head = term.head
+    if isinstance(head, str):
+        literal = head
+
+        def start(row: Row) -> str:
+            return literal
+    elif head.name == "postfix":
+
+        def start(row: Row) -> str:
+            return ""
+    else:
+        fn = partial(FUNCTIONS[head.name], *(), **dict(head.kwargs))
+        args = head.args
+
+        def start(row: Row) -> str:
+            return clean(fn(row, *args))
+
+    steps: list[Callable[[str], tuple[str, bool]]] = []
+    for f in term.filters:
+        if f.name == "len":
+            relation, n = (list(f.args) + [">", 0][len(f.args) :])[:2]
+            test = _LENGTH[relation]
+            steps.append(partial(_length, test, n))
         else:
-            text = clean(FUNCTIONS[head.name](state.row, *head.args, **dict(head.kwargs)))
-        for f in term.filters:
-            if f.name == "len":
-                relation, n = (list(f.args) + [">", 0][len(f.args) :])[:2]
-                state.skip = state.skip or not _LENGTH[relation](len("".join(text.split())), n)
-            else:
-                text = FILTERS[f.name](text, *f.args, **dict(f.kwargs))
-        return text
+            apply = partial(_filter, FILTERS[f.name], f.args, dict(f.kwargs))
+            steps.append(apply)
+    if not steps:
+        return lambda row: (start(row), False)
+
+    def run(row: Row) -> tuple[str, bool]:
+        text, skip = start(row), False
+        for step in steps:
+            text, skipped = step(text)
+            skip = skip or skipped
+        return text, skip
+
+    return run
+
+
+def _length(test: Callable[[int, int], bool], n: int, text: str) -> tuple[str, bool]:
+    return text, not test(len("".join(text.split())), n)
+
+
+def _filter(
+    fn: Callable[..., str], args: tuple[Any, ...], kwargs: dict[str, Any], text: str
+) -> tuple[str, bool]:
+    return fn(text, *args, **kwargs), False
 
 
 class _Parser:
