@@ -230,26 +230,50 @@ def check_values(
 
 
 def field_columns(
-    definitions: Sequence[FieldDef], values: Sequence[Mapping[str, Any] | None]
+    definitions: Sequence[FieldDef],
+    values: Sequence[Mapping[str, Any]],
+    positions: Sequence[int] | np.ndarray | None = None,
+    n: int | None = None,
 ) -> dict[str, Any]:
-    """One column per field from per-row value mappings (None: nothing recorded):
-    text ``string``, number ``Int64`` (``Float64`` once any value has a fraction),
-    choice a Categorical of the options, yes/no ``boolean``.
+    """One column per field of ``n`` rows, where row ``positions[i]`` holds ``values[i]``
+    (default: row i holds values[i]; other rows have nothing): text ``string``, number
+    ``Int64`` (``Float64`` once any value has a fraction), choice a Categorical of the
+    options, yes/no ``boolean``.
 
-    >>> cols = field_columns([FieldDef.of("n", "number")], [{"n": 3}, None])
+    >>> cols = field_columns([FieldDef.of("n", "number")], [{"n": 3}], positions=[0], n=2)
     >>> cols["n"].tolist()
     [3, <NA>]
     """
+    at = np.arange(len(values)) if positions is None else np.asarray(positions, dtype=np.intp)
+    size = len(values) if n is None else n
     out: dict[str, Any] = {}
     for d in definitions:
-        raw = [None if v is None else v.get(d.name) for v in values]
-        if d.kind == "number":
-            whole = all(v is None or isinstance(v, int) for v in raw)
-            out[d.name] = pd.array(raw, dtype="Int64" if whole else "Float64")
+        raw = [v.get(d.name) for v in values]
+        given = np.array([v is not None for v in raw], dtype=bool)
+        where, got = at[given], [v for v in raw if v is not None]
+        missing = np.ones(size, dtype=bool)
+        missing[where] = False
+        if d.kind == "number" and all(isinstance(v, int) for v in got):
+            data = np.zeros(size, dtype=np.int64)
+            data[where] = got
+            out[d.name] = pd.arrays.IntegerArray(data, missing)
+        elif d.kind == "number":
+            floats = np.zeros(size, dtype=np.float64)
+            floats[where] = got
+            out[d.name] = pd.arrays.FloatingArray(floats, missing)
         elif d.kind == "choice":
-            out[d.name] = pd.Categorical(raw, categories=list(d.options))
+            codes = np.full(size, -1, dtype=np.int16)
+            lookup = {o: i for i, o in enumerate(d.options)}
+            codes[where] = [lookup.get(v, -1) for v in got]  # a removed option reads as NA
+            out[d.name] = pd.Categorical.from_codes(
+                codes, dtype=pd.CategoricalDtype(list(d.options))
+            )
         elif d.kind == "yesno":
-            out[d.name] = pd.array(raw, dtype="boolean")
+            flags = np.zeros(size, dtype=bool)
+            flags[where] = [bool(v) for v in got]
+            out[d.name] = pd.arrays.BooleanArray(flags, missing)
         else:
-            out[d.name] = pd.array(raw, dtype="string")
+            text = np.full(size, None, dtype=object)
+            text[where] = got
+            out[d.name] = pd.array(text, dtype="string")
     return out

@@ -294,7 +294,7 @@ def _stored_values(dump: _Dumper, row: dict[str, Any]) -> list[Any]:
         if name == "tags":
             value = dump(value)
         elif name == "fields":
-            value = encode_fields(value)
+            value = dump.fields(value)
         out.append(value)
     return out
 
@@ -312,6 +312,14 @@ class _Dumper:
         text = self.memo.get(key)
         if text is None:
             text = self.memo[key] = json.dumps(value, ensure_ascii=False)
+        return text
+
+    def fields(self, values: tuple[tuple[str, Any], ...]) -> str:
+        """Extraction values as stored (:func:`encode_fields`), remembering repeats."""
+        key = ("fields", tuple((k, type(v), v) for k, v in values))  # True is not 1 here
+        text = self.memo.get(key)
+        if text is None:
+            text = self.memo[key] = encode_fields(values)
         return text
 
 
