@@ -126,8 +126,12 @@ def words(text: str) -> list[str]:
 
 #: Marks the end of each text in :func:`words_of_many` (never a word itself).
 END = "\x01"
+#: ASCII punctuation -> space, ASCII letters lower-cased; UTF-8 bytes and END kept.
 _BATCH_TABLE = bytes(
-    b if b >= 128 or b == 1 or chr(b).isalnum() or b == ord("_") else ord(" ") for b in range(256)
+    (b + 32 if 65 <= b <= 90 else b)
+    if b >= 128 or b == 1 or chr(b).isalnum() or b == ord("_")
+    else ord(" ")
+    for b in range(256)
 )
 
 
@@ -138,6 +142,16 @@ def words_of_many(texts: list[str]) -> list[str]:
     >>> words_of_many(["Vision ViT", "", "Café!"])
     ['vision', 'vit', '\x01', '\x01', 'cafe', '\x01']
     """
+    return batch_bytes(texts).decode("utf-8").split()
+
+
+def batch_bytes(texts: list[str]) -> bytes:
+    r"""The UTF-8 text of :func:`words_of_many`'s words: each word and END once, with
+    spaces (one or more) between them and nothing else.
+
+    >>> batch_bytes(["Vision ViT", "", "Café!"]).split()
+    [b'vision', b'vit', b'\x01', b'\x01', b'cafe', b'\x01']
+    """
     parts = []
     for text in texts:
         if END in text:
@@ -145,9 +159,7 @@ def words_of_many(texts: list[str]) -> list[str]:
         # non-ASCII texts are folded and split here; the rest only by the batch pass
         parts.append(text if text.isascii() else " ".join(words(text)))
     parts.append("")
-    joined = f" {END} ".join(parts).encode("utf-8")
-    # ASCII punctuation -> space, ASCII letters lower-cased; UTF-8 bytes and END kept
-    return joined.translate(_BATCH_TABLE).lower().decode("utf-8").split()
+    return f" {END} ".join(parts).encode("utf-8").translate(_BATCH_TABLE)
 
 
 def is_feature_term(term: str) -> bool:

@@ -31,7 +31,7 @@ import pandas as pd
 from litreview._text import TITLE_WEIGHT
 from litreview.query.features import content_features, fold_cell
 from litreview.query.segment import SEP, Segment, derive, log_tf
-from litreview.query.tokenize import Vocabulary, texts_of
+from litreview.query.tokenize import Vocabulary, texts_of, tokenize_all
 
 if TYPE_CHECKING:  # SciPy is imported on first use of the weights: a search needs none of it
     import scipy.sparse as sp
@@ -65,10 +65,8 @@ class SearchIndex:
     def __init__(self, df: pd.DataFrame, *, title_weight: int = TITLE_WEIGHT) -> None:
         self.title_weight = title_weight
         ids = df["paper_id"].to_numpy(dtype=object)
-        vocab = Vocabulary()
-        stream, lengths = vocab.tokenize(*texts_of(df))
+        stream, lengths, words = tokenize_all(*texts_of(df))  # the words' ids are ranked next
         TOKENIZED["papers"] += len(ids)
-        words = vocab.words()
         order = sorted(range(len(words)), key=words.__getitem__)
         rank = np.full(len(words) + 1, SEP, dtype=np.int32)  # SEP (-1) maps to SEP
         rank[order] = np.arange(len(words), dtype=np.int32)
