@@ -55,6 +55,8 @@ BIBTEX_COLUMNS = (
     "organization",
     "decision", "reason", "tags", "note", "rating",
 )  # fmt: skip
+#: The ``extra`` name of an arXiv paper's primary category (litreview.readers.arxiv_atom).
+ARXIV_CATEGORY = "arxiv:primary_category"
 _BIBTEX_NAME = re.compile(r"[a-z][a-z0-9_:.+-]*")
 _TYPE_NAME = re.compile(r"[a-z][a-z0-9_-]*")
 #: Fields written as they are (braces balanced): links, files, identifiers.
@@ -159,6 +161,9 @@ def bibtex_entry(
             values.append(("howpublished", f"arXiv preprint arXiv:{arxiv_id}"))
         values.append(("eprint", str(arxiv_id)))
         values.append(("archivePrefix", "arXiv"))
+        category = extra.get(ARXIV_CATEGORY)  # arXiv's own feed gives it
+        if category and "primaryclass" not in {k.lower() for k in extra}:
+            values.append(("primaryClass", escape(one_line(category))))
     doi = row.get("doi") or (None if imported else arxiv_doi(row))
     if doi:
         values.append(("doi", doi.translate(_URL_UNSAFE)))
@@ -173,7 +178,7 @@ def bibtex_entry(
     keywords = ", ".join(escape(t) for t in terms(row))
     if keywords:
         values.append(("keywords", keywords))
-    values += extra_fields(extra, {name for name, _ in values})
+    values += extra_fields(extra, {name for name, _ in values} | {ARXIV_CATEGORY})
     if with_notes:
         note = escape(annotation_note(row))
         if note:

@@ -164,3 +164,24 @@ def test_the_biblatex_format_for_export_and_the_app(tmp_path: Path) -> None:
         keys = review.papers["citation_key"]
         assert keys.notna().all() and all("{" + k + "," in text for k in keys)
         assert "date = {" in text and "\tyear = {" not in text
+
+
+def test_an_arxiv_feed_paper_gets_its_primary_class_in_both_dialects() -> None:
+    df = litreview.schema.papers_from_columns(
+        {
+            "paper_id": ["a"],
+            "title": ["Attention Is All You Need"],
+            "authors": [["Ashish Vaswani"]],
+            "arxiv_id": ["1706.03762"],
+            "published": ["2017-06-12"],
+            "date_precision": ["day"],
+            "entry_type": ["preprint"],
+            "extra": [{"arxiv:primary_category": "cs.CL", "arxiv:comment": "15 pages"}],
+        }
+    )
+    bibtex = _entries(litreview.to_bibtex(df))["vaswaniAttentionAllYou2017"]
+    assert bibtex.entry_type == "misc" and bibtex["primaryClass"] == "cs.CL"
+    assert bibtex["archivePrefix"] == "arXiv" and "arxiv:primary_category" not in bibtex.fields_dict
+    biblatex = _entries(litreview.to_bibtex(df, dialect="biblatex"))["vaswaniAttentionAllYou2017"]
+    assert biblatex.entry_type == "online" and biblatex["eprintclass"] == "cs.CL"
+    assert biblatex["eprinttype"] == "arxiv" and biblatex["date"] == "2017-06-12"
