@@ -11,6 +11,7 @@ import traitlets
 from litreview.app._bind import Quiet, button, guard, hidden
 from litreview.app._debounce import Debouncer
 from litreview.app._html import esc
+from litreview.app.fields_view import FieldsView
 from litreview.app.fulltext_view import FulltextView
 from litreview.app.patch import annotation_of
 from litreview.app.state import AppState
@@ -81,6 +82,7 @@ class AnnotateView:
         self._rating.style.button_width = "34px"
         self._rating.style.description_width = "50px"
         self._rating.add_class("lr-rating")
+        self._fields = FieldsView(state, self._source, name)  # the review's extraction fields
         self._fulltext = FulltextView(state, self._source, name)  # shown at the full-text stage
         self._wire()
         decisions = widgets.HBox([*self._decision.values(), self._reason_state],
@@ -98,6 +100,7 @@ class AnnotateView:
                 widgets.HBox([widgets.HTML("<b>Note</b>&nbsp;"), self._note_state], layout=line),
                 self._note,
                 self._rating,
+                self._fields.widget,
                 self._fulltext.widget,
             ]
         )

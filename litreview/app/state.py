@@ -33,6 +33,7 @@ from litreview.app.bulk import BulkActions
 from litreview.app.conflicts import ConflictState
 from litreview.app.display import count_papers, short, table_rows
 from litreview.app.enrich import Enrichment
+from litreview.app.fields import FieldsState
 from litreview.app.keywords import Keywords
 from litreview.app.outputs import OutputActions
 from litreview.app.patch import patch_papers
@@ -47,10 +48,12 @@ from litreview.review.store.connection import now
 #: Edits that can change the lists of tags and reasons the pickers offer.
 LIST_EDITS = frozenset({"add_tags", "remove_tags", "tags", "reason"})
 #: Query fields that read annotations (a query with one is searched again after an edit).
-ANNOTATION_FIELDS = re.compile(r"(?i)\b(decision|tags?|reason|note|rating|has)\s*:")
+ANNOTATION_FIELDS = re.compile(
+    r"(?i)\b(decision|tags?|reason|note|rating|has|stage|fulltext|field)\s*:"
+)
 
 
-class AppState(BulkActions, OutputActions, Keywords, Enrichment, TeamState):
+class AppState(BulkActions, OutputActions, Keywords, Enrichment, TeamState, FieldsState):
     """Query, filters, the selection they give, paging, the open paper, status."""
 
     query = traitlets.Unicode("")
@@ -121,6 +124,7 @@ class AppState(BulkActions, OutputActions, Keywords, Enrichment, TeamState):
         self.n_total = len(self.papers)
         self._refresh_lists()
         self._load_keywords()
+        self._load_fields()
         # The table's ~600k list objects out of the cyclic collector's way: a full
         # collection otherwise walks them all (0.3-0.8 s at 100k papers, several times
         # while screening). They are freed as usual when the table is replaced.
@@ -224,7 +228,8 @@ class AppState(BulkActions, OutputActions, Keywords, Enrichment, TeamState):
         return ok
 
     def _select(self, query: str) -> pd.DataFrame:
-        return select(self.papers, query, self.filter_kwargs(), sort=self.sort, index=self.index)
+        papers = self._searchable(query)  # with the stage columns when the query reads them
+        return select(papers, query, self.filter_kwargs(), sort=self.sort, index=self.index)
 
     # -- paging ---------------------------------------------------------------------------
 

@@ -181,3 +181,54 @@ def test_no_badge_for_one_reviewer(review: litreview.Review, tmp_path: Path) -> 
     app = review_app(review, export_dir=tmp_path)
     assert app._team.layout.display == "none"
     assert app.state.team_text() == ("", "")
+
+
+def test_extraction_fields_in_the_paper_view(review: litreview.Review, tmp_path: Path) -> None:
+    review.define_field("sample_size", "number", description="participants analysed")
+    review.define_field("design", "choice", options=["RCT", "cohort"])
+    review.define_field("blinded", "yesno")
+    review.define_field("setting", "text")
+    app = review_app(review, export_dir=tmp_path)
+    ids = ids_of(review)
+    app.state.open(ids[0])
+    form = app.annotate._fields
+    assert list(form._inputs) == ["sample_size", "design", "blinded", "setting"]
+    assert form.widget.layout.display is None
+    assert form._inputs["sample_size"].tooltip == "participants analysed"
+    form._inputs["sample_size"].value = "120"
+    form._inputs["design"].value = "RCT"
+    form._inputs["blinded"].value = "yes"
+    form._inputs["setting"].value = "rural clinic"
+    stored = review.papers.set_index("paper_id").loc[ids[0]]
+    assert (stored["sample_size"], stored["design"], bool(stored["blinded"])) == (120, "RCT", True)
+    assert stored["setting"] == "rural clinic"
+    # a wrong type: said beside the box and in the status line, nothing saved
+    form._inputs["sample_size"].value = "many"
+    assert "is a number" in form._errors["sample_size"].value and "is a number" in app.state.error
+    assert review.papers.set_index("paper_id").loc[ids[0], "sample_size"] == 120
+    # searchable at once, from the app's own table
+    app.state.query = "field:sample_size:100.."
+    assert app.state.selection["paper_id"].tolist() == [ids[0]]
+    app.state.open(ids[1])
+    form._inputs["sample_size"].value = "150"
+    assert set(app.state.selection["paper_id"]) == {ids[0], ids[1]}
+    app.state.query = 'field:setting:"rural clinic"'
+    assert app.state.selection["paper_id"].tolist() == [ids[0]]
+    # another paper shows its own (empty) values; undo takes a value back
+    app.state.open(ids[2])
+    assert form._inputs["sample_size"].value == "" and form._inputs["blinded"].value == ""
+    app.state.query = ""
+    app.state.open(ids[1])
+    assert form._inputs["sample_size"].value == "150"
+    assert app.state.undo() == ids[1]
+    assert form._inputs["sample_size"].value == ""
+    # the stage columns, when a query reads them
+    app.state.decide("include", ids=[ids[0]])
+    app.state.query = "stage:fulltext"
+    assert app.state.selection["paper_id"].tolist() == [ids[0]]
+
+
+def test_no_extraction_form_without_fields(review: litreview.Review, tmp_path: Path) -> None:
+    app = review_app(review, export_dir=tmp_path)
+    app.state.open(ids_of(review)[0])
+    assert app.annotate._fields.widget.layout.display == "none"
