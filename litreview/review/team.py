@@ -38,7 +38,7 @@ from litreview.review.store import queries
 from litreview.review.store.annotations import FINAL, annotate, row_key, split_key
 from litreview.review.store.base import ReviewStore
 from litreview.review.store.fulltext import fulltext_frame, fulltext_log, set_fulltext
-from litreview.review.store.history import annotation_columns, annotation_rows
+from litreview.review.store.history import annotation_columns, annotation_rows, decision_columns
 from litreview.review.store.settings import get_setting, set_setting, settings_log
 from litreview.review.store.table import paper_frame
 
@@ -237,8 +237,17 @@ class TeamViews:
         ``single`` (one reviewer), ``conflict`` (they disagree: final_decision is
         ``conflict``) or ``unscreened``. In blind mode a reviewer who is not a resolver
         sees only their own decisions here."""
-        columns = self.stage_rows(stage)
+        if stage not in STAGES:
+            raise ValueError(f"stage must be one of {', '.join(STAGES)}; got {stage!r}")
         base = paper_frame(self._store)[["paper_id", "title"]]
+        index = pd.Index(base["paper_id"])
+        keys: dict[str, list[tuple[Any, ...]]] = {}
+        visible = self.visible_keys()
+        for r in annotation_rows(self._store, None):
+            who, at = split_key(r[1])
+            if at == stage and (visible is None or r[1] in visible):
+                keys.setdefault(who, []).append(r)
+        columns = {who: decision_columns(index, got) for who, got in keys.items()}
         return review_decisions(base, columns)
 
     def final_papers(self) -> pd.DataFrame:

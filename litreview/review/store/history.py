@@ -186,6 +186,30 @@ def annotation_rows(store: ReviewStore, reviewer: str | None) -> list[tuple[Any,
     return rows
 
 
+def decision_columns(paper_ids: pd.Index, rows: list[tuple[Any, ...]]) -> dict[str, np.ndarray]:
+    """Only ``decision``, ``reason`` and ``decided_by`` aligned to ``paper_ids`` (object
+    arrays): what the review's decision rule reads, without building the other columns.
+
+    >>> row = ("b", "ada", "include", "ok", "[]", None, None, "ada", None, "{}")
+    >>> decision_columns(pd.Index(["a", "b"]), [row])["decision"].tolist()
+    ['unscreened', 'include']
+    """
+    n = len(paper_ids)
+    out = {
+        "decision": np.full(n, "unscreened", dtype=object),
+        "reason": np.full(n, None, dtype=object),
+        "decided_by": np.full(n, None, dtype=object),
+    }
+    if rows:
+        positions = paper_ids.get_indexer(pd.Index([r[0] for r in rows], dtype=object))
+        keep = positions >= 0  # (a paper added by another process since the snapshot)
+        for name in out:
+            at = 2 + FIELDS.index(name)
+            values = np.array([r[at] for r in rows], dtype=object)
+            out[name][positions[keep]] = values[keep]
+    return out
+
+
 def annotation_columns(paper_ids: Any, rows: list[tuple[Any, ...]]) -> dict[str, Any]:
     """The annotation columns aligned to ``paper_ids`` (an Index is fastest); fresh objects."""
     index = paper_ids if isinstance(paper_ids, pd.Index) else pd.Index(paper_ids)
