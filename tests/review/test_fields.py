@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -16,8 +16,8 @@ from litreview.review.fields import FieldDef, check_value
 
 
 @pytest.fixture
-def pair(tmp_path: Path) -> Iterator[tuple[Review, Review, list[str]]]:
-    path = tmp_path / "team.litreview"
+def pair(locate: Callable[[str], str | Path]) -> Iterator[tuple[Review, Review, list[str]]]:
+    path = locate("team")  # a file, and a PostgreSQL review
     ada = Review.open(path, reviewer="ada")
     ada.add(litreview.SAMPLE_LISTING)
     ada.define_field("sample_size", "number")
@@ -92,7 +92,7 @@ def test_history_undo_redo(pair: tuple[Review, Review, list[str]]) -> None:
     assert ada.field_history("sample_size")["new_value"].tolist()[-1] is None
 
 
-def test_per_reviewer_and_blind(pair: tuple[Review, Review, list[str]]) -> None:
+def test_per_reviewer_and_blind(pair: tuple[Review, Review, list[str]], tmp_path: Path) -> None:
     ada, bob, ids = pair
     ada.annotate(ids[0], decision="include", fields={"sample_size": 100})
     bob.annotate(ids[0], decision="include", fields={"sample_size": 90})
@@ -101,7 +101,7 @@ def test_per_reviewer_and_blind(pair: tuple[Review, Review, list[str]]) -> None:
     assert bob.extraction()[["reviewer", "sample_size"]].values.tolist() == [["bob", 90]]
     assert "field:sample_size" in bob.history()["field"].tolist()
     assert set(bob.history()["reviewer"]) == {"bob"}
-    assert "100" not in bob.export_annotations(bob.path.parent / "b.jsonl").read_text()
+    assert "100" not in bob.export_annotations(tmp_path / "b.jsonl").read_text()
     bob.set_blind(False)
     table = bob.extraction()
     assert table[["reviewer", "sample_size"]].values.tolist() == [["ada", 100], ["bob", 90]]
@@ -109,11 +109,16 @@ def test_per_reviewer_and_blind(pair: tuple[Review, Review, list[str]]) -> None:
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".jsonl"])
-def test_exchange_round_trip(pair: tuple[Review, Review, list[str]], suffix: str) -> None:
+def test_exchange_round_trip(
+    pair: tuple[Review, Review, list[str]],
+    suffix: str,
+    tmp_path: Path,
+    locate: Callable[[str], str | Path],
+) -> None:
     ada, _, ids = pair
     ada.annotate(ids[0], fields={"sample_size": 120, "design": "cohort", "blinded": False})
     ada.annotate(ids[1], fields={"setting": "=cmd"})
-    out = ada.export_annotations(ada.path.parent / f"a{suffix}")
+    out = ada.export_annotations(tmp_path / f"a{suffix}")
     text = out.read_text()
     if suffix == ".csv":
         header = text.splitlines()[0].split(",")
@@ -126,7 +131,7 @@ def test_exchange_round_trip(pair: tuple[Review, Review, list[str]], suffix: str
         assert ",'=cmd" in text and ",no," in text
     else:
         assert json.loads(text.splitlines()[0])["fields"]["sample_size"] == 120
-    other = Review.open(ada.path.parent / "other.litreview", reviewer="ada")
+    other = Review.open(locate("other"), reviewer="ada")
     other.add(litreview.SAMPLE_LISTING)
     with pytest.raises(
         litreview.ListingError, match=r"no extraction field '(blinded|sample_size)'"
@@ -171,10 +176,12 @@ def test_definitions_are_logged_and_protect_values(pair: tuple[Review, Review, l
     assert ada.field_log()["reviewer"].tolist() == ["ada"] * 4 + ["bob", "ada"]
 
 
-def test_csv_export_has_the_field_columns(pair: tuple[Review, Review, list[str]]) -> None:
+def test_csv_export_has_the_field_columns(
+    pair: tuple[Review, Review, list[str]], tmp_path: Path
+) -> None:
     ada, _, ids = pair
     ada.set_field(ids[0], "sample_size", 120)
-    out = ada.export(ada.papers.head(2), ada.path.parent / "papers.csv")
+    out = ada.export(ada.papers.head(2), tmp_path / "papers.csv")
     table = pd.read_csv(out, dtype=str, keep_default_na=False)
     assert table["sample_size"].tolist() == ["120", ""]
 
@@ -196,15 +203,19 @@ def test_a_version_5_file_migrates_with_no_values(tmp_path: Path) -> None:
         assert review.papers.loc[0, "n"] == 3
 
 
-def test_bibtex_entries_get_the_fields(pair: tuple[Review, Review, list[str]]) -> None:
+def test_bibtex_entries_get_the_fields(
+    pair: tuple[Review, Review, list[str]], tmp_path: Path
+) -> None:
     import pybtex.database
 
     from litreview.writers import to_bibtex
 
     ada, _, ids = pair
     ada.annotate(ids[0], fields={"sample_size": 120, "design": "RCT", "blinded": False})
-    out = ada.path.parent / "papers.bib"
+    out = tmp_path / "papers.bib"
     out.write_text(to_bibtex(ada.with_fields_in_extra(ada.papers.head(2))), encoding="utf-8")
+    exported = ada.export(ada.papers.head(2), tmp_path / "exported.bib")  # the review's own export
+    assert "sample_size = {120}" in exported.read_text()
     entries = list(pybtex.database.parse_file(str(out)).entries.values())
     assert entries[0].fields["sample_size"] == "120" and entries[0].fields["design"] == "RCT"
     assert entries[0].fields["blinded"] == "no" and "sample_size" not in entries[1].fields
