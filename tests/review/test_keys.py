@@ -216,3 +216,16 @@ def test_a_bibtex_file_through_a_review_comes_back_as_it_was(tmp_path: Path) -> 
         direct = direct.set_index("paper_id").loc[order].reset_index()
         assert sorted(_keys_of(text)) == sorted(direct["citation_key"].dropna())
         assert text == litreview.to_bibtex(direct), name
+
+
+def test_a_reviews_bibtex_export_carries_its_extraction_fields(
+    review: Review, tmp_path: Path
+) -> None:
+    review.define_field("sample_size", "number")
+    pid = review.papers["paper_id"][0]
+    review.annotate(pid, fields={"sample_size": 120})
+    one = review.papers[review.papers["paper_id"] == pid]
+    bibtex = review.export(one, tmp_path / "one.bib").read_text()
+    assert "sample_size = {120}" in bibtex
+    biblatex = review.export(one, tmp_path / "one-biblatex.bib", dialect="biblatex").read_text()
+    assert "sample_size" not in biblatex and "date = {2025-01-25}" in biblatex
