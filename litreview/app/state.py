@@ -308,7 +308,8 @@ class AppState(BulkActions, OutputActions, Keywords, Enrichment, TeamState, Fiel
             self.refresh(keep_page=True)
         self.changed_ids = paper_ids
         self.changes += 1
-        what = ", ".join(f"{k}={short(v)}" for k, v in edit.items())
+        said = {**{k: v for k, v in edit.items() if k != "fields"}, **dict(edit.get("fields", {}))}
+        what = ", ".join(f"{k}={short(v)}" for k, v in said.items())
         self.say(f"saved {what} for {count_papers(len(paper_ids))}")
         return True
 

@@ -414,6 +414,8 @@ def team_review(path: Path) -> list[str]:
         bob.annotate(ids[:2], decision="include")
         bob.annotate(ids[2:5], decision="exclude", reason="off topic", note="bob: no")
         ada.set_resolvers(["cy"])
+        ada.define_field("sample_size", "number", description="participants analysed")
+        ada.define_field("design", "choice", options=["RCT", "cohort", "case study"])
         return ids
     finally:
         ada.close()
@@ -489,6 +491,16 @@ def test_voila_team_views(
         page.locator(".lr-results tr[data-id]").nth(1).click()
         page.locator(".lr-not-retrieved:visible input").check()
         page.locator(".lr-status-area", has_text="not retrieved").wait_for()
+        # the extraction form: a number typed and Enter, a choice picked, a refused value
+        size = page.locator(".lr-reader .lr-field-sample_size input")
+        size.fill("many")
+        size.press("Enter")
+        page.locator(".lr-reader .lr-field-error", has_text="is a number").wait_for()
+        size.fill("240")
+        size.press("Enter")
+        page.locator(".lr-status-area", has_text="sample_size").wait_for()
+        page.locator(".lr-reader .lr-field-design select").select_option("cohort")
+        page.locator(".lr-status-area", has_text="cohort").wait_for()
         shot(page, "fulltext-1400")
         open_tab(page, "Screening")
         page.locator(".lr-screen-label", has_text="0 of 3 screened").wait_for()
@@ -511,6 +523,8 @@ def test_voila_team_views(
         assert int(records["not_retrieved"].sum()) == 1
         full = cy.decisions("fulltext").set_index("paper_id")["cy"].astype(str)
         assert (full == "exclude").sum() == 1
+        values = cy.extraction(reviewer="cy")
+        assert values[["sample_size", "design"]].astype(str).values.tolist() == [["240", "cohort"]]
         attention = cy.papers.set_index("title").loc["Attention Is All You Need"]
         assert attention["arxiv_id"] == "1706.03762"
     assert web.count("/") > 0
