@@ -41,6 +41,7 @@ from litreview.review.store.fulltext import fulltext_frame, fulltext_log, set_fu
 from litreview.review.store.history import annotation_columns, annotation_rows, decision_columns
 from litreview.review.store.settings import get_setting, set_setting, settings_log
 from litreview.review.store.table import paper_frame
+from litreview.schema import DECISIONS
 
 BLIND = "team.blind"
 RESOLVERS = "team.resolvers"
@@ -259,8 +260,6 @@ class TeamViews:
         >>> TeamViews.final_papers.__name__
         'final_papers'
         """
-        from litreview.schema import DECISIONS
-
         papers: pd.DataFrame = self.papers  # type: ignore[attr-defined]
         final = self.final("title")
         decision = final["final_decision"].replace({"conflict": "maybe"}).astype(str)
@@ -336,9 +335,10 @@ class TeamViews:
         ids = papers["paper_id"]
         at = ids.isin(set(self.fulltext_candidates()["paper_id"])).to_numpy()
         rows = annotation_rows(self._store, row_key(self.reviewer, "fulltext"))
-        columns = annotation_columns(pd.Index(ids), rows)
+        columns = decision_columns(pd.Index(ids), rows)
         records = self.fulltext().set_index("paper_id")
-        decision = pd.Series(columns["decision"]).where(at)
+        decision = pd.Series(pd.Categorical(columns["decision"], categories=list(DECISIONS)))
+        decision = decision.where(at)
         reason = pd.Series(columns["reason"], dtype="string").where(at)
         missing = ids.isin(records.index[records["not_retrieved"]]).to_numpy()
         return papers.assign(
