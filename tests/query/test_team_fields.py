@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import litreview
 from litreview.errors import QueryError
@@ -113,3 +117,67 @@ def test_plain_tables() -> None:
 def test_values_the_column_cannot_hold(query: str, expected: str) -> None:
     with pytest.raises(QueryError, match=expected):
         match_mask(table(), query)
+
+
+# ---------------------------------------------------------------- random queries
+
+
+def reference(node: tuple[Any, ...], row: pd.Series) -> bool:
+    kind = node[0]
+    if kind == "and":
+        return reference(node[1], row) and reference(node[2], row)
+    if kind == "or":
+        return reference(node[1], row) or reference(node[2], row)
+    if kind == "not":
+        return not reference(node[1], row)
+    at = row["stage"] == "fulltext"
+    decided = "unscreened" if pd.isna(row["fulltext_decision"]) else row["fulltext_decision"]
+    if kind == "stage":
+        return at if node[1] == "fulltext" else not at
+    if kind == "fulltext":
+        if node[1] == "not-retrieved":
+            return at and row["not_retrieved"]
+        if node[1] == "retrieved":
+            return at and not row["not_retrieved"] and pd.notna(row["fulltext_location"])
+        if node[1] == "awaiting":
+            return at and not row["not_retrieved"] and decided in ("unscreened", "maybe")
+        return at and decided == node[1]
+    value = row["sample_size"]
+    return pd.notna(value) and node[1] <= value <= node[2]
+
+
+def render(node: tuple[Any, ...]) -> str:
+    kind = node[0]
+    if kind in ("and", "or"):
+        return f"({render(node[1])} {'OR ' if kind == 'or' else ''}{render(node[2])})"
+    if kind == "not":
+        return f"-{render(node[1])}"
+    if kind in ("stage", "fulltext"):
+        return f"{kind}:{node[1]}"
+    return f"field:sample_size:{node[1]}..{node[2]}"
+
+
+leaves = st.one_of(
+    st.tuples(st.just("stage"), st.sampled_from(["title", "fulltext"])),
+    st.tuples(
+        st.just("fulltext"),
+        st.sampled_from([*litreview.DECISIONS, "retrieved", "not-retrieved", "awaiting"]),
+    ),
+    st.tuples(st.just("size"), st.integers(0, 150), st.integers(150, 400)),
+)
+queries = st.recursive(
+    leaves,
+    lambda kids: st.one_of(
+        st.tuples(st.just("and"), kids, kids),
+        st.tuples(st.just("or"), kids, kids),
+        st.tuples(st.just("not"), kids),
+    ),
+    max_leaves=5,
+)
+
+
+@given(queries)
+def test_random_team_queries_agree_with_the_rule(node: tuple[Any, ...]) -> None:
+    df = table()
+    want = [bool(reference(node, row)) for _, row in df.iterrows()]
+    assert match_mask(df, render(node)).tolist() == want, render(node)
