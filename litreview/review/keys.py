@@ -37,7 +37,7 @@ from litreview.review.store.base import Conn, ReviewStore, now
 from litreview.review.store.table import PAPERS_COUNTER, paper_frame
 from litreview.schema import STRING
 from litreview.writers._fields import paper_rows
-from litreview.writers._key_parts import UNSAFE
+from litreview.writers._key_parts import UNSAFE, safe_key
 from litreview.writers.key_formula import DEFAULT_FORMULA, KeyFormula
 
 #: The rank of a key the review made (its formula, ``rekey`` or ``set_key``).
@@ -247,7 +247,8 @@ class ReviewKeys:
             changes: list[Change] = []
             for pid in sourced:
                 own = state[pid][0]
-                key = own if own.casefold() not in taken else _unique(formula, own, taken)
+                usable = safe_key(own) or f"paper{pid[:8]}"  # no space or brace a key cannot have
+                key = usable if usable.casefold() not in taken else _unique(formula, usable, taken)
                 taken.add(key.casefold())
                 changes.append((pid, own, key, PINNED_SOURCE if key == own else PINNED))
             blocked = taken | reserved

@@ -64,6 +64,16 @@ def clean(text: str) -> str:
     return _UNSAFE_SPACES.sub("", fold(text)).strip()
 
 
+def safe_key(key: str) -> str:
+    """A key as given (Unicode kept), without the characters and spaces BibTeX cannot
+    read in a key."""
+    return (
+        key.translate(_DROP_UNSAFE_SPACES)
+        if key.isascii()
+        else _UNSAFE_SPACES.sub("", "".join(key.split()))
+    )
+
+
 def finish(key: str) -> str:
     """The finished key: folded, without unsafe characters or whitespace."""
     if key.isascii():

@@ -40,7 +40,7 @@ from litreview.writers._fields import (
     split_name,
     terms,
 )
-from litreview.writers._key_parts import SKIP_WORDS
+from litreview.writers._key_parts import SKIP_WORDS, safe_key
 from litreview.writers._latex import ascii_fold, escape, protect_title
 from litreview.writers.biblatex import biblatex_entry
 from litreview.writers.key_formula import KeyFormula
@@ -305,9 +305,9 @@ def citation_keys(
     computed: dict[str, list[int]] = defaultdict(list)
     for i, row in enumerate(rows):
         pid = str(row.get("paper_id") or "")
-        own = keys.get(pid) or row.get("citation_key")
+        own = safe_key(str(keys.get(pid) or row.get("citation_key") or ""))  # a key BibTeX reads
         if own:
-            out[i] = str(own)
+            out[i] = own
             fixed.append(i)
         else:
             out[i] = formula.base(row) or _fallback_key(row)

@@ -229,3 +229,16 @@ def test_a_reviews_bibtex_export_carries_its_extraction_fields(
     assert "sample_size = {120}" in bibtex
     biblatex = review.export(one, tmp_path / "one-biblatex.bib", dialect="biblatex").read_text()
     assert "sample_size" not in biblatex and "date = {2025-01-25}" in biblatex
+
+
+def test_a_source_key_bibtex_cannot_read_is_cleaned_when_pinned(tmp_path: Path) -> None:
+    df = litreview.schema.papers_from_columns(
+        {"paper_id": ["p1"], "title": ["T"], "citation_key": ["Smith 2020, {draft}"]}
+    )
+    assert _keys_of(litreview.to_bibtex(df)) == ["Smith2020draft"]
+    with Review.open(tmp_path / "r.litreview", reviewer="ada") as review:
+        review.add(df)
+        assert review.citation_keys("p1").iloc[0] == "Smith2020draft"
+        assert review.key_history()[["old_key", "new_key"]].values.tolist() == [
+            ["Smith 2020, {draft}", "Smith2020draft"]
+        ]
