@@ -32,6 +32,7 @@ from litreview.cli import (
     render,
     resolve,
     search,
+    server,
     stats,
     undo,
 )  # fmt: skip
@@ -44,7 +45,7 @@ COMMAND_MODULES: tuple[Command, ...] = (
     read, search, add, annotate, history, undo, conflicts, resolve, prisma, field, export, rekey,
     duplicates, stats, render,
     fetch, enrich,
-    app_server,
+    app_server, server,
 )  # fmt: skip
 #: Command name -> (one-line summary, examples), as each command's ``--help`` shows them.
 COMMANDS: dict[str, tuple[str, str]] = {m.NAME: (m.SUMMARY, m.EXAMPLES) for m in COMMAND_MODULES}

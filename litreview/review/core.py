@@ -112,10 +112,15 @@ class Review(
         ('ada', 0)
         >>> review.close()
         """
-        name = default_reviewer() if reviewer is None else reviewer
-        if not isinstance(name, str) or not name.strip():
+        if reviewer is not None and (not isinstance(reviewer, str) or not reviewer.strip()):
             raise ValueError(f"reviewer must be a non-empty str, got {reviewer!r}")
-        return cls(open_store(path, create=create), name.strip())
+        store = open_store(path, create=create)
+        try:
+            name = reviewer or store.reviewer_name() or default_reviewer()
+            return cls(store, name.strip())
+        except BaseException:
+            store.close()
+            raise
 
     @property
     def path(self) -> Path:

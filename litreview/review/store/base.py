@@ -138,6 +138,10 @@ class ReviewStore(abc.ABC):
     def close(self) -> None:
         """Release this handle (twice is fine)."""
 
+    def reviewer_name(self) -> str | None:
+        """The reviewer a connection names (a server review's role), else None."""
+        return None
+
     def shares_connection_with(self, other: ReviewStore) -> bool:
         """True when both handles use the same connection."""
         return self is other

@@ -24,6 +24,8 @@ class SqlDialect:
 
     bulk_papers: str
     abstracts: str
+    #: How many reviewers made a decision by annotating (tool imports do not count).
+    screeners: str
 
 
 def _names() -> list[str]:
@@ -51,7 +53,11 @@ def _sqlite() -> SqlDialect:
         else:
             parts.append(f"json_group_array({name})")
     bulk = "SELECT " + ", ".join(parts) + " FROM papers NOT INDEXED"
-    return SqlDialect(bulk, "SELECT abstract FROM papers NOT INDEXED")
+    screeners = (
+        "SELECT count(DISTINCT s.reviewer) FROM steps s WHERE s.action = 'annotate' AND EXISTS "
+        "(SELECT 1 FROM history h WHERE h.step_id = s.step_id AND h.field = 'decision')"
+    )
+    return SqlDialect(bulk, "SELECT abstract FROM papers NOT INDEXED", screeners)
 
 
 def _postgres() -> SqlDialect:
@@ -68,7 +74,9 @@ def _postgres() -> SqlDialect:
         else:
             parts.append(f"coalesce(json_agg({name} ORDER BY row_order), '[]')::text")
     bulk = "SELECT " + ", ".join(parts) + " FROM papers"
-    return SqlDialect(bulk, "SELECT abstract FROM papers ORDER BY row_order")
+    # a function of the schema: counted over every row whatever the caller may read
+    screeners = "SELECT litreview_screeners()"
+    return SqlDialect(bulk, "SELECT abstract FROM papers ORDER BY row_order", screeners)
 
 
 SQLITE = _sqlite()

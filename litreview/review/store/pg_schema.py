@@ -42,6 +42,17 @@ BEGIN RAISE EXCEPTION '%', TG_ARGV[0] USING ERRCODE = 'restrict_violation'; END 
 ]
 
 
+def _screeners(schema: str) -> str:
+    """``litreview_screeners()``: how many reviewers made a decision by annotating
+    (:func:`litreview.review.store.queries.screener_count`), counted over every
+    reviewer's history whatever row-level security lets the caller read."""
+    quoted = '"' + schema.replace('"', '""') + '"'
+    return f"""CREATE OR REPLACE FUNCTION {quoted}.litreview_screeners() RETURNS bigint
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {quoted}, pg_temp AS $$
+SELECT count(DISTINCT s.reviewer) FROM steps s WHERE s.action = 'annotate' AND EXISTS
+(SELECT 1 FROM history h WHERE h.step_id = s.step_id AND h.field = 'decision') $$"""
+
+
 def translate(statement: str) -> str:
     """One statement of a review file's migration in PostgreSQL's SQL.
 
@@ -116,8 +127,8 @@ def other_tables(conn: Any) -> list[str]:
     return [str(r[0]) for r in rows]
 
 
-def migrate(conn: Any, found: int, target: int = SCHEMA_VERSION) -> None:
-    """Bring the schema from ``found`` to ``target`` inside the caller's transaction
+def migrate(conn: Any, found: int, schema: str, target: int = SCHEMA_VERSION) -> None:
+    """Bring ``schema`` from ``found`` to ``target`` inside the caller's transaction
     (which holds the review's write lock)."""
     if found == 0:
         for statement in _SETUP:
@@ -125,6 +136,7 @@ def migrate(conn: Any, found: int, target: int = SCHEMA_VERSION) -> None:
     for version in range(found, target):
         for statement in script(version):
             conn.execute(statement)
+    conn.execute(_screeners(schema))
     conn.execute(f"DELETE FROM {VERSION_TABLE}")
     conn.execute(f"INSERT INTO {VERSION_TABLE}(version) VALUES ({int(target)})")
 

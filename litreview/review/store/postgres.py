@@ -202,6 +202,7 @@ class PgStore(ReviewStore):
         self._lock = threading.RLock()
         self._cache: dict[str, Any] = {}
         self._hooks: list[Callable[[ReviewStore], None]] = []
+        self._user: str | None = None
         self._closed = False
         self.version_found = version_found
         self.path = side_path(url, name)
@@ -247,7 +248,7 @@ class PgStore(ReviewStore):
                 raw.execute(f'CREATE SCHEMA IF NOT EXISTS "{self.name}"')
                 found = _found_version(raw, self.name, location)
                 if found < SCHEMA_VERSION:
-                    pg_schema.migrate(conn.raw, found)
+                    pg_schema.migrate(conn.raw, found, self.name)
         except psycopg.errors.InsufficientPrivilege as exc:
             raise ReviewServerError(
                 location,
@@ -274,6 +275,18 @@ class PgStore(ReviewStore):
     @property
     def closed(self) -> bool:
         return self._closed
+
+    @property
+    def user(self) -> str:
+        """The role this review is connected as: the reviewer, on a review with roles."""
+        if self._user is None:
+            self._user = str(
+                self.read(lambda c: c.raw.execute("SELECT current_user").fetchone()[0])
+            )
+        return self._user
+
+    def reviewer_name(self) -> str | None:
+        return self.user
 
     @property
     def after_commit(self) -> list[Callable[[ReviewStore], None]]:

@@ -16,11 +16,6 @@ import json
 from litreview.review.store.base import ReviewStore
 from litreview.review.store.table import PAPERS_COUNTER
 
-_SCREENERS = (
-    "SELECT count(DISTINCT s.reviewer) FROM steps s WHERE s.action = 'annotate' AND EXISTS "
-    "(SELECT 1 FROM history h WHERE h.step_id = s.step_id AND h.field = 'decision')"
-)
-
 
 def paper_count(store: ReviewStore) -> int:
     """How many papers the review holds."""
@@ -54,7 +49,7 @@ def tags_in_use(store: ReviewStore) -> set[str]:
 
 def screener_count(store: ReviewStore) -> int:
     """How many reviewers made a decision by annotating (tool imports do not count)."""
-    return int(store.read(lambda c: c.execute(_SCREENERS).fetchone()[0]))
+    return int(store.read(lambda c: c.execute(store.dialect.screeners).fetchone()[0]))
 
 
 def papers_state(store: ReviewStore) -> tuple[int, int]:
