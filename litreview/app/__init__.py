@@ -180,8 +180,7 @@ class ReviewApp(widgets.VBox):
         self.state.mode = "screen" if tab == "Screening" else "browse"
         if tab == "Screening":
             self.screening.shown()
-        if tab == "Conflicts":
-            self.conflicts.shown()
+        self.conflicts.shown(tab == "Conflicts")
         self._show_team()  # others' progress may have been read again since
         self.charts.shown(tab == "Charts")
         self.exports.shown(tab == "Export")

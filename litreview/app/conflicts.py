@@ -87,6 +87,16 @@ class ConflictState(traitlets.HasTraits):
         self.pos = max(0, pos)
         self.version += 1
 
+    def _settled(self, paper_id: str) -> None:
+        """``paper_id`` has its final decision: out of the queue, the next one shown."""
+        pos = self.ids.index(paper_id)
+        self.ids = [p for p in self.ids if p != paper_id]
+        self.open_count, self.resolved_count = len(self.ids), self.resolved_count + 1
+        self._stale = False  # the change above was this one: the queue is up to date
+        self.pos = -1
+        self.pos = min(pos, len(self.ids) - 1) if self.ids else 0
+        self.version += 1
+
     @traitlets.observe("pos")
     def _on_pos(self, change: dict[str, Any]) -> None:
         self.current_id = self.ids[self.pos] if 0 <= self.pos < len(self.ids) else ""
@@ -116,7 +126,7 @@ class ConflictState(traitlets.HasTraits):
             return False
         self.app.changed_ids = [pid]
         self.app.changes += 1
-        self.refresh()
+        self._settled(pid)  # not conflicts() again: it reads every paper (6 s at 100k)
         why = f" ({reason})" if reason else ""
         self.app.say(f"final decision {decision}{why}; {self.open_count:,} conflicts open")
         return True

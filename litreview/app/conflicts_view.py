@@ -72,6 +72,8 @@ class ConflictsView:
         )
         queue.observe(lambda _c: self._draw(), names=["current_id", "version", "blocked"])
         state.observe(lambda _c: self._on_reasons(), names="reasons")
+        state.observe(self._on_changes, names="changes")
+        self._visible = False
         self.widget = widgets.VBox(
             [
                 widgets.HBox(
@@ -88,9 +90,15 @@ class ConflictsView:
         self._on_reasons()
         self._draw()
 
-    def shown(self) -> None:
-        """The tab became visible: read the queue again if annotations changed."""
-        self._state.conflicts.ensure()
+    def shown(self, visible: bool = True) -> None:
+        """The tab became visible (or hidden): read the queue again if annotations changed."""
+        self._visible = visible
+        if visible:
+            self._state.conflicts.ensure()
+
+    def _on_changes(self, _change: object) -> None:
+        if self._visible and self._state.changed_ids is None:  # undone, reloaded: read again
+            self._state.conflicts.ensure()
 
     def resolve(self, decision: str) -> None:
         reason = self._reason.value.strip() or None

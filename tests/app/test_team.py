@@ -142,10 +142,9 @@ def test_a_resolver_settles_the_conflicts_queue(team, tmp_path: Path) -> None:
     view._final["include"].click()
     assert cy.final().set_index("paper_id").loc[ids[3], "final_decision"] == "include"
     assert queue.open_count == 1 and queue.resolved_count == 2
-    app._undo.click()  # the toolbar's undo takes the latest resolution back
-    app.select_tab("Browse")
-    app.select_tab("Conflicts")
+    app._undo.click()  # the toolbar's undo takes the latest resolution back, shown at once
     assert queue.open_count == 2 and ids[3] in queue.ids
+    assert "2</b> open conflicts" in view._label.value
     # full text: no conflict there yet
     app._stage.value = "fulltext"
     app.select_tab("Browse")
