@@ -20,6 +20,7 @@ from litreview.cli import (
     annotate,
     app_server,
     conflicts,
+    copy,
     duplicates,
     enrich,
     export,
@@ -45,7 +46,7 @@ COMMAND_MODULES: tuple[Command, ...] = (
     read, search, add, annotate, history, undo, conflicts, resolve, prisma, field, export, rekey,
     duplicates, stats, render,
     fetch, enrich,
-    app_server, server,
+    app_server, server, copy,
 )  # fmt: skip
 #: Command name -> (one-line summary, examples), as each command's ``--help`` shows them.
 COMMANDS: dict[str, tuple[str, str]] = {m.NAME: (m.SUMMARY, m.EXAMPLES) for m in COMMAND_MODULES}
