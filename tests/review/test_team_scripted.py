@@ -182,3 +182,32 @@ def test_extraction_values_are_in_the_jsonl_exchange_per_reviewer(team, tmp_path
         (p[0], "bob"): {"design": "cohort", "sample_size": 30},
         (p[1], "ada"): {"sample_size": 987653},
     }
+
+
+def test_settling_the_last_conflicts_moves_exactly_those_papers(team) -> None:
+    reviews, p = team
+    cy, bob = reviews["cy"], reviews["bob"]
+    assert cy.conflict_queue()["paper_id"].tolist() == [p[13]]
+    assert cy.conflict_queue("fulltext")["paper_id"].tolist() == [p[1]]
+    assert bob.conflict_queue().empty  # blind: bob has nothing to compare
+    cy.resolve(p[13], decision="include", reason="in scope after discussion")
+    cy.resolve(p[1], decision="exclude", reason="no evaluation", stage="fulltext")
+    assert cy.conflict_queue().empty and cy.conflict_queue("fulltext").empty
+    got = boxes(cy)
+    assert got[("title", "awaiting", "Awaiting a decision")] == 2
+    assert got[("title", "pending", "conflict")] == 0
+    assert got[("fulltext", "sought", "Reports sought for retrieval")] == 13
+    assert got[("fulltext", "unassessed", "Reports not assessed yet")] == 2
+    assert got[("fulltext", "excluded", "Reports excluded")] == 4
+    assert got[("fulltext", "reason", "no evaluation")] == 3
+    assert got[("fulltext", "awaiting", "Awaiting a decision")] == 1
+    assert got[("included", "included", "Studies included in review")] == 5
+    assert ids(cy.prisma_records("unassessed")) == {p[11], p[13]}
+    assert ids(cy.prisma_records("awaiting", stage="fulltext")) == {p[8]}
+    assert ids(cy.search_table().query("stage == 'fulltext'")) == {*p[:12], p[13]}
+    assert ids(cy.search("stage:fulltext")) == ids(cy.prisma_records("sought"))
+    assert (
+        boxes(bob)[("fulltext", "sought", "Reports sought for retrieval")] == 10
+    )  # bob's own flow
+    cy.undo()
+    assert cy.conflict_queue("fulltext")["paper_id"].tolist() == [p[1]]
