@@ -28,12 +28,14 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
 from common import DATA, Row, latencies, listing, timed
 
 import litreview
+import litreview.review.core  # loaded now: a long run must not import half-edited modules later
 from litreview.query.filters import SearchIndex, search
 from litreview.query.index_file import index_path
 from litreview.schema import papers_from_columns
@@ -124,12 +126,17 @@ def fresh(path: Path, what: str, tmp: str, repeat: int = 3) -> dict[str, float]:
     """Best of ``repeat`` fresh interpreters opening the review (``what``: a query or "app")."""
     best: dict[str, float] | None = None
     for _ in range(repeat):
-        done = subprocess.run(
-            [sys.executable, "-c", FRESH, str(path), what, tmp],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
+        for attempt in range(3):  # the tree is shared: another engineer's edit may be half-done
+            done = subprocess.run(
+                [sys.executable, "-c", FRESH, str(path), what, tmp], capture_output=True, text=True
+            )
+            if done.returncode == 0 or attempt == 2:
+                break
+            print(
+                f"fresh process failed, retrying in 60 s:\n{done.stderr[-2000:]}", file=sys.stderr
+            )
+            time.sleep(60)
+        done.check_returncode()
         got = json.loads(done.stdout.strip().splitlines()[-1])
         best = got if best is None or got["s"] < best["s"] else best
     assert best is not None
@@ -155,8 +162,10 @@ def target(key: str, n: int) -> float:
 
 
 def size_rows(n: int) -> list[Row]:
-    """The issue's rows for one size."""
-    out = _memory_rows(n)
+    """The issue's rows for one size (each printed to stderr as soon as it is measured:
+    a long run that fails later keeps what it measured). The review and fresh-process
+    rows come first: at 1M they are the issue's point and the memory rows take longest."""
+    out = _Printed()
     path = review_of(n)
     mb = listing(n).stat().st_size / 1e6
     with tempfile.TemporaryDirectory() as tmp:
@@ -181,8 +190,23 @@ def size_rows(n: int) -> list[Row]:
                        f"tokenized {got['tokenized']:.0f} papers; CPU {got['cpu']:.2f} s; "
                        f"best of 3; {load()}"))  # fmt: skip
         out.extend(_review_add_rows(path, n, Path(tmp)))
+    out.extend(_memory_rows(n))
     out.extend(_read_rows(n))
     return out
+
+
+class _Printed(list[Row]):
+    """Rows, each printed to stderr as it is added."""
+
+    def append(self, row: Row) -> None:
+        from run import format_table
+
+        print(format_table([row]).splitlines()[-1], file=sys.stderr, flush=True)
+        super().append(row)
+
+    def extend(self, rows: Iterable[Row]) -> None:
+        for row in rows:
+            self.append(row)
 
 
 def _memory_rows(n: int) -> list[Row]:
