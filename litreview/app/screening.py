@@ -60,6 +60,10 @@ class ScreeningView:
         self._every.layout.width = "56px"
         self._every.add_class("lr-screen-every")
         self._restart = button("Re-rank", "lr-screen-restart", tooltip="Rank the queue again now")
+        self._team = widgets.HTML()  # the team's progress, counts only (blind mode too)
+        self._team.add_class("lr-screen-team")
+        state.observe(lambda _c: self._show_team(), names="team_progress")
+        self._show_team()
         self._annotate = AnnotateView(state, state.screen, "current_id", screen=True)
         self._paper = PaperView(state, state.screen, "current_id", similar=False)
         self._wire()
@@ -88,6 +92,7 @@ class ScreeningView:
             ]
         )
         bar.add_class("lr-screen-bar")
+        bar.children = (*bar.children, self._team)
         self.widget = widgets.VBox([bar, self._paper.widget, self._annotate.widget])
         self.widget.add_class("lr-screening")
         self._on_reasons()
@@ -139,6 +144,11 @@ class ScreeningView:
         if screen.excluding:
             screen.decide("exclude", typed or screen.reason)
             self._new_reason.value = ""
+
+    def _show_team(self) -> None:
+        text = self._state.team_progress
+        self._team.value = f'<span class="lr-help">team, counts only: {esc(text)}</span>'
+        hidden(self._team, not text)
 
     def _on_order(self, change: dict[str, Any]) -> None:
         if not self._quiet.on:

@@ -52,6 +52,9 @@ class TeamState(traitlets.HasTraits):
     """The stage switch and the team's view (a mixin of :class:`~litreview.app.state.AppState`)."""
 
     stage = traitlets.Enum(STAGES, default_value="title")
+    #: Every reviewer's progress at the stage, counts only ('' for one reviewer alone);
+    #: read again by :meth:`team_text` (tab switches, reloads, the stage switch).
+    team_progress = traitlets.Unicode("")
 
     if TYPE_CHECKING:  # what the model provides
         review: Review
@@ -187,9 +190,11 @@ class TeamState(traitlets.HasTraits):
         others = progress[progress["reviewer"] != review.reviewer]
         blind = review.blind
         if not blind and others.empty:
+            self.team_progress = ""
             return "", ""
         stage = progress[progress["stage"] == self.stage]
         counts = [f"{r.reviewer}: {r.screened:,} screened" for r in stage.itertuples(index=False)]
+        self.team_progress = "; ".join(counts) if counts else "nobody has screened yet"
         role = " (resolver: sees everyone's work)" if review.is_resolver else ""
         if blind:
             badge = "blind" + (" · resolver" if review.is_resolver else "")

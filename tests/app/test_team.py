@@ -160,6 +160,9 @@ def test_blind_mode_badge_counts_only_and_no_conflicts(team, tmp_path: Path) -> 
     badge = app._team.value
     assert "blind" in badge and app._team.layout.display is None
     assert "ada: 6 screened" in badge and "bob: 5 screened" in badge  # counts only
+    line = app.screening._team
+    assert line.value.endswith("team, counts only: ada: 6 screened; bob: 5 screened</span>")
+    assert line.layout.display is None
     # bob sees none of ada's decisions, notes or reasons anywhere in the app
     state = app.state
     papers = state.papers.set_index("paper_id")
@@ -179,6 +182,7 @@ def test_blind_mode_badge_counts_only_and_no_conflicts(team, tmp_path: Path) -> 
 def test_no_badge_for_one_reviewer(review: litreview.Review, tmp_path: Path) -> None:
     app = review_app(review, export_dir=tmp_path)
     assert app._team.layout.display == "none"
+    assert app.screening._team.layout.display == "none"
     assert app.state.team_text() == ("", "")
 
 
