@@ -35,6 +35,7 @@ from litreview.app.display import count_papers, short, table_rows
 from litreview.app.enrich import Enrichment
 from litreview.app.fields import FieldsState
 from litreview.app.keywords import Keywords
+from litreview.app.live import LiveUpdates
 from litreview.app.outputs import OutputActions
 from litreview.app.patch import patch_papers
 from litreview.app.screen_state import ScreenState
@@ -110,6 +111,8 @@ class AppState(BulkActions, OutputActions, Keywords, Enrichment, TeamState, Fiel
         self.refresh()
         self.screen = ScreenState(self)
         self.conflicts = ConflictState(self)
+        #: Other clients' changes to a server review, applied as they come (app/live.py).
+        self.live = LiveUpdates(self)
 
     # -- data -----------------------------------------------------------------------------
 

@@ -36,6 +36,7 @@ from litreview.review.edits import Edit
 from litreview.review.enrichment import ReviewEnrichment
 from litreview.review.extraction import ExtractionViews
 from litreview.review.keys import ReviewKeys
+from litreview.review.live import LiveReview
 from litreview.review.reviewers import ReviewerViews
 from litreview.review.store import queries
 from litreview.review.store.annotations import annotate, as_ids, unknown_ids_error
@@ -81,7 +82,13 @@ def default_reviewer() -> str:
 
 
 class Review(
-    ReviewKeys, ReviewAutoExports, ReviewActions, ReviewerViews, ReviewEnrichment, ExtractionViews
+    ReviewKeys,
+    ReviewAutoExports,
+    ReviewActions,
+    ReviewerViews,
+    ReviewEnrichment,
+    ExtractionViews,
+    LiveReview,
 ):
     """A persistent review file (SQLite, WAL) seen through one reviewer's eyes.
 

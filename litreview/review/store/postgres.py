@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from litreview.review.store import pg_schema
+from litreview.review.store import pg_listen, pg_schema
 from litreview.review.store.base import ReviewStore
 from litreview.review.store.dialects import POSTGRES
 from litreview.review.store.file import ReviewFileError
@@ -203,6 +203,8 @@ class PgStore(ReviewStore):
         self._cache: dict[str, Any] = {}
         self._hooks: list[Callable[[ReviewStore], None]] = []
         self._user: str | None = None
+        self._version_ready = False  # no notification before the schema exists
+        self._listeners: list[pg_listen.Listener] = []
         self._closed = False
         self.version_found = version_found
         self.path = side_path(url, name)
@@ -229,6 +231,7 @@ class PgStore(ReviewStore):
             raw.execute(f'SET search_path TO "{name}"')
             store = cls(url, name, raw, SCHEMA_VERSION)
             store.version_found = store._prepare_schema(location)
+            store._version_ready = True
         except BaseException:
             raw.close()
             raise
@@ -313,6 +316,8 @@ class PgStore(ReviewStore):
             try:
                 raw.execute("SELECT pg_advisory_xact_lock(%s, %s)", (LOCK_CLASS, self._lock_key))
                 yield self._conn
+                if self._version_ready:
+                    pg_listen.notify(raw, self.name)
                 raw.execute("COMMIT")
             except BaseException:
                 if not raw.closed:
@@ -346,8 +351,30 @@ class PgStore(ReviewStore):
 
         return str(self.read(check))
 
+    def listen(self, callback: Callable[[dict[str, Any]], None]) -> Callable[[], None]:
+        """Call ``callback(payload)`` (in a background thread) after each commit another
+        client makes to this review; returns the function that stops it."""
+        self._check_open()
+        listener = pg_listen.Listener(split_url(self._url)[0], self.name, callback)
+        self._listeners.append(listener)
+
+        def stop() -> None:
+            listener.stop()
+            if listener in self._listeners:
+                self._listeners.remove(listener)
+
+        return stop
+
+    @property
+    def backend_pid(self) -> int:
+        """This connection's server process (how a notification tells its own commits)."""
+        return int(self._conn.raw.info.backend_pid)
+
     def close(self) -> None:
         if not self._closed:
+            for listener in list(self._listeners):
+                listener.stop()
+            self._listeners.clear()
             self._closed = True
             self._cache.clear()
             with self._lock:

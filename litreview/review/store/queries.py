@@ -78,3 +78,24 @@ def paper_keys(store: ReviewStore) -> list[tuple[str, str | None, str | None]]:
         lambda c: c.execute("SELECT paper_id, arxiv_id, title FROM papers").fetchall()
     )
     return [(str(p), a, t) for p, a, t in rows]
+
+
+def last_history_id(store: ReviewStore) -> int:
+    """The id of the latest history row this reviewer may read (0: none)."""
+    row = store.read(lambda c: c.execute("SELECT max(history_id) FROM history").fetchone())
+    return int(row[0] or 0)
+
+
+def history_since(
+    store: ReviewStore, history_id: int, until: int
+) -> list[tuple[str, str, str, int]]:
+    """``(paper_id, row key, field, history_id)`` of the history rows after ``history_id``
+    up to ``until`` (those this reviewer may read), oldest first."""
+    rows = store.read(
+        lambda c: c.execute(
+            "SELECT paper_id, reviewer, field, history_id FROM history WHERE history_id > ? "
+            "AND history_id <= ? ORDER BY history_id",
+            (history_id, until),
+        ).fetchall()
+    )
+    return [(str(p), str(r), str(f), int(i)) for p, r, f, i in rows]
