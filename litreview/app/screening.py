@@ -147,7 +147,7 @@ class ScreeningView:
 
     def _show_team(self) -> None:
         text = self._state.team_progress
-        self._team.value = f'<span class="lr-help">team, counts only: {esc(text)}</span>'
+        self._team.value = f'<span class="lr-help">others, counts only: {esc(text)}</span>'
         hidden(self._team, not text)
 
     def _on_order(self, change: dict[str, Any]) -> None:

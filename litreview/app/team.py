@@ -52,7 +52,7 @@ class TeamState(traitlets.HasTraits):
     """The stage switch and the team's view (a mixin of :class:`~litreview.app.state.AppState`)."""
 
     stage = traitlets.Enum(STAGES, default_value="title")
-    #: Every reviewer's progress at the stage, counts only ('' for one reviewer alone);
+    #: The other reviewers' progress at the stage, counts only ('' for one reviewer alone);
     #: read again by :meth:`team_text` (tab switches, reloads, the stage switch).
     team_progress = traitlets.Unicode("")
 
@@ -194,7 +194,9 @@ class TeamState(traitlets.HasTraits):
             return "", ""
         stage = progress[progress["stage"] == self.stage]
         counts = [f"{r.reviewer}: {r.screened:,} screened" for r in stage.itertuples(index=False)]
-        self.team_progress = "; ".join(counts) if counts else "nobody has screened yet"
+        theirs = [c for c, r in zip(counts, stage["reviewer"], strict=True) if r != review.reviewer]
+        # others' counts only: they change on Reload, this reviewer's own ones at every key
+        self.team_progress = "; ".join(theirs) if theirs else "none at this stage yet"
         role = " (resolver: sees everyone's work)" if review.is_resolver else ""
         if blind:
             badge = "blind" + (" · resolver" if review.is_resolver else "")

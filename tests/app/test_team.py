@@ -161,7 +161,7 @@ def test_blind_mode_badge_counts_only_and_no_conflicts(team, tmp_path: Path) -> 
     assert "blind" in badge and app._team.layout.display is None
     assert "ada: 6 screened" in badge and "bob: 5 screened" in badge  # counts only
     line = app.screening._team
-    assert line.value.endswith("team, counts only: ada: 6 screened; bob: 5 screened</span>")
+    assert line.value.endswith("others, counts only: ada: 6 screened</span>")
     assert line.layout.display is None
     # bob sees none of ada's decisions, notes or reasons anywhere in the app
     state = app.state
