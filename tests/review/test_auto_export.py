@@ -105,3 +105,19 @@ def test_another_process_through_the_cli_rewrites_it(review: Review, tmp_path: P
     assert result.returncode == 0, result.stderr
     assert _entries(out) == 1
     assert "{" + review.citation_keys(pid).iloc[0] + "," in out.read_text()
+
+
+def test_the_app_honours_it(review: Review, tmp_path: Path) -> None:
+    """A decision clicked in the app (its model goes through the review) rewrites the file;
+    the Export tab writes the review's pinned keys."""
+    from litreview.app.state import AppState
+
+    out = review.auto_export(tmp_path / "included.bib", query="decision:include")
+    state = AppState(review, export_dir=tmp_path / "exports", page_size=10)
+    ids = state.page_ids()[:2]
+    assert state.decide("include", ids=ids)
+    assert _entries(out) == 2
+    written = state.export("bibtex", "included", "from-app.bib")
+    keys = review.citation_keys(ids).tolist()
+    assert all("{" + k + "," in written.read_text() for k in keys)
+    assert all("{" + k + "," in out.read_text() for k in keys)
