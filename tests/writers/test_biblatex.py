@@ -128,7 +128,7 @@ def test_biblatex_biber_pdflatex_run_has_no_errors_or_warnings(tmp_path: Path) -
     refs = tmp_path / "refs.bib"
     litreview.to_bibtex(complete(), refs, dialect="biblatex")
     (tmp_path / "doc.tex").write_text(
-        "\\documentclass{article}\n\\usepackage[T1]{fontenc}\n\\usepackage[utf8]{inputenc}\n"
+        "\\documentclass{article}\n\\usepackage[T1]{fontenc}\n\\usepackage{lmodern}\n\\usepackage[utf8]{inputenc}\n"
         "\\usepackage[backend=biber,style=authoryear]{biblatex}\n\\addbibresource{refs.bib}\n"
         "\\begin{document}\nSee \\textcite{vaswaniAttentionAllYou2017}.\n\\nocite{*}\n"
         "\\printbibliography\n\\end{document}\n"
