@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from litreview.cli._parser import REVIEWER, add_command
 from litreview.cli.commands import UsageError, progress
 from litreview.report.loading import is_review_file
+from litreview.review.store.base import is_url
 from litreview.review.store.connection import SUFFIX
 
 if TYPE_CHECKING:
@@ -34,8 +35,8 @@ def handle(args: argparse.Namespace) -> int:
     """Add each listing to the review and print what each import did."""
     from litreview.review.core import Review
 
-    path = Path(args.review)
-    if not path.exists() and path.suffix.lower() != SUFFIX:
+    path: Path | str = args.review if is_url(args.review) else Path(args.review)
+    if isinstance(path, Path) and not path.exists() and path.suffix.lower() != SUFFIX:
         raise UsageError(f"a new review file must end in {SUFFIX}, got {path}")
     missing = [name for name in args.listings if not Path(name).is_file()]
     if missing:

@@ -165,7 +165,8 @@ def register(subs: Subparsers) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     """Start Voila on the review (or, with ``--dry-run``, print its command and URL)."""
-    review = existing_review(args.review).resolve()
+    found = existing_review(args.review)
+    review = found if isinstance(found, str) else found.resolve()  # a server URL as it is
     token = app_token(args.token)
     settings = {"LITREVIEW_REVIEW": str(review)}
     if args.reviewer:
@@ -193,7 +194,8 @@ def handle(args: argparse.Namespace) -> int:
     url = app_url(port, token)
     env = {**os.environ, **settings, "JUPYTER_TOKEN": token, "JUPYTER_PATH": template_path()}
     env.pop("JUPYTER_TOKEN_FILE", None)
-    err(f"starting Voila on {review.name} (Ctrl-C stops it); open this URL, it holds the token:")
+    shown = getattr(review, "name", review)  # a file's name, or a server review's URL
+    err(f"starting Voila on {shown} (Ctrl-C stops it); open this URL, it holds the token:")
     print(url, flush=True)
     if not args.no_browser:
         open_browser_later(url, port)

@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from litreview.readers import is_listing_text, merge_papers, read_listing_and_format
+from litreview.review.store.base import is_url
 from litreview.review.store.connection import SQLITE_MAGIC, SUFFIX
 from litreview.review.store.connection import inspect as inspect_review
 from litreview.review.store.file import header
@@ -73,6 +74,8 @@ def load(
     (36, [36], False)
     """
     given = [sources] if isinstance(sources, str | os.PathLike) else list(sources)
+    if len(given) == 1 and is_url(given[0]):  # a review on a server (docs/server.md)
+        return _load_review(str(given[0]), reviewer, stages)
     paths: list[Path | str] = [s if is_listing_text(s) else Path(s) for s in given]
     if not paths:
         raise ValueError("nothing to read: give a review file or at least one listing")
@@ -98,12 +101,13 @@ def load(
     return Loaded(annotated, imports, name, False)
 
 
-def _load_review(path: Path, reviewer: str | None, stages: bool = False) -> Loaded:
+def _load_review(path: Path | str, reviewer: str | None, stages: bool = False) -> Loaded:
     from litreview.review.core import Review
 
-    if not path.exists():
-        raise FileNotFoundError(f"{path}: no such review (create one with `litreview add`)")
-    inspect_review(path)  # refuse a foreign or empty file before opening (opening may write)
+    if isinstance(path, Path):
+        if not path.exists():
+            raise FileNotFoundError(f"{path}: no such review (create one with `litreview add`)")
+        inspect_review(path)  # refuse a foreign or empty file before opening (may write)
     with Review.open(path, reviewer=reviewer) as review:
         papers = review.search_table() if stages else review.papers
-        return Loaded(papers, review.imports(), path.name, True)
+        return Loaded(papers, review.imports(), review.path.name, True)

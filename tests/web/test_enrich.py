@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -23,8 +23,8 @@ FILLED = ["authors", "arxiv_id", "url"]
 
 
 @pytest.fixture
-def sample(tmp_path: Path, apis: LocalAPIs) -> Iterator[Review]:
-    with Review.open(tmp_path / "r.litreview", reviewer="ada") as review:
+def sample(locate: Callable[[str], str | Path], apis: LocalAPIs) -> Iterator[Review]:
+    with Review.open(locate("r"), reviewer="ada") as review:  # a file, and a server review
         review.add(litreview.SAMPLE_LISTING)
         yield review
 

@@ -95,3 +95,15 @@ def test_a_target_holding_a_review_is_refused_untouched(pg_server: Any, tmp_path
         copy_review(source, url)
     assert _tables(url) == before
     assert main(["copy", str(source), url]) == 1  # one line on stderr, exit 1
+
+
+def test_the_commands_take_a_server_url(pg_server: Any, capsys: Any) -> None:
+    url = pg_server.url()
+    assert main(["add", url, str(litreview.SAMPLE_LISTING)]) == 0
+    assert "36 papers" in capsys.readouterr().out
+    assert main(["stats", url]) == 0
+    assert "transformer" in capsys.readouterr().out
+    assert main(["search", url, "vision transformer"]) == 0
+    assert "DuoFormer" in capsys.readouterr().out
+    assert main(["app", url, "--dry-run"]) == 0
+    assert f"LITREVIEW_REVIEW='{url}'" in capsys.readouterr().out
