@@ -35,7 +35,7 @@ from litreview.review.auto_export import ReviewAutoExports, install
 from litreview.review.edits import Edit
 from litreview.review.enrichment import ReviewEnrichment
 from litreview.review.extraction import ExtractionViews
-from litreview.review.keys import ReviewKeys
+from litreview.review.keys import ReviewKeys, with_key_changes
 from litreview.review.live import LiveReview
 from litreview.review.reviewers import ReviewerViews
 from litreview.review.store import queries
@@ -254,7 +254,8 @@ class Review(
         annotate(self._store, self.reviewer, paper_ids, edit)
 
     def history(self, paper_id: str | None = None) -> pd.DataFrame:
-        """Every change, oldest first: ``paper_id, reviewer, at, field, old_value, new_value``.
+        """Every change, oldest first: ``paper_id, reviewer, at, field, old_value, new_value``
+        (a citation key changed on purpose, :meth:`rekey`/:meth:`set_key`, as ``citation_key``).
 
         ``at`` is UTC. Undo and redo appear as changes too: nothing is ever removed.
         """
@@ -263,7 +264,8 @@ class Review(
             missing = [i for i in ids if not self._has_paper(i)]
             if missing:
                 raise self._store.read(lambda c: unknown_ids_error(c, missing))
-        return self.visible_history(history_frame(read_history(self._store, paper_id)))
+        history = self.visible_history(history_frame(read_history(self._store, paper_id)))
+        return with_key_changes(history, self._store, paper_id)  # rekey/set_key: keys.py
 
     def import_changes(self, paper_id: str | None = None) -> pd.DataFrame:
         """Every paper field an import changed, oldest first: ``paper_id, reviewer, at,

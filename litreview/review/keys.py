@@ -262,6 +262,39 @@ class ReviewKeys:
         return {i: state[i][0] for i in ids}, {i for i in ids if state[i][1] == PINNED_SOURCE}
 
 
+def with_key_changes(
+    history: pd.DataFrame, store: ReviewStore, paper_id: str | None
+) -> pd.DataFrame:
+    """``history`` (:meth:`Review.history`'s table) with the keys changed on purpose
+    (``rekey``, ``set-key``; not the first pinning) as ``citation_key`` rows, by time."""
+    sql = (
+        "SELECT h.paper_id, h.reviewer, h.at, h.field, h.old_value, h.new_value "
+        "FROM history h JOIN steps s USING (step_id) WHERE h.field = ? "
+        "AND s.action IN ('rekey', 'set-key')"
+    )
+    args: tuple[str, ...] = (FIELD,)
+    if paper_id is not None:
+        sql, args = sql + " AND h.paper_id = ?", (*args, paper_id)
+    rows = store.read(lambda c: c.execute(sql + " ORDER BY h.history_id", args).fetchall())
+    if not rows:
+        return history
+    keys = pd.DataFrame(
+        {
+            "paper_id": pd.array([r[0] for r in rows], dtype=STRING),
+            "reviewer": pd.array([r[1] for r in rows], dtype=STRING),
+            "at": pd.to_datetime([r[2] for r in rows], format="ISO8601").astype(
+                history["at"].dtype
+            ),
+            "field": pd.array([r[3] for r in rows], dtype=STRING),
+            "old_value": pd.Series([None if v is None else json.loads(v) for v in
+                                    (r[4] for r in rows)], dtype=object),
+            "new_value": pd.Series([json.loads(r[5]) for r in rows], dtype=object),
+        }
+    )  # fmt: skip
+    both = pd.concat([history, keys[history.columns]], ignore_index=True)
+    return both.sort_values("at", kind="stable", ignore_index=True)
+
+
 def _pinned_state(conn: Conn) -> dict[str, tuple[str, int]]:
     """paper_id -> (its key or '', the key's rank)."""
     out = {}

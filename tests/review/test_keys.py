@@ -242,3 +242,15 @@ def test_a_source_key_bibtex_cannot_read_is_cleaned_when_pinned(tmp_path: Path) 
         assert review.key_history()[["old_key", "new_key"]].values.tolist() == [
             ["Smith 2020, {draft}", "Smith2020draft"]
         ]
+
+
+def test_keys_changed_on_purpose_are_in_the_reviews_history(review: Review) -> None:
+    pid = review.papers["paper_id"][0]
+    review.annotate(pid, decision="include")
+    old = review.citation_keys(pid).iloc[0]  # the first pinning is not a change of yours
+    assert review.history()["field"].tolist() == ["decision"]
+    review.set_key(pid, "mine2025")
+    log = review.history(pid)
+    assert log["field"].tolist() == ["decision", "citation_key"]
+    assert log.iloc[-1][["reviewer", "old_value", "new_value"]].tolist() == ["ada", old, "mine2025"]
+    assert log["at"].is_monotonic_increasing and log["at"].dtype == review.history()["at"].dtype
