@@ -6,7 +6,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import litreview
@@ -176,8 +176,13 @@ queries = st.recursive(
 )
 
 
+TABLE = table()
+ROWS = [row for _, row in TABLE.iterrows()]
+
+
+@settings(deadline=None)  # the machine is shared: no per-example deadline
 @given(queries)
 def test_random_team_queries_agree_with_the_rule(node: tuple[Any, ...]) -> None:
-    df = table()
-    want = [bool(reference(node, row)) for _, row in df.iterrows()]
+    df = TABLE
+    want = [bool(reference(node, row)) for row in ROWS]
     assert match_mask(df, render(node)).tolist() == want, render(node)

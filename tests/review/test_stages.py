@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from litreview.review.stages import review_decisions
@@ -33,6 +33,7 @@ def reference(said: list[tuple[str, str | None]], final: tuple[str, str | None] 
 cells = st.tuples(st.sampled_from(DECISIONS), st.sampled_from(REASONS))
 
 
+@settings(deadline=None)  # the machine is shared: no per-example deadline
 @given(
     st.integers(0, 4).flatmap(
         lambda people: st.lists(
