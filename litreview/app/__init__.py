@@ -110,13 +110,12 @@ class ReviewApp(widgets.VBox):
         self._reload.on_click(guard(state, self._on_reload))
         for b in (self._undo, self._redo, self._reload):
             b.layout.flex = "0 0 auto"  # a long status line never squeezes the buttons
-        self._stage = widgets.ToggleButtons(
+        self._stage = widgets.Dropdown(  # compact: the toolbar fits 1400 px with the sidebar
             options=[(STAGE_LABELS[s], s) for s in STAGES], value=state.stage,
-            tooltips=["Screen titles and abstracts",
-                      "Screen the full texts of the papers included at title/abstract"],
+            tooltip="The stage every tab works at: title/abstract, or the full texts of the "
+            "papers included at title/abstract",
         )  # fmt: skip
-        self._stage.style.button_width = "104px"
-        self._stage.layout.flex = "0 0 auto"
+        self._stage.layout = widgets.Layout(width="124px", flex="0 0 auto")
         self._stage.add_class("lr-stage")
         self._stage.observe(guard(state, self._on_stage), names="value")
         self._team = widgets.HTML()

@@ -482,7 +482,7 @@ def test_voila_team_views(
         page.locator(".lr-count", has_text="37 of 37").wait_for()
 
         # the full-text stage: the papers the review included, a location, not retrieved
-        page.locator(".lr-stage button", has_text="Full text").click()
+        page.locator(".lr-stage select").select_option(label="Full text")
         page.locator(".lr-count", has_text="of 3 papers").wait_for()  # 0, 1 agreed; 3 resolved
         page.locator(".lr-results tr[data-id]").first.click()
         page.locator(".lr-fulltext-location:visible input").fill("https://arxiv.org/pdf/2401.1")
