@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from litreview.report.html import _table
+from litreview.report.tables import html_table
 
 MAX_ROWS = 500
 TOP_VALUES = 5
@@ -44,11 +44,11 @@ def extraction_section(review: Any, *, max_rows: int = MAX_ROWS) -> str:
     parts = [
         '<section id="extraction"><h2>Extraction fields</h2>',
         f'<p class="whose">Values: {escape(whose)}; one row per paper and reviewer.</p>',
-        _table(pd.DataFrame(summary), "extraction-fields"),
+        html_table(pd.DataFrame(summary), "extraction-fields"),
     ]
     if len(table):
         shown = table.head(max_rows)
-        parts.append(_table(shown, "extraction"))
+        parts.append(html_table(shown, "extraction"))
         if len(table) > max_rows:
             parts.append(f"<p>… and {len(table) - max_rows:,} more rows (see extraction()).</p>")
     return "\n".join([*parts, "</section>"])

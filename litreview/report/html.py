@@ -32,6 +32,7 @@ from litreview import charts
 from litreview._files import write_atomic
 from litreview.charts.prisma_2020 import flow_figure
 from litreview.report.loading import is_review_file, load
+from litreview.report.tables import html_table, notes_list, papers_table
 from litreview.review.store.connection import inspect as inspect_review
 from litreview.schema import DECISIONS, conform
 
@@ -118,16 +119,16 @@ def build_report(
         _summary(papers, decided),
         team,
         '<h2 id="prisma">PRISMA flow</h2>',
-        _table(
+        html_table(
             charts.prisma_counts(papers=papers, imports=imports) if flow is None else flow,
             "prisma-counts",
         ),
         '<h2 id="charts">Charts</h2>',
         *_charts_html(figures),
         f'<h2 id="selection">{escape(heading)}</h2>',
-        _papers_table(selection, max_rows),
+        papers_table(selection, max_rows),
         '<h2 id="notes">Notes</h2>',
-        _notes(papers),
+        notes_list(papers),
     ]
     body = "\n".join(parts)
     return (
@@ -150,7 +151,7 @@ def _summary(papers: pd.DataFrame, decided: pd.Series) -> str:
         f"<dt>Papers</dt><dd>{len(papers):,}</dd>"
         f"<dt>Published</dt><dd>{escape(span)}</dd>"
         f"<dt>With code</dt><dd>{with_code:,}</dd></dl>"
-        f"<h3>Decisions</h3>{_table(table, 'decision-counts')}</section>"
+        f"<h3>Decisions</h3>{html_table(table, 'decision-counts')}</section>"
     )
 
 
@@ -163,89 +164,6 @@ def _charts_html(figures: list[tuple[str, go.Figure]]) -> list[str]:
         out.append(f'<figure class="litreview-chart"><figcaption>{escape(name)}</figcaption>'
                    f"{div}</figure>")  # fmt: skip
     return out
-
-
-def _table(df: pd.DataFrame, css_class: str) -> str:
-    head = "".join(f"<th>{escape(str(c))}</th>" for c in df.columns)
-    rows = "".join(
-        "<tr>" + "".join(f"<td>{_text(v)}</td>" for v in row) + "</tr>"
-        for row in df.itertuples(index=False)
-    )
-    return f'<table class="{css_class}"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
-
-
-PAPER_HEAD = ("#", "Title", "Published", "Authors", "Decision", "Reason", "Tags", "Rating", "Note")
-
-
-def _papers_table(papers: pd.DataFrame, max_rows: int) -> str:
-    shown = papers.head(max_rows)
-    rows = []
-    records: list[dict[str, Any]] = shown.to_dict("records")  # type: ignore[assignment]
-    for i, row in enumerate(records, start=1):
-        cells = [
-            str(i),
-            _title_cell(row.get("title"), row.get("url"), row.get("paper_id")),
-            _text(row.get("published"), date=True),
-            _text(_authors(row)),
-            _text(row.get("decision")),
-            _text(row.get("reason")),
-            _text(", ".join(map(str, row.get("tags") or []))),
-            _text(row.get("rating")),
-            f'<span class="note">{_text(row.get("note"))}</span>',
-        ]
-        rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
-    head = "".join(f"<th>{h}</th>" for h in PAPER_HEAD)
-    more = ""
-    if len(papers) > len(shown):
-        more = (
-            f'<p class="more">Showing the first {len(shown):,} of {len(papers):,} papers; '
-            "export them all with <code>litreview export</code>.</p>"
-        )
-    return (
-        f'<table class="papers"><thead><tr>{head}</tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table>{more}"
-    )
-
-
-def _title_cell(title: Any, url: Any, paper_id: Any) -> str:
-    text = _text(title)
-    link = str(url) if isinstance(url, str) else ""
-    if link.startswith(("https://", "http://")):
-        text = f'<a href="{escape(link, quote=True)}">{text}</a>'
-    return f'{text}<br><code class="pid">{_text(paper_id)}</code>'
-
-
-def _authors(row: dict[str, Any]) -> str:
-    names = [str(a) for a in (row.get("authors") or [])]
-    if names:
-        return ", ".join(names[:3]) + (f" +{len(names) - 3}" if len(names) > 3 else "")
-    org = row.get("organization")
-    if isinstance(org, str):
-        return org
-    n = row.get("n_authors")
-    return "" if n is None or pd.isna(n) else f"{int(n)} authors"
-
-
-def _notes(papers: pd.DataFrame) -> str:
-    has = papers["note"].fillna("").astype(str).str.strip().ne("")
-    noted = papers[has.to_numpy()]
-    if noted.empty:
-        return '<p class="empty">No notes yet.</p>'
-    items = "".join(
-        f'<li><span class="title">{_text(t)}</span> <code class="pid">{_text(pid)}</code>'
-        f'<div class="note">{_text(n)}</div></li>'
-        for t, pid, n in zip(noted["title"], noted["paper_id"], noted["note"], strict=True)
-    )
-    return f'<ul class="notes">{items}</ul>'
-
-
-def _text(value: Any, *, date: bool = False) -> str:
-    """Escaped text of a cell; missing values are empty."""
-    if value is None or (not isinstance(value, list | tuple) and pd.isna(value)):
-        return ""
-    if date and isinstance(value, pd.Timestamp | datetime):
-        return f"{value:%Y-%m-%d}"
-    return escape(str(value), quote=True)
 
 
 CSS = """
@@ -309,7 +227,7 @@ def team_section(review: Any) -> str:
         f'<p class="whose">Report of <b>{escape(review.reviewer)}</b>, showing {escape(whose)}. '
         f"Reviewers: <b>{escape(', '.join(names) or 'none yet')}</b>; blind mode {blind}; "
         f"resolvers: {escape(resolvers)}.</p>",
-        _table(review.progress(), "reviewer-counts"),
+        html_table(review.progress(), "reviewer-counts"),
     ]
     if not review.sees_all:
         parts.append(
@@ -326,7 +244,7 @@ def team_section(review: Any) -> str:
             pairs.append({"stage": stage, "reviewers": f"{a} / {b}", "kappa": kappa})
     if pairs:
         parts.append("<h3>Agreement (Cohen's kappa)</h3>")
-        parts.append(_table(pd.DataFrame(pairs), "kappa"))
+        parts.append(html_table(pd.DataFrame(pairs), "kappa"))
     for stage in ("title", "fulltext"):
         found = review.conflicts(stage)
         open_ = found[~found["resolved"]]
@@ -337,7 +255,7 @@ def team_section(review: Any) -> str:
         )
         if len(open_):
             shown = ["paper_id", "title", *(n for n in names if n in open_.columns)]
-            parts.append(_table(open_[shown], "open-conflicts"))
+            parts.append(html_table(open_[shown], "open-conflicts"))
     return "\n".join([*parts, "</section>"])
 
 
