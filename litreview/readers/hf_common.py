@@ -30,7 +30,14 @@ _VOTE_LABEL = re.compile(r"(?:upvote)?\s*(?P<n>\d[\d,]*|-)?\s*", re.IGNORECASE)
 _NEXT_PAPER = re.compile(r"next=(?:%2F|/)papers(?:%2F|/)(?P<id>[^&%\s)/#]+)", re.IGNORECASE)
 SUBMITTED = re.compile(r"^[ \t]*(?:[-*·][ \t]*)?Submitted by\b[ \t]*(?P<rest>.*)$", re.MULTILINE)
 _IMAGE = re.compile(r"!?\[[^\]\n]*\](?:\([^)\n]*\))?")
-_ON_DATE = re.compile(r"\s+on\s+\w{3}\w*\.?\s+\d{1,2}(?:,\s*\d{4})?\s*$")
+#: The submission date after a submitter's name: `` on Oct 8, 2024``, or with no space
+#: before it as a fetch tool joins the name's link and the date (``Fang Yuon Oct 8``).
+ON_DATE = re.compile(
+    r"\s*\bon\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}"
+    r"(?:,\s*\d{4})?\s*$|(?<=[a-z])on\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+    r"[a-z]*\.?\s+\d{1,2}(?:,\s*\d{4})?\s*$",
+    re.IGNORECASE,
+)
 
 
 def resolve_references(text: str) -> str:
@@ -89,7 +96,7 @@ def submitter(text: str, start: int) -> str | None:
         return None
     candidates = [match["rest"], *text[match.end() :].split("\n", 6)[1:6]]
     for line in candidates:
-        name = _ON_DATE.sub("", _IMAGE.sub(lambda m: _label(m[0]), line))
+        name = ON_DATE.sub("", _IMAGE.sub(lambda m: _label(m[0]), line))
         name = " ".join(name.replace("](", " ").strip("[]()* \t").split())
         if name and not name.startswith(("http", "/")):
             return name

@@ -35,7 +35,13 @@ from litreview.readers._records import (
     records_to_columns,
 )
 from litreview.readers.frontmatter import capture_year, front_matter
-from litreview.readers.hf_common import add_extra, count, header_year, resolve_references
+from litreview.readers.hf_common import (
+    ON_DATE,
+    add_extra,
+    count,
+    header_year,
+    resolve_references,
+)
 from litreview.readers.hf_markdown import scan_link
 
 #: The page's ``arxiv:<id>`` line; a copy may have page script text before it on its line.
@@ -45,8 +51,9 @@ MARKER_REACH = 1500
 _PUBLISHED = re.compile(
     r"Published on\s+(?P<date>\w{3}\w*\.?\s+\d{1,2}(?:,\s*\d{4})?)", re.IGNORECASE
 )
-_SUBMITTED = re.compile(r"Submitted by\s*(?P<name>.*?)\s*(?:\bon\b.*)?$", re.IGNORECASE)
-_UPVOTE = re.compile(r"^Upvote\s*(?P<n>\d[\d,]*)?$", re.IGNORECASE)
+_SUBMITTED = re.compile(r"Submitted by\s*(?P<name>.*?)\s*$", re.IGNORECASE)
+#: ``Upvote 29``; a fetch tool keeps the button's checkbox (``- [x] Upvote 29``).
+_UPVOTE = re.compile(r"^(?:\[[ xX]?\]\s*)?Upvote\s*(?P<n>\d[\d,]*)?$", re.IGNORECASE)
 _MORE = re.compile(r"^\+\s*(?P<n>\d+)\s+authors?$", re.IGNORECASE)
 _IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)|!\[[^\]\n]*\]")
 _UNDERLINE = re.compile(r"^(?:={2,}|-{2,}|\*[ *]*)$")
@@ -227,7 +234,7 @@ def _votes_and_submitter(record: Record, lines: list[str]) -> None:
                 record["upvotes"] = int(n.replace(",", ""))
         elif (sub := _SUBMITTED.search(line)) and "submitted_by" not in record:
             name = sub["name"] or (lines[i + 1] if i + 1 < len(lines) else "")
-            name = re.sub(r"\s+on\s+\w{3}.*$", "", name).strip(" ·")
+            name = re.sub(r"\s+on$", "", ON_DATE.sub("", name)).strip(" ·")
             if name:
                 record["submitted_by"] = name
 
