@@ -80,6 +80,31 @@ def _set(df: pd.DataFrame, rows: np.ndarray, column: int, value: Any) -> None:
         df.iloc[rows, column] = value
 
 
+#: Edits that can change the lists of tags and reasons the pickers offer.
+LIST_EDITS = frozenset({"add_tags", "remove_tags", "tags", "reason"})
+
+
+def lists_change(edit: Mapping[str, Any], reasons: Sequence[str], tags: Sequence[str]) -> bool:
+    """Whether ``edit`` can change the ``reasons`` or ``tags`` the pickers offer (a reason
+    or tag already listed cannot: the store is not asked again on every decision).
+
+    >>> lists_change({"decision": "exclude", "reason": "off topic"}, ["off topic"], [])
+    False
+    >>> lists_change({"add_tags": "new"}, [], ["old"]), lists_change({"remove_tags": "old"}, [], [])
+    (True, True)
+    """
+    if not LIST_EDITS & set(edit):
+        return False
+    if set(edit) & {"remove_tags", "tags"}:
+        return True  # a tag may have gone
+    reason = edit.get("reason")
+    if reason and str(reason).strip() not in reasons:
+        return True
+    added = edit.get("add_tags")
+    names = [added] if isinstance(added, str) else list(added or [])
+    return any(str(t).strip() not in tags for t in names)
+
+
 def annotation_of(paper: pd.Series) -> Annotation:
     """The :class:`Annotation` in a row of the annotated papers table."""
 

@@ -37,7 +37,7 @@ from litreview.app.fields import FieldsState
 from litreview.app.keywords import Keywords
 from litreview.app.live import LiveUpdates
 from litreview.app.outputs import OutputActions
-from litreview.app.patch import patch_papers
+from litreview.app.patch import lists_change, patch_papers
 from litreview.app.screen_state import ScreenState
 from litreview.app.selection import FILTER_TRAITS, SORTS, search_kwargs, select
 from litreview.app.team import TeamState
@@ -46,8 +46,6 @@ from litreview.query.filters import SearchFilters, similar
 from litreview.review.core import Review
 from litreview.review.store.connection import now
 
-#: Edits that can change the lists of tags and reasons the pickers offer.
-LIST_EDITS = frozenset({"add_tags", "remove_tags", "tags", "reason"})
 #: Query fields that read annotations (a query with one is searched again after an edit).
 ANNOTATION_FIELDS = re.compile(
     r"(?i)\b(decision|tags?|reason|note|rating|has|stage|fulltext|field)\s*:"
@@ -300,7 +298,7 @@ class AppState(BulkActions, OutputActions, Keywords, Enrichment, TeamState, Fiel
         self._save_edit(paper_ids, edit)
         at, reviewer = now(), self.review.reviewer
         patch_papers(self.papers, self._pos.get_indexer(paper_ids), edit, reviewer, at=at)
-        if self._lists_change(edit):
+        if lists_change(edit, self.reasons, self.all_tags):
             self._refresh_lists()
         if self._annotation_free():  # the same rows: patch them instead of searching again
             rows = self._sel_pos.get_indexer(pd.Index(paper_ids, dtype=object))
@@ -315,20 +313,6 @@ class AppState(BulkActions, OutputActions, Keywords, Enrichment, TeamState, Fiel
         what = ", ".join(f"{k}={short(v)}" for k, v in said.items())
         self.say(f"saved {what} for {count_papers(len(paper_ids))}")
         return True
-
-    def _lists_change(self, edit: dict[str, Any]) -> bool:
-        """Whether ``edit`` can change the tags or reasons the pickers offer (a reason or
-        tag already listed cannot: the store is not asked again on every decision)."""
-        if not LIST_EDITS & set(edit):
-            return False
-        if set(edit) & {"remove_tags", "tags"}:
-            return True  # a tag may have gone
-        reason = edit.get("reason")
-        if reason and str(reason).strip() not in self.reasons:
-            return True
-        added = edit.get("add_tags")
-        names = [added] if isinstance(added, str) else list(added or [])
-        return any(str(t).strip() not in self.all_tags for t in names)
 
     def _annotation_free(self) -> bool:
         """Whether the selection's rows and order ignore annotations (no decision or tag
