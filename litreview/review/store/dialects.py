@@ -62,18 +62,22 @@ def _sqlite() -> SqlDialect:
 
 def _postgres() -> SqlDialect:
     """``row_order`` (an identity column of the server's papers table) is SQLite's rowid:
-    the order papers were added in."""
+    the order papers were added in.
+
+    The aggregates read one subquery sorted once (an ``ORDER BY`` inside each of the 20
+    aggregates sorts the table 20 times: 2.4x slower at 20k papers). All of them consume
+    the same row stream, so the arrays always line up with each other; they follow the
+    subquery's order because the plan is one sorted scan feeding a plain aggregate
+    (``json_agg`` has no combine function, so PostgreSQL never splits this aggregation
+    across parallel workers), the order the abstracts query gives too."""
     parts = []
     for name in _names():
         empty = _empty(name)
         if empty is not None:
-            parts.append(
-                f"'[' || coalesce(string_agg(coalesce({name}, {empty}), ',' ORDER BY row_order),"
-                " '') || ']'"
-            )
+            parts.append(f"'[' || coalesce(string_agg(coalesce({name}, {empty}), ','), '') || ']'")
         else:
-            parts.append(f"coalesce(json_agg({name} ORDER BY row_order), '[]')::text")
-    bulk = "SELECT " + ", ".join(parts) + " FROM papers"
+            parts.append(f"coalesce(json_agg({name}), '[]')::text")
+    bulk = "SELECT " + ", ".join(parts) + " FROM (SELECT * FROM papers ORDER BY row_order) p"
     # a function of the schema: counted over every row whatever the caller may read
     screeners = "SELECT litreview_screeners()"
     return SqlDialect(bulk, "SELECT abstract FROM papers ORDER BY row_order", screeners)

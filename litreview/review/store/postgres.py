@@ -125,6 +125,10 @@ class PgCursor:
 
 
 _IDENTITY = pg_schema.identity_columns()
+#: Tables whose bulk inserts go through COPY (several times faster than INSERTs); not
+#: those with row-level security, which COPY FROM refuses for the policies' roles.
+COPY_TABLES = frozenset({"papers", "import_changes"})
+_COPY_INSERT = re.compile(r"\s*INSERT INTO (\w+)\(([\w, ]+)\) VALUES \(\?(?:, \?)*\)\s*")
 _INSERT = re.compile(r"\s*INSERT INTO (\w+)", re.I)
 
 
@@ -182,6 +186,14 @@ class PgConn:
         return PgCursor(cursor)
 
     def executemany(self, sql: str, parameters: Iterable[Sequence[Any]], /) -> PgCursor:
+        copy = _COPY_INSERT.fullmatch(sql)
+        if copy and copy.group(1) in COPY_TABLES:  # bulk rows: COPY, one stream
+            with self.raw.cursor().copy(
+                f"COPY {copy.group(1)} ({copy.group(2)}) FROM STDIN"
+            ) as stream:
+                for row in parameters:
+                    stream.write_row(row)
+            return PgCursor(self.raw.cursor())
         text, _ = self._prepare(sql)
         rows = [tuple(p) for p in parameters]
         cursor = self.raw.cursor()
