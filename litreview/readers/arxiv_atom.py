@@ -23,7 +23,7 @@ import xml.etree.ElementTree as ET
 from typing import Any
 
 from litreview.errors import ListingError, Problem
-from litreview.ids import normalize_arxiv_id
+from litreview.ids import normalize_arxiv_id, normalize_doi
 from litreview.readers._io import SourceText
 from litreview.readers._records import Columns, Record, clean_text, iso_date, records_to_columns
 from litreview.schema import PAPER_COLUMNS
@@ -98,7 +98,7 @@ def entry_record(entry: ET.Element) -> Record | None:
         if (name := clean_text(_text(author, ATOM + "name")))
     ]
     published = _text(entry, ATOM + "published") or _text(entry, ATOM + "updated")
-    doi = clean_text(_text(entry, ARXIV + "doi"))
+    doi = _first_doi(_text(entry, ARXIV + "doi")) or _first_doi(_link(entry, "doi"))
     journal = clean_text(_text(entry, ARXIV + "journal_ref"))
     extra = {
         key: value
@@ -130,6 +130,29 @@ def entry_record(entry: ET.Element) -> Record | None:
 def _text(element: ET.Element, tag: str) -> str | None:
     found = element.find(tag)
     return None if found is None else "".join(found.itertext())
+
+
+def _first_doi(value: str | None) -> str | None:
+    """The first DOI of an ``<arxiv:doi>`` (which may hold several, space-separated: the
+    paper's and an erratum's) or of a DOI link.
+
+    >>> _first_doi(" 10.1103/PhysRevD.59.1  10.1103/PhysRevD.60.2 ")
+    '10.1103/PhysRevD.59.1'
+    >>> _first_doi("https://doi.org/10.1000/b"), _first_doi("")
+    ('10.1000/b', None)
+    """
+    for token in (value or "").split():
+        if doi := normalize_doi(token):
+            return doi
+    return None
+
+
+def _link(entry: ET.Element, title: str) -> str | None:
+    """The ``href`` of the entry's ``<link title=…>`` (``pdf``, ``doi``)."""
+    for link in entry.findall(ATOM + "link"):
+        if link.get("title") == title:
+            return link.get("href")
+    return None
 
 
 def _attr(element: ET.Element, tag: str, name: str) -> str | None:

@@ -24,6 +24,8 @@ PAGE = 200
 ID_BATCH = 100
 _ENTRY = re.compile(r"<entry[\s>].*?</entry>", re.DOTALL)
 _TOTAL = re.compile(r"<opensearch:totalResults[^>]*>\s*(\d+)\s*<")
+#: The reason arXiv gives for an id it cannot read (``incorrect id format for 1234.1234v1``).
+_BAD_ID = re.compile(r"incorrect id format for (\S+)", re.IGNORECASE)
 Progress = Callable[[int, int, str], None]
 
 
@@ -62,15 +64,28 @@ def by_ids(
         for start in range(0, len(clean), ID_BATCH):
             if progress:
                 progress(start, len(clean), "arXiv ids")
-            batch = clean[start : start + ID_BATCH]
-            params = {"id_list": ",".join(batch), "max_results": len(batch)}
-            feeds.append(_feed(client, params))
+            feeds.append(_id_batch(client, clean[start : start + ID_BATCH]))
         if progress:
             progress(len(clean), len(clean), "arXiv ids")
         return join_feeds(feeds)
     finally:
         if own:
             client.close()
+
+
+def _id_batch(client: Client, batch: list[str]) -> str:
+    """The feed of one ``id_list`` batch. An id arXiv refuses (HTTP 400, ``incorrect id
+    format for …``) would sink the whole batch: it is left out and the rest asked again."""
+    while True:
+        params = {"id_list": ",".join(batch), "max_results": len(batch)}
+        try:
+            return _feed(client, params)
+        except WebError as exc:
+            match = _BAD_ID.search(exc.detail or "")
+            bad = match[1] if match else None
+            if bad is None or bad not in batch or len(batch) == 1:
+                raise
+            batch = [i for i in batch if i != bad]
 
 
 def _paged(
@@ -104,7 +119,14 @@ def _paged(
 def _feed(client: Client, params: dict[str, Any]) -> str:
     """One page, checked: well-formed Atom, and no error entry (a bad query or id)."""
     url = client.settings.arxiv_api
-    response = client.get_text(url, params)
+    try:
+        response = client.get_text(url, params)
+    except WebError as exc:
+        if exc.status is None or not exc.detail:  # arXiv answers a bad query with HTTP 400
+            raise  # and an error feed, whose summary says what is wrong
+        raise WebError(
+            f"arXiv refused the query: {exc.detail}", status=exc.status, detail=exc.detail
+        ) from exc
     assert response is not None
     try:
         root = ET.fromstring(response)
@@ -118,7 +140,7 @@ def _feed(client: Client, params: dict[str, Any]) -> str:
         entry_id = entry.findtext(ATOM + "id") or ""
         if "/api/errors" in entry_id:
             summary = " ".join((entry.findtext(ATOM + "summary") or "").split())
-            raise WebError(f"arXiv refused the query: {summary or entry_id}")
+            raise WebError(f"arXiv refused the query: {summary or entry_id}", detail=summary)
     return response
 
 

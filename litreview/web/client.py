@@ -19,8 +19,10 @@ from the cache never waits and is never counted as a request::
 from __future__ import annotations
 
 import email.utils
+import html
 import json
 import random
+import re
 import threading
 import time
 from dataclasses import dataclass
@@ -41,7 +43,16 @@ USER_AGENT = "litreview (literature reviews in Jupyter; https://github.com/litre
 
 
 class WebError(RuntimeError):
-    """A web source could not be read; the message is one line naming the URL and why."""
+    """A web source could not be read; the message is one line naming the URL and why.
+
+    ``status`` is the HTTP status of a refusal (400, 404, ...) and ``detail`` the reason the
+    API gave in its body (an arXiv error feed's summary, a JSON ``error``), when known.
+    """
+
+    def __init__(self, message: str, *, status: int | None = None, detail: str | None = None):
+        super().__init__(message)
+        self.status = status
+        self.detail = detail
 
 
 @dataclass
@@ -127,7 +138,7 @@ class Client:
         Raises :class:`WebError` when the API cannot be reached or keeps failing.
         """
         response = self._get(url, params, missing_ok)
-        return None if response is None else response.text
+        return None if response is None else body_text(response)
 
     def get_json(
         self, url: str, params: dict[str, Any] | None = None, *, missing_ok: bool = False
@@ -138,7 +149,7 @@ class Client:
         if response is None:
             return None
         try:
-            return json.loads(response.text)
+            return json.loads(body_text(response))
         except ValueError as exc:
             self.forget(response)
             raise WebError(f"malformed JSON from {response.url} ({exc})") from exc
@@ -177,7 +188,13 @@ class Client:
                     return None
                 if status not in RETRY_STATUS:
                     if status >= 400:
-                        raise WebError(f"{url}: HTTP {status} {response.reason}")
+                        detail = refusal_detail(response)
+                        why = f" ({detail})" if detail else ""
+                        raise WebError(
+                            f"{url}: HTTP {status} {response.reason}{why}",
+                            status=status,
+                            detail=detail,
+                        )
                     return response
                 failure = f"HTTP {status} {response.reason}"
                 asked = retry_after(response.headers.get("Retry-After"))
@@ -220,7 +237,7 @@ def _session(settings: Settings, cache: bool) -> requests.Session:
                 expire_after=timedelta(days=CACHE_DAYS),
                 allowable_codes=(200,),
                 stale_if_error=True,
-                ignored_parameters=("mailto",),
+                ignored_parameters=("mailto", "api_key"),
                 wal=True,  # a commit per answer without an fsync each (~0.1 s on slow disks)
             )
         except OSError as exc:
@@ -229,6 +246,41 @@ def _session(settings: Settings, cache: bool) -> requests.Session:
             ) from exc
     session.headers["User-Agent"] = USER_AGENT
     return session
+
+
+_ATOM_SUMMARY = re.compile(r"<summary[^>]*>(.*?)</summary>", re.DOTALL)
+
+
+def refusal_detail(response: requests.Response, limit: int = 200) -> str | None:
+    """The reason an API gives in the body of a refusal: the summary of an arXiv error
+    feed, the ``error`` or ``message`` of a JSON body (Hugging Face, OpenAlex); None else."""
+    text = body_text(response)[:20_000]
+    found: Any = None
+    if "/api/errors" in text:
+        match = _ATOM_SUMMARY.search(text)
+        found = html.unescape(match[1]) if match else None
+    elif text.lstrip().startswith("{"):
+        try:
+            value = json.loads(text)
+        except ValueError:
+            value = None
+        if isinstance(value, dict):
+            found = value.get("error") or value.get("message") or value.get("detail")
+    if not isinstance(found, str) or not found.strip():
+        return None
+    return " ".join(found.split())[:limit]
+
+
+def body_text(response: requests.Response) -> str:
+    """The body as text: the charset the server names, else UTF-8 (what these APIs send;
+    requests would guess, or take ISO-8859-1 for ``text/*``)."""
+    kind = response.headers.get("Content-Type", "")
+    if "charset=" not in kind.lower():
+        try:
+            return response.content.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+    return response.text
 
 
 def retry_after(value: str | None) -> float | None:

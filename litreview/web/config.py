@@ -49,6 +49,7 @@ class Settings:
     attempts: int = ATTEMPTS
     backoff_s: float = 1.0
     mailto: str | None = None
+    openalex_key: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -57,7 +58,9 @@ class Settings:
         ``LITREVIEW_HF_API``, ``LITREVIEW_ARXIV_API``, ``LITREVIEW_OPENALEX_API``: base URLs;
         ``LITREVIEW_OFFLINE=1``: the cache only; ``LITREVIEW_RATE_LIMIT=0``: no waiting;
         ``LITREVIEW_CACHE_DIR``: where the cache is; ``LITREVIEW_TIMEOUT``: read timeout (s);
-        ``LITREVIEW_MAILTO``: an address OpenAlex's polite pool asks for.
+        ``LITREVIEW_MAILTO``: an address OpenAlex's polite pool asks for;
+        ``LITREVIEW_OPENALEX_KEY``: an OpenAlex API key (sent as ``api_key``, kept out of
+        the cache and of messages; without one OpenAlex grants a small daily budget).
         """
         env = os.environ if env is None else env
         read = float(env.get("LITREVIEW_TIMEOUT") or TIMEOUT[1])
@@ -72,6 +75,7 @@ class Settings:
             timeout=(min(TIMEOUT[0], read), read),
             backoff_s=float(env.get("LITREVIEW_BACKOFF") or 1.0),
             mailto=env.get("LITREVIEW_MAILTO") or None,
+            openalex_key=(env.get("LITREVIEW_OPENALEX_KEY") or "").strip() or None,
         )
 
     def cache_path(self) -> Path:

@@ -20,6 +20,9 @@ from litreview.web.client import Client, WebError
 PAGE = 100
 #: Pages of one day, week or month before litreview stops (a month is ~20 pages at most).
 MAX_PAGES = 60
+#: The papers search takes ``q`` of at most 250 characters and ``limit`` of 1 to 120.
+MAX_QUERY = 250
+MAX_SEARCH = 120
 _WEEK = re.compile(r"^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$")
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 Progress = Callable[[int, int, str], None]
@@ -129,21 +132,38 @@ def _pages(client: Client, params: dict[str, str]) -> list[dict[str, Any]]:
 def search_papers(
     query: str, *, limit: int | None = None, client: Client | None = None
 ) -> list[dict[str, Any]]:
-    """The Hugging Face papers search (``/api/papers/search?q=``): the API's items."""
-    if not query.strip():
+    """The Hugging Face papers search (``/api/papers/search?q=``): the API's items.
+
+    A query longer than the API takes (250 characters) is cut at a word; ``limit`` is
+    kept within the API's 1 to 120.
+
+    >>> search_query("  a  " + "word " * 60)[-4:], len(search_query("word " * 60))
+    ('word', 249)
+    """
+    q = search_query(query)
+    if not q:
         raise ValueError("the search query is empty")
     own = client is None
     client = client or Client()
     try:
         url = client.settings.hf_api + "/papers/search"
-        params: dict[str, Any] = {"q": query.strip()}
+        params: dict[str, Any] = {"q": q}
         if limit is not None:
-            params["limit"] = limit
+            params["limit"] = max(1, min(MAX_SEARCH, limit))
         items = _list(client.get_json(url, params), url)
         return items[:limit] if limit is not None else items
     finally:
         if own:
             client.close()
+
+
+def search_query(text: str) -> str:
+    """``text`` as the search's ``q``: spaces tidied, cut at a word to 250 characters."""
+    q = " ".join(text.split())
+    if len(q) <= MAX_QUERY:
+        return q
+    cut = q[: MAX_QUERY + 1].rsplit(" ", 1)[0]
+    return cut if cut and len(cut) <= MAX_QUERY else q[:MAX_QUERY]
 
 
 def paper(arxiv_id: str, *, client: Client | None = None) -> dict[str, Any] | None:

@@ -24,7 +24,10 @@ from litreview.web.client import Client, WebError
 BATCH = 50
 ARXIV_DOI = "10.48550/arxiv."
 _DOI_URL = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:)", re.IGNORECASE)
-_ABS = re.compile(r"arxiv\.org/(?:abs|pdf)/([^/?#]+?)(?:\.pdf)?(?:[?#].*)?$", re.IGNORECASE)
+#: An arXiv page in a location's URL: new ids (``2010.11929v2``) and old (``hep-th/9901001``).
+_ABS = re.compile(
+    r"arxiv\.org/(?:abs|pdf)/((?:[a-z][a-z.-]*/)?[^/?#]+?)(?:\.pdf)?/?(?:[?#].*)?$", re.IGNORECASE
+)
 _VENUE_TYPES = {"journal": "article", "conference": "inproceedings", "book series": "incollection"}
 
 
@@ -74,6 +77,8 @@ def _works(client: Client, filter_: str) -> list[dict[str, Any]]:
     params: dict[str, Any] = {"filter": filter_, "per-page": BATCH}
     if client.settings.mailto:
         params["mailto"] = client.settings.mailto
+    if client.settings.openalex_key:
+        params["api_key"] = client.settings.openalex_key
     answer = client.get_json(url, params)
     results = answer.get("results") if isinstance(answer, dict) else None
     if not isinstance(results, list):

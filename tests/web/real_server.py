@@ -1,0 +1,88 @@
+"""A small HTTP server on 127.0.0.1 that answers from recorded responses in the real APIs'
+shapes (tests/fixtures/web/real/), routed by path and query, so the client, the fetchers
+and the readers meet the real formats, statuses and headers rather than our stand-in's."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+REAL = Path(__file__).resolve().parent.parent / "fixtures" / "web" / "real"
+ATOM = "application/atom+xml; charset=UTF-8"
+JSON = "application/json; charset=utf-8"
+
+#: (status, content type, body) for a path and its query (each parameter's last value).
+Answer = tuple[int, str, bytes]
+Route = Callable[[str, dict[str, str]], Answer]
+
+
+def real(name: str) -> str:
+    return (REAL / name).read_text(encoding="utf-8")
+
+
+def answer(status: int, kind: str, text: str) -> Answer:
+    return status, kind, text.encode("utf-8")
+
+
+class RealServer:
+    """The server: ``route`` answers each request; ``requests`` lists (path, query)."""
+
+    def __init__(self, route: Route) -> None:
+        self.route = route
+        self.requests: list[tuple[str, dict[str, str]]] = []
+        owner = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                parts = urlsplit(self.path)
+                query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+                owner.requests.append((parts.path, query))
+                status, kind, body = owner.route(parts.path, query)
+                self.send_response(status)
+                self.send_header("Content-Type", kind)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def env(self) -> dict[str, str]:
+        return {
+            "LITREVIEW_HF_API": self.url + "/api",
+            "LITREVIEW_ARXIV_API": self.url + "/api/query",
+            "LITREVIEW_OPENALEX_API": self.url + "/openalex",
+        }
+
+    def asked(self, path: str) -> list[dict[str, str]]:
+        """The queries of the requests made to ``path``."""
+        return [q for p, q in self.requests if p == path]
+
+
+@contextmanager
+def serving(route: Route) -> Iterator[RealServer]:
+    server = RealServer(route)
+    server._thread.start()
+    try:
+        yield server
+    finally:
+        server._server.shutdown()
+        server._server.server_close()
+
+
+def not_found(path: str, query: dict[str, str]) -> Answer:
+    return answer(404, JSON, json.dumps({"error": f"Not found: {path}"}))
