@@ -50,6 +50,7 @@ class LiveUpdates:
         if not changes:
             return 0
         state = self.state
+        self.applied += len(changes)  # before the views hear of them (they read it)
         if any(c.papers_changed for c in changes):
             state.reload()
         else:
@@ -60,7 +61,6 @@ class LiveUpdates:
             state.changes += 1
         who = ", ".join(dict.fromkeys(c.by for c in changes))
         state.say(f"{sum(len(c.paper_ids) for c in changes)} change(s) by {who} shown")
-        self.applied += len(changes)
         return len(changes)
 
 
