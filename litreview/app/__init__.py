@@ -123,6 +123,7 @@ class ReviewApp(widgets.VBox):
         self._team.add_class("lr-team")
         state.observe(lambda _c: self._show_team(), names="stage")
         state.observe(self._on_changes, names="changes")
+        self._seen_remote = state.remote_changes
         self._show_team()
         header = widgets.HBox(
             [
@@ -189,7 +190,9 @@ class ReviewApp(widgets.VBox):
         self.state.stage = change["new"]
 
     def _on_changes(self, _change: Any) -> None:
-        if self.state.changed_ids is None:  # reloaded, undone, another stage: counts again
+        remote = self.state.remote_changes  # another client's change (a server review)
+        if self.state.changed_ids is None or remote != self._seen_remote:
+            self._seen_remote = remote  # reloaded, undone, another stage: counts again
             self._show_team()
 
     def _show_team(self) -> None:

@@ -74,6 +74,7 @@ class ConflictsView:
         state.observe(lambda _c: self._on_reasons(), names="reasons")
         state.observe(self._on_changes, names="changes")
         self._visible = False
+        self._seen_remote = state.remote_changes
         self.widget = widgets.VBox(
             [
                 widgets.HBox(
@@ -97,8 +98,11 @@ class ConflictsView:
             self._state.conflicts.ensure()
 
     def _on_changes(self, _change: object) -> None:
-        if self._visible and self._state.changed_ids is None:  # undone, reloaded: read again
-            self._state.conflicts.ensure()
+        remote = self._state.remote_changes
+        if remote != self._seen_remote or self._state.changed_ids is None:
+            self._seen_remote = remote  # another client's change, an undo, a reload
+            if self._visible:
+                self._state.conflicts.refresh()
 
     def resolve(self, decision: str) -> None:
         reason = self._reason.value.strip() or None

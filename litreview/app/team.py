@@ -180,6 +180,13 @@ class TeamState(traitlets.HasTraits):
 
     # -- the team ------------------------------------------------------------------------
 
+    @property
+    def remote_changes(self) -> int:
+        """How many changes other clients made have been applied (a server review's live
+        updates, :mod:`litreview.app.live`; 0 for a file): views that show others' work
+        (the conflicts queue, the counts) read again when it grows."""
+        return int(getattr(getattr(self, "live", None), "applied", 0))
+
     def team_text(self) -> tuple[str, str]:
         """(badge, tooltip): blind mode and the others' progress, counts only.
 

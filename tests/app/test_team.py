@@ -4,13 +4,16 @@ location and not-retrieved mark), the conflicts queue a resolver settles, and bl
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
 
 import litreview
+from litreview import Review
 from litreview.app import ReviewApp, review_app
 from litreview.app.state import AppState
 
@@ -235,3 +238,28 @@ def test_no_extraction_form_without_fields(review: litreview.Review, tmp_path: P
     app = review_app(review, export_dir=tmp_path)
     app.state.open(ids_of(review)[0])
     assert app.annotate._fields.widget.layout.display == "none"
+
+
+def test_other_clients_changes_reach_the_team_views(pg_server: Any, tmp_path: Path) -> None:
+    """Over a server review the resolver's open Conflicts tab and counts follow what the
+    reviewers record elsewhere (live updates), without a Reload."""
+    url = pg_server.url()
+    with Review.open(url, reviewer="ada") as ada, Review.open(url, reviewer="bob") as bob:
+        ada.add(litreview.SAMPLE_LISTING)
+        ada.set_resolvers(["cy"])
+        with Review.open(url, reviewer="cy") as cy:
+            app = review_app(cy, export_dir=tmp_path)
+            app.select_tab("Conflicts")
+            queue = app.state.conflicts
+            assert queue.open_count == 0 and "No open conflict" in app.conflicts._table.value
+            pid = str(app.state.papers["paper_id"].iloc[3])
+            ada.annotate(pid, decision="include", note="fits")
+            bob.annotate(pid, decision="exclude", reason="off topic")
+            deadline = time.monotonic() + 10
+            while len(app.state.live.pending) < 2 and time.monotonic() < deadline:
+                time.sleep(0.02)
+            assert app.state.live.apply() >= 2
+            assert queue.open_count == 1 and queue.current_id == pid
+            assert "off topic" in app.conflicts._table.value
+            tip = app._team.value
+            assert "ada: 1 screened" in tip and "bob: 1 screened" in tip
