@@ -286,25 +286,29 @@ class Review(
 
         Returns the changes made; raises LookupError when there is nothing to undo.
         """
+        if self._key_target("undo") is not None:  # the latest change set citation keys
+            return self._step_keys("undo")
         if self._enrichment_target("undo") is not None:  # the latest change enriched papers
             return self._step_enrichment("undo")
         return history_frame(undo(self._store, self.reviewer))
 
     def redo(self) -> pd.DataFrame:
         """Re-apply the change undone last; LookupError when there is nothing to redo."""
+        if self._key_target("redo") is not None:
+            return self._step_keys("redo")
         if self._enrichment_target("redo") is not None:
             return self._step_enrichment("redo")
         return history_frame(redo(self._store, self.reviewer))
 
     @property
     def can_undo(self) -> bool:
-        if self._enrichment_target("undo") is not None:
+        if self._key_target("undo") is not None or self._enrichment_target("undo") is not None:
             return True
         return self._store.read(lambda c: undo_target(c, self.reviewer)) is not None
 
     @property
     def can_redo(self) -> bool:
-        if self._enrichment_target("redo") is not None:
+        if self._key_target("redo") is not None or self._enrichment_target("redo") is not None:
             return True
         return self._store.read(lambda c: redo_target(c, self.reviewer)) is not None
 

@@ -32,6 +32,7 @@ from typing import Any
 import pandas as pd
 
 from litreview.readers.policy import RANKED, YOUR_TABLE, decode_ranks, encode_ranks
+from litreview.review.key_undo import key_target, step_keys
 from litreview.review.store.annotations import as_ids, unknown_ids_error
 from litreview.review.store.base import Conn, ReviewStore, now
 from litreview.review.store.table import PAPERS_COUNTER, paper_frame
@@ -205,6 +206,16 @@ class ReviewKeys:
         own = [keys[i] if i in sources else None for i in ids]
         papers = papers.assign(citation_key=pd.array(own, dtype=STRING))
         return papers, {"key_formula": self.key_formula, **options, "keys": keys}
+
+    # -- undo and redo (Review.undo/redo ask these first) ------------------------------------
+
+    def _key_target(self, verb: str) -> int | None:
+        """The key-change step ``undo``/``redo`` would act on now, else None."""
+        return self._store.read(lambda c: key_target(c, self.reviewer, verb))  # type: ignore[no-any-return]
+
+    def _step_keys(self, verb: str) -> pd.DataFrame:
+        """Undo or redo the key change :meth:`_key_target` names."""
+        return step_keys(self._store, self.reviewer, verb)
 
     # -- helpers ----------------------------------------------------------------------------
 

@@ -254,3 +254,50 @@ def test_keys_changed_on_purpose_are_in_the_reviews_history(review: Review) -> N
     assert log["field"].tolist() == ["decision", "citation_key"]
     assert log.iloc[-1][["reviewer", "old_value", "new_value"]].tolist() == ["ada", old, "mine2025"]
     assert log["at"].is_monotonic_increasing and log["at"].dtype == review.history()["at"].dtype
+
+
+def test_undo_and_redo_take_key_changes_back_in_order(review: Review) -> None:
+    ids = review.papers["paper_id"]
+    pinned = review.citation_keys(ids[:2]).tolist()
+    review.annotate(ids[0], decision="include")
+    review.set_key_formula("shorttitle(1).lower + year")
+    review.rekey(ids[:2])
+    rekeyed = review.citation_keys(ids[:2]).tolist()
+    assert rekeyed != pinned and review.can_undo
+    undone = review.undo()  # the latest change: the rekey
+    assert undone["field"].unique().tolist() == ["citation_key"] and len(undone) == 2
+    assert review.citation_keys(ids[:2]).tolist() == pinned
+    assert review.papers.set_index("paper_id").at[ids[0], "decision"] == "include"
+    assert review.can_redo
+    review.redo()
+    assert review.citation_keys(ids[:2]).tolist() == rekeyed
+    review.undo()
+    review.undo()  # then the decision, the change before it
+    assert review.papers.set_index("paper_id").at[ids[0], "decision"] == "unscreened"
+    assert review.citation_keys(ids[:2]).tolist() == pinned  # a pinned key never goes away
+    with pytest.raises(LookupError):
+        review.undo()
+    # a key changed since is left as it is
+    review.set_key(ids[0], "first2025")
+    review.set_key(ids[1], "second2025")
+    other = Review(review._store, "bob")
+    other.set_key(ids[1], "bobs2025")
+    review.undo()  # ada's latest: second2025 -> its pinned key? it is bob's now: left
+    assert review.citation_keys(ids[1]).iloc[0] == "bobs2025"
+    review.undo()
+    assert review.citation_keys(ids[0]).iloc[0] == pinned[0]
+
+
+def test_undo_after_enrich_and_rekey(review: Review, apis: LocalAPIs) -> None:
+    pid = review.papers["paper_id"][0]
+    pinned = review.citation_keys(pid).iloc[0]
+    review.enrich()
+    assert review.papers.set_index("paper_id").at[pid, "authors"]
+    review.rekey(pid)  # the formula now sees the authors
+    assert review.citation_keys(pid).iloc[0].startswith("lovelace")
+    review.undo()
+    assert review.citation_keys(pid).iloc[0] == pinned
+    assert review.papers.set_index("paper_id").at[pid, "authors"]  # still enriched
+    review.undo()  # now the enrichment
+    assert list(review.papers.set_index("paper_id").at[pid, "authors"]) == []
+    assert review.citation_keys(pid).iloc[0] == pinned
