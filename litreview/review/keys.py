@@ -128,11 +128,11 @@ class ReviewKeys:
 
     def key_history(self, paper_id: str | None = None) -> pd.DataFrame:
         """Every key change, oldest first: ``paper_id, reviewer, at, action`` (``pin``,
-        ``rekey``, ``set-key``), ``old_key, new_key``."""
+        ``rekey``, ``set-key``, and ``undo``/``redo`` of those), ``old_key, new_key``."""
         sql = (
             "SELECT h.paper_id, h.reviewer, h.at, s.action, h.old_value, h.new_value "
             "FROM history h JOIN steps s USING (step_id) WHERE h.field = ? "
-            "AND s.action IN ('pin', 'rekey', 'set-key')"
+            "AND s.action IN ('pin', 'rekey', 'set-key', 'undo', 'redo')"
         )
         args: tuple[str, ...] = (FIELD,)
         if paper_id is not None:
@@ -281,7 +281,7 @@ def with_key_changes(
     sql = (
         "SELECT h.paper_id, h.reviewer, h.at, h.field, h.old_value, h.new_value "
         "FROM history h JOIN steps s USING (step_id) WHERE h.field = ? "
-        "AND s.action IN ('rekey', 'set-key')"
+        "AND s.action IN ('rekey', 'set-key', 'undo', 'redo')"
     )
     args: tuple[str, ...] = (FIELD,)
     if paper_id is not None:

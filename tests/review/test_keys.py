@@ -301,3 +301,16 @@ def test_undo_after_enrich_and_rekey(review: Review, apis: LocalAPIs) -> None:
     review.undo()  # now the enrichment
     assert list(review.papers.set_index("paper_id").at[pid, "authors"]) == []
     assert review.citation_keys(pid).iloc[0] == pinned
+
+
+def test_an_undone_key_change_is_in_both_histories(review: Review) -> None:
+    pid = review.papers["paper_id"][0]
+    old = review.citation_keys(pid).iloc[0]
+    review.set_key(pid, "mine2025")
+    review.undo()
+    assert review.key_history()["action"].tolist() == ["pin", "set-key", "undo"]
+    log = review.history(pid)
+    assert log[["field", "old_value", "new_value"]].values.tolist() == [
+        ["citation_key", old, "mine2025"],
+        ["citation_key", "mine2025", old],
+    ]
