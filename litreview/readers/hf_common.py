@@ -60,6 +60,46 @@ def resolve_references(text: str) -> str:
     return _REFERENCE.sub(inline, text)
 
 
+#: Pandoc's Markdown: attributes after a link, image or heading (``{.cursor-pointer}``,
+#: ``{#id .class key="v"}``), bracketed spans ``[text]{.class}`` and ``:::`` div fences.
+_ATTRIBUTES = re.compile(
+    r"(?:(?<=[)\]`])|[ \t]+(?=\{[^{}\n]*\}[ \t]*$))\{(?:[#.][\w:-]|[\w-]+=)"
+    r"[^{}\n]*(?:\n[ \t]*[^{}\s][^{}\n]*)*\}",
+    re.MULTILINE,
+)
+_SPAN = re.compile(r"\[((?:[^\[\]]|\[[^\[\]]*\])*)\](?=\{(?:[#.][\w:-]|[\w-]+=))")
+_FENCE = re.compile(r"^[ \t]*:{3,}.*$", re.MULTILINE)
+_ANGLED = re.compile(r"\]\(<([^<>\n]*)>")
+
+
+def normalize_markdown(text: str) -> str:
+    """``text`` in the one Markdown shape the readers read: reference-style links made
+    inline (:func:`resolve_references`), ``[t](<url>)`` as ``[t](url)``, and pandoc's
+    attributes, spans and div fences dropped (line numbers stay).
+
+    >>> normalize_markdown("::: {.card}\\n### [T](</papers/1>){.line-clamp-3}\\n:::")
+    '\\n### [T](/papers/1)\\n'
+    """
+    text = resolve_references(text)
+    if "](<" in text:
+        text = _ANGLED.sub(r"](\1", text)
+    if "{" in text and _ATTRIBUTES.search(text):
+        text = _ATTRIBUTES.sub("", _SPAN.sub(r"\1", text))
+    if ":::" in text:
+        text = _FENCE.sub("", text)
+    return text
+
+
+def page_url(url: str) -> str:
+    """A link of the page as an address: a relative one (a page saved by a browser and
+    converted, ``/papers/2405.01234``) on huggingface.co.
+
+    >>> page_url("/papers/2405.01234"), page_url("https://hf.co/x")
+    ('https://huggingface.co/papers/2405.01234', 'https://hf.co/x')
+    """
+    return "https://huggingface.co" + url if url.startswith("/") else url
+
+
 def count(text: str) -> int | None:
     """A count as the page shows it: ``40``, ``1,234``, ``40.1k``, ``1.2M``.
 

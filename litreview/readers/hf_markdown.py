@@ -57,7 +57,8 @@ from litreview.readers.hf_common import (
     header_year,
     looks_like_hf,
     merge_duplicates,
-    resolve_references,
+    normalize_markdown,
+    page_url,
     submitter,
     vote,
 )
@@ -77,6 +78,8 @@ _KEYWORD_LINK = re.compile(
     r"\[([^\[\]\n]*)\]\((?:https?://(?:www\.)?huggingface\.co)?/papers\?q=[^)\s]*\)"
 )
 _IMAGE = re.compile(r"!\[(?:\\.|[^\]\\])*\]\([^)]*\)")
+_AVATARS = re.compile(r"^[-*+•](?:\s*(?:[-*+•]|!\[[^\]\n]*\]\([^)\n]*\)|\[[^\[\]\n]*\]))*\s*$")
+_EMPHASIS = re.compile(r"^(?P<mark>\*\*|__|\*|_)(?P<title>[^*_].*?)(?P=mark)$")
 _ALT = re.compile(r"^\[[^\]]*\]\s*")
 _LIST_MARK = re.compile(r"(?:^|(?<=\s))[-*+•](?=\s|$)")
 _COMMUNITY = re.compile(r"\[\s*(?P<n>\d[\d,]*)\s*\]\([^)\s]*#community\)")
@@ -170,7 +173,7 @@ def scan_link(text: str, start: int) -> Link | None:
 
 def parse_hf_markdown(text: str, source: str, *, year: int) -> tuple[Columns, list[Problem]]:
     """Parse a Markdown capture into per-column lists and the problems found."""
-    text = _KEYWORD_LINK.sub(r"\1", resolve_references(text))
+    text = _KEYWORD_LINK.sub(r"\1", normalize_markdown(text))
     newlines = [m.start() for m in re.finditer("\n", text)]
 
     def line_of(pos: int) -> int:
@@ -225,15 +228,22 @@ def _headings(text: str) -> list[Heading]:
     for match in _HEADING.finditer(text):
         link = scan_link(text, match.end())
         if link is not None and _PAPER_URL.match(link.url):
-            found.append(Heading(clean_markdown(link.label), link.url, match.start(), link.end))
+            title = _unemphasize(clean_markdown(link.label))
+            found.append(Heading(title, link.url, match.start(), link.end))
     if found:
         return found
     for match in _PLAIN_HEADING.finditer(text):
         title, end = match["title"], match.end()
         while (nxt := text.find("\n", end + 1)) > end + 1 and text[end + 1] in " \t":
             title, end = f"{title} {text[end + 1 : nxt]}", nxt  # a title wrapped by the tool
-        found.append(Heading(clean_markdown(title), None, match.start(), end))
+        found.append(Heading(_unemphasize(clean_markdown(title)), None, match.start(), end))
     return found
+
+
+def _unemphasize(title: str) -> str:
+    """A title without the bold or italic marks a converter wrapped it in (``**T**``)."""
+    match = _EMPHASIS.match(title)
+    return match["title"].strip() if match else title
 
 
 def _votes(
@@ -276,7 +286,8 @@ def _label_text(label: str) -> str:
 
 def _paper(text: str, heading: Heading, end: int, year: int) -> Record:
     """Read the body of the paper under ``heading`` (up to ``end``)."""
-    record: Record = {"title": heading.title, "url": heading.url, "arxiv_id": heading.ident}
+    url = page_url(heading.url) if heading.url else None
+    record: Record = {"title": heading.title, "url": url, "arxiv_id": heading.ident}
     abstract_lines: list[str] = []
     state = {"meta": False}
     pos = heading.end
@@ -324,6 +335,8 @@ def _line(
             if comments := _COMMUNITY.search(rest, match.end()):
                 record["comments"] = int(comments["n"].replace(",", ""))
             return
+    if _AVATARS.match(line):  # the authors' avatars as list items ("- [image]", "-")
+        return
     if not state["meta"] and "abstract" not in record and not line.startswith(("·", "[")):
         abstract.append(line)
 

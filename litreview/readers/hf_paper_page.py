@@ -40,7 +40,7 @@ from litreview.readers.hf_common import (
     add_extra,
     count,
     header_year,
-    resolve_references,
+    normalize_markdown,
 )
 from litreview.readers.hf_markdown import scan_link
 
@@ -271,7 +271,7 @@ def _links(record: Record, links: list[tuple[str, str]]) -> None:
 
 def parse_hf_paper_page(text: str, source: str, *, year: int) -> tuple[Columns, list[Problem]]:
     """Parse one or more saved paper pages into per-column lists and the problems found."""
-    text = resolve_references(text)
+    text = normalize_markdown(text)
     newlines = [m.start() for m in re.finditer("\n", text)]
     markers = _markers(text)
     records: list[Record] = []

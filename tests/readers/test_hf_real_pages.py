@@ -3,6 +3,8 @@ own text in the layouts public captures show): what our first fixtures did not h
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 import litreview
@@ -82,3 +84,57 @@ def test_a_jina_reader_page_with_its_joined_links() -> None:
     assert row["code_urls"] == ["https://github.com/example-lab/wave"]  # not the comment's
     if "extra" in PAPER_COLUMNS:
         assert row["extra"] == {"submittedBy": "Fang Example", "githubStars": "264"}
+
+
+def test_a_week_page_converted_by_pandoc() -> None:
+    """pandoc's Markdown of a saved page: '::: {.class}' div fences, '{.line-clamp-3}'
+    attributes after links and headings (wrapped onto the next line too), relative links,
+    '-   ' list items, the week's header and pagination links (no papers)."""
+    df = read("week-pandoc.md", "hf-markdown")
+    assert df.title.tolist() == [
+        "Kiln: A Compiler for Long-Context Inference Kernels",
+        "Tidewater: Flood Maps from Street Photos",
+    ]
+    assert df.url.tolist() == [
+        "https://huggingface.co/papers/2507.14111",  # a relative link made an address
+        "https://huggingface.co/papers/2507.15222",
+    ]
+    assert df.arxiv_id.tolist() == ["2507.14111", "2507.15222"]
+    assert df.upvotes.tolist() == [212, 0]
+    assert df.comments.tolist() == [14, 0]
+    assert df.n_authors[0] == 12 and pd.isna(df.n_authors[1])
+    assert df.organization[1] == "Example Coastal Institute"  # a link label wrapped by pandoc
+    assert df.abstract[0].endswith("Code: https://github.com/example-lab/kiln.")
+    assert "{" not in df.abstract[0] and "{" not in df.abstract[1]
+    assert df.code_urls[0] == ["https://github.com/example-lab/kiln"]
+    assert df.published[1] == pd.Timestamp("2025-07-21")
+
+
+def test_avatar_list_items_are_not_abstract_text() -> None:
+    """A converter that writes images as '[image]' leaves the avatars as '- [image]' and
+    empty '-' items between the abstract and '- 4 authors'."""
+    df = litreview.read_listing(FIXTURES / "hf_pages" / "trending.md", errors="raise")
+    assert (
+        df.abstract[1]
+        == "A multi-agent framework simulates a trading firm and improves cumulative returns."
+    )
+    assert df.abstract[2] == "A paging scheme for the key-value cache raises serving throughput."
+    page = (FIXTURES / "hf_pages" / "trending.md").read_text(encoding="utf-8")
+    for avatar in ("- [图片：无替代文本]", "* ![](https://huggingface.co/avatars/a.svg)", "•"):
+        df = litreview.read_listing(page.replace("- [image]", avatar), errors="raise")
+        assert (
+            df.abstract[2] == "A paging scheme for the key-value cache raises serving throughput."
+        )
+
+
+def test_links_in_angle_brackets_and_bold_titles() -> None:
+    page = (FIXTURES / "captures" / "daily.md").read_text(encoding="utf-8")
+    plain = litreview.read_listing(page, errors="raise")
+    angled = re.sub(r"\]\((https?://[^)\s]+)\)", r"](<\1>)", page)  # CommonMark's <url>
+    bold = re.sub(r"^### \[(.*)\]\(", r"### [**\1**](", page, flags=re.MULTILINE)
+    for text in (angled, bold):
+        df = litreview.read_listing(text, errors="raise")
+        assert df.title.tolist() == plain.title.tolist()
+        assert df.upvotes.tolist() == plain.upvotes.tolist()
+        assert df.n_authors.tolist() == plain.n_authors.tolist()
+        assert df.abstract.tolist() == plain.abstract.tolist()
