@@ -124,12 +124,31 @@ def _record(item: dict[str, Any]) -> Record | None:
         "upvotes": _count(upvotes),
         "arxiv_id": arxiv_id,
         "url": PAPER_PAGE + str(paper["id"]) if paper.get("id") else None,
-        "code_urls": [paper["githubRepo"]] if paper.get("githubRepo") else [],
-        "project_urls": [paper["projectPage"]] if paper.get("projectPage") else [],
+        "code_urls": _links(_github(paper.get("githubRepo"))),
+        "project_urls": _links(paper.get("projectPage")),
         "keywords": [k for k in keywords if isinstance(k, str)],
         "date_precision": "day" if iso_date(published) else None,
         "extra": _extra(item, paper),
     }
+
+
+_OWNER_REPO = re.compile(r"^[\w.-]+/[\w.-]+$")
+
+
+def _github(value: Any) -> Any:
+    """A GitHub link as the API gives it: a URL, or ``owner/repo`` (made a URL).
+
+    >>> _github("thu-ml/Causal-Forcing"), _github("https://github.com/a/b"), _github(None)
+    ('https://github.com/thu-ml/Causal-Forcing', 'https://github.com/a/b', None)
+    """
+    if isinstance(value, str) and _OWNER_REPO.match(value.strip()):
+        return "https://github.com/" + value.strip()
+    return value
+
+
+def _links(value: Any) -> list[str]:
+    """A link field (a URL, null or empty) as a list of URLs."""
+    return [value.strip()] if isinstance(value, str) and value.strip() else []
 
 
 #: API fields kept in ``extra`` (the schema has no column for them).

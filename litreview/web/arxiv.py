@@ -22,6 +22,8 @@ from litreview.web.client import Client, WebError
 PAGE = 200
 #: Ids per ``id_list`` request.
 ID_BATCH = 100
+#: Times a page that comes back empty, though the feed said more results exist, is asked.
+EMPTY_PAGE_TRIES = 3
 _ENTRY = re.compile(r"<entry[\s>].*?</entry>", re.DOTALL)
 _TOTAL = re.compile(r"<opensearch:totalResults[^>]*>\s*(\d+)\s*<")
 #: The reason arXiv gives for an id it cannot read (``incorrect id format for 1234.1234v1``).
@@ -100,13 +102,20 @@ def _paged(
             if progress:
                 progress(got, min(wanted, total), "arXiv search")
             size = min(PAGE, wanted - got)
-            text = _feed(client, {**params, "start": got, "max_results": size})
+            page = {**params, "start": got, "max_results": size}
+            for _ in range(EMPTY_PAGE_TRIES):
+                text = _feed(client, page)
+                found = len(_ENTRY.findall(text))
+                match = _TOTAL.search(text)
+                said = int(match[1]) if match else got + found
+                total = said if not feeds else max(said, min(total, got + size))
+                if found or got >= total:
+                    break
+                # arXiv sometimes answers a page empty though more results exist: ask again
+                client.forget_url(client.settings.arxiv_api, page)
             feeds.append(text)
-            found = len(_ENTRY.findall(text))
-            match = _TOTAL.search(text)
-            total = int(match[1]) if match else got + found
             got += found
-            if found < size:  # the API has no more (or gave a short page: stop politely)
+            if found == 0:  # no more (or a page still empty after asking again: stop there)
                 break
         if progress:
             progress(got, got, "arXiv search")

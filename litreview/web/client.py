@@ -196,7 +196,8 @@ class Client:
                             detail=detail,
                         )
                     return response
-                failure = f"HTTP {status} {response.reason}"
+                detail = refusal_detail(response)
+                failure = f"HTTP {status} {response.reason}" + (f": {detail}" if detail else "")
                 asked = retry_after(response.headers.get("Retry-After"))
                 if asked is not None:
                     if asked > MAX_RETRY_AFTER_S:

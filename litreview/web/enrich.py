@@ -22,7 +22,7 @@ import pandas as pd
 from litreview.ids import normalize_arxiv_id
 from litreview.schema import PAPER_COLUMNS
 from litreview.web import arxiv, hf, openalex
-from litreview.web.client import Client, Stats
+from litreview.web.client import Client, Stats, WebError
 from litreview.web.matching import Match, decide
 
 #: The fields enrichment may fill (those the paper table has).
@@ -80,6 +80,8 @@ class Plan:
     updates: list[Update] = field(default_factory=list)
     uncertain: list[Uncertain] = field(default_factory=list)
     not_found: list[str] = field(default_factory=list)
+    #: Title lookups an API refused (HTTP 4xx), one line each: those papers are not found.
+    refused: list[str] = field(default_factory=list)
     looked_up: int = 0
     stats: Stats = field(default_factory=Stats)
 
@@ -240,7 +242,14 @@ class _Lookup:
             if pid in found:
                 continue
             self.step(f"title lookup: {str(row['title'])[:40]}")
-            match = self._by_title(row)
+            try:
+                match = self._by_title(row)
+            except WebError as exc:
+                if exc.status is None or not 400 <= exc.status < 500:
+                    raise  # the network or the API is down: one error, nothing written
+                plan.not_found.append(pid)  # the API refused this title's query: the others go on
+                plan.refused.append(f"{pid}: {exc}")
+                continue
             if match.status == "certain" or (match.status == "uncertain" and pid in confirmed):
                 assert match.candidate is not None
                 found[pid] = (str(match.candidate["arxiv_id"]), _how(match, pid in confirmed))

@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from litreview.review.core import Review
 from litreview.web import WebError, fetch_arxiv, fetch_hf_daily, fetch_hf_search, hf, openalex
 from litreview.web import arxiv as arxiv_api
 from litreview.web.client import Client
@@ -263,3 +264,78 @@ def test_openalex_works_in_the_real_shape(env: pytest.MonkeyPatch) -> None:
     prd = openalex.published_version(works["hep-th/9901001"])
     assert prd["doi"] == "10.5555/lrtest.prd.59.064001" and prd["entry_type"] == "article"
     assert openalex.published_version(works["math/0211159"]) == {}  # a preprint, null source
+
+
+def search_feed(start: int, entries: list[str], total: int) -> str:
+    head = real("arxiv_empty.atom").replace(
+        "<opensearch:totalResults>0", f"<opensearch:totalResults>{total}"
+    )
+    head = head.replace("<opensearch:startIndex>0", f"<opensearch:startIndex>{start}")
+    return head.replace("</feed>", "".join(entries) + "</feed>")
+
+
+def entry(n: int) -> str:
+    return (
+        f"<entry><id>http://arxiv.org/abs/2401.{n:05d}v1</id><title>Result {n}</title>"
+        f"<published>2024-01-02T00:00:00Z</published><author><name>A. Author</name></author>"
+        "</entry>"
+    )
+
+
+def test_an_arxiv_search_past_empty_and_short_pages(
+    env: pytest.MonkeyPatch, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(arxiv_api, "PAGE", 10)
+    results = [entry(n) for n in range(25)]
+    asked: dict[int, int] = {}
+
+    def route(path: str, q: dict[str, str]) -> Answer:
+        start, size = int(q["start"]), int(q["max_results"])
+        asked[start] = asked.get(start, 0) + 1
+        if start == 7 and asked[start] == 1:  # the known arXiv quirk: an empty page at first
+            return answer(200, ATOM, search_feed(start, [], 25))
+        end = start + size - (3 if start == 0 else 0)  # and a short page
+        return answer(200, ATOM, search_feed(start, results[start:end], 25))
+
+    with serving(route) as server:
+        point(env, server)
+        feed = arxiv_api.search("all:result", max_results=25)
+    ids = [e["arxiv_id"] for e in arxiv_api.entries(feed)]
+    assert ids == [f"2401.{n:05d}" for n in range(25)]
+    assert [q["start"] for q in server.asked("/api/query")] == ["0", "7", "7", "17"]
+
+
+def test_enriching_against_the_real_shapes(env: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    def route(path: str, q: dict[str, str]) -> Answer:
+        if path == "/api/papers/search":
+            if "Refused" in q["q"]:
+                return answer(
+                    400, JSON, '{"error":"q: String must contain at most 250 characters"}'
+                )
+            if q["q"] == "Scaling Laws for Speech Tokenizers":
+                return answer(200, JSON, real("hf_search_speech.json"))
+            return answer(200, JSON, "[]")
+        if path.startswith("/openalex"):
+            return openalex_route(path, q)
+        return arxiv_route(path, q)
+
+    bib = (
+        "@article{q, title={A Note on Boundary Terms in Two-Dimensional Gravity}, year={1999},"
+        " eprint={hep-th/9901001}, archivePrefix={arXiv}}\n"
+        "@misc{s, title={Scaling Laws for Speech Tokenizers}, year={2025}}\n"
+        "@misc{r, title={A Refused Title}, year={2024}}\n"
+    )
+    with serving(route) as server, Review.open(tmp_path / "r.litreview") as review:
+        point(env, server)
+        review.add(bib)
+        report = review.enrich()
+        papers = review.papers.set_index("title")
+    prd = papers.loc["A Note on Boundary Terms in Two-Dimensional Gravity"]
+    assert list(prd["authors"]) == ["Irene Quintero"] and prd["arxiv_id"] == "hep-th/9901001"
+    assert prd["doi"] == "10.5555/lrtest.prd.59.064001"  # the paper's, not its erratum's
+    assert prd["url"] == "https://arxiv.org/abs/hep-th/9901001"
+    speech = papers.loc["Scaling Laws for Speech Tokenizers"]
+    assert speech["arxiv_id"] == "2510.24455"
+    assert list(speech["authors"]) == ["Lena Hoffmann", "Ravi Subramanian"]
+    refused = papers.loc["A Refused Title"]
+    assert pd.isna(refused["arxiv_id"]) and [refused["paper_id"]] == report.not_found
