@@ -199,6 +199,8 @@ class Client:
                 detail = refusal_detail(response)
                 failure = f"HTTP {status} {response.reason}" + (f": {detail}" if detail else "")
                 asked = retry_after(response.headers.get("Retry-After"))
+                if asked is None and status == 429:
+                    asked = window_reset(response.headers.get("RateLimit"))
                 if asked is not None:
                     if asked > MAX_RETRY_AFTER_S:
                         raise WebError(f"{url}: {failure}, asks to wait {asked:.0f} s; try later")
@@ -282,6 +284,21 @@ def body_text(response: requests.Response) -> str:
         except UnicodeDecodeError:
             pass
     return response.text
+
+
+_RESET = re.compile(r"(?:^|;)\s*t\s*=\s*(\d+(?:\.\d+)?)")
+
+
+def window_reset(value: str | None) -> float | None:
+    """Seconds until a rate-limit window resets, from a ``RateLimit`` header (the IETF
+    draft the Hugging Face Hub sends with a 429 instead of ``Retry-After``:
+    ``"api";r=0;t=55``); None if absent.
+
+    >>> window_reset('"api";r=0;t=55'), window_reset(None), window_reset('"api";r=3')
+    (56.0, None, None)
+    """
+    match = _RESET.search(value or "")
+    return None if match is None else float(match[1]) + 1.0  # the window's last second too
 
 
 def retry_after(value: str | None) -> float | None:

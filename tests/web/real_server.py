@@ -16,8 +16,9 @@ REAL = Path(__file__).resolve().parent.parent / "fixtures" / "web" / "real"
 ATOM = "application/atom+xml; charset=UTF-8"
 JSON = "application/json; charset=utf-8"
 
-#: (status, content type, body) for a path and its query (each parameter's last value).
-Answer = tuple[int, str, bytes]
+#: (status, content type, body[, other headers]) for a path and its query (each
+#: parameter's last value).
+Answer = tuple[int, str, bytes] | tuple[int, str, bytes, dict[str, str]]
 Route = Callable[[str, dict[str, str]], Answer]
 
 
@@ -25,8 +26,8 @@ def real(name: str) -> str:
     return (REAL / name).read_text(encoding="utf-8")
 
 
-def answer(status: int, kind: str, text: str) -> Answer:
-    return status, kind, text.encode("utf-8")
+def answer(status: int, kind: str, text: str, headers: dict[str, str] | None = None) -> Answer:
+    return status, kind, text.encode("utf-8"), headers or {}
 
 
 class RealServer:
@@ -42,9 +43,11 @@ class RealServer:
                 parts = urlsplit(self.path)
                 query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
                 owner.requests.append((parts.path, query))
-                status, kind, body = owner.route(parts.path, query)
+                status, kind, body, *more = owner.route(parts.path, query)
                 self.send_response(status)
                 self.send_header("Content-Type", kind)
+                for name, value in (more[0] if more else {}).items():
+                    self.send_header(name, value)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)

@@ -339,3 +339,29 @@ def test_enriching_against_the_real_shapes(env: pytest.MonkeyPatch, tmp_path: Pa
     assert list(speech["authors"]) == ["Lena Hoffmann", "Ravi Subramanian"]
     refused = papers.loc["A Refused Title"]
     assert pd.isna(refused["arxiv_id"]) and [refused["paper_id"]] == report.not_found
+
+
+def test_hugging_faces_429_is_waited_out_by_its_ratelimit_header(env: pytest.MonkeyPatch) -> None:
+    calls: list[int] = []
+
+    def route(path: str, q: dict[str, str]) -> Answer:
+        calls.append(1)
+        if len(calls) == 1:  # the Hub's 429: no Retry-After, the IETF draft's headers
+            policy = '"fixed window";"api";q=500;w=300'
+            return answer(
+                429, JSON, '{"error":"You have been rate-limited; retry later"}',
+                {"RateLimit": '"api";r=0;t=0', "RateLimit-Policy": policy},
+            )  # fmt: skip
+        if len(calls) == 3:
+            return answer(429, JSON, "{}", {"RateLimit": '"api";r=0;t=250'})
+        return answer(200, JSON, real("hf_search_speech.json"))
+
+    with serving(route) as server:
+        point(env, server)
+        with Client() as client:
+            assert len(hf.search_papers("speech", client=client)) == 2
+            assert (
+                client.stats.retries == 1 and client.stats.waited_s >= 1.0
+            )  # t=0: its last second
+            with pytest.raises(WebError, match=r"HTTP 429 .*asks to wait 251 s; try later"):
+                hf.search_papers("music", client=client)
