@@ -130,7 +130,7 @@ def bibtex_entry(
     values: list[tuple[str, str]] = []  # (name, value): only non-empty values
     extra: dict[str, str] = row.get("extra") or {}
     entry_type = _entry_type(row)
-    imported = row.get("citation_key") is not None
+    imported = _from_a_reference_manager(row)
     month, n_before_month = "", 0
     authors = [a for a in map(one_line, as_list(row["authors"])) if a]
     if authors and _same_text(extra.get("author"), " ".join(authors), names=True):
@@ -285,6 +285,14 @@ def bibtex_name(name: str) -> str:
 def _name_part(part: str) -> str:
     words = [("{" + w + "}" if w.lower() == "and" else escape(w)) for w in part.split()]
     return " ".join(words)
+
+
+def _from_a_reference_manager(row: Row) -> bool:
+    """Whether ``row`` is a record another tool wrote (BibTeX, RIS, a CSV with a key and
+    an item type), to be written back as it was: it has its own key and entry type. A key
+    a review pinned on a Hugging Face or arXiv paper (no entry type) does not make it one,
+    so ``to_bibtex(review.papers)`` still gives such a paper its ``eprint`` and page URL."""
+    return row.get("citation_key") is not None and row.get("entry_type") is not None
 
 
 def citation_keys(

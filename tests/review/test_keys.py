@@ -314,3 +314,23 @@ def test_an_undone_key_change_is_in_both_histories(review: Review) -> None:
         ["citation_key", old, "mine2025"],
         ["citation_key", "mine2025", old],
     ]
+
+
+def test_pinned_keys_in_papers_leave_arxiv_fields_to_plain_exports(tmp_path: Path) -> None:
+    """A key the review pinned on a Hugging Face paper is not a source's key: exporting
+    ``review.papers`` or a search with ``litreview.to_bibtex`` keeps eprint and the page URL
+    and writes the pinned keys (it wrote neither eprint nor archivePrefix once pinned)."""
+    with Review.open(tmp_path / "r.litreview", reviewer="ada") as review:
+        review.add(WEB / "hf_daily_2025-06-02.json")
+        before = litreview.to_bibtex(review.papers)
+        review.export(None, tmp_path / "pinned.bib")
+        pinned = set(review.citation_keys())
+        for frame in (review.papers, review.search("")):
+            text = litreview.to_bibtex(frame)
+            assert text.count("eprint =") == before.count("eprint =") == 2
+            assert text.count("archivePrefix =") == 2
+            assert text.count("url = {https://huggingface.co/papers/") == 2
+            assert {e.key for e in bibtexparser.parse_string(text).entries} == pinned
+        assert litreview.to_bibtex(review.papers) == (tmp_path / "pinned.bib").read_text(
+            encoding="utf-8"
+        )
