@@ -36,19 +36,32 @@ from rapidfuzz import fuzz
 
 from litreview.ids import normalize_title
 
+#: The head of an arXiv API feed as arXiv sends it since 2025 (namespaces on the root).
 ATOM_HEAD = (
-    '<?xml version="1.0" encoding="UTF-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">\n'
-    '  <link href="http://arxiv.org/api/query" rel="self" type="application/atom+xml"/>\n'
-    '  <title type="html">ArXiv Query: {query}</title>\n'
-    "  <id>http://arxiv.org/api/localstandin</id>\n  <updated>{updated}</updated>\n"
-    '  <opensearch:totalResults xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/">'
-    "{total}</opensearch:totalResults>\n"
-    '  <opensearch:startIndex xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/">'
-    "{start}</opensearch:startIndex>\n"
-    '  <opensearch:itemsPerPage xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/">'
-    "{count}</opensearch:itemsPerPage>\n"
+    "<?xml version='1.0' encoding='UTF-8'?>\n"
+    '<feed xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/" '
+    'xmlns:arxiv="http://arxiv.org/schemas/atom" xmlns="http://www.w3.org/2005/Atom">\n'
+    "  <id>https://arxiv.org/api/localstandin</id>\n"
+    "  <title>arXiv Query: {query}</title>\n  <updated>{updated}</updated>\n"
+    '  <link href="https://arxiv.org/api/query" type="application/atom+xml"/>\n'
+    "  <opensearch:itemsPerPage>{count}</opensearch:itemsPerPage>\n"
+    "  <opensearch:totalResults>{total}</opensearch:totalResults>\n"
+    "  <opensearch:startIndex>{start}</opensearch:startIndex>\n"
 )
-ARXIV_NS = 'xmlns:arxiv="http://arxiv.org/schemas/atom"'
+#: arXiv's answer to an id it cannot read: HTTP 400 with a feed of one error entry.
+ATOM_ERROR = (
+    "<?xml version='1.0' encoding='UTF-8'?>\n"
+    '<feed xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/" '
+    'xmlns:arxiv="http://arxiv.org/schemas/atom" xmlns="http://www.w3.org/2005/Atom">\n'
+    "  <id>https://arxiv.org/</id>\n  <title>arXiv Search Results</title>\n"
+    "  <updated>{updated}</updated>\n  <opensearch:itemsPerPage>1</opensearch:itemsPerPage>\n"
+    "  <opensearch:totalResults>1</opensearch:totalResults>\n"
+    "  <opensearch:startIndex>0</opensearch:startIndex>\n"
+    "  <entry>\n    <id>https://arxiv.org/api/errors#{anchor}</id>\n    <title>Error</title>\n"
+    "    <updated>{updated}</updated>\n    <summary>{message}</summary>\n"
+    "    <author>\n      <name>arXiv api core</name>\n    </author>\n  </entry>\n</feed>\n"
+)
+_ARXIV_ID = re.compile(r"^(?:\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?$")
 
 
 @dataclass
@@ -129,8 +142,12 @@ class LocalAPIs:
         """(status, content type, body) for a GET."""
         one = {k: v[0] for k, v in query.items()}
         if path == "/hf/api/daily_papers":
+            if not 1 <= int(one.get("limit", 50)) <= 100:  # the Hub's bounds
+                return 400, "application/json", '{"error":"limit must be between 1 and 100"}'
             return 200, "application/json", json.dumps(self._daily(one))
         if path == "/hf/api/papers/search":
+            if len(one.get("q", "")) > 250 or not 1 <= int(one.get("limit", 10)) <= 120:
+                return 400, "application/json", '{"error":"q: at most 250 characters"}'
             hits = self._search(one.get("q", ""))[: int(one.get("limit", 10))]
             return 200, "application/json", json.dumps(hits)
         if path.startswith("/hf/api/papers/"):
@@ -139,6 +156,14 @@ class LocalAPIs:
                 return 404, "application/json", '{"error":"Paper not found"}'
             return 200, "application/json", json.dumps(hf_paper(paper))
         if path == "/arxiv/api/query":
+            bad = [i for i in one.get("id_list", "").split(",") if i and not _ARXIV_ID.match(i)]
+            if bad:
+                message = f"incorrect id format for {bad[0]}"
+                anchor = message.replace(" ", "_")
+                updated = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+                feed = ATOM_ERROR.format(anchor=escape(anchor), message=escape(message),
+                                         updated=updated)  # fmt: skip
+                return 400, "application/atom+xml; charset=utf-8", feed
             return 200, "application/atom+xml; charset=utf-8", self._arxiv(one)
         if path == "/openalex/works":
             return 200, "application/json", json.dumps(self._openalex(one.get("filter", "")))
@@ -176,7 +201,8 @@ class LocalAPIs:
         start, size = int(q.get("start", 0)), int(q.get("max_results", 10))
         if q.get("id_list"):
             wanted = q["id_list"].split(",")
-            found = [self.by_id[i.split("v")[0]] for i in wanted if i.split("v")[0] in self.by_id]
+            bare = [re.sub(r"v\d+$", "", i) for i in wanted]
+            found = [self.by_id[i] for i in bare if i in self.by_id]
         else:
             phrase = q.get("search_query", "")
             title = phrase.split('ti:"', 1)[1].split('"', 1)[0] if 'ti:"' in phrase else phrase
@@ -185,7 +211,7 @@ class LocalAPIs:
             found = [p for s, p in sorted(scored, key=lambda sp: -sp[0]) if s >= 70]
         page = found[start : start + size]
         head = ATOM_HEAD.format(
-            query=escape(json.dumps(q)), updated=time.strftime("%Y-%m-%dT00:00:00-04:00"),
+            query=escape(json.dumps(q)), updated=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             total=len(found), start=start, count=len(page),
         )  # fmt: skip
         return head + "".join(atom_entry(p) for p in page) + "</feed>\n"
@@ -255,20 +281,17 @@ def atom_entry(p: dict[str, Any]) -> str:
     cats = p.get("categories") or ["cs.LG"]
     extra = ""
     if p.get("doi"):
-        extra += f"    <arxiv:doi {ARXIV_NS}>{escape(p['doi'])}</arxiv:doi>\n"
+        extra += f"    <arxiv:doi>{escape(p['doi'])}</arxiv:doi>\n"
     if p.get("journal_ref"):
-        extra += (
-            f"    <arxiv:journal_ref {ARXIV_NS}>{escape(p['journal_ref'])}</arxiv:journal_ref>\n"
-        )
+        extra += f"    <arxiv:journal_ref>{escape(p['journal_ref'])}</arxiv:journal_ref>\n"
     return (
         f"  <entry>\n    <id>http://arxiv.org/abs/{aid}v1</id>\n    <updated>{when}</updated>\n"
         f"    <published>{when}</published>\n    <title>{escape(p['title'])}</title>\n"
         f"    <summary>  {escape(p.get('summary', ''))}\n</summary>\n{authors}{extra}"
-        f'    <link href="http://arxiv.org/abs/{aid}v1" rel="alternate" type="text/html"/>\n'
-        f'    <link title="pdf" href="http://arxiv.org/pdf/{aid}v1" rel="related"'
-        ' type="application/pdf"/>\n'
-        f'    <arxiv:primary_category {ARXIV_NS} term="{cats[0]}"'
-        ' scheme="http://arxiv.org/schemas/atom"/>\n'
+        f'    <link href="https://arxiv.org/abs/{aid}v1" rel="alternate" type="text/html"/>\n'
+        f'    <link href="https://arxiv.org/pdf/{aid}v1" rel="related" type="application/pdf"'
+        ' title="pdf"/>\n'
+        f'    <arxiv:primary_category term="{cats[0]}"/>\n'
         + "".join(
             f'    <category term="{c}" scheme="http://arxiv.org/schemas/atom"/>\n' for c in cats
         )

@@ -19,6 +19,7 @@ from litreview.review.core import Review
 from litreview.web import WebError, fetch_arxiv, fetch_hf_daily, fetch_hf_search, hf, openalex
 from litreview.web import arxiv as arxiv_api
 from litreview.web.client import Client
+from litreview.web.local_server import LocalAPIs
 from tests.web.real_server import (
     ATOM,
     JSON,
@@ -365,3 +366,14 @@ def test_hugging_faces_429_is_waited_out_by_its_ratelimit_header(env: pytest.Mon
             )  # t=0: its last second
             with pytest.raises(WebError, match=r"HTTP 429 .*asks to wait 251 s; try later"):
                 hf.search_papers("music", client=client)
+
+
+def test_the_stand_in_refuses_as_the_real_apis_do(apis: LocalAPIs) -> None:
+    """The local stand-in (used by the other web tests, the notebook and the benchmark)
+    answers a malformed id with arXiv's HTTP 400 error feed and keeps the Hub's bounds."""
+    feed = arxiv_api.by_ids(["2102.13630", "bogus-id"])
+    assert [e["arxiv_id"] for e in arxiv_api.entries(feed)] == ["2102.13630"]
+    assert apis.count("/arxiv/api/query") == 2  # refused, then asked without the bad id
+    refused = pytest.raises(WebError, match="limit must be between 1 and 100")
+    with Client() as client, refused:
+        client.get_json(apis.url + "/hf/api/daily_papers", {"date": "2025-06-02", "limit": 101})
