@@ -15,9 +15,7 @@ include ['survey']
 from __future__ import annotations
 
 import getpass
-import hashlib
 import os
-import warnings
 from collections.abc import Iterable
 from os import PathLike
 from pathlib import Path
@@ -27,10 +25,10 @@ from typing import Any
 import pandas as pd
 
 from litreview._gc import gc_paused
-from litreview._open_files import is_open
-from litreview.readers import is_listing_text, read_listing_and_format
+from litreview.readers import read_listing_and_format
 from litreview.readers.policy import YOUR_TABLE, rank
 from litreview.review.actions import ReviewActions
+from litreview.review.adding import describe_source, names_open_file, warn_what_add_leaves
 from litreview.review.auto_export import ReviewAutoExports, install
 from litreview.review.edits import Edit
 from litreview.review.enrichment import ReviewEnrichment
@@ -175,12 +173,12 @@ class Review(
         >>> review.add(litreview.SAMPLE_LISTING).unchanged
         36
         """
-        if _names_open_file(source):  # reading it with Python would drop its locks
+        if names_open_file(source):  # reading it with Python would drop its locks
             raise ValueError(f"{source} is a review file; add() takes listings")
-        label, digest = _describe(source)
+        label, digest = describe_source(source)
         if isinstance(source, pd.DataFrame):
             df, order = source, YOUR_TABLE
-            _warn_annotations_not_copied(df)
+            warn_what_add_leaves(df)
             if "source" in df and df["source"].nunique() == 1:
                 label = str(df["source"].iloc[0])
         else:
@@ -360,48 +358,3 @@ class Review(
 
     def _has_paper(self, paper_id: str) -> bool:
         return queries.has_paper(self._store, paper_id)
-
-
-def _warn_annotations_not_copied(df: pd.DataFrame) -> None:
-    """``add`` imports papers only: say so when the table carries annotations."""
-    annotated = pd.Series(False, index=df.index)
-    if "decision" in df:
-        annotated |= df["decision"].astype("string").fillna("unscreened").ne("unscreened")
-    for name in ("reason", "note", "rating"):
-        if name in df:
-            annotated |= df[name].notna().to_numpy()
-    if "tags" in df:
-        annotated |= df["tags"].map(lambda t: isinstance(t, list | tuple) and len(t) > 0)
-    n = int(annotated.sum())
-    if n:
-        warnings.warn(
-            f"add() imports papers only: the annotations of {n:,} papers in this table were "
-            "not copied; use export_annotations() and import_annotations() to move them",
-            UserWarning,
-            stacklevel=3,
-        )
-
-
-def _names_open_file(source: Any) -> bool:
-    """True when ``source`` is a path to a review this process has open."""
-    if is_listing_text(source):
-        return False
-    return isinstance(source, str | PathLike) and is_open(Path(source))
-
-
-def _describe(source: Any) -> tuple[str, str | None]:
-    """A label for the imports table and, when the source is a file or text, its SHA-256."""
-    if isinstance(source, pd.DataFrame):
-        return "<DataFrame>", None
-    if is_listing_text(source):
-        return "<text>", hashlib.sha256(source.encode("utf-8")).hexdigest()
-    if isinstance(source, str | PathLike):
-        path = Path(source)
-        if path.is_file():
-            digest = hashlib.sha256()
-            with path.open("rb") as handle:
-                while block := handle.read(1 << 20):
-                    digest.update(block)
-            return path.name, digest.hexdigest()
-        return path.name, None
-    return str(getattr(source, "name", "<stream>")), None
