@@ -22,6 +22,8 @@ from litreview.web.client import Client, WebError
 
 #: DOIs per request (OpenAlex takes up to 100 values in one filter; 50 keeps URLs short).
 BATCH = 50
+#: Works per answer asked (OpenAlex's largest page).
+PER_PAGE = 200
 ARXIV_DOI = "10.48550/arxiv."
 _DOI_URL = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:)", re.IGNORECASE)
 #: An arXiv page in a location's URL: new ids (``2010.11929v2``) and old (``hep-th/9901001``).
@@ -53,8 +55,12 @@ def works_for_arxiv(arxiv_ids: Sequence[str], *, client: Client) -> dict[str, di
         wanted = set(batch)
         for work in _works(client, "doi:" + "|".join(ARXIV_DOI + a for a in batch)):
             for arxiv_id in arxiv_ids_of(work):
-                if arxiv_id in wanted:
-                    out.setdefault(arxiv_id, work)
+                # OpenAlex may hold a preprint twice (its arXiv record, and merged with the
+                # published version): the work that shows a published version wins
+                if arxiv_id in wanted and (
+                    arxiv_id not in out or not published_version(out[arxiv_id])
+                ):
+                    out[arxiv_id] = work
     return out
 
 
@@ -72,9 +78,10 @@ def works_by_doi(dois: Sequence[str], *, client: Client) -> dict[str, dict[str, 
 
 
 def _works(client: Client, filter_: str) -> list[dict[str, Any]]:
-    """The works of one filtered request (``per-page`` 50), checked."""
+    """The works of one filtered request, checked (``per-page`` 200, OpenAlex's largest:
+    room for a value that matches several works)."""
     url = client.settings.openalex_api + "/works"
-    params: dict[str, Any] = {"filter": filter_, "per-page": BATCH}
+    params: dict[str, Any] = {"filter": filter_, "per-page": PER_PAGE}
     if client.settings.mailto:
         params["mailto"] = client.settings.mailto
     if client.settings.openalex_key:

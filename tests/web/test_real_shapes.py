@@ -254,7 +254,7 @@ def test_openalex_works_in_the_real_shape(env: pytest.MonkeyPatch) -> None:
         with Client() as client:
             works = openalex.works_for_arxiv(ids, client=client)
     sent = server.asked("/openalex/works")[0]
-    assert sent["api_key"] == "k-123" and sent["per-page"] == "50"
+    assert sent["api_key"] == "k-123" and sent["per-page"] == "200"
     assert sorted(works) == sorted(ids)  # old-style ids found through their locations too
     vit = openalex.published_version(works["2010.11929"])
     assert vit == {
@@ -377,3 +377,24 @@ def test_the_stand_in_refuses_as_the_real_apis_do(apis: LocalAPIs) -> None:
     refused = pytest.raises(WebError, match="limit must be between 1 and 100")
     with Client() as client, refused:
         client.get_json(apis.url + "/hf/api/daily_papers", {"date": "2025-06-02", "limit": 101})
+
+
+def test_a_preprint_openalex_holds_twice_takes_its_published_version(
+    env: pytest.MonkeyPatch,
+) -> None:
+    body = json.loads(real("openalex_works.json"))
+    merged = body["results"][0]
+    preprint = copy.deepcopy(body["results"][2])  # a bare arXiv record of the same preprint
+    preprint["doi"] = "https://doi.org/10.48550/arxiv.2010.11929"
+    preprint["primary_location"]["landing_page_url"] = "https://arxiv.org/abs/2010.11929"
+    preprint["locations"] = [preprint["primary_location"]]
+    body["results"], body["meta"]["count"] = [preprint, merged], 2
+
+    def route(path: str, q: dict[str, str]) -> Answer:
+        return answer(200, JSON, json.dumps(body))
+
+    with serving(route) as server:
+        point(env, server)
+        with Client() as client:
+            works = openalex.works_for_arxiv(["2010.11929"], client=client)
+    assert openalex.published_version(works["2010.11929"])["doi"] == "10.5555/lrtest.iclr.vit"
