@@ -221,6 +221,30 @@ def header_year(head: str) -> int | None:
     return int(match["year"]) if match else None
 
 
+_PERIOD_HINT = re.compile(
+    r"/papers/(?:week|month|date)/(?P<url>[12]\d{3})-\d|^[ \t\[*]*(?:Week\s+\d{1,2}(?:,|\s+of)?|"
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December))\s+(?P<shown>[12]\d{3})[ \t\]*]*(?:\{[^}\n]*\})?[ \t]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def period_year(head: str) -> int | None:
+    """The year of the day, week or month a papers page lists (its ``Week 30, 2025`` or
+    ``July 2025`` header, its ``/papers/week/2025-W30`` links; the most named): a date
+    the page shows without a year is in it (the page leaves the year out only for dates
+    of the year it is viewed in, and it lists no paper from after its period).
+
+    >>> period_year("[Previous](/papers/week/2025-W29)\\n\\nWeek 30, 2025\\n")
+    2025
+    """
+    votes: dict[int, int] = {}
+    for match in _PERIOD_HINT.finditer(head[:20000]):
+        found = int(match["url"] or match["shown"])
+        votes[found] = votes.get(found, 0) + 1
+    return max(votes, key=lambda y: votes[y]) if votes else None
+
+
 def looks_like_hf(head: str) -> bool:
     """True when ``head`` names Hugging Face or its papers pages."""
     lower = head[:20000].lower()

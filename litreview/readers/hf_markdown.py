@@ -59,6 +59,7 @@ from litreview.readers.hf_common import (
     merge_duplicates,
     normalize_markdown,
     page_url,
+    period_year,
     submitter,
     vote,
 )
@@ -107,7 +108,10 @@ def _evidence(head: str) -> int:
         return found
     if not looks_like_hf(head):
         return 0
-    return len(_REF_HEADING.findall(head)) or len(_CARD_META.findall(head))
+    if found := len(_REF_HEADING.findall(head)):
+        return found
+    # author lines count only under Markdown headings: a plain copy has "- 7 authors" too
+    return len(_CARD_META.findall(head)) if _PLAIN_HEADING.search(head) else 0
 
 
 @dataclass(frozen=True)
@@ -383,5 +387,5 @@ def read(src: SourceText, year: int | None) -> tuple[Columns, list[Problem]]:
     """Registry hook: parse ``src`` (dates without a year take the capture's year)."""
     text = src.read()
     head = src.head_text
-    year = year or capture_year(head) or header_year(head) or dt.date.today().year
-    return parse_hf_markdown(text, src.name, year=year)
+    year = year or capture_year(head) or header_year(head) or period_year(head)
+    return parse_hf_markdown(text, src.name, year=year or dt.date.today().year)

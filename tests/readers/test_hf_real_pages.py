@@ -138,3 +138,44 @@ def test_links_in_angle_brackets_and_bold_titles() -> None:
         assert df.upvotes.tolist() == plain.upvotes.tolist()
         assert df.n_authors.tolist() == plain.n_authors.tolist()
         assert df.abstract.tolist() == plain.abstract.tolist()
+
+
+def test_a_week_view_copied_by_chrome() -> None:
+    """Chrome copies list items without a bullet ('12 authors', an organization alone over
+    '·'); the week view's header and pagination ('Previous', 'Week 30, 2025', 'Next',
+    'Load more') are page furniture; '1.2k' upvotes; '- 3 authors' from a list."""
+    df = read("week-chrome-copy.txt", "hf-text")
+    assert df.title.tolist() == [
+        "Kiln: A Compiler for Long-Context Inference Kernels",
+        "Tidewater: Flood Maps from Street Photos",
+        "Sparse Sensors: Reading Soil from Space",
+    ]
+    assert df.upvotes.tolist() == [1200, 87, 0]
+    assert df.n_authors[0] == 12 and df.n_authors[2] == 3 and pd.isna(df.n_authors[1])
+    assert df.organization[1] == "Example Coastal Institute"
+    assert df.comments.tolist() == [14, 0, 2]
+    # "Jul 18" without a year is in the year of the week the page lists, not this year
+    assert df.published.tolist() == [
+        pd.Timestamp(d) for d in ("2025-07-18", "2025-07-21", "2025-07-22")
+    ]
+    if "extra" in PAPER_COLUMNS:
+        assert [e.get("submittedBy") for e in df.extra] == ["akhaliq", "taesiri", None]
+
+
+def test_the_year_a_page_shows_never_overrides_the_one_given() -> None:
+    path = REAL / "week-chrome-copy.txt"
+    assert litreview.read_listing(path, year=2026).published[0] == pd.Timestamp("2026-07-18")
+    md = litreview.read_listing(REAL / "week-pandoc.md", year=2024)
+    assert md.published[0] == pd.Timestamp("2024-07-18")
+
+
+def test_a_plain_copy_with_dash_author_lines_is_not_taken_for_markdown() -> None:
+    """'- 4 authors' in a plain copy (no Markdown headings) once made it read as
+    hf-markdown, which found no paper and said nothing."""
+    page = (FIXTURES / "hf_pages" / "trending-copy.txt").read_text(encoding="utf-8")
+    df, fmt = read_listing_and_format(page.replace("  • ", "- "), errors="raise")
+    assert fmt == "hf-text"
+    assert df.title.tolist() == [
+        "Lantern 2.0: Video and Audio from One Model",
+        "Trading Desks: A Multi-Agent Framework for Markets",
+    ]

@@ -21,7 +21,9 @@ from litreview.schema import PAPER_COLUMNS
 Columns = dict[str, Any]
 
 _SUBMITTED = re.compile(r"^Submitted by\b\s*(?P<name>.*?)\s*$", re.IGNORECASE)
-_VOTES = re.compile(r"^(?:\[-\]\s*)?(?:Upvote\s*)?(?P<n>\d[\d,]*|-)?$", re.IGNORECASE)
+_VOTES = re.compile(
+    r"^(?:\[-\]\s*)?(?:Upvote\s*)?(?P<n>\d[\d,]*(?:\.\d+[kKmM]|[kKmM])?|-)?$", re.IGNORECASE
+)
 _STARS = re.compile(r"^(?P<github>GitHub\s+)?(?P<n>\d[\d.,]*[kKmM]?)$", re.IGNORECASE)
 _BUTTON = re.compile(
     r"^(?:GitHub(?:\s+\d[\d.,]*[kKmM]?)?|\d[\d.,]*[kKmM]|arXiv Page|View arXiv page|"
@@ -39,10 +41,11 @@ def card(lines: list[str]) -> dict[str, Any] | None:
     expect_name = github = False
     for line in lines:
         stars = _STARS.match(line)
-        if stars and (stars["github"] or github):
+        starred = bool(stars and (stars["github"] or github))  # "GitHub 1.2k", "GitHub" "1.2k"
+        if stars and starred:
             found["github_stars"] = count(stars["n"])
         github = line.lower() == "github"
-        if stars and (stars["github"] or github):
+        if starred:
             continue
         if expect_name:
             found["submitted_by"] = line
@@ -54,7 +57,7 @@ def card(lines: list[str]) -> dict[str, Any] | None:
                 expect_name = True
         elif (votes := _VOTES.match(line)) and line:
             if votes["n"] is not None:
-                found["upvotes"] = 0 if votes["n"] == "-" else int(votes["n"].replace(",", ""))
+                found["upvotes"] = 0 if votes["n"] == "-" else count(votes["n"])  # "1.2k" too
             elif not line.lower().startswith("upvote"):
                 return None
         elif not _BUTTON.match(line):

@@ -20,6 +20,7 @@ which reports what it cannot read instead of dropping it.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -31,8 +32,10 @@ from litreview.errors import ListingError, Problem
 from litreview.ids import paper_id
 from litreview.readers._dates import days_since_epoch
 from litreview.readers._limits import checked_days, count_in_range, count_problem
+from litreview.readers.hf_common import header_year, period_year
 from litreview.readers.hf_text.bulk import Lines, Papers, read_papers
 from litreview.readers.hf_text.cards import card, card_columns, is_card, merge_repeats, old_shape
+from litreview.readers.hf_text.furniture import BARE_DATE, author_bullets, is_furniture
 
 DATE_PATTERN = (
     r"(?P<month>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)[a-z]*\.?\s+(?P<day>\d{1,2})"
@@ -44,25 +47,6 @@ _META = re.compile(
     + DATE_PATTERN
     + r"(?:\s+(?P<comments>\d+))?$",
     re.IGNORECASE,
-)
-_BARE_DATE = re.compile(
-    r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) ([1-9]|[12][0-9]|3[01])(, [12][0-9]{3})?"
-)
-FURNITURE = frozenset(
-    {
-        "new",
-        "get trending papers in your email inbox!",
-        "get trending papers in your email inbox once a day!",
-        "daily",
-        "weekly",
-        "monthly",
-        "subscribe",
-        "daily papers",
-        "byak and the research community",
-        "by ak and the research community",
-        "trending papers",
-        "submit",
-    }
 )
 EXPECTED_META = "an author line '• N authors', a '·' line and a date like 'Jan 25, 2025'"
 NO_BLANK = "a blank line after the date line of the paper above"
@@ -87,7 +71,7 @@ def hf_text_score(head: str) -> float:
         return 0.0
     lines = [s.strip() for s in head.splitlines()]
     dots = [i for i, s in enumerate(lines) if s == "·"]
-    found = sum(1 for i in dots if i + 1 < len(lines) and _BARE_DATE.match(lines[i + 1]))
+    found = sum(1 for i in dots if i + 1 < len(lines) and BARE_DATE.match(lines[i + 1]))
     return float(max(found, 1))
 
 
@@ -101,6 +85,12 @@ def parse_hf_text(
     block's end is read with the next one. ``fast=False`` reads everything
     with the line-by-line parser: the reference the fast path is tested against.
     """
+    if year is None:  # a header line or the period the page lists says the year
+        blocks = iter(blocks)
+        opening = next(blocks, b"")
+        blocks = itertools.chain([opening], blocks)
+        head = opening[:20000].decode("utf-8", "replace")
+        year = header_year(head) or period_year(head)
     parser = _Parser(source, year or dt.date.today().year)
     if not fast:
         parser._slow(b"".join(blocks), 0, None, 1)
@@ -220,7 +210,7 @@ class _Parser:
     def _strays(self, paragraphs: list[tuple[int, list[str]]], expected: str) -> None:
         """Report text that belongs to no paper; page furniture and page dates are skipped."""
         for line, lines in paragraphs:
-            if not _is_furniture(lines):
+            if not is_furniture(lines):
                 self._problem(line, lines, expected)
             elif lines[0].casefold() == "trending papers":
                 self.repeats = True
@@ -243,7 +233,7 @@ class _Parser:
             self._paragraph(start, paragraph)
 
     def _paragraph(self, line: int, lines: list[str]) -> None:
-        if len(lines) > 1 and _is_furniture(lines[:1]):  # "Jan 2" with no blank line after it
+        if len(lines) > 1 and is_furniture(lines[:1]):  # "Jan 2" with no blank line after it
             self.problems.append(
                 Problem(
                     self.source,
@@ -260,7 +250,7 @@ class _Parser:
             self._card_after_date(found)  # today's cards: the votes follow the date
             return
         self.just_dated = False
-        lines = old_shape(lines, self.votes_after_date)
+        lines = old_shape(author_bullets(lines), self.votes_after_date)
         if "·" in lines or lines[0].startswith("•"):
             dot = lines.index("·") if "·" in lines else -1
             if 0 <= dot < len(lines) - 2 and is_card(lines[dot + 2 :]):
@@ -322,7 +312,7 @@ class _Parser:
         if not pending:
             self._problem(line, lines, "a title and an abstract before the author/date block")
             return
-        if len(pending[-1][1]) > 1 and (len(pending) == 1 or _is_furniture(pending[-2][1])):
+        if len(pending[-1][1]) > 1 and (len(pending) == 1 or is_furniture(pending[-2][1])):
             # no blank line between the title and the abstract: the title is the first line
             start, joined = pending[-1]
             self.problems.append(
@@ -394,10 +384,3 @@ class _Parser:
         cols["source"] = [self.source] * len(cols["title"])
         cols["sources"] = [[f"{self.source}:{line}"] for line in cols["source_line"]]
         return cols
-
-
-def _is_furniture(lines: list[str]) -> bool:
-    """Page furniture ("Subscribe", "Daily Papers", …) or the page's own date ("Jan 2")."""
-    return len(lines) == 1 and (
-        lines[0].casefold() in FURNITURE or bool(_BARE_DATE.fullmatch(lines[0]))
-    )
