@@ -50,6 +50,8 @@ class EnrichReport:
     stats: Stats
     dry_run: bool = False
     skipped: list[str] = field(default_factory=list)
+    #: Lookups left out or refused, one line each (e.g. OpenAlex unavailable).
+    notes: list[str] = field(default_factory=list)
 
     @property
     def papers_changed(self) -> int:
@@ -61,7 +63,7 @@ class EnrichReport:
             f"{self.looked_up:,} paper(s) looked up: {verb} {self.papers_changed:,} "
             f"({len(self.changes):,} fields), {len(self.to_confirm):,} to confirm, "
             f"{len(self.not_found):,} not found; {self.stats}"
-        )
+        ) + "".join(f"\n  note: {n}" for n in self.notes)
 
 
 class ReviewEnrichment:
@@ -206,5 +208,5 @@ def _report(plan: Plan, dry_run: bool, skipped: list[str]) -> EnrichReport:
         changes = changes[keep].reset_index(drop=True)
     return EnrichReport(
         plan.looked_up, changes, plan.uncertain_frame(), plan.not_found, plan.stats,
-        dry_run, skipped,
+        dry_run, skipped, [*plan.refused, *plan.notes],
     )  # fmt: skip

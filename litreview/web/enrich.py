@@ -82,6 +82,8 @@ class Plan:
     not_found: list[str] = field(default_factory=list)
     #: Title lookups an API refused (HTTP 4xx), one line each: those papers are not found.
     refused: list[str] = field(default_factory=list)
+    #: Steps left out, one line each (OpenAlex unavailable: no published versions).
+    notes: list[str] = field(default_factory=list)
     looked_up: int = 0
     stats: Stats = field(default_factory=Stats)
 
@@ -158,6 +160,7 @@ def plan_enrichment(
                 arxiv_id=arxiv_id, how=how, locked=locked.get(pid, set()),
             )  # fmt: skip
         plan.looked_up = len(rows)
+        plan.notes += lookup.notes
         lookup.done()
         plan.stats = client.stats
         return plan
@@ -211,6 +214,7 @@ class _Lookup:
     def __init__(self, client: Client, progress: Progress | None, total: int) -> None:
         self.client, self.progress, self.total, self.count = client, progress, max(total, 1), 0
         self.hf_found: dict[str, dict[str, Any]] = {}
+        self.notes: list[str] = []
 
     def step(self, message: str, n: int = 1) -> None:
         self.count = min(self.total, self.count + n)
@@ -316,7 +320,15 @@ class _Lookup:
             self.step(f"OpenAlex: {len(batch)} preprints")
             if needed.isdisjoint(batch):
                 continue
-            works = openalex.works_for_arxiv(batch, client=self.client)
+            try:
+                works = openalex.works_for_arxiv(batch, client=self.client)
+            except WebError as exc:
+                if self.client.settings.offline:
+                    raise  # offline: what is not cached is an error, as everywhere
+                # the published versions are a bonus: an OpenAlex that refuses (its daily
+                # budget spent, a key it wants) or fails leaves what arXiv and HF gave
+                self.notes.append(f"published versions not looked up: {exc}")
+                break
             out.update({a: v for a, w in works.items() if (v := openalex.published_version(w))})
         return out
 

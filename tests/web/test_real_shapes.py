@@ -398,3 +398,22 @@ def test_a_preprint_openalex_holds_twice_takes_its_published_version(
         with Client() as client:
             works = openalex.works_for_arxiv(["2010.11929"], client=client)
     assert openalex.published_version(works["2010.11929"])["doi"] == "10.5555/lrtest.iclr.vit"
+
+
+def test_an_openalex_that_refuses_leaves_what_arxiv_gave(
+    env: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    def route(path: str, q: dict[str, str]) -> Answer:
+        if path.startswith("/openalex"):  # its budget for the day spent
+            return answer(429, JSON, '{"error":"Rate limit exceeded"}', {"Retry-After": "40000"})
+        return arxiv_route(path, q)
+
+    with serving(route) as server, Review.open(tmp_path / "r.litreview") as review:
+        point(env, server)
+        review.add("@misc{v, title={An Image is Worth 16x16 Words}, eprint={2010.11929}}\n")
+        report = review.enrich()
+        paper = review.papers.iloc[0]
+    assert list(paper["authors"]) == ["Alexey Dosovitskiy", "Lucas Beyer"]
+    assert paper["venue"] == "ICLR 2021"  # arXiv's journal_ref; no published DOI
+    assert len(report.notes) == 1 and "published versions not looked up" in report.notes[0]
+    assert "asks to wait 40000 s" in str(report)
