@@ -107,3 +107,19 @@ def test_an_empty_feed_has_no_papers() -> None:
     )
     papers = litreview.read_listing(text, errors="raise")
     assert len(papers) == 0 and list(papers.columns) == list(litreview.empty_papers().columns)
+
+
+def test_the_2026_feed_read_from_a_file() -> None:
+    """arXiv's feed since 2025: single-quoted XML declaration, namespaces on the root,
+    ``primary_category`` without a scheme, DOIs after the authors, two DOIs in one element."""
+    papers, fmt = read_listing_and_format(WEB / "real" / "arxiv_ids.atom", errors="raise")
+    assert fmt == "arxiv-atom"
+    assert papers["arxiv_id"].tolist() == ["2010.11929", "hep-th/9901001", "math/0211159"]
+    assert papers["doi"].tolist()[1] == "10.5555/lrtest.prd.59.064001"
+    assert papers["venue"].tolist()[:2] == [
+        "ICLR 2021", "Phys.Rev. D59 (1999) 064001; Erratum-ibid. D60 (1999) 109902",
+    ]  # fmt: skip
+    assert [e["arxiv:primary_category"] for e in papers["extra"]] == ["cs.CV", "hep-th", "math.DG"]
+    assert papers["source_line"].tolist() == [10, 35, 55]  # each <entry> line
+    empty, fmt = read_listing_and_format(WEB / "real" / "arxiv_empty.atom", errors="raise")
+    assert fmt == "arxiv-atom" and len(empty) == 0

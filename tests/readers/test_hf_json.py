@@ -123,3 +123,23 @@ def test_search_and_single_paper_answers_of_the_api() -> None:
     assert one.loc[0, "code_urls"] == ["https://github.com/facebookresearch/DiT"]
     assert one.loc[0, "extra"]["ai_summary"] == "Diffusion transformers scale with compute."
     assert one.loc[0, "paper_id"] == hits.loc[0, "paper_id"]  # the same paper, the same id
+
+
+def test_the_real_shapes_read_from_files(tmp_path: Path) -> None:
+    """The daily list, the search list and one paper as the Hub gives them: authors hidden
+    from a profile or linked to a user are authors; null, empty and missing fields stay
+    empty; a GitHub link given as owner/repo becomes a URL."""
+    real = TESTS / "fixtures" / "web" / "real"
+    daily = litreview.read_listing(real / "hf_daily_2025-10-29.json", errors="raise")
+    assert daily["authors"].map(len).tolist() == [4, 2, 0]
+    assert daily["abstract"].isna().tolist() == [False, True, False]
+    assert daily["code_urls"].map(len).tolist() == [1, 0, 0]
+    search = litreview.read_listing(real / "hf_search_speech.json", errors="raise")
+    assert search["arxiv_id"].tolist() == ["2510.24455", "2306.05284"]
+    one = litreview.read_listing(real / "hf_paper_2510.24701.json", errors="raise")
+    assert one["organization"].tolist() == ["Example AI Lab"] and one["upvotes"].tolist() == [57]
+    item = {"paper": {"id": "2601.00001", "title": "T", "githubRepo": "thu-ml/Causal-Forcing"}}
+    path = tmp_path / "owner_repo.json"
+    path.write_text(json.dumps([item]), encoding="utf-8")
+    papers = litreview.read_listing(path, errors="raise")
+    assert papers["code_urls"].tolist() == [["https://github.com/thu-ml/Causal-Forcing"]]
