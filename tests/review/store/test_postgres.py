@@ -150,3 +150,26 @@ def test_lastrowid_and_placeholders_inside_literals(pg_server: Any) -> None:
 
 def test_the_driver_is_psycopg_3() -> None:
     assert int(psycopg.__version__.split(".")[0]) == 3
+
+
+def test_an_older_server_review_is_migrated_forward_keeping_its_rows(pg_server: Any) -> None:
+    from litreview.review.store import pg_schema
+
+    url = pg_server.url()
+    name = url.rsplit("=", 1)[1]
+    older = SCHEMA_VERSION - 1
+    conninfo = url.split("?")[0]
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{name}"')
+        conn.execute(f'SET search_path TO "{name}"')
+        with conn.transaction():
+            pg_schema.migrate(conn, 0, name, target=older)
+        conn.execute(
+            "INSERT INTO papers(paper_id, title_key, title) VALUES ('p1', 'a paper', 'A paper')"
+        )
+    with Review.open(url, reviewer="ada") as review:
+        store = review._store
+        assert (store.version_found, store.version) == (older, SCHEMA_VERSION)
+        assert review.papers["title"].tolist() == ["A paper"]
+        review.annotate("p1", decision="include")
+        assert review.integrity_check() == "ok"
