@@ -18,6 +18,7 @@ from a reader that did not fit).
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -84,6 +85,32 @@ class Reader:
         return SURE if self.detect(src) else 0.0
 
 
+_BIBTEX_FIELD = re.compile(r"[{,][ \t]*\n?[ \t]*[A-Za-z][\w:.-]*[ \t]*=")
+_BIBTEX_ENTRY = re.compile(r"^[ \t]*@[A-Za-z]+[ \t]*[{(]", re.MULTILINE)
+
+
+def _bibtex_score(src: SourceText) -> float:
+    """Sure with a field (``title = …``) or two entries; a lone ``@article{x,`` is weak."""
+    if not bibtex.detect(src):
+        return 0.0
+    head = src.head_text
+    sure = _BIBTEX_FIELD.search(head) or len(_BIBTEX_ENTRY.findall(head)) >= 2
+    return SURE if sure else WEAK
+
+
+_RIS_TAG = re.compile(r"^(?:[A-Z][A-Z0-9]  -|ER  -)", re.MULTILINE)
+#: A lone ``TY  - `` line (no other tag, no ``ER``) is weak evidence: a page capture's
+#: papers under it are read, not lost to an RIS reader that finds no record.
+WEAK = 0.5
+
+
+def _ris_score(src: SourceText) -> float:
+    """Sure with two tags (``TY`` and another, or ``ER``); a lone ``TY  - `` is weak."""
+    if not ris.detect(src):
+        return 0.0
+    return SURE if len(_RIS_TAG.findall(src.head_text)) >= 2 else WEAK
+
+
 def _parse_hf_text(src: SourceText, year: int | None) -> ParseResult:
     year = year if year is not None else capture_year(src.head_text)
     blocks = blank_front_matter(src.byte_blocks(), src.head_text)
@@ -113,8 +140,10 @@ READERS: list[Reader] = [
     # most specific first (ties go to the earlier): structured formats, then the page
     # captures (scored by the papers they show), then the plain copy, then CSV
     Reader("hf-json", hf_json.detect, hf_json.read, "a JSON list of papers (Hugging Face API)"),
-    Reader("bibtex", bibtex.detect, bibtex.read, "BibTeX entries like '@article{key,'"),
-    Reader("ris", ris.detect, ris.read, "RIS records starting 'TY  - '"),
+    Reader(
+        "bibtex", bibtex.detect, bibtex.read, "BibTeX entries like '@article{key,'", _bibtex_score
+    ),
+    Reader("ris", ris.detect, ris.read, "RIS records starting 'TY  - '", _ris_score),
     Reader("arxiv-atom", arxiv_atom.detect, arxiv_atom.read, "an arXiv API Atom feed"),
     Reader(
         "hf-paper-page",

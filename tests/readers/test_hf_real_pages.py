@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pandas as pd
+import pytest
 
 import litreview
 from litreview.readers.listing import read_listing_and_format
@@ -179,3 +180,29 @@ def test_a_plain_copy_with_dash_author_lines_is_not_taken_for_markdown() -> None
         "Lantern 2.0: Video and Audio from One Model",
         "Trading Desks: A Multi-Agent Framework for Markets",
     ]
+
+
+def test_a_search_page_copy_echoes_its_query_under_the_byline() -> None:
+    """A copy of huggingface.co/papers?q=long+context has the query's text under 'by AK and
+    the research community' (as the saved text of the notebook capture shows): no paper,
+    and not reported; a stray line elsewhere still is."""
+    page = (FIXTURES / "hf_pages" / "daily-copy.txt").read_text(encoding="utf-8")
+    byline = "byAK and the research community\n"
+    query = page.replace(byline, byline + "\nlong context\n\nDaily\n\nWeekly\n\nMonthly\n", 1)
+    assert query != page
+    df = litreview.read_listing(query, errors="raise")
+    assert len(df) == 3
+    stray = page.replace("Subscribe\n", "Subscribe\n\nlong context\n", 1)
+    with pytest.warns(litreview.ListingWarning, match="long context"):
+        litreview.read_listing(stray)
+
+
+@pytest.mark.parametrize("first", ["TY  - ", "@article{x,"])
+def test_a_stray_first_line_of_another_format_does_not_lose_the_page(first: str) -> None:
+    """A lone 'TY  - ' or '@article{x,' line over a plain copy (found by the property test)
+    made RIS or BibTeX win with no record read: the page's 36 papers were lost."""
+    sample = litreview.SAMPLE_LISTING.read_text(encoding="utf-8")
+    df, fmt = read_listing_and_format(first + "\n" + sample, errors="ignore")
+    assert fmt == "hf-text" and len(df) == 36
+    with pytest.warns(litreview.ListingWarning, match=r"<text>:1: expected"):
+        litreview.read_listing(first + "\n" + sample)  # the stray line is reported

@@ -69,6 +69,25 @@ def is_furniture(lines: list[str]) -> bool:
     )
 
 
+#: The line a search page shows its query under (a copy keeps the query's text there).
+_BYLINE = frozenset({"byak and the research community", "by ak and the research community"})
+MAX_QUERY = 200
+
+
+def is_query(previous: list[str], lines: list[str]) -> bool:
+    """True when ``lines`` is the query a search page echoes under its byline.
+
+    >>> is_query(["by AK and the research community"], ["long context"])
+    True
+    """
+    return (
+        len(previous) == 1
+        and previous[0].casefold() in _BYLINE
+        and len(lines) == 1
+        and len(lines[0]) <= MAX_QUERY
+    )
+
+
 def author_bullets(lines: list[str]) -> list[str]:
     """``lines`` with the author line (or organization) over a ``·`` line in the shape
     ``• who``, whatever bullet (or none) the copy gave it; other lines as they are.

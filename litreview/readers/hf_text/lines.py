@@ -35,7 +35,12 @@ from litreview.readers._limits import checked_days, count_in_range, count_proble
 from litreview.readers.hf_common import header_year, period_year
 from litreview.readers.hf_text.bulk import Lines, Papers, read_papers
 from litreview.readers.hf_text.cards import card, card_columns, is_card, merge_repeats, old_shape
-from litreview.readers.hf_text.furniture import BARE_DATE, author_bullets, is_furniture
+from litreview.readers.hf_text.furniture import (
+    BARE_DATE,
+    author_bullets,
+    is_furniture,
+    is_query,
+)
 
 DATE_PATTERN = (
     r"(?P<month>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)[a-z]*\.?\s+(?P<day>\d{1,2})"
@@ -209,11 +214,13 @@ class _Parser:
 
     def _strays(self, paragraphs: list[tuple[int, list[str]]], expected: str) -> None:
         """Report text that belongs to no paper; page furniture and page dates are skipped."""
+        previous: list[str] = []
         for line, lines in paragraphs:
-            if not is_furniture(lines):
+            if not is_furniture(lines) and not is_query(previous, lines):
                 self._problem(line, lines, expected)
             elif lines[0].casefold() == "trending papers":
                 self.repeats = True
+            previous = lines
 
     # -- slow path: paragraphs ----------------------------------------------------------
 
