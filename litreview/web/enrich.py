@@ -276,7 +276,14 @@ class _Lookup:
     def _by_doi(self, dois: dict[str, str]) -> dict[str, tuple[str, str]]:
         if not dois:
             return {}
-        works = openalex.works_by_doi(list(dois.values()), client=self.client)
+        try:
+            works = openalex.works_by_doi(list(dois.values()), client=self.client)
+        except WebError as exc:
+            if self.client.settings.offline:
+                raise
+            # OpenAlex refuses or fails: those papers are looked up by title instead
+            self.notes.append(f"DOIs not looked up on OpenAlex: {exc}")
+            return {}
         out = {}
         for pid, doi in dois.items():
             work = works.get(doi.lower())

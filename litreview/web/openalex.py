@@ -67,7 +67,8 @@ def works_for_arxiv(arxiv_ids: Sequence[str], *, client: Client) -> dict[str, di
 def works_by_doi(dois: Sequence[str], *, client: Client) -> dict[str, dict[str, Any]]:
     """Lowercased DOI -> its OpenAlex work (50 DOIs a request)."""
     out: dict[str, dict[str, Any]] = {}
-    wanted = list(dict.fromkeys(d.lower() for d in dois if d))
+    # a filter cannot hold a value with "," (between filters) or "|" (between values)
+    wanted = list(dict.fromkeys(d.lower() for d in dois if d and not set(d) & {",", "|"}))
     for start in range(0, len(wanted), BATCH):
         batch = wanted[start : start + BATCH]
         for work in _works(client, "doi:" + "|".join(batch)):

@@ -417,3 +417,29 @@ def test_an_openalex_that_refuses_leaves_what_arxiv_gave(
     assert paper["venue"] == "ICLR 2021"  # arXiv's journal_ref; no published DOI
     assert len(report.notes) == 1 and "published versions not looked up" in report.notes[0]
     assert "asks to wait 40000 s" in str(report)
+
+
+def test_an_openalex_refusing_dois_sends_those_papers_to_the_title_search(
+    env: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    def route(path: str, q: dict[str, str]) -> Answer:
+        if path.startswith("/openalex"):
+            assert "," not in q["filter"]  # a DOI holding a comma is never put in a filter
+            return answer(403, JSON, '{"error":"API key required"}')
+        if path == "/api/papers/search":
+            return answer(200, JSON, real("hf_search_speech.json"))
+        return arxiv_route(path, q)
+
+    bib = (
+        "@misc{s, title={Scaling Laws for Speech Tokenizers}, doi={10.5555/speech.1}}\n"
+        "@misc{c, title={Simple and Controllable Music Generation}, doi={10.5555/a,b}}\n"
+    )
+    with serving(route) as server, Review.open(tmp_path / "r.litreview") as review:
+        point(env, server)
+        review.add(bib)
+        report = review.enrich()
+        papers = review.papers.set_index("title")
+    assert papers["arxiv_id"].tolist() == ["2510.24455", "2306.05284"]
+    assert any(
+        "DOIs not looked up on OpenAlex" in n and "API key required" in n for n in report.notes
+    )
