@@ -54,7 +54,8 @@ _PUBLISHED = re.compile(
 _SUBMITTED = re.compile(r"Submitted by\s*(?P<name>.*?)\s*$", re.IGNORECASE)
 #: ``Upvote 29``; a fetch tool keeps the button's checkbox (``- [x] Upvote 29``).
 _UPVOTE = re.compile(r"^(?:\[[ xX]?\]\s*)?Upvote\s*(?P<n>\d[\d,]*)?$", re.IGNORECASE)
-_MORE = re.compile(r"^\+\s*(?P<n>\d+)\s+authors?$", re.IGNORECASE)
+_MORE = re.compile(r"^\+\s*(?P<n>\d+)(?:\s+authors?)?$", re.IGNORECASE)
+_ET_AL = re.compile(r"[\s,]*\bet\s+al\.?(?=\s*(?:,|$))", re.IGNORECASE)
 _IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)|!\[[^\]\n]*\]")
 _UNDERLINE = re.compile(r"^(?:={2,}|-{2,}|\*[ *]*)$")
 _END = ("view arxiv page", "view pdf", "add to collection", "community", "project page")
@@ -240,11 +241,16 @@ def _votes_and_submitter(record: Record, lines: list[str]) -> None:
 
 
 def _authors(record: Record, lines: list[str]) -> None:
-    """The names between ``Authors:`` and ``Abstract`` (``+ 8 authors``: more not shown)."""
+    """The names between ``Authors:`` and ``Abstract`` (``+ 8 authors`` or ``+3``: more
+    not shown; ``et al.``: more, uncounted), split at commas or ``·`` (one per line when
+    the capture dropped the commas)."""
     more = 0
     names: list[str] = []
-    joined = " ".join(lines)[len("Authors:") :].replace("\u00a0", " ")
-    for piece in re.split(r"\s*,\s*|\s+(?=\+\s*\d+\s+authors?\b)", joined):
+    first = lines[0][len("Authors:") :] if lines else ""
+    rest = [first, *lines[1:]] if first.strip() else lines[1:]
+    text = " ".join(rest) if any("," in line or "·" in line for line in rest) else ",".join(rest)
+    joined, etal = _ET_AL.subn("", text.replace("\u00a0", " "))
+    for piece in re.split(r"\s*[,·]\s*|\s+(?=\+\s*\d+(?:\s+authors?)?\b)", joined):
         piece = " ".join(piece.split()).strip("· ")
         if hidden := _MORE.match(piece):
             more += int(hidden["n"])
@@ -252,7 +258,7 @@ def _authors(record: Record, lines: list[str]) -> None:
             names.append(piece)
     if names or more:  # an empty "Authors:" (a clipper dropped the list) says nothing
         record["authors"] = names
-        record["n_authors"] = len(names) + more
+        record["n_authors"] = None if etal else len(names) + more
 
 
 def _links(record: Record, links: list[tuple[str, str]]) -> None:

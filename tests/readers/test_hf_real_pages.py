@@ -206,3 +206,21 @@ def test_a_stray_first_line_of_another_format_does_not_lose_the_page(first: str)
     assert fmt == "hf-text" and len(df) == 36
     with pytest.warns(litreview.ListingWarning, match=r"<text>:1: expected"):
         litreview.read_listing(first + "\n" + sample)  # the stray line is reported
+
+
+@pytest.mark.parametrize(
+    ("authors", "n"),
+    [
+        ("Authors:\n\nAda One\n\n,\n\nBo Two\n\n,\n\nCy Three\n\n+3\n\n", 6),  # "+3"
+        ("Authors:\n\nAda One, Bo Two, Cy Three et al.\n\n", None),  # more, not counted
+        ("Authors: Ada One · Bo Two · Cy Three\n\n", 3),
+        ("Authors:\nAda One\nBo Two\nCy Three\n", 3),  # one per line, the commas dropped
+    ],
+)
+def test_the_author_lists_of_paper_pages(authors: str, n: int | None) -> None:
+    page = (FIXTURES / "hf_pages" / "paper-copy.txt").read_text(encoding="utf-8")
+    start = page.index("Authors:")
+    text = page[:start] + authors + page[page.index("Abstract", start) :]
+    row = litreview.read_listing(text, errors="raise").iloc[0]
+    assert row["authors"] == ["Ada One", "Bo Two", "Cy Three"]
+    assert (pd.isna(row["n_authors"]) and n is None) or row["n_authors"] == n
