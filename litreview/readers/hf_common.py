@@ -27,6 +27,8 @@ _DEFINITION = re.compile(
 _REFERENCE = re.compile(r"\]\[(?P<label>[^\]\n]+)\]")
 _COUNT = re.compile(r"(?P<n>\d[\d,]*(?:\.\d+)?)\s*(?P<k>[kKmM])?")
 _VOTE_LABEL = re.compile(r"(?:upvote)?\s*(?P<n>\d[\d,]*|-)?\s*", re.IGNORECASE)
+#: The vote button's checkbox as r.jina.ai writes it: ``[- [x] Upvote 29](…)``.
+_CHECKBOX = re.compile(r"^\s*(?:[-*]\s*)?\[[xX ]?\]")
 _NEXT_PAPER = re.compile(r"next=(?:%2F|/)papers(?:%2F|/)(?P<id>[^&%\s)/#]+)", re.IGNORECASE)
 SUBMITTED = re.compile(r"^[ \t]*(?:[-*·][ \t]*)?Submitted by\b[ \t]*(?P<rest>.*)$", re.MULTILINE)
 _IMAGE = re.compile(r"!?\[[^\]\n]*\](?:\([^)\n]*\))?")
@@ -116,10 +118,14 @@ def count(text: str) -> int | None:
 
 def vote(label: str, url: str) -> tuple[int, str | None] | None:
     """The upvote count of a login link (``[Upvote 34](/login?next=%2Fpapers%2F<id>)``,
-    ``[-](…)`` is 0) and the paper id it names; None for other login links."""
+    ``[-](…)`` is 0) and the paper id it names; None for other login links.
+
+    >>> vote("- [x] Upvote 29", "/login?next=%2Fpapers%2F2410.02675")
+    (29, '2410.02675')
+    """
     if "login" not in url:
         return None
-    text = label.replace("[ ]", " ").replace("[]", " ")
+    text = _CHECKBOX.sub(" ", label.replace("[ ]", " ").replace("[]", " "))
     match = _VOTE_LABEL.fullmatch(text.strip())
     if match is None or match["n"] is None:
         return None

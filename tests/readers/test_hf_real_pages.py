@@ -224,3 +224,18 @@ def test_the_author_lists_of_paper_pages(authors: str, n: int | None) -> None:
     row = litreview.read_listing(text, errors="raise").iloc[0]
     assert row["authors"] == ["Ada One", "Bo Two", "Cy Three"]
     assert (pd.isna(row["n_authors"]) and n is None) or row["n_authors"] == n
+
+
+def test_a_listing_with_jinas_vote_checkboxes_and_bullets() -> None:
+    """r.jina.ai keeps the vote button's checkbox ('[- [x] 74](…login…)') and writes
+    list items as '*   '."""
+    page = (FIXTURES / "captures" / "daily.md").read_text(encoding="utf-8")
+    plain = litreview.read_listing(page, errors="raise")
+    jina = re.sub(
+        r"\[(\d[\d,]*|-)\]\((https://huggingface\.co/login[^)]*)\)", r"[- [x] \1](\2)", page
+    )
+    jina = re.sub(r"^- ", "*   ", jina, flags=re.MULTILINE)
+    assert jina != page
+    df = litreview.read_listing(jina, errors="raise")
+    assert df.upvotes.tolist() == plain.upvotes.tolist() == [74, 0, 1, 101, 0]
+    assert df.n_authors.tolist() == plain.n_authors.tolist()
