@@ -88,7 +88,8 @@ class Review(
     ExtractionViews,
     LiveReview,
 ):
-    """A persistent review file (SQLite, WAL) seen through one reviewer's eyes.
+    """A persistent review (a SQLite file, or a schema on a PostgreSQL server: the same
+    behaviour, docs/server.md) seen through one reviewer's eyes.
 
     Open with :meth:`Review.open`; use as a context manager or call :meth:`close`.
     Searching, ranking, exporting and the app come from :class:`ReviewActions`.
@@ -104,6 +105,8 @@ class Review(
         cls, path: str | PathLike[str], reviewer: str | None = None, *, create: bool = False
     ) -> Review:
         """Open or create the review at ``path`` (``.litreview`` is the usual suffix).
+        ``path`` may be a server review's URL, ``postgresql://USER@HOST:PORT/DB?review=NAME``
+        (docs/server.md); its reviewer is then, by default, the connection's role.
 
         Raises :class:`ReviewFileError` (a ValueError) for a file that is not a
         review, is corrupt, read-only, or comes from a newer litreview; the file is
@@ -353,7 +356,8 @@ class Review(
         return _import_annotations(self._store, self.reviewer, Path(path), on_conflict)
 
     def integrity_check(self) -> str:
-        """SQLite's ``PRAGMA integrity_check`` of the file: ``'ok'`` when healthy."""
+        """``'ok'`` when healthy: SQLite's ``PRAGMA integrity_check`` of a file; on a server,
+        the schema version and the append-only triggers."""
         return self._store.integrity_check()
 
     def _has_paper(self, paper_id: str) -> bool:
