@@ -125,7 +125,8 @@ def vote(label: str, url: str) -> tuple[int, str | None] | None:
     """
     if "login" not in url:
         return None
-    text = _CHECKBOX.sub(" ", label.replace("[ ]", " ").replace("[]", " "))
+    text = label.replace("\\", "")  # Turndown (MarkDownload) escapes a lone "-": "\\-"
+    text = _CHECKBOX.sub(" ", text.replace("[ ]", " ").replace("[]", " "))
     match = _VOTE_LABEL.fullmatch(text.strip())
     if match is None or match["n"] is None:
         return None

@@ -321,6 +321,8 @@ def _line(
     record: Record, line: str, year: int, abstract: list[str], state: dict[str, bool]
 ) -> None:
     """Read one line of text of a paper's body (not a link) into ``record``."""
+    if line.startswith("\\"):  # Turndown escapes a list mark it did not write: "\\- 4 authors"
+        line = clean_markdown(line)
     if line == "·":
         state["meta"] = state["dot"] = True
         return

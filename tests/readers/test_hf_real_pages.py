@@ -239,3 +239,19 @@ def test_a_listing_with_jinas_vote_checkboxes_and_bullets() -> None:
     df = litreview.read_listing(jina, errors="raise")
     assert df.upvotes.tolist() == plain.upvotes.tolist() == [74, 0, 1, 101, 0]
     assert df.n_authors.tolist() == plain.n_authors.tolist()
+
+
+def test_markdownload_escapes_a_lone_dash() -> None:
+    """Turndown (MarkDownload) escapes a '-' that would start a list: '[\\-](…login…)' is
+    no upvote yet (0), and '\\- 3 authors' still counts the authors."""
+    page = (FIXTURES / "captures" / "daily.md").read_text(encoding="utf-8")
+    escaped = page.replace("[-](", "[\\-](").replace("[- ", "[\\- ").replace("\n- ", "\n\\- ")
+    assert escaped != page
+    df = litreview.read_listing(escaped, errors="raise")
+    assert df.upvotes.tolist() == [74, 0, 1, 101, 0]
+    assert df.n_authors.tolist()[:2] == [6, 3]
+    trending = (FIXTURES / "hf_pages" / "trending.md").read_text(encoding="utf-8")
+    escaped = trending.replace("\n- ", "\n\\- ").replace("\n-\n", "\n\\-\n")
+    df = litreview.read_listing(escaped, errors="raise")
+    assert df.n_authors.tolist()[1:] == [4, 9]  # "\- 4 authors" on its own line
+    assert df.abstract[2] == "A paging scheme for the key-value cache raises serving throughput."
