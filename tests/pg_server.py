@@ -39,14 +39,17 @@ def _free_port() -> int:
 class PgServer:
     """One running cluster; :meth:`url` names a review on it, :meth:`stop` removes it."""
 
-    def __init__(self, bin_dir: Path) -> None:
+    def __init__(self, bin_dir: Path, *, passwords: bool = False) -> None:
         self.bin = bin_dir
         self.dir = Path(tempfile.mkdtemp(prefix="litreview-pg-"))
         os.chmod(self.dir, 0o777)
         self.data = self.dir / "data"
         self.port = _free_port()
         self.as_root = os.geteuid() == 0
-        self._run("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres",
+        # passwords=True: TCP clients must give a password (scram-sha-256); the Unix
+        # socket in the folder stays trusted, for setting the server up
+        host_auth = ["--auth-host=scram-sha-256"] if passwords else []
+        self._run("initdb", "-D", str(self.data), "-A", "trust", *host_auth, "-U", "postgres",
                   "--locale=C.UTF-8", "-E", "UTF8")  # fmt: skip
         options = f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=on"
         self._run("pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.dir / "log"),
@@ -69,10 +72,16 @@ class PgServer:
         name = review or "t" + uuid.uuid4().hex[:12]
         return f"postgresql://{user}@127.0.0.1:{self.port}/{db}?review={name}"
 
-    def psql(self, sql: str, *, user: str = "postgres", db: str = "postgres") -> str:
+    def socket_url(self, review: str, *, user: str = "postgres") -> str:
+        """The URL of ``review`` through the server's Unix socket (trusted)."""
+        return f"postgresql://{user}@/postgres?host={self.dir}&port={self.port}&review={review}"
+
+    def psql(
+        self, sql: str, *, user: str = "postgres", db: str = "postgres", host: str = "127.0.0.1"
+    ) -> str:
         """Run ``sql`` with psql as ``user`` (what any client could send)."""
         done = subprocess.run(
-            [str(self.bin / "psql"), "-h", "127.0.0.1", "-p", str(self.port), "-U", user,
+            [str(self.bin / "psql"), "-h", host, "-p", str(self.port), "-U", user,
              "-d", db, "-v", "ON_ERROR_STOP=1", "-Atc", sql],
             capture_output=True, text=True,
         )  # fmt: skip
