@@ -69,13 +69,13 @@ def _uses_stages(query: str | None) -> bool:
         return False
 
 
-def existing_review(path_text: str) -> Path:
+def existing_review(path_text: str) -> Path | str:
     """``path_text`` as the path of an existing review file, else a clear error; a
     ``postgresql://`` URL (a server review, docs/server.md) is passed on as it is."""
     from litreview.review.store.base import is_url
 
     if is_url(path_text):
-        return path_text  # type: ignore[return-value]  # Review.open takes either
+        return path_text  # Review.open takes either
     path = Path(path_text)
     if not path.exists():
         raise FileNotFoundError(

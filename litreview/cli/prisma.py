@@ -55,7 +55,7 @@ def handle(args: argparse.Namespace) -> int:
             papers = review.prisma_records(args.box, stage=args.stage, label=args.label)
             text = table(papers, ["paper_id", "title", "decision"])
         else:
-            text = render(review.prisma_table(), args.format, target, title=path.name)
+            text = render(review.prisma_table(), args.format, target, title=review.path.name)
     if text is None:
         print(f"wrote {target}", file=sys.stderr)
     elif target is not None:
