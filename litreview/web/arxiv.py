@@ -31,6 +31,19 @@ _BAD_ID = re.compile(r"incorrect id format for (\S+)", re.IGNORECASE)
 Progress = Callable[[int, int, str], None]
 
 
+_SUBJECT_CLASS = re.compile(r"^([a-z-]+)\.[A-Za-z]{2}/(\d{7})$", re.IGNORECASE)
+
+
+def canonical_id(arxiv_id: str) -> str:
+    """An arXiv id as arXiv's API answers it: an old-style id without the subject class
+    it was once written with (``math.GT/0309136`` is ``math/0309136``).
+
+    >>> canonical_id("math.GT/0309136"), canonical_id("2010.11929")
+    ('math/0309136', '2010.11929')
+    """
+    return _SUBJECT_CLASS.sub(r"\1/\2", arxiv_id.strip())
+
+
 def search(
     query: str,
     *,
@@ -56,7 +69,7 @@ def by_ids(
     ids: Sequence[str], *, client: Client | None = None, progress: Progress | None = None
 ) -> str:
     """The Atom feed of these arXiv ids (asked ``ID_BATCH`` at a time), one entry each."""
-    clean = list(dict.fromkeys(normalize_arxiv_id(i) or i.strip() for i in ids if i.strip()))
+    clean = list(dict.fromkeys(canonical_id(normalize_arxiv_id(i) or i) for i in ids if i.strip()))
     if not clean:
         raise ValueError("no arXiv ids given")
     own = client is None

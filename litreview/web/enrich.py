@@ -141,9 +141,7 @@ def plan_enrichment(
         found = lookup.identify(rows, _confirmations(confirm), plan)
         # batches over every paper with an arXiv id (sorted): the same selection asks the
         # same URLs, so a second run is answered by the cache
-        known = {
-            str(r["paper_id"]): normalize_arxiv_id(str(r.get("arxiv_id") or "")) for r in every
-        }
+        known = {str(r["paper_id"]): _known_id(r) for r in every}
         ids = sorted({a for a in known.values() if a} | {a for a, _ in found.values()})
         need_arxiv = {a for r in rows if (a := _arxiv_of(r, found)) and _needs_arxiv(r, found)}
         need_published = {a for r in rows if (a := _arxiv_of(r, found)) and _needs_published(r)}
@@ -167,6 +165,12 @@ def plan_enrichment(
     finally:
         if own:
             client.close()
+
+
+def _known_id(row: Mapping[str, Any]) -> str | None:
+    """The paper's arXiv id as arXiv answers it (None when it has none)."""
+    known = normalize_arxiv_id(str(row.get("arxiv_id") or ""))
+    return arxiv.canonical_id(known) if known else None
 
 
 def _arxiv_of(row: dict[str, Any], found: dict[str, tuple[str, str]]) -> str | None:
@@ -233,7 +237,7 @@ class _Lookup:
         by_doi: dict[str, str] = {}
         for row in rows:
             pid = str(row["paper_id"])
-            known = normalize_arxiv_id(str(row.get("arxiv_id") or ""))
+            known = _known_id(row)
             if known:
                 found[pid] = (known, "")
             elif confirmed.get(pid):

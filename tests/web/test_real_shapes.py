@@ -443,3 +443,18 @@ def test_an_openalex_refusing_dois_sends_those_papers_to_the_title_search(
     assert any(
         "DOIs not looked up on OpenAlex" in n and "API key required" in n for n in report.notes
     )
+
+
+def test_an_old_style_id_written_with_its_subject_class(
+    env: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    with serving(arxiv_route) as server, Review.open(tmp_path / "r.litreview") as review:
+        point(env, server)
+        review.add(
+            "@misc{p, title={The entropy formula for the Ricci flow}, eprint={math.DG/0211159}}\n"
+        )
+        review.enrich()
+        paper = review.papers.iloc[0]
+    assert server.asked("/api/query")[0]["id_list"] == "math/0211159"  # as arXiv knows it
+    assert list(paper["authors"]) == ["Grisha Perelman"]
+    assert paper["url"] == "https://arxiv.org/abs/math/0211159"
