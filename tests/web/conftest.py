@@ -30,3 +30,15 @@ def apis(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[LocalAPIs]
         monkeypatch.setenv("LITREVIEW_TIMEOUT", "2")
         monkeypatch.delenv("LITREVIEW_OFFLINE", raising=False)
         yield server
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]:
+    """A fresh cache, no rate limits, short backoffs; ``point`` then aims litreview at a
+    :class:`tests.web.real_server.RealServer`."""
+    monkeypatch.setenv("LITREVIEW_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("LITREVIEW_RATE_LIMIT", "0")
+    monkeypatch.setenv("LITREVIEW_BACKOFF", "0.01")
+    monkeypatch.setenv("LITREVIEW_TIMEOUT", "2")
+    monkeypatch.delenv("LITREVIEW_OFFLINE", raising=False)
+    yield monkeypatch

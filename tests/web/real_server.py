@@ -12,6 +12,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
+
+from litreview.web import openalex
+
 REAL = Path(__file__).resolve().parent.parent / "fixtures" / "web" / "real"
 ATOM = "application/atom+xml; charset=UTF-8"
 JSON = "application/json; charset=utf-8"
@@ -89,3 +93,45 @@ def serving(route: Route) -> Iterator[RealServer]:
 
 def not_found(path: str, query: dict[str, str]) -> Answer:
     return answer(404, JSON, json.dumps({"error": f"Not found: {path}"}))
+
+
+def arxiv_route(path: str, q: dict[str, str]) -> Answer:
+    """The 2026 arXiv API: id lists answered from arxiv_ids.atom (the ids asked only), a
+    malformed id refused with HTTP 400 and an error feed, an unknown search empty."""
+    if path != "/api/query":
+        return not_found(path, q)
+    ids = [i for i in q.get("id_list", "").split(",") if i]
+    bad = [i for i in ids if i.startswith("not-an-id")]
+    if bad:
+        return answer(400, ATOM, real("arxiv_error_400.atom").replace("{bad}", bad[0]))
+    if ids:
+        feed = real("arxiv_ids.atom")
+        head, _, rest = feed.partition("<entry>")
+        entries = ["<entry>" + e for e in rest.split("<entry>")]
+        entries[-1] = entries[-1].replace("</feed>\n", "")
+        kept = [e for e in entries if any(f"/abs/{i}v" in e for i in ids)]
+        head = head.replace("<opensearch:totalResults>3", f"<opensearch:totalResults>{len(kept)}")
+        return answer(200, ATOM, head + "".join(kept) + "</feed>\n")
+    return answer(200, ATOM, real("arxiv_empty.atom"))
+
+
+def openalex_route(path: str, q: dict[str, str]) -> Answer:
+    if path == "/openalex/works" and q.get("filter", "").startswith("doi:"):
+        wanted = {v.lower() for v in q["filter"][4:].split("|")}
+        body = json.loads(real("openalex_works.json"))
+        keep = []
+        for work in body["results"]:
+            dois = {openalex.bare_doi(work["doi"]).lower()}
+            dois |= {
+                "10.48550/arxiv." + a for a in openalex.arxiv_ids_of(work)
+            }  # OpenAlex finds a merged work by its arXiv DOI too
+            if dois & wanted:
+                keep.append(work)
+        body["results"], body["meta"]["count"] = keep, len(keep)
+        return answer(200, JSON, json.dumps(body))
+    return not_found(path, q)
+
+
+def point(monkeypatch: pytest.MonkeyPatch, server: RealServer) -> None:
+    for name, value in server.env().items():
+        monkeypatch.setenv(name, value)
