@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 from collections.abc import Callable, Iterator
@@ -11,6 +12,8 @@ import pytest
 
 import litreview
 from litreview import Review
+from litreview.web.local_server import LocalAPIs
+from tests.paths import FIXTURES
 
 
 def _cannot(reason: str) -> None:
@@ -103,3 +106,31 @@ def locate(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[[str], st
     monkeypatch.setenv("LITREVIEW_CACHE_DIR", str(server.dir / "cache"))  # side files
     prefix = "t" + os.urandom(5).hex()
     return lambda name="r": server.url(f"{prefix}-{name}".lower())
+
+
+@pytest.fixture
+def web_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]:
+    """litreview's web settings for a local stand-in: a fresh cache under ``tmp_path``, no
+    rate limits, short backoffs and timeouts, not offline."""
+    monkeypatch.setenv("LITREVIEW_CACHE_DIR", str(tmp_path / "web-cache"))
+    monkeypatch.setenv("LITREVIEW_RATE_LIMIT", "0")
+    monkeypatch.setenv("LITREVIEW_BACKOFF", "0.01")
+    monkeypatch.setenv("LITREVIEW_TIMEOUT", "2")
+    monkeypatch.delenv("LITREVIEW_OFFLINE", raising=False)
+    yield monkeypatch
+
+
+def web_catalogue() -> list[dict]:
+    """The recorded papers the local stand-in APIs answer from."""
+    text = (FIXTURES / "web" / "catalogue.json").read_text(encoding="utf-8")
+    return json.loads(text)["papers"]  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def apis(web_env: pytest.MonkeyPatch) -> Iterator[LocalAPIs]:
+    """The local stand-in APIs (a real HTTP server on 127.0.0.1, port 0) answering from
+    tests/fixtures/web/catalogue.json, with litreview's base URLs pointed at it."""
+    with LocalAPIs(web_catalogue()) as server:
+        for name, value in server.env().items():
+            web_env.setenv(name, value)
+        yield server

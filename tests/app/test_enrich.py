@@ -5,10 +5,8 @@ again, uncertain matches listed for the reviewer to accept or dismiss, one undo.
 from __future__ import annotations
 
 import asyncio
-import json
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,21 +15,6 @@ import litreview
 from litreview.app import review_app
 from litreview.app.state import AppState
 from litreview.web.local_server import LocalAPIs
-from tests.paths import FIXTURES
-
-
-@pytest.fixture
-def apis(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[LocalAPIs]:
-    papers = json.loads((FIXTURES / "web" / "catalogue.json").read_text(encoding="utf-8"))
-    with LocalAPIs(papers["papers"]) as server:
-        for name, value in server.env().items():
-            monkeypatch.setenv(name, value)
-        monkeypatch.setenv("LITREVIEW_CACHE_DIR", str(tmp_path / "web-cache"))
-        monkeypatch.setenv("LITREVIEW_RATE_LIMIT", "0")
-        monkeypatch.setenv("LITREVIEW_BACKOFF", "0.01")
-        monkeypatch.setenv("LITREVIEW_TIMEOUT", "2")
-        monkeypatch.delenv("LITREVIEW_OFFLINE", raising=False)
-        yield server
 
 
 @pytest.fixture

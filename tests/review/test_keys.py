@@ -3,7 +3,6 @@ never changed by exports, imports or metadata completion; rekey and set_key on p
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,21 +20,6 @@ from tests.paths import TESTS
 
 WEB = TESTS / "fixtures" / "web"
 BIB = TESTS / "fixtures" / "bibtex"
-
-
-@pytest.fixture
-def apis(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[LocalAPIs]:
-    """The local stand-in APIs with the recorded catalogue (as tests/web uses them)."""
-    papers = json.loads((WEB / "catalogue.json").read_text(encoding="utf-8"))["papers"]
-    with LocalAPIs(papers) as server:
-        for name, value in server.env().items():
-            monkeypatch.setenv(name, value)
-        monkeypatch.setenv("LITREVIEW_CACHE_DIR", str(tmp_path / "web-cache"))
-        monkeypatch.setenv("LITREVIEW_RATE_LIMIT", "0")
-        monkeypatch.setenv("LITREVIEW_BACKOFF", "0.01")
-        monkeypatch.setenv("LITREVIEW_TIMEOUT", "2")
-        monkeypatch.delenv("LITREVIEW_OFFLINE", raising=False)
-        yield server
 
 
 @pytest.fixture
