@@ -29,7 +29,7 @@ _COUNT = re.compile(r"(?P<n>\d[\d,]*(?:\.\d+)?)\s*(?P<k>[kKmM])?")
 _VOTE_LABEL = re.compile(r"(?:upvote)?\s*(?P<n>\d[\d,]*|-)?\s*", re.IGNORECASE)
 #: The vote button's checkbox as r.jina.ai writes it: ``[- [x] Upvote 29](…)``.
 _CHECKBOX = re.compile(r"^\s*(?:[-*]\s*)?\[[xX ]?\]")
-_NEXT_PAPER = re.compile(r"next=(?:%2F|/)papers(?:%2F|/)(?P<id>[^&%\s)/#]+)", re.IGNORECASE)
+_NEXT_PAPER = re.compile(r"(?:%2F|/)papers(?:%2F|/)(?P<id>[^&%\s)/#]+)", re.IGNORECASE)
 SUBMITTED = re.compile(r"^[ \t]*(?:[-*·][ \t]*)?Submitted by\b[ \t]*(?P<rest>.*)$", re.MULTILINE)
 _IMAGE = re.compile(r"!?\[[^\]\n]*\](?:\([^)\n]*\))?")
 #: The submission date after a submitter's name: `` on Oct 8, 2024``, or with no space

@@ -352,7 +352,10 @@ def _link(record: Record, link: Link, abstract: list[str], state: dict[str, bool
     url, label = link.url, _label_text(link.label)
     if "login" in url:  # upvotes: read with their heading
         return
-    if "#community" in url:
+    if "#community" in url:  # the comment count, on the page of this paper only
+        owner = _PAPER_URL.match(url.split("#", 1)[0])
+        if owner is None or owner["id"] != (record.get("arxiv_id") or owner["id"]):
+            return
         if (n := count(label)) is not None:
             record["comments"] = n
         return

@@ -255,3 +255,28 @@ def test_markdownload_escapes_a_lone_dash() -> None:
     df = litreview.read_listing(escaped, errors="raise")
     assert df.n_authors.tolist()[1:] == [4, 9]  # "\- 4 authors" on its own line
     assert df.abstract[2] == "A paging scheme for the key-value cache raises serving throughput."
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["hf_pages/daily-copy.txt", "hf_pages/trending-copy.txt", "hf_pages/real/week-chrome-copy.txt"],
+)
+def test_a_copy_without_blank_lines_reads_like_the_copy_with_them(name: str) -> None:
+    """Some editors drop the blank lines of a pasted copy: the papers are the same, each
+    at the line it now starts on."""
+    page = (FIXTURES / name).read_text(encoding="utf-8")
+    tight = re.sub(r"\n\s*\n", "\n", page)
+    with_blanks = litreview.read_listing(page, errors="raise")
+    df, fmt = read_listing_and_format(tight, errors="raise")
+    assert fmt == "hf-text"
+    columns = ["title", "abstract", "n_authors", "organization", "published", "upvotes"]
+    pd.testing.assert_frame_equal(df[columns], with_blanks[columns])
+    lines = tight.split("\n")
+    assert [lines[n - 1] for n in df.source_line] == df.title.tolist()
+
+
+def test_the_sample_without_blank_lines() -> None:
+    sample = litreview.SAMPLE_LISTING.read_text(encoding="utf-8")
+    df = litreview.read_listing(re.sub(r"\n\s*\n", "\n", sample), errors="raise")
+    assert df.title.tolist() == litreview.read_listing(sample).title.tolist()
+    assert len(df) == 36

@@ -8,6 +8,9 @@ and the period a week or month view shows (``Week 30, 2025``, ``July 2025``)::
     >>> is_furniture(["Week 30, 2025"]), is_furniture(["July 2025"]), is_furniture(["A title"])
     (True, True, False)
 
+A copy without blank lines (some editors drop them on paste) is cut back into the
+paragraphs of the page (:func:`unbroken`).
+
 A browser copies the author line of a card as ``  • 7 authors`` (Firefox), ``7 authors``
 (Chrome, Safari: no bullet) or, from a list turned into text, ``- 7 authors``; the
 readers see one shape::
@@ -107,3 +110,44 @@ def author_bullets(lines: list[str]) -> list[str]:
             out = out if out is not lines else list(lines)
             out[i] = "• " + (bullet["rest"] if bullet else line)
     return out
+
+
+#: A card line whose value is on the next line: ``Submitted by`` / ``akhaliq``.
+_PAIRED = frozenset({"submitted by", "upvote", "github"})
+MAX_WHO = 80
+
+
+def unbroken(line: int, lines: list[str]) -> list[tuple[int, list[str]]]:
+    """A paragraph (first line number ``line``) as the paragraphs of the page: itself
+    when it holds at most one author/date block, else each line on its own but for an
+    author line with its ``·`` and date, and a card label with its value.
+
+    >>> copy = ["T1", "A1.", "• 2 authors", "·", "Oct 1", "T2", "A2.", "Lab", "· Oct 2"]
+    >>> [part for _, part in unbroken(1, copy)][2:]
+    [['• 2 authors', '·', 'Oct 1'], ['T2'], ['A2.'], ['Lab', '· Oct 2']]
+    """
+    dots = [i for i, s in enumerate(lines) if s.startswith("·")]
+    if len(dots) < 2:
+        return [(line, lines)]
+    out: list[tuple[int, list[str]]] = []
+    i = 0
+    while i < len(lines):
+        text = lines[i]
+        if i + 1 < len(lines) and lines[i + 1].startswith("·") and _is_who(text):
+            end = i + 2 if lines[i + 1] != "·" else i + 3  # "· Oct 2" or "·" then the date
+            out.append((line + i, lines[i:end]))
+        elif text == "·" or (text.casefold() in _PAIRED and i + 1 < len(lines)):
+            end = i + 2
+            out.append((line + i, lines[i:end]))
+        else:
+            end = i + 1
+            out.append((line + i, [text]))
+        i = end
+    return out
+
+
+def _is_who(line: str) -> bool:
+    """An author line or an organization (short, no sentence), not an abstract."""
+    if _BULLET.match(line) or _COUNT_ONLY.match(line):
+        return True
+    return len(line) <= MAX_WHO and not line.endswith((".", "!", "?"))

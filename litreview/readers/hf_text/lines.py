@@ -40,6 +40,7 @@ from litreview.readers.hf_text.furniture import (
     author_bullets,
     is_furniture,
     is_query,
+    unbroken,
 )
 
 DATE_PATTERN = (
@@ -234,10 +235,16 @@ class _Parser:
                     start = number
                 paragraph.append(stripped)
             elif paragraph:
-                self._paragraph(start, paragraph)
+                self._paragraphs(start, paragraph)
                 paragraph = []
         if paragraph:
-            self._paragraph(start, paragraph)
+            self._paragraphs(start, paragraph)
+
+    def _paragraphs(self, line: int, lines: list[str]) -> None:
+        """Read a paragraph; one holding several papers (a copy without blank lines) is
+        read as the paragraphs the page would have."""
+        for start, part in unbroken(line, lines):
+            self._paragraph(start, part)
 
     def _paragraph(self, line: int, lines: list[str]) -> None:
         if len(lines) > 1 and is_furniture(lines[:1]):  # "Jan 2" with no blank line after it
