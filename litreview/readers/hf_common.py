@@ -111,9 +111,11 @@ def count(text: str) -> int | None:
     match = _COUNT.search(text)
     if match is None:
         return None
-    number = float(match["n"].replace(",", ""))
+    digits = match["n"].replace(",", "")
+    if not match["k"] and "." not in digits:
+        return int(digits)  # exact, however large (a range check reports what is too large)
     scale = {"k": 1_000, "m": 1_000_000}.get((match["k"] or "").lower(), 1)
-    return round(number * scale)
+    return round(float(digits) * scale)
 
 
 def vote(label: str, url: str) -> tuple[int, str | None] | None:

@@ -280,3 +280,13 @@ def test_the_sample_without_blank_lines() -> None:
     df = litreview.read_listing(re.sub(r"\n\s*\n", "\n", sample), errors="raise")
     assert df.title.tolist() == litreview.read_listing(sample).title.tolist()
     assert len(df) == 36
+
+
+def test_an_upvote_count_too_large_is_reported_not_a_crash() -> None:
+    """Found by the fuzz test: a card's 'Upvote' over a huge number raised OverflowError."""
+    page = (FIXTURES / "hf_pages" / "daily-copy.txt").read_text(encoding="utf-8")
+    huge = page.replace("Upvote\n45", "Upvote\n99999999999999999999999")
+    assert huge != page
+    with pytest.warns(litreview.ListingWarning, match="upvotes=99999999999999999999999"):
+        df = litreview.read_listing(huge)
+    assert len(df) == 3 and pd.isna(df.upvotes[0]) and df.upvotes[1] == 12

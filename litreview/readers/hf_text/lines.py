@@ -388,6 +388,11 @@ class _Parser:
         self._strays(self.pending, "a title and abstract followed by " + EXPECTED_META)
         self.pending = []
         cols = merge_repeats(self.cols) if self.repeats else self.cols
+        for i, votes in enumerate(cols["upvotes"]):  # a card's count Int64 cannot hold
+            if votes is not None and not count_in_range(votes):
+                line = cols["source_line"][i]
+                self.problems.append(count_problem(self.source, line, "upvotes", str(votes)))
+                cols["upvotes"][i] = None
         card_columns(cols)
         days, out_of_range = checked_days(
             np.array(cols["published"], dtype=np.int64), cols["source_line"], self.source
