@@ -20,7 +20,6 @@ added; ``features`` (similarity and screening priority) is derived on first use.
 
 from __future__ import annotations
 
-import operator
 import threading
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
@@ -29,7 +28,8 @@ import numpy as np
 import pandas as pd
 
 from litreview._text import TITLE_WEIGHT
-from litreview.query.features import content_features, fold_cell
+from litreview.query.features import content_features
+from litreview.query.index_rows import IndexRows
 from litreview.query.segment import SEP, Segment, derive, log_tf
 from litreview.query.tokenize import Vocabulary, texts_of, tokenize_all
 
@@ -38,7 +38,6 @@ if TYPE_CHECKING:  # SciPy is imported on first use of the weights: a search nee
 
 _FEATURES_LOCK = threading.Lock()
 
-ALIGN_MEMO = 4  # row alignments remembered per index
 EXPANSION_WEIGHT = 0.5  # relevance of a longer word found by prefix, relative to the word itself
 #: Counts how many texts were tokenized in this process (tests and benchmarks read it).
 TOKENIZED = {"papers": 0}
@@ -49,7 +48,7 @@ def compact_at(n_base: int) -> int:
     return max(2000, min(n_base // 16, 25_000))
 
 
-class SearchIndex:
+class SearchIndex(IndexRows):
     """Word index of the titles and abstracts of ``df`` (keyed by ``paper_id``).
 
     >>> import litreview
@@ -395,43 +394,3 @@ class SearchIndex:
                 np.maximum.at(best, docs, values)
             total += best
         return total
-
-    def folded(self, column: str, values: list[object]) -> np.ndarray:
-        """Folded text of a column's cells (lists of names joined; "" when missing),
-        remembered per column while the cells are the very same objects, so repeated
-        ``org:``/``note:`` queries do not fold 100k strings again."""
-        cached = self._folded.get(column)
-        same = cached is not None and len(cached[0]) == len(values)
-        if cached is not None and same and all(map(operator.is_, cached[0], values)):
-            return cached[1]
-        out = np.array([fold_cell(v) for v in values], dtype=object)
-        self._folded[column] = (values, out)
-        return out
-
-    def covers(self, ids: list[str] | np.ndarray) -> bool:
-        """Whether every paper id in ``ids`` is indexed (and the indexed ids are unique)."""
-        if self._row_of is None:
-            self._row_of = pd.Index(self.ids)
-        return bool(self._row_of.is_unique and (self._row_of.get_indexer(pd.Index(ids)) >= 0).all())
-
-    def align(self, df: pd.DataFrame) -> np.ndarray | None:
-        """Index position of each row of ``df`` (None when the rows are the indexed
-        papers in the same order). Papers not indexed yet are added first; the
-        last few alignments are remembered (keyed by a hash of the ids)."""
-        ids = df["paper_id"].to_numpy(dtype=object)
-        if len(ids) == len(self.ids) and np.array_equal(ids, self.ids):
-            return None
-        key = (len(ids), hash(tuple(ids)))
-        if key in self._aligned:
-            return self._aligned[key]
-        if self._row_of is None:
-            self._row_of = pd.Index(self.ids)
-        where = self._row_of.get_indexer(pd.Index(ids))
-        if (where < 0).any():
-            self.add(df)
-            self._row_of = pd.Index(self.ids)
-            where = self._row_of.get_indexer(pd.Index(ids))
-        if len(self._aligned) >= ALIGN_MEMO:
-            self._aligned.pop(next(iter(self._aligned)))
-        self._aligned[key] = where
-        return where
