@@ -13,7 +13,7 @@ import pytest
 import litreview
 from litreview import Review
 from litreview.cli import main
-from litreview.review.store.postgres import split_url
+from litreview.review.store.pg_url import split_url
 
 
 @pytest.fixture

@@ -14,7 +14,8 @@ import pytest
 import litreview
 from litreview import Review
 from litreview.review.store.connection import SCHEMA_VERSION, Store
-from litreview.review.store.postgres import PgStore, ReviewServerError, check_url, redacted
+from litreview.review.store.pg_url import check_url, redacted
+from litreview.review.store.postgres import PgStore, ReviewServerError
 
 
 def _columns_of_file(tmp_path: Path) -> dict[str, list[str]]:
