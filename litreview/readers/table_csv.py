@@ -67,7 +67,8 @@ def _rows(lines: Iterable[str], delimiter: str) -> Iterator[tuple[int, list[str]
     text of its first line, and reading starts again on the line after it, so a
     stray quote cannot swallow the rows that follow. So does a quoted cell running
     over several lines into a row shorter than the header: a quote opened on one line
-    and closed lines later (a multi-line abstract fills its row; rows swallowed do not)."""
+    and closed lines later (a multi-line abstract fills its row; rows swallowed do not),
+    or closed by a quote that opens a cell of the next line (``…;";0"``)."""
     source = iter(lines)
     again: list[str] = []  # lines read past a rejected row's first line: read them again
     start = 1
@@ -81,7 +82,9 @@ def _rows(lines: Iterable[str], delimiter: str) -> Iterator[tuple[int, list[str]
         while True:
             try:
                 row = next(reader)
-                swallowed = len(buffer) > 1 and len(row) < width
+                swallowed = len(buffer) > 1 and (
+                    len(row) < width or _closes_at_a_cell_start(buffer[1:], delimiter)
+                )
             except StopIteration:
                 return
             except csv.Error:
@@ -97,6 +100,26 @@ def _rows(lines: Iterable[str], delimiter: str) -> Iterator[tuple[int, list[str]
             yield start, row
             buffer.clear()
             start = base + reader.line_num + 1
+
+
+def _closes_at_a_cell_start(lines: list[str], delimiter: str) -> bool:
+    """Whether the quote that ends a cell opened on an earlier line (the first lone quote
+    of the ``lines`` after it) stands where a cell starts, right after a delimiter: then it
+    opens that cell, and the earlier quote was a stray one that never closed.
+
+    >>> _closes_at_a_cell_start(["0;x\\n", '1;";0";;\\n'], ";")
+    True
+    >>> _closes_at_a_cell_start(['end.",2020\\n'], ",")
+    False
+    """
+    for line in lines:
+        at = 0
+        while (at := line.find('"', at)) >= 0:
+            if line.startswith('""', at):
+                at += 2
+                continue
+            return at > 0 and line.startswith(delimiter, at - len(delimiter))
+    return False
 
 
 def _lenient_row(line: str, delimiter: str) -> list[str] | None:

@@ -308,3 +308,12 @@ def test_venue_entry_type_and_date_precision_of_each_export(name: str) -> None:
     assert [None if pd.isna(v) else v for v in df["venue"][:2]] == venues
     assert [None if pd.isna(v) else v for v in df["entry_type"][:2]] == types
     assert list(df["date_precision"][:2]) == precisions
+
+
+def test_a_stray_quote_closed_by_the_quote_opening_a_later_cell_costs_only_its_row() -> None:
+    # the quote before ';0' opens that cell: it does not close the stray one above, so
+    # the rows between are read, not swallowed into the stray row's title (fuzz-found)
+    text = 'Title;Authors;Year\n"an open quote; never closed\nKept;Ana;2020\n0;";0";2021\n'
+    with pytest.warns(ListingWarning):
+        titles = litreview.read_listing(text, format="csv")["title"].tolist()
+    assert titles[-2:] == ["Kept", "0"]
