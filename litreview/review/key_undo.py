@@ -28,6 +28,7 @@ import pandas as pd
 from litreview.readers.policy import RANKED, decode_ranks, encode_ranks
 from litreview.review.store.annotations import UNDOABLE
 from litreview.review.store.base import Conn, ReviewStore, now
+from litreview.review.store.history import step_of_kind
 from litreview.review.store.table import PAPERS_COUNTER
 from litreview.schema import STRING
 
@@ -40,30 +41,7 @@ _AT = RANKED.index("citation_key")
 
 def key_target(conn: Conn, reviewer: str, verb: str) -> int | None:
     """The key-change step ``verb`` (undo/redo) would act on now, else None."""
-    marks = ", ".join("?" * len(CHANGES))
-    if verb == "undo":
-        row = conn.execute(
-            f"SELECT step_id, action FROM steps WHERE reviewer = ? AND action IN ({marks}) "
-            "AND state = 'done' ORDER BY step_id DESC LIMIT 1",
-            (reviewer, *CHANGES),
-        ).fetchone()
-        return int(row[0]) if row is not None and row[1] in KEY_ACTIONS else None
-    pending = 0
-    steps = conn.execute(
-        "SELECT s.action, s.target, t.action FROM steps s LEFT JOIN steps t "
-        "ON t.step_id = s.target WHERE s.reviewer = ? ORDER BY s.step_id DESC",
-        (reviewer,),
-    ).fetchall()
-    for action, target, target_action in steps:
-        if action == "redo":
-            pending += 1
-        elif action == "undo":
-            if pending == 0:
-                return int(target) if target_action in KEY_ACTIONS else None
-            pending -= 1
-        elif action in CHANGES:
-            return None
-    return None
+    return step_of_kind(conn, reviewer, verb, KEY_ACTIONS, CHANGES)
 
 
 def step_keys(store: ReviewStore, reviewer: str, verb: str) -> pd.DataFrame:

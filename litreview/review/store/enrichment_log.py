@@ -22,6 +22,7 @@ import pandas as pd
 from litreview.readers.policy import RANKED, YOUR_TABLE, decode_ranks, encode_ranks
 from litreview.review.store.annotations import UNDOABLE
 from litreview.review.store.base import Conn, ReviewStore, now
+from litreview.review.store.history import step_of_kind
 from litreview.review.store.table import COLUMNS, PAPERS_COUNTER
 from litreview.schema import LIST, PAPER_COLUMNS, STRING
 
@@ -166,30 +167,7 @@ def _locked_rows(conn: Conn, ids: list[str]) -> dict[str, set[str]]:
 
 def target(conn: Conn, reviewer: str, verb: str) -> int | None:
     """The step ``verb`` acts on if it is an enrichment (any change counts as one)."""
-    marks = ", ".join("?" * len(_CHANGES))
-    if verb == "undo":
-        row = conn.execute(
-            f"SELECT step_id, action FROM steps WHERE reviewer = ? AND action IN ({marks}) "
-            "AND state = 'done' ORDER BY step_id DESC LIMIT 1",
-            (reviewer, *_CHANGES),
-        ).fetchone()
-        return int(row[0]) if row is not None and row[1] == ACTION else None
-    pending = 0
-    steps = conn.execute(
-        "SELECT s.action, s.target, t.action FROM steps s LEFT JOIN steps t "
-        "ON t.step_id = s.target WHERE s.reviewer = ? ORDER BY s.step_id DESC",
-        (reviewer,),
-    )
-    for action, target, target_action in steps:
-        if action == "redo":
-            pending += 1
-        elif action == "undo":
-            if pending == 0:
-                return int(target) if target_action == ACTION else None
-            pending -= 1
-        elif action in _CHANGES:
-            return None
-    return None
+    return step_of_kind(conn, reviewer, verb, (ACTION,), _CHANGES)
 
 
 def _frame(conn: Conn, step: int) -> pd.DataFrame:

@@ -5,7 +5,7 @@ for the paper table, and every reviewer's decisions.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -139,6 +139,38 @@ def redo_target(conn: Conn, reviewer: str) -> int | None:
                 return int(target)
             pending_redos -= 1
         elif action in UNDOABLE:
+            return None
+    return None
+
+
+def step_of_kind(
+    conn: Conn, reviewer: str, verb: str, kinds: Collection[str], changes: Collection[str]
+) -> int | None:
+    """The step ``verb`` (undo/redo) would act on now when its action is one of ``kinds``,
+    else None; every action in ``changes`` counts as one of the reviewer's changes (the
+    kinds' own undo/redo: enrichments, key changes)."""
+    marks = ", ".join("?" * len(changes))
+    if verb == "undo":
+        row = conn.execute(
+            f"SELECT step_id, action FROM steps WHERE reviewer = ? AND action IN ({marks}) "
+            "AND state = 'done' ORDER BY step_id DESC LIMIT 1",
+            (reviewer, *changes),
+        ).fetchone()
+        return int(row[0]) if row is not None and row[1] in kinds else None
+    pending = 0
+    steps = conn.execute(
+        "SELECT s.action, s.target, t.action FROM steps s LEFT JOIN steps t "
+        "ON t.step_id = s.target WHERE s.reviewer = ? ORDER BY s.step_id DESC",
+        (reviewer,),
+    )
+    for action, target, target_action in steps:
+        if action == "redo":
+            pending += 1
+        elif action == "undo":
+            if pending == 0:
+                return int(target) if target_action in kinds else None
+            pending -= 1
+        elif action in changes:
             return None
     return None
 
