@@ -248,6 +248,12 @@ def _series(values: Any, dtype: Any) -> pd.Series:
         return pd.Series(values, dtype=object)
     if dtype is DATETIME:
         return pd.Series(pd.to_datetime(values), dtype=DATETIME)
+    if (dtype is INT or dtype is STRING) and _all_none(values):  # a column a reader left empty
+        if dtype is INT:  # as pandas reads [None, …]: data 1 under the mask
+            ones = np.ones(len(values), dtype=np.int64)
+            return pd.Series(pd.arrays.IntegerArray(ones, ones.astype(bool)), copy=False)
+        cells = np.full(len(values), pd.NA, dtype=object)
+        return pd.Series(pd.arrays.StringArray(cells), copy=False)
     if dtype is STRING and type(values) is list:
         # StringArray only checks that every value is a str or NA: ~5x faster than
         # pandas' general conversion, which is still used for anything else (numbers …)
@@ -257,6 +263,17 @@ def _series(values: Any, dtype: Any) -> pd.Series:
         except ValueError:
             pass
     return pd.Series(values, dtype=dtype)
+
+
+def _all_none(values: Any) -> bool:
+    """True for a non-empty Python list of None only (the first cell decides cheaply:
+    ``list.count`` compares every cell, 4 ms per 100k ints)."""
+    return (
+        type(values) is list
+        and bool(values)
+        and values[0] is None
+        and values.count(None) == len(values)
+    )
 
 
 def _as_list(value: Any) -> list[Any]:

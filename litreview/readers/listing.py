@@ -258,6 +258,8 @@ def separate_arxiv_variants(df: pd.DataFrame) -> pd.DataFrame:
     >>> ids[0], ids[1] == arxiv_variant_id("Same", "2401.00002")
     ('x', True)
     """
+    if df["arxiv_id"].isna().all():
+        return df  # no arXiv ids at all (a page copy): no variant to tell apart
     ids = df["paper_id"]
     shared = ids.duplicated(keep=False).to_numpy()
     if not shared.any() or df["arxiv_id"][shared].isna().all():
