@@ -66,7 +66,7 @@ def _order(store: ReviewStore, table: str, columns: tuple[str, ...]) -> str:
     """The order rows are read and compared in: papers in the order they were added,
     other tables by their key."""
     if table == "papers":
-        return "row_order" if store.dialect.abstracts.endswith("row_order") else "rowid"
+        return store.dialect.order
     return ", ".join(columns)
 
 
