@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 
 import pandas as pd
 
-from litreview.ids import PaperIndex, normalize_arxiv_id, normalize_title
+from litreview.ids import PaperIndex, arxiv_variant_id, normalize_arxiv_id, normalize_title
 from litreview.readers.policy import (
     RANKED,
     date_wins,
@@ -31,6 +31,7 @@ from litreview.readers.policy import (
     wins,
 )
 from litreview.review.store.base import Conn, ReviewStore, now
+from litreview.review.store.dialects import SqlDialect
 from litreview.review.store.table import (
     COLUMNS,
     PAPERS_COUNTER,
@@ -54,6 +55,9 @@ from litreview.schema import (
 PROVENANCE = ("source", "source_line", "sources")
 _SELECT = "SELECT " + ", ".join(COLUMNS) + ", ranks FROM papers"
 CHUNK = 500
+#: Known papers are looked up through the indexes (~3 µs a value) unless the rows hold more
+#: values than this share of the papers: then one scan reads them all (~1.3 µs a paper).
+SCAN_SHARE = 0.4
 
 
 @dataclass(frozen=True)
@@ -89,6 +93,7 @@ def content_hash(rows: list[tuple[Any, ...]]) -> str:
 
 
 Row = tuple[Any, ...]  # one paper's SQLite values, in COLUMNS order
+Arxiv = list[str | None]  # each row's bare arXiv id
 
 
 class Planned(NamedTuple):
@@ -151,7 +156,7 @@ def add_papers(
                 f"got {row[:2]}"
             )
     with store.write() as conn:
-        plan = _plan(conn, rows, keys, arxiv, rank)
+        plan = _plan(conn, store.dialect, rows, keys, arxiv, rank)
         cur = conn.execute(
             "INSERT INTO imports(source, content_hash, imported_at, reviewer, n_records, "
             "n_new, n_updated, n_unchanged) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -191,20 +196,54 @@ def _json(name: str, value: Any) -> str | None:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _index(conn: Conn) -> PaperIndex:
-    """The papers of the review, for the "same paper" rule."""
-    return PaperIndex.of(conn.execute("SELECT paper_id, arxiv_id, title_key FROM papers"))
+def _index(
+    conn: Conn, dialect: SqlDialect, rows: list[Row], keys: list[str], arxiv: Arxiv
+) -> PaperIndex:
+    """The stored papers the "same paper" rule can reach from ``rows``, for placing them.
+
+    :meth:`PaperIndex.place` looks a row up by arXiv id, paper_id, title key and (a
+    same-title paper with another arXiv id) :func:`arxiv_variant_id`, and finds the first
+    paper added with that arXiv id or title key. So the papers holding one of those
+    values, each value's in the order added, give the answers of every paper, at a cost
+    that grows with the rows, not the review; a large import reads every paper at once.
+    """
+    ids = {row[0] for row in rows}
+    ids.update(arxiv_variant_id(row[1], a) for row, a in zip(rows, arxiv, strict=True) if a)
+    wanted = {"paper_id": ids, "arxiv_id": {a for a in arxiv if a}, "title_key": set(keys)}
+    wanted["title_key"].discard("")  # an untitled record matches nobody by title
+    index, order = PaperIndex(), dialect.order
+    # two subqueries: SQLite answers min() and max() of one statement by a scan
+    bounds = f"SELECT (SELECT min({order}) FROM papers), (SELECT max({order}) FROM papers)"
+    first, last = conn.execute(bounds).fetchone()
+    if first is None:  # no papers yet
+        return index
+    select = "SELECT paper_id, arxiv_id, title_key FROM papers"
+    if sum(map(len, wanted.values())) > SCAN_SHARE * (last - first + 1):
+        return PaperIndex.of(conn.execute(f"{select} ORDER BY {order}"))
+    for column, values in wanted.items():
+        ordered = sorted(values)
+        for start in range(0, len(ordered), CHUNK):
+            chunk = ordered[start : start + CHUNK]
+            marks = ", ".join("?" * len(chunk))
+            sql = f"{select} WHERE {column} IN ({marks}) ORDER BY {order}"
+            for pid, arx, key in conn.execute(sql, chunk):
+                index.arxiv_of[pid] = arx
+                if column == "arxiv_id":
+                    index.by_arxiv.setdefault(arx, pid)
+                elif column == "title_key":
+                    index.by_key.setdefault(key, pid)
+    return index
 
 
 def _plan(
-    conn: Conn, rows: list[Row], keys: list[str], arxiv: list[str | None], rank: int
+    conn: Conn, dialect: SqlDialect, rows: list[Row], keys: list[str], arxiv: Arxiv, rank: int
 ) -> AddPlan:
     """Decide, row by row, what is new, updated or unchanged (later rows see earlier ones).
 
     Two papers with the same title but different arXiv ids stay apart: the later
     one gets :func:`litreview.ids.arxiv_variant_id` (a paper_id must be unique).
     """
-    index = _index(conn)
+    index = _index(conn, dialect, rows, keys, arxiv)
     first = [index.find(row[0], key, arx) for row, key, arx in zip(rows, keys, arxiv, strict=True)]
     current = _fetch(conn, sorted({m[0] for m in first if m}))
     plan = AddPlan()
