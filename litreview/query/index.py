@@ -258,7 +258,11 @@ class SearchIndex(IndexRows):
         return self._stats
 
     def _pieces(self, lo: int, hi: int) -> list[tuple[np.ndarray, np.ndarray, int]]:
-        """For each segment: (papers, TF-IDF weights, how many are of term ``lo``)."""
+        """For each segment: (papers, TF-IDF weights, how many are of term ``lo``).
+
+        The weights are ``float32(log_tf * idf / norm)`` (log_tf and idf in float32, the
+        division in float64), computed in as few passes over the postings as that allows:
+        a search at 1M papers reads about 865k postings per common word."""
         idf, norms = self._stats_now()
         nb, out = self.n_base, []
         blo, bhi = self._base_range(lo, hi)
@@ -269,9 +273,17 @@ class SearchIndex(IndexRows):
             if seg is None:
                 continue
             a, b = seg.ptr[a_lo], seg.ptr[a_hi]
-            data = log_tf(seg.tf[a:b]) * np.repeat(idf[union], np.diff(seg.ptr[a_lo : a_hi + 1]))
+            data = log_tf(seg.tf[a:b])
+            if a_hi - a_lo == 1:  # one term: its idf for all (the same float32 products)
+                data *= idf[union[0]]
+            else:
+                data *= np.repeat(idf[union], np.diff(seg.ptr[a_lo : a_hi + 1]))
             docs = seg.docs[a:b]
-            weights = (data / norms[offset:][docs]).astype(np.float32)
+            # each paper's norm (np.take: half the time of fancy indexing here), then the
+            # float64 quotient written over it
+            divided = np.take(norms[offset:], docs)
+            np.divide(data, divided, out=divided)
+            weights = divided.astype(np.float32)
             first = int(seg.ptr[a_lo + 1] - a) if a_lo < a_hi and union[0] == lo else 0
             out.append((docs + offset if offset else docs, weights, first))
         return out
@@ -379,12 +391,14 @@ class SearchIndex(IndexRows):
         first term when it is a prefix of all the others) counts fully, longer
         words found by prefix count half, so "efficient" outranks "efficientnet"."""
         n = len(self)
-        total = np.zeros(n, dtype=np.float64)
+        total: np.ndarray | None = None  # the first word's sums are the total so far (0 + x)
         for lo, hi in ranges:
             pieces = self._pieces(lo, hi)
             if hi - lo <= 1:
                 for docs, weights, _ in pieces:
-                    total += np.bincount(docs, weights=weights, minlength=n)
+                    summed = np.bincount(docs, weights=weights, minlength=n)
+                    summed = summed.astype(np.float64, copy=False)  # int64 when docs is empty
+                    total = summed if total is None else np.add(total, summed, out=total)
                 continue
             base_form = str(self.terms[hi - 1]).startswith(str(self.terms[lo]))
             best = np.zeros(n, dtype=np.float64)
@@ -393,5 +407,5 @@ class SearchIndex(IndexRows):
                 if base_form:
                     values[:first] /= EXPANSION_WEIGHT
                 np.maximum.at(best, docs, values)
-            total += best
-        return total
+            total = best if total is None else np.add(total, best, out=total)
+        return np.zeros(n, dtype=np.float64) if total is None else total

@@ -107,8 +107,10 @@ def follow(stream: np.ndarray, at: np.ndarray, k: int) -> np.ndarray:
 
 
 def log_tf(tf: np.ndarray) -> np.ndarray:
-    """scikit-learn's sublinear tf, in float32 (``1 + log(tf)``)."""
-    return 1 + np.log(tf)
+    """scikit-learn's sublinear tf, in float32 (``1 + log(tf)``; a new array)."""
+    out = np.log(tf)
+    out += 1
+    return out
 
 
 def derive(stream: np.ndarray, seg_start: np.ndarray, v: int, title_weight: int) -> Segment:
