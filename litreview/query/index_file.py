@@ -33,6 +33,7 @@ import tempfile
 import warnings
 import zlib
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -144,18 +145,30 @@ def _pieces(arr: np.ndarray) -> list[bytes | memoryview]:
 
 def read(path: Path) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
     """The arrays (read-only memory maps; string lists decoded) and header of an
-    index file; raises :class:`IndexFileError` saying what is wrong with it."""
+    index file; raises :class:`IndexFileError` saying what is wrong with it.
+
+    The data checksum is computed in a thread (reading and ``zlib.crc32`` release the
+    GIL) while the string lists are decoded; nothing is returned before it matched."""
     try:
-        with path.open("rb", buffering=0) as handle:
+        with path.open("rb", buffering=0) as handle, ThreadPoolExecutor(1) as pool:
             size = os.fstat(handle.fileno()).st_size
             if size < len(MAGIC) + _PREFIX.size:
                 raise IndexFileError(f"{path}: truncated ({size} bytes)")
             mm = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
             header, start = _header(mm, size, path)
-            if _data_crc(handle, start) != header["data_crc"]:  # the same file as mapped
+            crc = pool.submit(_data_crc, handle, start)  # the same file as mapped
+            try:
+                arrays = _arrays(mm, header, start, path)
+            finally:
+                matched = crc.result() == header["data_crc"]
+            if not matched:
                 raise IndexFileError(f"{path}: damaged (checksum mismatch)")
     except OSError as exc:
         raise IndexFileError(f"{path}: {exc.strerror or exc}") from None
+    return arrays, header
+
+
+def _arrays(mm: mmap.mmap, header: dict[str, Any], start: int, path: Path) -> dict[str, np.ndarray]:
     arrays: dict[str, np.ndarray] = {}
     for name, spec in header["arrays"].items():
         dtype = np.dtype(spec["dtype"])
@@ -164,7 +177,7 @@ def read(path: Path) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
         arrays[name] = arr.reshape(spec["shape"])
         if name in STRINGS:
             arrays[name] = _strings(arr, header[f"n_{name}"], path)
-    return arrays, header
+    return arrays
 
 
 def _header(mm: mmap.mmap, size: int, path: Path) -> tuple[dict[str, Any], int]:
@@ -197,7 +210,10 @@ def _data_crc(handle: BinaryIO, start: int) -> int:
 
 
 def _strings(blob: np.ndarray, n: int, path: Path) -> np.ndarray:
-    values = blob.tobytes().decode("utf-8", "surrogatepass").split("\x00") if n else []
+    try:
+        values = blob.tobytes().decode("utf-8", "surrogatepass").split("\x00") if n else []
+    except UnicodeDecodeError as exc:  # damaged (the checksum, computed meanwhile, says so)
+        raise IndexFileError(f"{path}: damaged ({exc.reason})") from None
     if len(values) != n:
         raise IndexFileError(f"{path}: {len(values)} strings, expected {n}")
     out = np.empty(n, dtype=object)

@@ -288,4 +288,4 @@ def paper_frame(store: ReviewStore, snapshot: PaperSnapshot | None = None) -> pd
                 )
             else:
                 data[name] = snapshot.columns[name].copy()
-        return pd.DataFrame(data)
+        return pd.DataFrame(data, copy=False)  # the copies are fresh: not copied again
