@@ -119,6 +119,10 @@ class SearchIndex(IndexRows):
         ids = df["paper_id"].to_numpy(dtype=object)
         if self.is_indexed_order(ids):
             return 0  # the usual call: the same papers again (about 1 ms at 1M)
+        n = len(self.ids)
+        if len(ids) > n and self.is_indexed_order(ids[:n]):
+            df = df.iloc[n:]  # the indexed papers, then others (a review after an import)
+            ids = ids[n:]
         # the known ones among the given ids: hash the few given, probe the many indexed
         known = self.ids[pd.Series(self.ids, copy=False).isin(ids).to_numpy()]
         new = df[~df["paper_id"].isin(known)]

@@ -148,7 +148,10 @@ def derive(stream: np.ndarray, seg_start: np.ndarray, v: int, title_weight: int)
     first[term_ptr[:-1][term_ptr[:-1] < len(first)]] = True
     starts = np.flatnonzero(first)
     del first
-    per_term = np.diff(np.searchsorted(starts, term_ptr))
+    if len(starts) < v:  # a few papers over a large vocabulary (a delta): count per group
+        per_term = np.bincount(np.searchsorted(term_ptr, starts, side="right") - 1, minlength=v)
+    else:
+        per_term = np.diff(np.searchsorted(starts, term_ptr))
     n_all = np.empty(len(starts), dtype=index)  # positions per group
     np.subtract(starts[1:], starts[:-1], out=n_all[:-1])
     n_all[-1:] = len(doc_of) - starts[-1:]
@@ -165,7 +168,8 @@ def derive(stream: np.ndarray, seg_start: np.ndarray, v: int, title_weight: int)
     keep = n_title > 0
     del n_title
     cols = np.repeat(np.arange(v, dtype=np.int32), per_term)
-    title_ptr = np.searchsorted(cols[keep], np.arange(v + 1)).astype(np.int64)
+    title_ptr = np.zeros(v + 1, dtype=np.int64)  # O(groups + v), not O(v log groups)
+    np.cumsum(np.bincount(cols[keep], minlength=v), out=title_ptr[1:])
     del cols
     return Segment(
         stream=np.ascontiguousarray(stream, dtype=np.int32),

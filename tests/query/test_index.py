@@ -121,3 +121,63 @@ def test_long_phrases_match_exactly_where_the_words_follow() -> None:
         False,
     ]
     assert match_mask(df, '"adapter tuning low"', index=index).tolist() == [False] * 4
+
+
+def brute_postings(
+    stream: np.ndarray, starts: np.ndarray, v: int, title_weight: int
+) -> tuple[list[int], list[int], list[float], list[int], list[int]]:
+    """ptr, docs, tf, title_ptr, title_docs of a word stream, counted one word at a time."""
+    counts: dict[tuple[int, int], list[int]] = {}
+    bounds = [*starts.tolist(), len(stream)]
+    for seg in range(len(starts)):
+        for term in stream[bounds[seg] : bounds[seg + 1]].tolist():
+            if term >= 0:
+                counts.setdefault((term, seg // 2), [0, 0])[seg % 2] += 1
+    ptr, docs, tf, title_ptr, title_docs = [0], [], [], [0], []
+    for term in range(v):
+        mine = sorted(doc for t, doc in counts if t == term)
+        docs += mine
+        tf += [float(title_weight * counts[term, d][0] + counts[term, d][1]) for d in mine]
+        title_docs += [d for d in mine if counts[term, d][0]]
+        ptr.append(len(docs))
+        title_ptr.append(len(title_docs))
+    return ptr, docs, tf, title_ptr, title_docs
+
+
+@pytest.mark.parametrize("v", [3, 40, 5000])  # fewer groups than terms (a delta) and more
+def test_derive_counts_every_word_of_the_stream(v: int) -> None:
+    from litreview.query.segment import SEP, derive
+
+    rng = np.random.default_rng(v)
+    for _ in range(5):
+        n_docs = int(rng.integers(1, 30))
+        used = rng.choice(v, size=min(v, 12), replace=False)  # a few of the terms
+        pieces, starts = [], []
+        for _seg in range(2 * n_docs):
+            starts.append(sum(map(len, pieces)))
+            words = rng.choice(used, size=int(rng.integers(0, 6)))
+            pieces.append(np.append(words, SEP).astype(np.int32))
+        stream = np.concatenate(pieces)
+        seg = derive(stream, np.array(starts, dtype=np.int64), v, 3)
+        ptr, docs, tf, title_ptr, title_docs = brute_postings(stream, np.array(starts), v, 3)
+        assert seg.ptr.tolist() == ptr and seg.docs.tolist() == docs and seg.tf.tolist() == tf
+        assert seg.title_ptr.tolist() == title_ptr and seg.title_docs.tolist() == title_docs
+        assert seg.ptr.dtype == seg.title_ptr.dtype == np.int64
+
+
+def test_adding_the_whole_table_indexes_only_its_new_papers(papers: pd.DataFrame) -> None:
+    head, tail = papers.iloc[:20], papers.iloc[20:]
+    for table in (
+        papers,  # the indexed papers first (a review after an import): the tail is new
+        fresh_strings(papers),  # equal ids, other objects
+        pd.concat([papers.iloc[:20], tail.iloc[:3], papers.iloc[[5]], tail.iloc[:3], tail]),
+        pd.concat([tail, head]),  # new ones first
+    ):
+        index = SearchIndex(head)
+        assert index.add(table) == len(tail)
+        assert index.ids.tolist() == [*head["paper_id"], *tail["paper_id"]]
+        whole = SearchIndex(papers)
+        for query in ["transformer", '"vision transformer"', "title:efficient", "token*"]:
+            a, b = search(papers, query, index=index), search(papers, query, index=whole)
+            assert a["paper_id"].tolist() == b["paper_id"].tolist()
+            assert a["score"].tolist() == b["score"].tolist(), query
