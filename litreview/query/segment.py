@@ -19,6 +19,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 SEP = -1
+NORM_CHUNK = 1 << 20  # postings per block when the row norms are re-derived
 
 
 @dataclass
@@ -90,8 +91,16 @@ class Segment:
     def norms(self, idf: np.ndarray) -> np.ndarray:
         """Squared L2 norm of every paper's TF-IDF row (``idf`` per local term):
         summed in term order, as a fresh build of the same papers sums them."""
-        data = log_tf(self.tf) * np.repeat(idf, np.diff(self.ptr))
-        return np.bincount(self.docs, weights=data.astype(np.float64) ** 2, minlength=self.n_docs)
+        squares = np.empty(len(self.tf), dtype=np.float64)  # the one large array made
+        bounds = np.searchsorted(self.ptr, np.arange(0, max(len(self.tf), 1), NORM_CHUNK))
+        for lo, hi in zip(bounds, [*bounds[1:], self.v], strict=True):  # whole terms at a time
+            a, b = self.ptr[lo], self.ptr[hi]
+            data = log_tf(self.tf[a:b])
+            data *= np.repeat(idf[lo:hi], np.diff(self.ptr[lo : hi + 1]))
+            part = squares[a:b]
+            part[...] = data  # float32 products squared in float64, as before
+            np.square(part, out=part)
+        return np.bincount(self.docs, weights=squares, minlength=self.n_docs)
 
 
 def follow(stream: np.ndarray, at: np.ndarray, k: int) -> np.ndarray:
