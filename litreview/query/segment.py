@@ -20,6 +20,7 @@ import numpy as np
 
 SEP = -1
 NORM_CHUNK = 1 << 20  # postings per block when the row norms are re-derived
+PHRASE_SAMPLE = 2048  # positions a phrase's next words are tried on, to order the checks
 
 
 @dataclass
@@ -68,19 +69,36 @@ class Segment:
 
     def phrase_docs(self, ranges: list[tuple[int, int]], field: str | None) -> np.ndarray:
         """Local papers (with repeats) where words of the term ranges follow each
-        other in one title or abstract (``field``: only there)."""
+        other in one title or abstract (``field``: only there).
+
+        From the first word's positions, each next word is checked in turn, the one
+        that keeps the fewest of a sample of them first: in "low rank adapter" nearly
+        every "low" is followed by "rank" but few by "adapter" two words on."""
         lo, hi = ranges[0]
         a, b = self.term_ptr[lo], self.term_ptr[hi]
         start, segment = self.positions[a:b], self.pos_seg[a:b]
-        for k, (lo, hi) in enumerate(ranges[1:], 1):
-            following = follow(self.stream, start, k)
-            keep = (following >= lo) & (following < hi)
+        steps = list(enumerate(ranges[1:], 1))
+        if len(steps) > 1 and len(start) > PHRASE_SAMPLE:
+            sample = start[:: len(start) // PHRASE_SAMPLE]
+            steps.sort(key=lambda step: int(self._followed(sample, *step).sum()))
+        for k, (lo, hi) in steps:
+            if not len(start):
+                break
+            keep = self._followed(start, k, (lo, hi))
             start, segment = start[keep], segment[keep]
         if field == "title":
             segment = segment[segment % 2 == 0]
         elif field == "abstract":
             segment = segment[segment % 2 == 1]
         return segment // 2
+
+    def _followed(self, start: np.ndarray, k: int, terms: tuple[int, int]) -> np.ndarray:
+        """Whether the word ``k`` after each of the positions ``start`` is in ``terms``."""
+        lo, hi = terms
+        following = follow(self.stream, start, k)
+        if hi - lo == 1:
+            return np.asarray(following == lo)
+        return (following >= lo) & (following < hi)
 
     def docs_in(self, lo: int, hi: int, *, title: bool) -> np.ndarray:
         """Local papers (with repeats) having a term in [lo, hi) (in the title only)."""

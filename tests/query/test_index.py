@@ -181,3 +181,37 @@ def test_adding_the_whole_table_indexes_only_its_new_papers(papers: pd.DataFrame
             a, b = search(papers, query, index=index), search(papers, query, index=whole)
             assert a["paper_id"].tolist() == b["paper_id"].tolist()
             assert a["score"].tolist() == b["score"].tolist(), query
+
+
+@pytest.mark.parametrize("sample", [1, 2048])  # next words checked in sampled order, or in turn
+def test_phrases_of_several_words_equal_the_regular_expression(
+    monkeypatch: pytest.MonkeyPatch, sample: int
+) -> None:
+    from litreview._text import fold
+    from litreview.query import segment
+    from litreview.query.evaluate import text_regex
+    from litreview.query.language import parse
+
+    monkeypatch.setattr(segment, "PHRASE_SAMPLE", sample)
+    rng = np.random.default_rng(5)
+    vocab = ["low", "rank", "adapter", "tuning", "low-rank", "fine"]
+    texts = [" ".join(rng.choice(vocab, size=int(rng.integers(0, 9)))) for _ in range(120)]
+    df = papers_from_columns(
+        {
+            "paper_id": [f"p{i}" for i in range(60)],
+            "title": texts[:60],
+            "abstract": texts[60:],
+        }
+    )
+    index = SearchIndex(df)
+    for query in ['"low rank adapter"', '"rank low rank"', '"low rank low rank"',
+                  'title:"fine low rank"', '"adapter adapter tuning"']:  # fmt: skip
+        node = parse(query)
+        pattern = text_regex(node)  # type: ignore[arg-type]
+        field = getattr(node, "field", None)
+        cells = [df["title"]] if field == "title" else [df["title"], df["abstract"]]
+        expected = np.zeros(len(df), dtype=bool)
+        for cell in cells:
+            expected |= np.array([pattern.search(fold(t)) is not None for t in cell])
+        assert match_mask(df, query, index=index).tolist() == expected.tolist(), query
+        assert expected.any() or query == '"adapter adapter tuning"'
