@@ -37,7 +37,6 @@ from litreview.app._action import action
 from litreview.review.core import DEFAULT_REASONS
 
 if TYPE_CHECKING:
-    from litreview.query.index import SearchIndex
     from litreview.review.core import Review
 
 STAGES = ("title", "fulltext")
@@ -87,13 +86,12 @@ class TeamState(traitlets.HasTraits):
 
     # -- what _load, _refresh_lists and annotate ask -----------------------------------------
 
-    def _stage_load(self) -> tuple[pd.DataFrame, SearchIndex]:
-        """The papers of the stage and the review's search index (always of every paper)."""
+    def _stage_load(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The papers of the stage, and every paper (what the search index holds)."""
         papers = self.review.papers
-        index = self.review.search_index(papers)
         if self.stage == "title":
-            return papers, index
-        return self.review.stage_papers("fulltext"), index
+            return papers, papers
+        return self.review.stage_papers("fulltext"), papers
 
     def _searchable(self, query: str) -> pd.DataFrame:
         """The table ``query`` is searched in: at title/abstract, with the columns the
