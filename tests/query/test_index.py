@@ -215,3 +215,19 @@ def test_phrases_of_several_words_equal_the_regular_expression(
             expected |= np.array([pattern.search(fold(t)) is not None for t in cell])
         assert match_mask(df, query, index=index).tolist() == expected.tolist(), query
         assert expected.any() or query == '"adapter adapter tuning"'
+
+
+def test_the_cached_index_is_found_by_the_papers_it_holds(papers: pd.DataFrame) -> None:
+    from litreview.query.filters import index_for
+
+    index_for.cache_clear()  # type: ignore[attr-defined]
+    index = index_for(papers)
+    assert index_for(fresh_strings(papers)) is index  # equal ids, other objects
+    assert index_for(papers.iloc[5:]) is index and index_for(papers.iloc[::-1]) is index
+    renamed = papers.assign(paper_id=[f"x{i}" for i in range(len(papers))])
+    other = index_for(renamed)  # as many papers, other ids: another index
+    assert other is not index and list(other.ids) == list(renamed["paper_id"])
+    assert index_for(papers) is index and index_for(renamed) is other
+    for i in range(5):  # more tables than are kept: the least recently used goes
+        index_for(papers.assign(paper_id=[f"t{i}-{j}" for j in range(len(papers))]))
+    assert index_for(papers) is not index
