@@ -12,8 +12,9 @@ Almost every paper of a copied page has the same eight lines::
     <blank>
 
 numpy finds the lines and the ``·`` lines standing where this shape has them;
-titles and abstracts are decoded straight from the buffer and the author/date
-blocks matched in one regex pass. A paper with anything unusual about it is
+titles and abstracts are decoded straight from the buffer; the author/date
+blocks in their usual spelling are read by numpy (:mod:`.usual_meta`), the
+others matched in one regex pass. A paper with anything unusual about it is
 left to the line-by-line parser (``hf_text``), which gives the same result:
 a property test holds the two to it.
 """
@@ -30,6 +31,7 @@ import numpy as np
 
 from litreview.ids import paper_ids
 from litreview.readers._dates import DAY_NUMBERS, DayNumbers
+from litreview.readers.hf_text.usual_meta import usual_metas
 
 #: An author/date block in the usual shape: author count, "·" line, full date, comments
 #: (counts of up to 18 digits, so they fit Int64: longer ones go to the line parser).
@@ -112,26 +114,35 @@ def read_papers(lines: Lines, day_numbers: DayNumbers = DAY_NUMBERS) -> Papers:
     dots = paper_shapes(lines)
     titles = _texts(lines.data, starts[dots - 5], ends[dots - 5])
     abstracts = _texts(lines.data, starts[dots - 3], ends[dots - 3])
-    metas = _metas(lines.data, starts[dots - 1], ends[dots + 1])
-    days = [day_numbers[m[1]] if m else None for m in metas]
-    ok = np.ones(len(dots), dtype=bool)
-    if None in titles or None in abstracts or None in metas or None in days:
-        rows = zip(titles, abstracts, metas, days, strict=True)
-        ok = np.fromiter((None not in row for row in rows), dtype=bool, count=len(dots))
+    usual = usual_metas(
+        lines.codes, starts[dots - 1], ends[dots - 1], starts[dots + 1], ends[dots + 1]
+    )
+    ok = usual.ok.copy()  # then: an author/date block the regex reads, with a possible date
+    n_authors, days, comments = usual.n_authors, usual.days, usual.comments
+    odd = np.flatnonzero(~ok)
+    odd_metas = _metas(lines.data, starts[dots[odd] - 1], ends[dots[odd] + 1])
+    for i, meta in zip(odd.tolist(), odd_metas, strict=True):
+        day = day_numbers[meta[1]] if meta else None
+        if meta is not None and day is not None:
+            ok[i], n_authors[i], days[i] = True, int(meta[0]), day
+            comments[i] = int(meta[2]) if meta[2] else 0
+    if None in titles or None in abstracts:
+        pairs = zip(titles, abstracts, strict=True)
+        ok &= np.fromiter((None not in pair for pair in pairs), dtype=bool, count=len(dots))
     # Only a line starting with white space, "·" or "•" can be empty or page markup.
     first_bytes = lines.codes[starts[dots - 5]], lines.codes[starts[dots - 3]]
-    odd = _ODD_FIRST_BYTE[first_bytes[0]] | _ODD_FIRST_BYTE[first_bytes[1]]
-    for i in np.flatnonzero(odd & ok).tolist():
+    odd_text = _ODD_FIRST_BYTE[first_bytes[0]] | _ODD_FIRST_BYTE[first_bytes[1]]
+    for i in np.flatnonzero(odd_text & ok).tolist():
         ok[i] = _is_text(titles[i]) and _is_text(abstracts[i])
-    kept_titles, kept_metas = _kept(titles, ok), _kept(metas, ok)
+    kept_titles = _kept(titles, ok)
     return Papers(
         dots[ok],
         kept_titles,
         paper_ids(kept_titles),
         _kept(abstracts, ok),
-        [int(m[0]) for m in kept_metas],
-        _kept(days, ok),
-        [int(m[2]) if m[2] else 0 for m in kept_metas],
+        n_authors[ok].tolist(),
+        days[ok].tolist(),
+        comments[ok].tolist(),
     )
 
 
