@@ -76,7 +76,7 @@ class ConflictState(traitlets.HasTraits):
             return
         self._stale = False
         self._table = table.set_index("paper_id", drop=False)
-        self._details = _details(review, stage, table)
+        self._details = _details(review, stage, table, self.app.review_order())
         open_ = table.loc[~table["resolved"].to_numpy(dtype=bool), "paper_id"]
         shown = self.current_id
         self.ids = open_.astype(str).tolist()
@@ -148,14 +148,17 @@ def _blocked(review: Any) -> str:
     return ""
 
 
-def _details(review: Any, stage: str, table: pd.DataFrame) -> dict[str, list[dict[str, str]]]:
-    """paper_id -> each visible reviewer's decision, reason and note, for the open conflicts."""
+def _details(
+    review: Any, stage: str, table: pd.DataFrame, order: Any
+) -> dict[str, list[dict[str, str]]]:
+    """paper_id -> each visible reviewer's decision, reason and note, for the open
+    conflicts; ``order``: every paper's id in the review's order (the rows of
+    ``stage_rows``; not read again: 0.9 s at 100k papers)."""
     open_ = table[~table["resolved"].to_numpy(dtype=bool)]
     if open_.empty:
         return {}
     names = [c for c in table.columns[2:] if c not in _FINAL_COLUMNS]
     columns = review.stage_rows(stage)
-    order = pd.Index(review.decisions(stage)["paper_id"].astype(object))
     at = order.get_indexer(pd.Index(open_["paper_id"].astype(object)))
     out: dict[str, list[dict[str, str]]] = {}
     for pid, row, where in zip(open_["paper_id"], open_.itertuples(index=False), at, strict=True):

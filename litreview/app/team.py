@@ -37,6 +37,7 @@ from litreview.app._action import action
 from litreview.review.core import DEFAULT_REASONS
 
 if TYPE_CHECKING:
+    from litreview.app.index_load import IndexLoad
     from litreview.review.core import Review
 
 STAGES = ("title", "fulltext")
@@ -64,6 +65,8 @@ class TeamState(traitlets.HasTraits):
         changes: int
         revision: int
         flushers: list[Any]
+        _pos: Any  # pd.Index (as pandas-stubs type its constructor here)
+        _index_load: IndexLoad
 
         def fail(self, message: str) -> None: ...
         def say(self, message: str) -> None: ...
@@ -92,6 +95,14 @@ class TeamState(traitlets.HasTraits):
         if self.stage == "title":
             return papers, papers
         return self.review.stage_papers("fulltext"), papers
+
+    def review_order(self) -> Any:
+        """Every paper's id in the review's order (a ``pd.Index``): the rows of
+        ``Review.decisions`` and ``Review.stage_rows`` (at title/abstract, the app's own
+        table's)."""
+        if self.stage == "title":
+            return self._pos
+        return pd.Index(self._index_load.papers["paper_id"].astype(object))
 
     def _searchable(self, query: str) -> pd.DataFrame:
         """The table ``query`` is searched in: at title/abstract, with the columns the

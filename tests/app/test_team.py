@@ -148,11 +148,32 @@ def test_a_resolver_settles_the_conflicts_queue(team, tmp_path: Path) -> None:
     app._undo.click()  # the toolbar's undo takes the latest resolution back, shown at once
     assert queue.open_count == 2 and ids[3] in queue.ids
     assert "2</b> open conflicts" in view._label.value
+    _bob.annotate(ids[4], decision="include", reason="")  # now both include it
     # full text: no conflict there yet
     app._stage.value = "fulltext"
     app.select_tab("Browse")
     app.select_tab("Conflicts")
     assert queue.open_count == 0 and "No open conflict" in view._table.value
+    # then one, on the 3rd of the stage's papers (the 5th of the review): each reviewer's
+    # full-text reason and note, found by the paper's row in the review
+    assert app.state.papers["paper_id"].tolist() == [ids[0], ids[1], ids[4]]
+    ada.annotate_fulltext(ids[4], decision="include", note="ada read it")
+    _bob.annotate_fulltext(ids[4], decision="exclude", reason="no evaluation", note="no table")
+    app.select_tab("Browse")
+    app._reload.click()
+    app.select_tab("Conflicts")
+    assert queue.ids == [ids[4]]
+    rows = {r["reviewer"]: r for r in queue.decisions(ids[4])}
+    assert (rows["ada"]["decision"], rows["ada"]["reason"], rows["ada"]["note"]) == (
+        "include",
+        "",
+        "ada read it",
+    )
+    assert (rows["bob"]["decision"], rows["bob"]["reason"], rows["bob"]["note"]) == (
+        "exclude",
+        "no evaluation",
+        "no table",
+    )
 
 
 def test_blind_mode_badge_counts_only_and_no_conflicts(team, tmp_path: Path) -> None:
