@@ -31,9 +31,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from litreview.ids import PaperIndex, normalize_arxiv_id, title_key
 from litreview.review.edits import check_tags, check_text
-from litreview.review.store import queries
 from litreview.review.store.base import TIME_FORMAT, ReviewStore
 from litreview.review.store.exchange import FileRow, ImportReport, merge_rows
 from litreview.review.store.papers import AddSummary
@@ -315,18 +313,15 @@ def import_tool_decisions(
     step under the tools' reviewer names; the review's own values win."""
     found = tool_decisions(df)
     if found.empty:
-        return AddReport(summary.source, summary.new, summary.updated, summary.unchanged)
-    ids = _stored_ids(store, df, found["row"].tolist())
+        return AddReport(*_counts(summary), paper_ids=summary.paper_ids)
+    ids = summary.paper_ids  # the paper each row is (the "same paper" rule, applied by add)
     rows = []
     items: list[tuple[Any, ...]] = list(found.itertuples(index=False, name=None))
     for k, _tool, reviewer, *fields in items:
         decision, reason, tags, note, decided_at = (None if _blank(v) else v for v in fields)
-        pid = ids.get(k)
-        if pid is None:
-            continue
         rows.append(
             FileRow(
-                paper_id=pid,
+                paper_id=ids[k],
                 reviewer=str(reviewer),
                 decision=decision,
                 reason=check_text("reason", reason) if reason else None,
@@ -340,41 +335,16 @@ def import_tool_decisions(
     rows = list({row.key: row for row in reversed(rows)}.values())[::-1]  # first wins
     report = merge_rows(store, performer, rows, f"decisions in {summary.source}")
     return AddReport(
-        summary.source,
-        summary.new,
-        summary.updated,
-        summary.unchanged,
+        *_counts(summary),
+        paper_ids=summary.paper_ids,
         decisions=dict(report.decisions),
         tool_import=report,
     )
 
 
-def _stored_ids(store: ReviewStore, df: pd.DataFrame, rows: list[int]) -> dict[int, str]:
-    """The review's id of each of ``df``'s rows (the "same paper" rule of Review.add)."""
-    stored = queries.paper_keys(store)
-    index = PaperIndex.of(
-        (pid, normalize_arxiv_id(arxiv), _key(title, pid)) for pid, arxiv, title in stored
-    )
-    out: dict[int, str] = {}
-    for k in dict.fromkeys(rows):
-        title = df["title"].iloc[k] if "title" in df else None
-        arxiv = df["arxiv_id"].iloc[k] if "arxiv_id" in df else None
-        pid = str(df["paper_id"].iloc[k])
-        match = index.find(
-            pid,
-            _key(title, pid),
-            normalize_arxiv_id(arxiv if isinstance(arxiv, str) else None),
-        )
-        if match is not None:
-            out[k] = match[0]
-    return out
+def _counts(summary: AddSummary) -> tuple[str, int, int, int]:
+    return summary.source, summary.new, summary.updated, summary.unchanged
 
 
 def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, float) and value != value)  # None or NaN
-
-
-def _key(title: Any, pid: str) -> str:
-    """The title key, or one of its own for a paper without a title (kept by its
-    identifier: it matches by id and arXiv id only)."""
-    return title_key(title) if isinstance(title, str) and title.strip() else "\x00" + pid

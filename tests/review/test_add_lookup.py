@@ -56,14 +56,19 @@ def _statements(review: Review) -> Iterator[list[str]]:
 
 
 def _scans(review: Review, statements: list[str]) -> list[str]:
-    """The statements SQLite answers by scanning the paper table (or a whole index of it)."""
-    with closing(sqlite3.connect(review.path)) as conn:
-        return [
-            sql
-            for sql in statements
-            if sql.lstrip().upper().startswith("SELECT")
-            and any("SCAN papers" in p[-1] for p in conn.execute(f"EXPLAIN QUERY PLAN {sql}"))
-        ]
+    """The statements SQLite answers by scanning the paper table (or a whole index of it),
+    explained on the review's own connection (which holds its temporary tables)."""
+    selects = [sql for sql in statements if sql.lstrip().upper().startswith("SELECT")]
+
+    def plans(conn: sqlite3.Connection) -> list[list[str]]:
+        return [[p[-1] for p in conn.execute(f"EXPLAIN QUERY PLAN {sql}")] for sql in selects]
+
+    found = review._store.read(plans)
+    return [
+        sql
+        for sql, plan in zip(selects, found, strict=True)
+        if any("SCAN papers" in p for p in plan)
+    ]
 
 
 row = st.tuples(
@@ -142,3 +147,26 @@ def test_lookups_and_a_scan_agree_on_each_backend(
     pd.testing.assert_frame_equal(tables[0][2][columns], tables[1][2][columns])
     variant = arxiv_variant_id("sparse routers!", "2401.00002")  # p-1 has another arXiv id
     assert tables[1][1]["paper_id"].tolist() == ["p-1", "p-2", variant]
+
+
+def test_tool_decisions_go_to_the_papers_add_matched_without_a_scan(tmp_path: Path) -> None:
+    titles = [f"Known Paper Number {i}" for i in range(400)]
+    known = _frame(
+        [(paper_id(t), t, f"2301.{i:05d}" if i % 2 else None, "") for i, t in enumerate(titles)]
+    )
+    export = (
+        "record_id,title,abstract,asreview_label\n"
+        "1,known paper number 2!,x,1\n"  # the stored paper of that title
+        "2,A Brand New Paper,y,0\n"
+    )
+    with Review.open(tmp_path / "r.litreview", reviewer="ada") as review:
+        review.add(known)
+        with _statements(review) as statements:
+            summary = review.add(export)
+        assert statements and _scans(review, statements) == []
+        assert (summary.new, summary.updated, summary.decisions) == (1, 1, {"asreview": 2})
+        assert summary.paper_ids[0] == paper_id(titles[2]) and len(summary.paper_ids) == 2
+        table = review.decisions().set_index("paper_id")["asreview"]
+        assert table[paper_id(titles[2])] == "include"
+        assert table[summary.paper_ids[1]] == "exclude"
+        assert table.ne("unscreened").sum() == 2

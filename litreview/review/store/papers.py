@@ -62,7 +62,8 @@ SCAN_SHARE = 0.4
 
 @dataclass(frozen=True)
 class AddSummary:
-    """What :meth:`Review.add` did: counts of new, updated and unchanged records.
+    """What :meth:`Review.add` did: counts of new, updated and unchanged records, and
+    ``paper_ids``: the review's id of the paper each record is, in the records' order.
 
     >>> print(AddSummary(source="a.txt", new=3, updated=1, unchanged=2))
     a.txt: 6 records, 3 new, 1 updated, 2 unchanged
@@ -72,6 +73,7 @@ class AddSummary:
     new: int
     updated: int
     unchanged: int
+    paper_ids: tuple[str, ...] = field(default=(), repr=False, compare=False)
 
     @property
     def n_records(self) -> int:
@@ -123,6 +125,7 @@ class AddPlan:
     inserts: dict[str, Planned] = field(default_factory=dict)
     updates: dict[str, Planned] = field(default_factory=dict)
     changes: list[FieldChange] = field(default_factory=list)
+    placed: list[str] = field(default_factory=list)  # the paper each row is, in row order
 
 
 def add_papers(
@@ -165,7 +168,7 @@ def add_papers(
         _write(conn, plan, cur.lastrowid)
         if plan.inserts or plan.updates:
             store.bump(conn, PAPERS_COUNTER)
-    return AddSummary(source, plan.new, plan.updated, plan.unchanged)
+    return AddSummary(source, plan.new, plan.updated, plan.unchanged, tuple(plan.placed))
 
 
 def _write(conn: Conn, plan: AddPlan, import_id: int | None) -> None:
@@ -250,6 +253,7 @@ def _plan(
     fresh = encode_ranks([rank] * len(RANKED))
     for row, key, arx in zip(rows, keys, arxiv, strict=True):
         pid, is_new = index.place(row[0], row[1], arx, key)
+        plan.placed.append(pid)
         if is_new:
             plan.new += 1
             plan.inserts[pid] = Planned(key, (pid, *row[1:]), fresh)
