@@ -1,14 +1,14 @@
 """Papers in the review file: import (match, merge, count), the imports log and the
 field changes each import made.
 
-Matching is the "same paper" rule of :mod:`litreview.ids` (:class:`~litreview.ids.PaperIndex`),
-the one ``read_listings`` follows. A matched paper keeps its stored ``paper_id``
-(so its annotations stay attached); which of its values win is the merge policy
-of :mod:`litreview.readers.policy` (a poorer record never replaces a richer one,
-and re-adding the same files changes nothing), for which each paper keeps the
-rank of the format each field's value came from (the ``ranks`` column). Every
-field an import changes is logged (old -> new) in ``import_changes``.
-Reading the papers back (and the column encoding both share) is :mod:`.table`.
+Matching is the "same paper" rule of :mod:`litreview.ids` (:class:`~litreview.ids.PaperIndex`,
+as ``read_listings`` follows it) over the stored papers a record can be, found through the
+table's indexes: an import costs what it adds, not what the review holds. A matched paper
+keeps its ``paper_id`` (its annotations stay attached); which values win is the merge
+policy of :mod:`litreview.readers.policy` (a poorer record never replaces a richer one;
+re-adding the same files changes nothing), by the rank of the format each field's value
+came from (the ``ranks`` column). Each field an import changes is logged (old -> new) in
+``import_changes``. Reading the papers back (and the shared column encoding) is :mod:`.table`.
 """
 
 from __future__ import annotations
