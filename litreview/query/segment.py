@@ -106,6 +106,24 @@ class Segment:
             return self.title_docs[self.title_ptr[lo] : self.title_ptr[hi]]
         return self.docs[self.ptr[lo] : self.ptr[hi]]
 
+    def weights_in(
+        self, lo: int, hi: int, idf: np.ndarray, norms: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Local papers having a term in [lo, hi) and their TF-IDF weights, given the
+        terms' ``idf`` and every local paper's row norm: ``float32(log_tf * idf / norm)``,
+        the product in float32 and the quotient in float64, in as few passes over the
+        postings as that allows (a search at 1M papers reads 865k per common word)."""
+        a, b = self.ptr[lo], self.ptr[hi]
+        data = log_tf(self.tf[a:b])
+        if hi - lo == 1:  # one term: its idf for all (the same float32 products)
+            data *= idf[0]
+        else:
+            data *= np.repeat(idf, np.diff(self.ptr[lo : hi + 1]))
+        docs = self.docs[a:b]
+        divided = np.take(norms, docs)  # np.take: half the time of fancy indexing here
+        np.divide(data, divided, out=divided)
+        return docs, divided.astype(np.float32)
+
     def norms(self, idf: np.ndarray) -> np.ndarray:
         """Squared L2 norm of every paper's TF-IDF row (``idf`` per local term):
         summed in term order, as a fresh build of the same papers sums them."""
