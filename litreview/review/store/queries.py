@@ -72,14 +72,6 @@ def text_changed_since(store: ReviewStore, import_id: int) -> bool:
     return bool(store.read(lambda c: c.execute(query, (import_id,)).fetchone()))
 
 
-def paper_keys(store: ReviewStore) -> list[tuple[str, str | None, str | None]]:
-    """``(paper_id, arxiv_id, title)`` of every paper (for the "same paper" rule)."""
-    rows = store.read(
-        lambda c: c.execute("SELECT paper_id, arxiv_id, title FROM papers").fetchall()
-    )
-    return [(str(p), a, t) for p, a, t in rows]
-
-
 def last_history_id(store: ReviewStore) -> int:
     """The id of the latest history row this reviewer may read (0: none)."""
     row = store.read(lambda c: c.execute("SELECT max(history_id) FROM history").fetchone())
