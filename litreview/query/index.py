@@ -93,7 +93,7 @@ class SearchIndex(IndexRows):
         self._stats: tuple[np.ndarray, np.ndarray] | None = None
         self._weights: sp.csc_matrix | None = None
         self._feature_cache: tuple[sp.csr_matrix, np.ndarray] | None = None
-        self._folded: dict[str, tuple[list[object], np.ndarray]] = {}
+        self._folded: dict[str, tuple[SameObjects, np.ndarray]] = {}
         self._aligned: list[tuple[SameObjects, np.ndarray]] = []
         self._same_ids: SameObjects | None = None
         self._row_of: pd.Index | None = None

@@ -231,3 +231,24 @@ def test_the_cached_index_is_found_by_the_papers_it_holds(papers: pd.DataFrame) 
     for i in range(5):  # more tables than are kept: the least recently used goes
         index_for(papers.assign(paper_id=[f"t{i}-{j}" for j in range(len(papers))]))
     assert index_for(papers) is not index
+
+
+def test_folded_cells_are_remembered_while_they_are_the_same_objects() -> None:
+    index = SearchIndex(papers_from_columns({"paper_id": ["a", "b", "c"], "title": ["x"] * 3}))
+    orgs: list[object] = ["Meta AI", None, "Université Paris"]
+    authors: list[object] = [["Ann Lee", "Bo"], ["Ann Lee", "Bo"], []]  # equal lengths: cells
+    first = index.folded("organization", orgs)
+    assert first.tolist() == ["meta ai", "", "universite paris"]
+    assert index.folded("organization", list(orgs)) is first  # another list, the same cells
+    equal = ["".join("Meta AI"), None, "".join("Université Paris")]
+    assert index.folded("organization", equal) is not first  # equal text, other objects
+    changed = [orgs[0], "DeepMind", orgs[2]]
+    assert index.folded("organization", changed).tolist() == [
+        "meta ai",
+        "deepmind",
+        "universite paris",
+    ]
+    names = index.folded("authors", authors)
+    assert names.shape == (3,) and names[0] == names[1] and names[2] == ""
+    assert index.folded("authors", authors) is names
+    assert index.folded("organization", orgs[:2]).tolist() == ["meta ai", ""]
