@@ -60,6 +60,10 @@ class ConflictState(traitlets.HasTraits):
 
     def _changed(self, _change: dict[str, Any]) -> None:
         self._stale = True
+        if self.current_id and self.current_id not in self.app._pos:  # another stage's
+            self.ids, self.pos = [], -1  # read again when the tab opens
+            self.pos = 0
+            self.version += 1
 
     def ensure(self) -> None:
         """Read the queue again when annotations changed since (the tab was opened)."""

@@ -127,6 +127,8 @@ class AppState(BulkActions, OutputActions, Keywords, Enrichment, TeamState, Fiel
         if len(self._pos):  # builds the lookup table now, not at the first decision
             self._pos.get_indexer(self._pos[:1])
         self.n_total = len(self.papers)
+        if self.current_id and self.current_id not in self._pos:  # not at this stage
+            self.current_id = ""
         self._refresh_lists()
         self._load_keywords()
         self._load_fields()

@@ -284,3 +284,24 @@ def test_other_clients_changes_reach_the_team_views(pg_server: Any, tmp_path: Pa
             assert "off topic" in app.conflicts._table.value
             tip = app._team.value
             assert "ada: 1 screened" in tip and "bob: 1 screened" in tip
+
+
+def test_the_stage_switch_closes_papers_that_are_not_at_the_new_stage(team, tmp_path: Path) -> None:
+    """The paper open in Browse and the conflict on screen are title/abstract papers
+    that have no full-text stage: the switch closes them (it failed on them before)."""
+    ada, _bob, cy = team
+    ids = ids_of(ada)
+    app = review_app(cy, export_dir=tmp_path)
+    app.select_tab("Conflicts")
+    assert app.state.conflicts.current_id == ids[2]  # excluded by bob: no full text
+    app.select_tab("Browse")
+    app.state.open(ids[5])
+    app._stage.value = "fulltext"
+    assert app.state.error == ""
+    assert app.state.status == "full text stage: 2 papers included at title/abstract"
+    assert app.state.current_id == "" and app.state.conflicts.current_id == ""
+    assert "Click a paper" in app.paper._card.value
+    app.select_tab("Conflicts")
+    assert app.state.conflicts.open_count == 0 and app.state.error == ""
+    app._stage.value = "title"
+    assert app.state.conflicts.ids == ids[2:5] and app.state.error == ""
