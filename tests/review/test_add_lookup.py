@@ -122,6 +122,13 @@ def test_a_few_rows_added_to_a_large_review_find_their_papers_without_a_scan(
         assert stored[paper_id(titles[7])] == "by paper_id"
         assert stored[arxiv_variant_id(titles[5], "2402.99999")] == "same title, other arXiv id"
         assert stored["fresh"] == "new" and len(stored) == 402
+        assert summary.paper_ids == (
+            paper_id(titles[1]),
+            paper_id(titles[2]),
+            arxiv_variant_id(titles[5], "2402.99999"),
+            paper_id(titles[7]),
+            "fresh",
+        )
 
 
 def test_lookups_and_a_scan_agree_on_each_backend(
