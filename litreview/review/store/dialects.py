@@ -1,15 +1,14 @@
 """The bulk read of the paper table, written for each backend.
 
-The papers are read in ranges of their order (SQLite's ``rowid``, the server's
-``row_order``: the order papers were added in). For one range every column comes back
-as one JSON array, built by the database in one scan: list columns as arrays of arrays
-(``NULL`` is ``[]``, the stored JSON spliced in as is), so one ``json.loads`` per column
-builds them in C.
+Every column but the abstract comes back as one JSON array each, built by the
+database in one scan: list columns as arrays of arrays (``NULL`` is ``[]``, the stored
+JSON spliced in as is), so one ``json.loads`` per column builds them in C. The
+abstracts (the bulk of a review) come as plain rows, in the same order.
 
->>> SQLITE.bounds
-'SELECT min(rowid), max(rowid) FROM papers'
->>> POSTGRES.order
-'row_order'
+>>> SQLITE.abstracts
+'SELECT abstract FROM papers NOT INDEXED'
+>>> POSTGRES.abstracts
+'SELECT abstract FROM papers ORDER BY row_order'
 """
 
 from __future__ import annotations
@@ -25,70 +24,67 @@ class SqlDialect:
 
     #: The column giving the order papers were added in.
     order: str
-    #: The first and last ``order`` value (NULLs for no papers).
-    bounds: str
-    #: One row of JSON arrays, a column each (:data:`PAPER_COLUMNS` order but the abstract),
-    #: of the papers with ``after < order <= upto`` (parameters ``after, upto``), in order.
     bulk_papers: str
-    #: The abstracts of the same papers, a row each (the bulk of a review: plain rows cost
-    #: a third of a JSON array built and parsed).
     abstracts: str
     #: How many reviewers made a decision by annotating (tool imports do not count).
     screeners: str
 
 
-def _aggregates(list_aggregate: str, scalar_aggregate: str) -> str:
-    parts = []
-    for name, dtype in PAPER_COLUMNS.items():
-        if name == "abstract":
-            continue
-        empty = "'{}'" if dtype is DICT else "'[]'" if dtype is LIST else None
-        if empty is not None:
-            joined = f"{list_aggregate}(coalesce({name}, {empty}), ',')"
-            parts.append(f"'[' || coalesce({joined}, '') || ']'")
-        else:
-            parts.append(scalar_aggregate.format(name))
-    return ", ".join(parts)
+def _names() -> list[str]:
+    return [name for name in PAPER_COLUMNS if name != "abstract"]
+
+
+def _empty(name: str) -> str | None:
+    dtype = PAPER_COLUMNS[name]
+    if dtype is DICT:
+        return "'{}'"
+    if dtype is LIST:
+        return "'[]'"
+    return None
 
 
 def _sqlite() -> SqlDialect:
-    """A ``rowid`` range is a search of the table's own b-tree, in rowid order."""
-    bulk = (
-        f"SELECT {_aggregates('group_concat', 'json_group_array({})')} "
-        "FROM papers NOT INDEXED WHERE rowid > ? AND rowid <= ?"
-    )
+    """``NOT INDEXED`` makes each scan (and so every array) follow rowid order."""
+    parts = []
+    for name in _names():
+        empty = _empty(name)
+        if empty is not None:
+            parts.append(
+                f"'[' || coalesce(group_concat(coalesce({name}, {empty}), ','), '') || ']'"
+            )
+        else:
+            parts.append(f"json_group_array({name})")
+    bulk = "SELECT " + ", ".join(parts) + " FROM papers NOT INDEXED"
     screeners = (
         "SELECT count(DISTINCT s.reviewer) FROM steps s WHERE s.action = 'annotate' AND EXISTS "
         "(SELECT 1 FROM history h WHERE h.step_id = s.step_id AND h.field = 'decision')"
     )
-    abstracts = "SELECT abstract FROM papers NOT INDEXED WHERE rowid > ? AND rowid <= ?"
-    return SqlDialect(
-        "rowid", "SELECT min(rowid), max(rowid) FROM papers", bulk, abstracts, screeners
-    )
+    return SqlDialect("rowid", bulk, "SELECT abstract FROM papers NOT INDEXED", screeners)
 
 
 def _postgres() -> SqlDialect:
-    """``row_order`` (an identity column of the server's papers table, unique, so indexed)
-    is SQLite's rowid.
+    """``row_order`` (an identity column of the server's papers table) is SQLite's rowid:
+    the order papers were added in.
 
-    The aggregates read one subquery sorted once (an ``ORDER BY`` inside each of the 21
-    aggregates sorts the rows 21 times: 2.4x slower at 20k papers). All of them consume
+    The aggregates read one subquery sorted once (an ``ORDER BY`` inside each of the 20
+    aggregates sorts the table 20 times: 2.4x slower at 20k papers). All of them consume
     the same row stream, so the arrays always line up with each other; they follow the
     subquery's order because the plan is one sorted scan feeding a plain aggregate
     (``json_agg`` has no combine function, so PostgreSQL never splits this aggregation
-    across parallel workers)."""
-    aggregates = _aggregates("string_agg", "coalesce(json_agg({}), '[]')::text")
-    bulk = (
-        f"SELECT {aggregates} FROM (SELECT * FROM papers "
-        "WHERE row_order > ? AND row_order <= ? ORDER BY row_order) p"
-    )
+    across parallel workers), the order the abstracts query gives too."""
+    parts = []
+    for name in _names():
+        empty = _empty(name)
+        if empty is not None:
+            parts.append(f"'[' || coalesce(string_agg(coalesce({name}, {empty}), ','), '') || ']'")
+        else:
+            parts.append(f"coalesce(json_agg({name}), '[]')::text")
+    bulk = "SELECT " + ", ".join(parts) + " FROM (SELECT * FROM papers ORDER BY row_order) p"
     # a function of the schema: counted over every row whatever the caller may read
     screeners = "SELECT litreview_screeners()"
-    bounds = "SELECT min(row_order), max(row_order) FROM papers"
-    abstracts = (
-        "SELECT abstract FROM papers WHERE row_order > ? AND row_order <= ? ORDER BY row_order"
+    return SqlDialect(
+        "row_order", bulk, "SELECT abstract FROM papers ORDER BY row_order", screeners
     )
-    return SqlDialect("row_order", bounds, bulk, abstracts, screeners)
 
 
 SQLITE = _sqlite()

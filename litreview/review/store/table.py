@@ -9,7 +9,7 @@ and caches the decoded columns (a :class:`PaperSnapshot`) until any process chan
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,7 +21,7 @@ from litreview.review.store.base import TIME_FORMAT, Conn, ReviewStore
 from litreview.review.store.file import ReviewFileError
 from litreview.schema import DATETIME, DICT, INT, LIST, PAPER_COLUMNS, STRING
 
-COLUMNS: tuple[str, ...] = tuple(PAPER_COLUMNS)  # the order of the bulk read's columns
+COLUMNS: tuple[str, ...] = tuple(PAPER_COLUMNS)
 PAPERS_COUNTER = "papers_version"
 
 
@@ -148,9 +148,11 @@ def paper_columns(store: ReviewStore) -> PaperSnapshot:
     cached = store.cache.get("papers")
     if isinstance(cached, PaperSnapshot) and cached.version == version:
         return cached
-    version, chunks = _read_chunks(store)
+    (version, snapshot), (_, abstracts) = _read_snapshot(store)
+    if len(abstracts) != len(snapshot.columns["paper_id"]):
+        raise _damaged(store, "abstract", f"{len(abstracts)} values")
+    snapshot.columns["abstract"] = abstracts
     with gc_paused():
-        snapshot = _snapshot(store, [chunk for _, chunk in sorted(chunks, key=lambda c: c[0])])
         snapshot.index = pd.Index(snapshot.columns["paper_id"])
     snapshot.version = version
     store.cache["papers"] = snapshot
@@ -163,107 +165,54 @@ def _damaged(store: ReviewStore, column: str, found: object) -> ReviewFileError:
     )
 
 
-#: Papers (a span of their order) read by one query: its JSON stays small (about 70 MB
-#: of abstracts), and the two connections take turns, one decoding while the other scans.
-CHUNK_ROWS = 50_000
-
-_Chunk = tuple[list[list[Any]], dict[str, str]]  # values of each column, list columns' JSON
-
-
-def _ranges(low: int | None, high: int | None) -> list[tuple[int, int]]:
-    """``(after, upto]`` spans of at most :data:`CHUNK_ROWS` covering ``low..high``.
-
-    >>> _ranges(1, 120_000)
-    [(0, 50000), (50000, 100000), (100000, 120000)]
-    >>> _ranges(None, None)
-    [(0, 0)]
-    """
-    if low is None or high is None:
-        return [(0, 0)]
-    cuts = list(range(low - 1, high, CHUNK_ROWS))
-    return list(zip(cuts, [*cuts[1:], high], strict=True))
-
-
-def _read_chunks(store: ReviewStore) -> tuple[int, list[tuple[int, _Chunk]]]:
-    """``(version, [(range number, chunk), ...])`` of one state of the papers.
-
-    The ranges are read on two connections at once, even and odd ones (SQLite steps
-    without the GIL, so one connection scans while the other decodes); each reads the
-    version and the bounds in its own snapshot. When another process changed the
-    papers in between (the versions differ), read again, and in the end on one
-    connection.
-    """
-
-    def part(parity: int | None) -> Callable[[Conn], tuple[int, list[tuple[int, _Chunk]]]]:
-        def read(conn: Conn) -> tuple[int, list[tuple[int, _Chunk]]]:
-            version = store.counter(conn, PAPERS_COUNTER)
-            ranges = list(enumerate(_ranges(*conn.execute(store.dialect.bounds).fetchone())))
-            mine = ranges if parity is None else ranges[parity::2]
-            return version, [(i, _chunk(store, conn, span)) for i, span in mine]
-
-        return read
-
-    with gc_paused():
-        for _ in range(3):
-            (version, even), (other, odd) = store.read_both(part(0), part(1))
-            if version == other:
-                return version, even + odd
-        return store.read(part(None))  # type: ignore[no-any-return]
-
-
-def _chunk(store: ReviewStore, conn: Conn, span: tuple[int, int]) -> _Chunk:
-    """The decoded values of every column of one range of papers, and the JSON text of
-    the list columns (kept to build fresh lists for each copy)."""
-    texts = iter(conn.execute(store.dialect.bulk_papers, span).fetchone())
-    abstracts = [row[0] for row in conn.execute(store.dialect.abstracts, span).fetchall()]
-    columns: list[list[Any]] = []
-    lists_json: dict[str, str] = {}
-    for name in COLUMNS:
-        if name == "abstract":
-            values = abstracts
-        else:
-            text = next(texts)
-            try:
-                values = json.loads(text)
-            except ValueError as exc:
-                raise _damaged(store, name, exc) from None
-            if is_json(PAPER_COLUMNS[name]):
-                lists_json[name] = text
-        if not isinstance(values, list) or (columns and len(values) != len(columns[0])):
-            raise _damaged(store, name, values)
-        columns.append(values)
-    return columns, lists_json
-
-
-def _snapshot(store: ReviewStore, chunks: list[_Chunk]) -> PaperSnapshot:
-    """The snapshot (no index yet) of the chunks of every range, in order."""
+def _decode_bulk(store: ReviewStore, texts: Sequence[str]) -> PaperSnapshot:
+    """The snapshot of one ``store.dialect.bulk_papers`` row (no abstracts and no index yet); list
+    columns as their JSON text plus, in ``fresh``, the lists decoded now."""
     columns: dict[str, Any] = {}
     lists_json: dict[str, str] = {}
     fresh: dict[str, np.ndarray] = {}
-    for position, (name, dtype) in enumerate(PAPER_COLUMNS.items()):
-        values = chunks[0][0][position]
-        for more, _ in chunks[1:]:
-            values.extend(more[position])
-        if is_json(dtype):
+    n = None
+    for name, text in zip((c for c in COLUMNS if c != "abstract"), texts, strict=True):
+        try:
+            values = json.loads(text)
+        except ValueError as exc:
+            raise _damaged(store, name, exc) from None
+        if not isinstance(values, list) or len(values) != (len(values) if n is None else n):
+            raise _damaged(store, name, values)
+        n = len(values)
+        if is_json(PAPER_COLUMNS[name]):
             fresh[name] = _objects(values)
-            lists_json[name] = _join_arrays([json_texts[name] for _, json_texts in chunks])
+            lists_json[name] = text
         else:
-            columns[name] = decode_column(values, dtype)
-        for values_of_chunk, _ in chunks:  # free each column as soon as it is decoded
-            values_of_chunk[position] = []
+            columns[name] = decode_column(values, PAPER_COLUMNS[name])
     return PaperSnapshot(-1, columns, lists_json, pd.Index([]), fresh)
 
 
-def _join_arrays(texts: list[str]) -> str:
-    """One JSON array of the items of several (``'[1,2]'``, ``'[]'``, ``'[3]'`` -> ``'[1,2,3]'``).
+def _read_snapshot(store: ReviewStore) -> tuple[tuple[int, Any], tuple[int, Any]]:
+    """``(version, bulk columns)`` and ``(version, abstracts)`` of one state of the papers.
 
-    >>> _join_arrays(['[1,2]', '[]', '[3]'])
-    '[1,2,3]'
+    Both are read and decoded at once on two connections (SQLite steps without
+    the GIL); when another process changed the papers in between (the versions
+    differ), read again, and in the end on one connection.
     """
-    if len(texts) == 1:
-        return texts[0]
-    inner = [body for text in texts if (body := text.strip()[1:-1].strip())]
-    return "[" + ",".join(inner) + "]"
+
+    def bulk(conn: Conn) -> tuple[int, Any]:
+        version = store.counter(conn, PAPERS_COUNTER)
+        return version, _decode_bulk(store, conn.execute(store.dialect.bulk_papers).fetchone())
+
+    def abstracts(conn: Conn) -> tuple[int, Any]:
+        rows = conn.execute(store.dialect.abstracts).fetchall()
+        return store.counter(conn, PAPERS_COUNTER), strings([row[0] for row in rows])
+
+    def both(conn: Conn) -> tuple[Any, Any]:
+        return bulk(conn), abstracts(conn)
+
+    with gc_paused():
+        for _ in range(3):
+            got_abstracts, got_bulk = store.read_both(abstracts, bulk)
+            if got_bulk[0] == got_abstracts[0]:
+                return got_bulk, got_abstracts
+        return store.read(both)  # type: ignore[no-any-return]
 
 
 def _objects(items: list[Any]) -> np.ndarray:

@@ -7,7 +7,6 @@ import sqlite3
 import subprocess
 import sys
 import threading
-from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -16,7 +15,6 @@ import pytest
 import litreview
 from litreview import Review
 from litreview.review.core import ReviewFileError
-from litreview.review.store import table
 from litreview.review.store.connection import Store
 from litreview.review.store.table import COLUMNS, decode_column
 from litreview.schema import PAPER_COLUMNS
@@ -44,35 +42,29 @@ def reference_papers(path: Path) -> pd.DataFrame:
 TRICKY = ['quote " back\\slash', "nul \x00 tab \t bell \x07", "line\u2028sep 🦜 ü", "123", " "]
 
 
-def tricky_papers(nul: str = "\x00") -> pd.DataFrame:
-    """Text that JSON and SQL must carry exactly (PostgreSQL text holds no NUL: pass another)."""
-    texts = [t.replace("\x00", nul) for t in TRICKY]
-    n = len(texts)
+def tricky_papers() -> pd.DataFrame:
+    n = len(TRICKY)
     return litreview.schema.conform(
         pd.DataFrame(
             {
                 "paper_id": [f"p{i}" for i in range(n)],
-                "title": [f"{t} title {i}" for i, t in enumerate(texts)],
-                "abstract": [*texts[:-1], None],
+                "title": [f"{t} title {i}" for i, t in enumerate(TRICKY)],
+                "abstract": [*TRICKY[:-1], None],
                 "n_authors": [2**62, None, 0, -1, 3],
-                "authors": [[t] for t in texts[:-1]] + [[]],
+                "authors": [[t] for t in TRICKY[:-1]] + [[]],
                 "published": pd.to_datetime(
                     ["1899-12-31 23:59:59.000001", None, "2024-02-29", "1970-01-01", "2262-04-11"],
                     format="ISO8601",
                 ),
                 "keywords": [[], ["a", "b"], [], ['"[x]"', "y,z"], []],
-                "url": [None, texts[0], None, None, "https://x.org/?a=1&b=2"],
+                "url": [None, TRICKY[0], None, None, "https://x.org/?a=1&b=2"],
             }
         )
     )
 
 
-@pytest.mark.parametrize("chunk_rows", [table.CHUNK_ROWS, 1, 4])
-def test_papers_read_back_exactly_as_the_plain_reading(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk_rows: int
-) -> None:
-    """Whether read in one range or in many (on two connections), with gaps in the rowids."""
-    monkeypatch.setattr(table, "CHUNK_ROWS", chunk_rows)
+def test_papers_read_back_exactly_as_the_plain_reading(tmp_path: Path) -> None:
+    """With gaps in the rowids (as papers merged away leave)."""
     path = tmp_path / "r.litreview"
     with Review.open(path, reviewer="ada") as review:
         assert review.papers.empty and list(review.papers.columns[:2]) == ["paper_id", "title"]
@@ -82,7 +74,7 @@ def test_papers_read_back_exactly_as_the_plain_reading(
         changed.loc[0, "abstract"] = "updated"
         review.add(changed)  # updates keep rowid order
     conn = sqlite3.connect(path)
-    with conn:  # gaps in the rowids (as papers merged away leave), over range boundaries
+    with conn:  # gaps in the rowids, as papers merged away leave
         conn.execute("DELETE FROM papers WHERE rowid IN (7, 8, 9, 10, 11, 12, 20)")
     conn.close()
     expected = reference_papers(path)
@@ -94,21 +86,6 @@ def test_papers_read_back_exactly_as_the_plain_reading(
             for name in litreview.schema.LIST_COLUMNS:
                 assert all(type(v) is list for v in plain[name])
         assert papers.loc[1, "title"] == "nul \x00 tab \t bell \x07 title 1"
-
-
-@pytest.mark.parametrize("chunk_rows", [1, 3])
-def test_papers_read_in_ranges_equal_one_read_on_each_backend(
-    locate: Callable[[str], str | Path], monkeypatch: pytest.MonkeyPatch, chunk_rows: int
-) -> None:
-    where = locate("ranges")
-    with Review.open(where, reviewer="ada") as review:
-        review.add(tricky_papers(nul="\x01"))
-        review.add(litreview.SAMPLE_LISTING)
-        whole = review.papers  # one range
-    monkeypatch.setattr(table, "CHUNK_ROWS", chunk_rows)
-    with Review.open(where, reviewer="ada") as review:
-        pd.testing.assert_frame_equal(review.papers, whole, check_exact=True)
-        assert len(whole) == 36 + len(TRICKY) and whole.loc[0, "authors"] == [TRICKY[0]]
 
 
 def test_papers_snapshot_is_consistent_when_another_process_adds_meanwhile(
