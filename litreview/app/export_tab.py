@@ -8,7 +8,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from litreview.app._bind import button, guard
+from litreview.app._bind import Quiet, button, guard
 from litreview.app._html import esc, preview
 from litreview.app.display import export_name
 from litreview.app.state import AppState
@@ -40,7 +40,8 @@ class ExportView:
         for w in (self._format, self._what, self._name):
             w.layout.width = "420px"
         self._format.observe(self._on_format, names="value")
-        self._what.observe(lambda _c: self._follow(), names="value")
+        self._quiet = Quiet()  # set while the options are replaced
+        self._what.observe(lambda _c: None if self._quiet.on else self._follow(), names="value")
         self._go.on_click(guard(state, lambda _b: self._export()))
         self._visible = False
         self._stale = True
@@ -72,9 +73,17 @@ class ExportView:
         counts = s.papers["tags"].explode().value_counts()
         options += [(f"tag: {t} ({int(counts.get(t, 0)):,})", f"tag:{t}") for t in s.all_tags]
         current = self._what.value
-        self._what.options = options
-        values = [v for _, v in options]
-        self._what.value = current if current in values else "selection"
+        value = current if current in [v for _, v in options] else "selection"
+        if options == list(self._what.options) and value == current:
+            return
+        # One update, the chosen entry kept: replacing the options alone selects the
+        # first one, which sent the page "selection" (and its file name) before the
+        # entry chosen came back, a flicker a choice made meanwhile could be lost in.
+        with self._quiet(), self._what.hold_sync():
+            self._what.options = options
+            self._what.value = value
+        if value != current:
+            self._follow()
 
     def _follow(self) -> None:
         """The file name follows "what" and the format, unless the user typed one."""

@@ -448,6 +448,34 @@ def test_export_name_follows_what_until_the_user_types_one(app: ReviewApp) -> No
     assert name.value == "mine.csv"
 
 
+def test_export_options_refresh_keeps_the_choice_in_one_update(app: ReviewApp) -> None:
+    """The counts in "what" are refreshed when the tab opens and while it is open; the
+    entry chosen and its file name stay as they are throughout (replacing the options
+    alone selected the first entry and renamed the file before the choice came back)."""
+    state = app.state
+    app.select_tab("Export")
+    name, what = find(app, "lr-export-name"), find(app, "lr-export-what")
+    what.value = "included"
+    sent: list[dict[str, Any]] = []  # what the page is sent: the state of each update
+    send = what.send_state
+    what.send_state = lambda key=None: sent.append(what.get_state(key)) or send(key)
+    renamed: list[str] = []
+    name.observe(lambda c: renamed.append(c["new"]), names="value")
+    app.select_tab("Browse")
+    state.decide("include", ids=state.page_ids()[:3])  # the count changes behind the tab
+    app.select_tab("Export")
+    assert what.options[1] == ("included papers (3)", "included")
+    state.decide("include", ids=state.page_ids()[3:4])  # and while it is open
+    assert what.options[1] == ("included papers (4)", "included")
+    assert [state.get("index") for state in sent] == [1, 1]  # one update each, still "included"
+    assert renamed == [] and name.value == "litreview-included.bib"
+    state.add_tag("must read", ids=state.page_ids()[:1])  # a new entry: the choice stays
+    assert what.options[-1] == ("tag: must read (1)", "tag:must read")
+    what.value = "tag:must read"
+    state.remove_tag("must read", ids=state.page_ids()[:1])  # gone: back to the selection
+    assert what.value == "selection" and name.value == "litreview-selection.bib"
+
+
 def test_table_hidden_behind_screening_is_drawn_when_browse_is_shown(app: ReviewApp) -> None:
     table = find(app, "lr-results")
     app.select_tab("Screening")
