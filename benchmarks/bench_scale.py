@@ -274,16 +274,12 @@ def _review_add_rows(path: Path, n: int, tmp: Path) -> list[Row]:
 
 
 def _read_rows(n: int) -> list[Row]:
-    from bench_read import read_csv_typed
+    """read_listing against read_csv of the same table, alternating, best of 3
+    (bench_read's row: a single cold shot favours whichever reader runs second)."""
+    from bench_read import read_row
 
-    path = listing(n)
-    lit_s, df = timed(lambda: litreview.read_listing(path))
-    csv_path = DATA / f"listing-{n}.csv"
-    if not csv_path.exists():
-        df.to_csv(csv_path, index=False)
-    del df
-    csv_s, _ = timed(lambda: read_csv_typed(csv_path))
-    row = Row("scale", "read_listing", n, lit_s, "pandas.read_csv", csv_s, "ratio <= 1.0")
+    row = read_row(n, rounds=3)
+    row.area = "scale"
     row.ok = row.ratio is not None and row.ratio <= 1.0
     return [row]
 
