@@ -26,6 +26,11 @@ class SqlDialect:
     order: str
     bulk_papers: str
     abstracts: str
+    #: ``bulk_papers`` and ``abstracts`` of the papers after an ``order`` value (a parameter).
+    bulk_after: str
+    abstracts_after: str
+    #: The greatest ``order`` value (one index lookup).
+    last_order: str
     #: How many reviewers made a decision by annotating (tool imports do not count).
     screeners: str
 
@@ -59,7 +64,17 @@ def _sqlite() -> SqlDialect:
         "SELECT count(DISTINCT s.reviewer) FROM steps s WHERE s.action = 'annotate' AND EXISTS "
         "(SELECT 1 FROM history h WHERE h.step_id = s.step_id AND h.field = 'decision')"
     )
-    return SqlDialect("rowid", bulk, "SELECT abstract FROM papers NOT INDEXED", screeners)
+    abstracts = "SELECT abstract FROM papers NOT INDEXED"
+    after = " WHERE rowid > ?"  # a search of the table's own b-tree, in rowid order
+    return SqlDialect(
+        "rowid",
+        bulk,
+        abstracts,
+        bulk + after,
+        abstracts + after,
+        "SELECT max(rowid) FROM papers",
+        screeners,
+    )
 
 
 def _postgres() -> SqlDialect:
@@ -79,11 +94,19 @@ def _postgres() -> SqlDialect:
             parts.append(f"'[' || coalesce(string_agg(coalesce({name}, {empty}), ','), '') || ']'")
         else:
             parts.append(f"coalesce(json_agg({name}), '[]')::text")
-    bulk = "SELECT " + ", ".join(parts) + " FROM (SELECT * FROM papers ORDER BY row_order) p"
+    rows = "(SELECT * FROM papers{} ORDER BY row_order) p"
+    bulk = "SELECT " + ", ".join(parts) + " FROM " + rows.format("")
+    bulk_after = "SELECT " + ", ".join(parts) + " FROM " + rows.format(" WHERE row_order > ?")
     # a function of the schema: counted over every row whatever the caller may read
     screeners = "SELECT litreview_screeners()"
     return SqlDialect(
-        "row_order", bulk, "SELECT abstract FROM papers ORDER BY row_order", screeners
+        "row_order",
+        bulk,
+        "SELECT abstract FROM papers ORDER BY row_order",
+        bulk_after,
+        "SELECT abstract FROM papers WHERE row_order > ? ORDER BY row_order",
+        "SELECT max(row_order) FROM papers",
+        screeners,
     )
 
 

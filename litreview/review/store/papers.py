@@ -38,6 +38,8 @@ from litreview.review.store.table import (
     decode_column,
     encode_column,
     is_json,
+    last_order,
+    note_appended,
 )
 from litreview.schema import (
     DATETIME,
@@ -158,8 +160,11 @@ def add_papers(
                 f"{source}: every paper needs a paper_id and a title, DOI or arXiv id; "
                 f"got {row[:2]}"
             )
+    appended: tuple[int, int | None] | None = None
     with store.write() as conn:
         plan = _plan(conn, store.dialect, rows, keys, arxiv, rank)
+        if plan.inserts and not plan.updates:
+            appended = last_order(store, conn)
         cur = conn.execute(
             "INSERT INTO imports(source, content_hash, imported_at, reviewer, n_records, "
             "n_new, n_updated, n_unchanged) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -168,6 +173,8 @@ def add_papers(
         _write(conn, plan, cur.lastrowid)
         if plan.inserts or plan.updates:
             store.bump(conn, PAPERS_COUNTER)
+    if appended is not None:  # committed: the cached papers can be extended, not re-read
+        note_appended(store, appended, len(plan.inserts))
     return AddSummary(source, plan.new, plan.updated, plan.unchanged, tuple(plan.placed))
 
 

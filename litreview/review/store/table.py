@@ -148,6 +148,17 @@ def paper_columns(store: ReviewStore) -> PaperSnapshot:
     cached = store.cache.get("papers")
     if isinstance(cached, PaperSnapshot) and cached.version == version:
         return cached
+    appended = store.cache.pop(APPENDED, None)
+    if isinstance(cached, PaperSnapshot) and appended is not None:
+        (before, last), count = appended
+        extended = _extended(store, cached, last) if before == cached.version else None
+        if (
+            extended is not None
+            and extended.version == before + 1
+            and len(extended.index) == len(cached.index) + count
+        ):
+            store.cache["papers"] = extended
+            return extended
     (version, snapshot), (_, abstracts) = _read_snapshot(store)
     if len(abstracts) != len(snapshot.columns["paper_id"]):
         raise _damaged(store, "abstract", f"{len(abstracts)} values")
@@ -157,6 +168,65 @@ def paper_columns(store: ReviewStore) -> PaperSnapshot:
     snapshot.version = version
     store.cache["papers"] = snapshot
     return snapshot
+
+
+#: ``store.cache`` key of :func:`note_appended`'s note.
+APPENDED = "papers appended"
+
+
+def last_order(store: ReviewStore, conn: Conn) -> tuple[int, int | None]:
+    """``(papers version, greatest order value)`` now: an insert-only import reads it in its
+    write transaction before inserting, and passes it to :func:`note_appended` once
+    committed."""
+    return store.counter(conn, PAPERS_COUNTER), conn.execute(store.dialect.last_order).fetchone()[0]
+
+
+def note_appended(store: ReviewStore, before: tuple[int, int | None], count: int) -> None:
+    """Note that this process's import, just committed, moved the papers from version
+    ``before[0]`` to the next by inserting ``count`` papers after order ``before[1]`` and
+    nothing else: the next read appends those papers to the cached snapshot (when it is
+    still at that version, the papers at the next, and ``count`` papers come after that
+    order) instead of reading every paper."""
+    store.cache[APPENDED] = (before, count)
+
+
+def _extended(store: ReviewStore, cached: PaperSnapshot, last: int | None) -> PaperSnapshot:
+    """``cached`` with the papers after order ``last`` appended, at the version read
+    with them (the caller checks it is the one the note names)."""
+    after = (last if last is not None else -(2**62),)
+
+    def read(conn: Conn) -> tuple[int, PaperSnapshot, list[Any]]:
+        version = store.counter(conn, PAPERS_COUNTER)
+        new = _decode_bulk(store, conn.execute(store.dialect.bulk_after, after).fetchone())
+        abstracts = [row[0] for row in conn.execute(store.dialect.abstracts_after, after)]
+        return version, new, abstracts
+
+    with gc_paused():
+        version, new, abstracts = store.read(read)
+        if len(abstracts) != len(new.columns["paper_id"]):
+            raise _damaged(store, "abstract", f"{len(abstracts)} values")
+        new.columns["abstract"] = strings(abstracts)
+        columns = {k: _concatenated(v, new.columns[k]) for k, v in cached.columns.items()}
+        lists = {k: _joined(v, new.lists_json[k]) for k, v in cached.lists_json.items()}
+        index = cached.index.append(pd.Index(new.columns["paper_id"]))
+    return PaperSnapshot(version, columns, lists, index)
+
+
+def _concatenated(first: Any, second: Any) -> Any:
+    """Two arrays of one column, one after the other (the same kind of array)."""
+    if isinstance(first, np.ndarray):
+        return np.concatenate([first, second])
+    return pd.concat([pd.Series(first), pd.Series(second)], ignore_index=True).array
+
+
+def _joined(first: str, second: str) -> str:
+    """One JSON array of the items of two.
+
+    >>> _joined("[1,2]", "[]"), _joined("[]", "[3]"), _joined("[[1]]", "[[2],[]]")
+    ('[1,2]', '[3]', '[[1],[2],[]]')
+    """
+    inner = [body for text in (first, second) if (body := text.strip()[1:-1].strip())]
+    return "[" + ",".join(inner) + "]"
 
 
 def _damaged(store: ReviewStore, column: str, found: object) -> ReviewFileError:

@@ -7,6 +7,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -15,6 +16,7 @@ import pytest
 import litreview
 from litreview import Review
 from litreview.review.core import ReviewFileError
+from litreview.review.store import table
 from litreview.review.store.connection import Store
 from litreview.review.store.table import COLUMNS, decode_column
 from litreview.schema import PAPER_COLUMNS
@@ -42,22 +44,24 @@ def reference_papers(path: Path) -> pd.DataFrame:
 TRICKY = ['quote " back\\slash', "nul \x00 tab \t bell \x07", "line\u2028sep 🦜 ü", "123", " "]
 
 
-def tricky_papers() -> pd.DataFrame:
-    n = len(TRICKY)
+def tricky_papers(nul: str = "\x00") -> pd.DataFrame:
+    """Text JSON and SQL must carry exactly (PostgreSQL text holds no NUL: pass another)."""
+    texts = [t.replace("\x00", nul) for t in TRICKY]
+    n = len(texts)
     return litreview.schema.conform(
         pd.DataFrame(
             {
                 "paper_id": [f"p{i}" for i in range(n)],
-                "title": [f"{t} title {i}" for i, t in enumerate(TRICKY)],
-                "abstract": [*TRICKY[:-1], None],
+                "title": [f"{t} title {i}" for i, t in enumerate(texts)],
+                "abstract": [*texts[:-1], None],
                 "n_authors": [2**62, None, 0, -1, 3],
-                "authors": [[t] for t in TRICKY[:-1]] + [[]],
+                "authors": [[t] for t in texts[:-1]] + [[]],
                 "published": pd.to_datetime(
                     ["1899-12-31 23:59:59.000001", None, "2024-02-29", "1970-01-01", "2262-04-11"],
                     format="ISO8601",
                 ),
                 "keywords": [[], ["a", "b"], [], ['"[x]"', "y,z"], []],
-                "url": [None, TRICKY[0], None, None, "https://x.org/?a=1&b=2"],
+                "url": [None, texts[0], None, None, "https://x.org/?a=1&b=2"],
             }
         )
     )
@@ -155,3 +159,52 @@ def test_damaged_list_column_names_the_file(tmp_path: Path, stored: str) -> None
     with pytest.raises(ReviewFileError, match=r"r\.litreview.*papers table is damaged"):
         _ = review.papers
     review.close()
+
+
+def fresh_read(review: Review) -> pd.DataFrame:
+    """The paper table read anew (the cached snapshot dropped)."""
+    review._store.cache.pop("papers", None)
+    return review.papers
+
+
+def test_papers_added_here_extend_the_cached_table_without_reading_every_paper(
+    locate: Callable[[str], str | Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Review.open(locate("extend"), reviewer="ada") as review:
+        review.add(litreview.SAMPLE_LISTING)
+        review.annotate(review.papers["paper_id"][0], decision="include", tags=["t"])
+        before = review.papers
+        reads: list[int] = []
+        real = table._read_snapshot
+        monkeypatch.setattr(table, "_read_snapshot", lambda store: reads.append(1) or real(store))
+        review.add(tricky_papers(nul="\x01"))  # new papers only
+        extended = review.papers
+        assert reads == [] and len(extended) == len(before) + len(TRICKY)
+        pd.testing.assert_frame_equal(extended, fresh_read(review), check_exact=True)
+        assert reads == [1]
+        assert extended.loc[len(before) + 1, "authors"] == [TRICKY[1].replace("\x00", "\x01")]
+        changed = tricky_papers(nul="\x01").iloc[:2].copy()
+        changed["abstract"] = ["updated", "also updated"]
+        review.add(changed)  # updates: read again
+        assert review.papers["abstract"].tolist()[-len(TRICKY) :][:2] == ["updated", "also updated"]
+        assert reads == [1, 1]
+
+
+def test_papers_added_by_another_process_too_are_read_again(tmp_path: Path) -> None:
+    path = tmp_path / "r.litreview"
+    make_review(path)
+    with Review.open(path, reviewer="ada") as review:
+        _ = review.papers
+        review.add(tricky_papers().iloc[:2])
+        tricky_papers().iloc[2:].to_pickle(tmp_path / "more.pkl")
+        code = (
+            "import sys, pandas, litreview\n"
+            "with litreview.Review.open(sys.argv[1], reviewer='bob') as other:\n"
+            "    other.add(pandas.read_pickle(sys.argv[2]))\n"
+        )
+        subprocess.run(
+            [sys.executable, "-c", code, str(path), str(tmp_path / "more.pkl")], check=True
+        )
+        papers = review.papers
+        assert len(papers) == 36 + len(TRICKY)
+        pd.testing.assert_frame_equal(papers, fresh_read(review), check_exact=True)
