@@ -16,7 +16,6 @@ from __future__ import annotations
 import functools
 import statistics
 import time
-from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -151,18 +150,6 @@ class Naive:
 # ---------------------------------------------------------------- rows
 
 
-def cpu_latencies(fn: Callable[[str], object], inputs: list[str]) -> tuple[float, float]:
-    """Median and 95th percentile CPU seconds of ``fn`` over ``inputs`` (on a shared
-    machine the wall times move with the load, the CPU times much less)."""
-    times = []
-    for item in inputs:
-        start = time.process_time()
-        fn(item)
-        times.append(time.process_time() - start)
-    times.sort()
-    return statistics.median(times), times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
-
-
 def annotated(df: pd.DataFrame) -> pd.DataFrame:
     """300 decisions: papers with attention in the title included, the rest excluded."""
     out = df.copy()
@@ -213,7 +200,9 @@ def size_rows(n: int) -> list[Row]:
     for q in QUERIES:  # warm up
         search(df, q, index=index, limit=LIMIT)
     med, p95 = latencies(lambda q: search(df, q, index=index, limit=LIMIT), QUERIES)
-    cpu_med, cpu_p95 = cpu_latencies(lambda q: search(df, q, index=index, limit=LIMIT), QUERIES)
+    cpu_med, cpu_p95 = latencies(
+        lambda q: search(df, q, index=index, limit=LIMIT), QUERIES, clock=time.process_time
+    )
     base_med, base_p95 = latencies(naive.run, QUERIES)
     for q in QUERIES:  # the same matches on both sides
         if not (match_mask(df, q, index=index) == naive.masks[q]).all():

@@ -3,6 +3,7 @@ one consistent snapshot while another process writes, and a damaged table refuse
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import subprocess
 import sys
@@ -39,6 +40,18 @@ def reference_papers(path: Path) -> pd.DataFrame:
         decoded = decode_column(values, PAPER_COLUMNS[name])
         data[name] = pd.Series(decoded, dtype=object) if isinstance(decoded, list) else decoded
     return pd.DataFrame(data)
+
+
+def add_in_another_process(path: Path, papers: pd.DataFrame) -> None:
+    """``papers`` added to the review at ``path`` by bob, in a process of its own."""
+    pickled = path.with_name(f"{path.name}-{os.urandom(4).hex()}.pkl")
+    papers.to_pickle(pickled)
+    code = (
+        "import sys, pandas, litreview\n"
+        "with litreview.Review.open(sys.argv[1], reviewer='bob') as other:\n"
+        "    other.add(pandas.read_pickle(sys.argv[2]))\n"
+    )
+    subprocess.run([sys.executable, "-c", code, str(path), str(pickled)], check=True)
 
 
 TRICKY = ['quote " back\\slash', "nul \x00 tab \t bell \x07", "line\u2028sep 🦜 ü", "123", " "]
@@ -113,15 +126,7 @@ def test_papers_snapshot_is_consistent_when_another_process_adds_meanwhile(
             second_done.wait(10)
             # another process commits between the two reads (a second Review in this
             # process would share the connection, inside this read transaction)
-            tricky_papers().to_pickle(tmp_path / "tricky.pkl")
-            code = (
-                "import sys, pandas, litreview\n"
-                "with litreview.Review.open(sys.argv[1], reviewer='bob') as other:\n"
-                "    other.add(pandas.read_pickle(sys.argv[2]))\n"
-            )
-            subprocess.run(
-                [sys.executable, "-c", code, str(path), str(tmp_path / "tricky.pkl")], check=True
-            )
+            add_in_another_process(path, tricky_papers())
             return first(conn)
 
         def early_second(conn: sqlite3.Connection):  # type: ignore[no-untyped-def]
@@ -196,15 +201,7 @@ def test_papers_added_by_another_process_too_are_read_again(tmp_path: Path) -> N
     with Review.open(path, reviewer="ada") as review:
         _ = review.papers
         review.add(tricky_papers().iloc[:2])
-        tricky_papers().iloc[2:].to_pickle(tmp_path / "more.pkl")
-        code = (
-            "import sys, pandas, litreview\n"
-            "with litreview.Review.open(sys.argv[1], reviewer='bob') as other:\n"
-            "    other.add(pandas.read_pickle(sys.argv[2]))\n"
-        )
-        subprocess.run(
-            [sys.executable, "-c", code, str(path), str(tmp_path / "more.pkl")], check=True
-        )
+        add_in_another_process(path, tricky_papers().iloc[2:])
         papers = review.papers
         assert len(papers) == 36 + len(TRICKY)
         pd.testing.assert_frame_equal(papers, fresh_read(review), check_exact=True)
