@@ -34,7 +34,6 @@ from litreview.app.conflicts import ConflictState
 from litreview.app.display import count_papers, short, table_rows
 from litreview.app.enrich import Enrichment
 from litreview.app.fields import FieldsState
-from litreview.app.index_load import IndexLoad
 from litreview.app.keywords import Keywords
 from litreview.app.live import LiveUpdates
 from litreview.app.outputs import OutputActions
@@ -44,7 +43,6 @@ from litreview.app.selection import FILTER_TRAITS, SORTS, search_kwargs, select
 from litreview.app.team import TeamState
 from litreview.errors import QueryError
 from litreview.query.filters import SearchFilters, similar
-from litreview.query.index import SearchIndex
 from litreview.review.core import Review
 from litreview.review.store.connection import now
 
@@ -87,8 +85,6 @@ class AppState(BulkActions, OutputActions, Keywords, Enrichment, TeamState, Fiel
     reasons = traitlets.List(traitlets.Unicode())
     #: Whether the open paper (:attr:`current_id`) is in the current selection.
     current_listed = traitlets.Bool(True)
-    #: Load the search index in a thread while the first page is shown (False: at once).
-    index_background = True
 
     def __init__(
         self, review: Review, *, export_dir: str | PathLike[str] = "exports", page_size: int = 50
@@ -119,10 +115,11 @@ class AppState(BulkActions, OutputActions, Keywords, Enrichment, TeamState, Fiel
     # -- data -----------------------------------------------------------------------------
 
     def _load(self) -> None:
-        #: The papers of the stage; the review's own search index (of every paper,
-        #: shared with ``review.search``, updated on add) loads meanwhile (index_load.py).
-        self.papers, every = self._stage_load()
-        self._index_load = IndexLoad(self.review, every, background=self.index_background)
+        #: The papers of the stage, every paper, and the review's own search index (of
+        #: every paper, shared with ``review.search``, updated on add).
+        self.papers, self._every = self._stage_load()
+        self.index = self.review.search_index(self._every)
+        self.index.warm()  # "similar" papers of the first paper opened, ready by then
         self._pos = pd.Index(self.papers["paper_id"].astype(object))
         if len(self._pos):  # builds the lookup table now, not at the first decision
             self._pos.get_indexer(self._pos[:1])
@@ -147,11 +144,6 @@ class AppState(BulkActions, OutputActions, Keywords, Enrichment, TeamState, Fiel
         else:  # a reason typed since is added at the end: the numbers never change
             self._reason_order += [r for r in reasons if r not in self._reason_order]
         self.reasons = reasons  # after the keys: the views number them on this change
-
-    @property
-    def index(self) -> SearchIndex:
-        """The review's search index (waits for it while it loads)."""
-        return self._index_load.index
 
     @property
     def reason_keys(self) -> list[str]:
@@ -241,9 +233,7 @@ class AppState(BulkActions, OutputActions, Keywords, Enrichment, TeamState, Fiel
 
     def _select(self, query: str) -> pd.DataFrame:
         papers = self._searchable(query)  # with the stage columns when the query reads them
-        filters = self.filter_kwargs()
-        index = self._index_load.for_search(papers, query, dict(filters))
-        return select(papers, query, filters, sort=self.sort, index=index)
+        return select(papers, query, self.filter_kwargs(), sort=self.sort, index=self.index)
 
     # -- paging ---------------------------------------------------------------------------
 

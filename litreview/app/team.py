@@ -37,7 +37,6 @@ from litreview.app._action import action
 from litreview.review.core import DEFAULT_REASONS
 
 if TYPE_CHECKING:
-    from litreview.app.index_load import IndexLoad
     from litreview.review.core import Review
 
 STAGES = ("title", "fulltext")
@@ -66,7 +65,7 @@ class TeamState(traitlets.HasTraits):
         revision: int
         flushers: list[Any]
         _pos: Any  # pd.Index (as pandas-stubs type its constructor here)
-        _index_load: IndexLoad
+        _every: pd.DataFrame  # every paper, in the review's order
 
         def fail(self, message: str) -> None: ...
         def say(self, message: str) -> None: ...
@@ -102,7 +101,7 @@ class TeamState(traitlets.HasTraits):
         table's)."""
         if self.stage == "title":
             return self._pos
-        return pd.Index(self._index_load.papers["paper_id"].astype(object))
+        return pd.Index(self._every["paper_id"].astype(object))
 
     def _searchable(self, query: str) -> pd.DataFrame:
         """The table ``query`` is searched in: at title/abstract, with the columns the
