@@ -55,10 +55,10 @@ class ReviewActions:
         (36, True)
         """
         from litreview.query.index_file import IndexCache, index_path
-        from litreview.review.index_stamp import stamps_for
+        from litreview.review.index_stamp import proven_version, stamps_for
 
-        papers = self.papers if papers is None else papers
         state = queries.papers_state(self._store)
+        given, papers = papers is not None, self.papers if papers is None else papers
         cache = self._index_cache
         if cache is None or cache.path != index_path(self.path):
             cache = self._index_cache = IndexCache(index_path(self.path))
@@ -67,7 +67,10 @@ class ReviewActions:
         if cache.index is None or verify or len(cache.index) != len(papers):  # load or save
             stamp, restamp = stamps_for(self._store, papers)  # lets a load skip the fingerprint
         index = cache.index_for(papers, verify=verify, stamp=stamp, restamp=restamp)
-        self._index_stale, self._index_synced = False, state
+        if not given or proven_version(self._store, papers) == state[0]:
+            # the papers are the review's at that state (else, e.g. a table read before
+            # an edit, the next call checks again)
+            self._index_stale, self._index_synced = False, state
         return index
 
     def _text_may_have_changed(self, state: tuple[int, int]) -> bool:

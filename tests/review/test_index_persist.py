@@ -268,3 +268,17 @@ def test_the_fingerprint_covers_ids_titles_and_abstracts() -> None:
     assert fingerprint(missing) != fp
     annotated = papers.assign(note="n", upvotes=np.arange(len(papers)))
     assert fingerprint(annotated) == fp
+
+
+def test_an_index_asked_for_a_table_read_before_an_edit_does_not_pass_for_the_current(
+    review: litreview.Review,
+) -> None:
+    review.add(papers_from_columns({"paper_id": ["px"], "title": ["A paper, no abstract yet"]}))
+    review.search_index()
+    before = review.papers  # a table taken before the edit (as a queued app load would)
+    edited = before[before["paper_id"] == "px"][["paper_id", "title"]].copy()
+    edited["abstract"] = ["zyzzyva, a word only this abstract has"]
+    assert review.add(edited).updated == 1
+    review.search_index(before)  # the index of that older table
+    assert review.search("zyzzyva")["paper_id"].tolist() == ["px"]
+    assert_same_as_a_fresh_build(review)
