@@ -28,7 +28,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Self
 from urllib.parse import parse_qs, urlsplit
 from xml.sax.saxutils import escape
 
@@ -77,7 +77,38 @@ class Fault:
     seconds: float = 0.0
 
 
-class LocalAPIs:
+class LoopbackServer:
+    """An HTTP server on 127.0.0.1 (a free port) answering in a daemon thread while used
+    as a context manager."""
+
+    def __init__(self, handler: type[BaseHTTPRequestHandler]) -> None:
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def api_env(self, hf: str, arxiv: str, openalex: str) -> dict[str, str]:
+        """The base-URL variables that point litreview at the paths of this server."""
+        return {
+            "LITREVIEW_HF_API": self.url + hf,
+            "LITREVIEW_ARXIV_API": self.url + arxiv,
+            "LITREVIEW_OPENALEX_API": self.url + openalex,
+        }
+
+    def __enter__(self) -> Self:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+class LocalAPIs(LoopbackServer):
     """The stand-in server (a context manager). ``requests`` lists each request's path and
     query; :meth:`fail` queues faults; :meth:`env` gives the ``LITREVIEW_*`` variables."""
 
@@ -93,22 +124,11 @@ class LocalAPIs:
         self._titles: list[str] = []
         self.faults: deque[Fault] = deque()
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        super().__init__(_handler(self))
 
     def env(self) -> dict[str, str]:
         """The base-URL variables that point litreview at this server."""
-        return {
-            "LITREVIEW_HF_API": self.url + "/hf/api",
-            "LITREVIEW_ARXIV_API": self.url + "/arxiv/api/query",
-            "LITREVIEW_OPENALEX_API": self.url + "/openalex",
-        }
+        return self.api_env("/hf/api", "/arxiv/api/query", "/openalex")
 
     def fail(self, kind: str, path: str = "/", times: int = 1, **options: Any) -> None:
         """Queue ``times`` faults for the next requests whose path starts with ``path``."""
@@ -118,14 +138,6 @@ class LocalAPIs:
     def count(self, prefix: str = "/") -> int:
         """Requests received whose path starts with ``prefix``."""
         return sum(r.startswith(prefix) for r in self.requests)
-
-    def __enter__(self) -> LocalAPIs:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
 
     def take_fault(self, path: str) -> Fault | None:
         with self._lock:

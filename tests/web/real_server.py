@@ -5,16 +5,16 @@ and the readers meet the real formats, statuses and headers rather than our stan
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 from litreview.web import openalex
+from litreview.web.local_server import LoopbackServer
 
 REAL = Path(__file__).resolve().parent.parent / "fixtures" / "web" / "real"
 ATOM = "application/atom+xml; charset=UTF-8"
@@ -34,7 +34,7 @@ def answer(status: int, kind: str, text: str, headers: dict[str, str] | None = N
     return status, kind, text.encode("utf-8"), headers or {}
 
 
-class RealServer:
+class RealServer(LoopbackServer):
     """The server: ``route`` answers each request; ``requests`` lists (path, query)."""
 
     def __init__(self, route: Route) -> None:
@@ -59,21 +59,10 @@ class RealServer:
             def log_message(self, *args: object) -> None:
                 pass
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        super().__init__(Handler)
 
     def env(self) -> dict[str, str]:
-        return {
-            "LITREVIEW_HF_API": self.url + "/api",
-            "LITREVIEW_ARXIV_API": self.url + "/api/query",
-            "LITREVIEW_OPENALEX_API": self.url + "/openalex",
-        }
+        return self.api_env("/api", "/api/query", "/openalex")
 
     def asked(self, path: str) -> list[dict[str, str]]:
         """The queries of the requests made to ``path``."""
@@ -82,13 +71,8 @@ class RealServer:
 
 @contextmanager
 def serving(route: Route) -> Iterator[RealServer]:
-    server = RealServer(route)
-    server._thread.start()
-    try:
+    with RealServer(route) as server:
         yield server
-    finally:
-        server._server.shutdown()
-        server._server.server_close()
 
 
 def not_found(path: str, query: dict[str, str]) -> Answer:
