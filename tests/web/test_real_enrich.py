@@ -13,11 +13,14 @@ import pandas as pd
 import pytest
 
 from litreview.review.core import Review
+from litreview.review.enrichment import EnrichReport
 from litreview.web import openalex
 from litreview.web.client import Client
 from tests.web.real_server import (
     JSON,
     Answer,
+    RealServer,
+    Route,
     answer,
     arxiv_route,
     openalex_route,
@@ -25,6 +28,17 @@ from tests.web.real_server import (
     real,
     serving,
 )
+
+
+def enriched(
+    env: pytest.MonkeyPatch, tmp_path: Path, route: Route, bib: str
+) -> tuple[RealServer, EnrichReport, pd.DataFrame]:
+    """``bib`` added to a new review and enriched against ``route``: the server, the report
+    and the papers."""
+    with serving(route) as server, Review.open(tmp_path / "r.litreview") as review:
+        point(env, server)
+        review.add(bib)
+        return server, review.enrich(), review.papers
 
 
 def test_openalex_works_in_the_real_shape(env: pytest.MonkeyPatch) -> None:
@@ -89,11 +103,8 @@ def test_enriching_against_the_real_shapes(env: pytest.MonkeyPatch, tmp_path: Pa
         "@misc{s, title={Scaling Laws for Speech Tokenizers}, year={2025}}\n"
         "@misc{r, title={A Refused Title}, year={2024}}\n"
     )
-    with serving(route) as server, Review.open(tmp_path / "r.litreview") as review:
-        point(env, server)
-        review.add(bib)
-        report = review.enrich()
-        papers = review.papers.set_index("title")
+    _, report, papers = enriched(env, tmp_path, route, bib)
+    papers = papers.set_index("title")
     prd = papers.loc["A Note on Boundary Terms in Two-Dimensional Gravity"]
     assert list(prd["authors"]) == ["Irene Quintero"] and prd["arxiv_id"] == "hep-th/9901001"
     assert prd["doi"] == "10.5555/lrtest.prd.59.064001"  # the paper's, not its erratum's
@@ -113,11 +124,9 @@ def test_an_openalex_that_refuses_leaves_what_arxiv_gave(
             return answer(429, JSON, '{"error":"Rate limit exceeded"}', {"Retry-After": "40000"})
         return arxiv_route(path, q)
 
-    with serving(route) as server, Review.open(tmp_path / "r.litreview") as review:
-        point(env, server)
-        review.add("@misc{v, title={An Image is Worth 16x16 Words}, eprint={2010.11929}}\n")
-        report = review.enrich()
-        paper = review.papers.iloc[0]
+    bib = "@misc{v, title={An Image is Worth 16x16 Words}, eprint={2010.11929}}\n"
+    _, report, papers = enriched(env, tmp_path, route, bib)
+    paper = papers.iloc[0]
     assert list(paper["authors"]) == ["Alexey Dosovitskiy", "Lucas Beyer"]
     assert paper["venue"] == "ICLR 2021"  # arXiv's journal_ref; no published DOI
     assert len(report.notes) == 1 and "published versions not looked up" in report.notes[0]
@@ -139,11 +148,8 @@ def test_an_openalex_refusing_dois_sends_those_papers_to_the_title_search(
         "@misc{s, title={Scaling Laws for Speech Tokenizers}, doi={10.5555/speech.1}}\n"
         "@misc{c, title={Simple and Controllable Music Generation}, doi={10.5555/a,b}}\n"
     )
-    with serving(route) as server, Review.open(tmp_path / "r.litreview") as review:
-        point(env, server)
-        review.add(bib)
-        report = review.enrich()
-        papers = review.papers.set_index("title")
+    _, report, papers = enriched(env, tmp_path, route, bib)
+    papers = papers.set_index("title")
     assert papers["arxiv_id"].tolist() == ["2510.24455", "2306.05284"]
     assert any(
         "DOIs not looked up on OpenAlex" in n and "API key required" in n for n in report.notes
@@ -153,13 +159,9 @@ def test_an_openalex_refusing_dois_sends_those_papers_to_the_title_search(
 def test_an_old_style_id_written_with_its_subject_class(
     env: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    with serving(arxiv_route) as server, Review.open(tmp_path / "r.litreview") as review:
-        point(env, server)
-        review.add(
-            "@misc{p, title={The entropy formula for the Ricci flow}, eprint={math.DG/0211159}}\n"
-        )
-        review.enrich()
-        paper = review.papers.iloc[0]
+    bib = "@misc{p, title={The entropy formula for the Ricci flow}, eprint={math.DG/0211159}}\n"
+    server, _, papers = enriched(env, tmp_path, arxiv_route, bib)
+    paper = papers.iloc[0]
     assert server.asked("/api/query")[0]["id_list"] == "math/0211159"  # as arXiv knows it
     assert list(paper["authors"]) == ["Grisha Perelman"]
     assert paper["url"] == "https://arxiv.org/abs/math/0211159"
