@@ -129,17 +129,8 @@ class ReviewKeys:
     def key_history(self, paper_id: str | None = None) -> pd.DataFrame:
         """Every key change, oldest first: ``paper_id, reviewer, at, action`` (``pin``,
         ``rekey``, ``set-key``, and ``undo``/``redo`` of those), ``old_key, new_key``."""
-        sql = (
-            "SELECT h.paper_id, h.reviewer, h.at, s.action, h.old_value, h.new_value "
-            "FROM history h JOIN steps s USING (step_id) WHERE h.field = ? "
-            "AND s.action IN ('pin', 'rekey', 'set-key', 'undo', 'redo')"
-        )
-        args: tuple[str, ...] = (FIELD,)
-        if paper_id is not None:
-            sql, args = sql + " AND h.paper_id = ?", (*args, paper_id)
-        rows = self._store.read(
-            lambda c: c.execute(sql + " ORDER BY h.history_id", args).fetchall()
-        )
+        actions = ("pin", "rekey", "set-key", "undo", "redo")
+        rows = _key_change_rows(self._store, paper_id, actions, "s.action")
         names = ["paper_id", "reviewer", "at", "action", "old_key", "new_key"]
         frame = pd.DataFrame(
             [(*r[:4], *(None if v is None else json.loads(v) for v in r[4:])) for r in rows],
@@ -278,15 +269,7 @@ def with_key_changes(
 ) -> pd.DataFrame:
     """``history`` (:meth:`Review.history`'s table) with the keys changed on purpose
     (``rekey``, ``set-key``; not the first pinning) as ``citation_key`` rows, by time."""
-    sql = (
-        "SELECT h.paper_id, h.reviewer, h.at, h.field, h.old_value, h.new_value "
-        "FROM history h JOIN steps s USING (step_id) WHERE h.field = ? "
-        "AND s.action IN ('rekey', 'set-key', 'undo', 'redo')"
-    )
-    args: tuple[str, ...] = (FIELD,)
-    if paper_id is not None:
-        sql, args = sql + " AND h.paper_id = ?", (*args, paper_id)
-    rows = store.read(lambda c: c.execute(sql + " ORDER BY h.history_id", args).fetchall())
+    rows = _key_change_rows(store, paper_id, ("rekey", "set-key", "undo", "redo"), "h.field")
     if not rows:
         return history
     keys = pd.DataFrame(
@@ -358,3 +341,19 @@ def _write(
     if changes:
         store.bump(conn, PAPERS_COUNTER)
     return written
+
+
+def _key_change_rows(
+    store: ReviewStore, paper_id: str | None, actions: tuple[str, ...], fourth: str
+) -> list[tuple[Any, ...]]:
+    """The history rows of key changes made by steps of ``actions`` (of one paper, or
+    all), oldest first: ``paper_id, reviewer, at, <fourth>, old_value, new_value``."""
+    listed = ", ".join(f"'{action}'" for action in actions)
+    sql = (
+        f"SELECT h.paper_id, h.reviewer, h.at, {fourth}, h.old_value, h.new_value "
+        f"FROM history h JOIN steps s USING (step_id) WHERE h.field = ? AND s.action IN ({listed})"
+    )
+    args: tuple[str, ...] = (FIELD,)
+    if paper_id is not None:
+        sql, args = sql + " AND h.paper_id = ?", (*args, paper_id)
+    return store.read(lambda c: c.execute(sql + " ORDER BY h.history_id", args).fetchall())  # type: ignore[no-any-return]
