@@ -117,6 +117,7 @@ class AppState(BulkActions, OutputActions, Keywords, Enrichment, TeamState, Fiel
     def _load(self) -> None:
         #: The papers of the stage, every paper, and the review's own search index (of
         #: every paper, shared with ``review.search``, updated on add).
+        self.review.prefetch_search_index()  # its checksum, read while the papers load
         self.papers, self._every = self._stage_load()
         self.index = self.review.search_index(self._every)
         self.index.warm()  # "similar" papers of the first paper opened, ready by then

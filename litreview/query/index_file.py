@@ -3,18 +3,14 @@
 A review ``r.litreview`` keeps its index in ``r.litreview.index`` (the base segment:
 numpy arrays, memory-mapped when opened, no text read or tokenized) and
 ``r.litreview.index-delta`` (the papers added since: their word streams, small,
-rewritten on each add). Each file is::
-
-    b"LITREVIEW-INDEX\\n" | header length (u64) | header CRC-32 (u32) | 0 (u32)
-    | header (JSON: format version, kind, fingerprint, arrays, data CRC-32, size)
-    | arrays (64-byte aligned)
-
-and is used only when the magic, the format version, the size, both checksums
-and the fingerprint (a checksum of exactly the paper ids, titles and abstracts
-it was built from, in order) all match; anything else is rebuilt. A caller that
-can prove what the papers hold (a review: the papers are the very text objects of
-its snapshot at a data version) passes a *stamp* naming that state; files saved
-under the same stamp skip the fingerprint (which reads every title and abstract).
+rewritten on each add). Both are side files (:mod:`litreview._side_file`: arrays, a
+JSON header with the kind and fingerprint, checksums), used only when the magic, the
+format version, the size, both checksums and the fingerprint (a checksum of exactly
+the paper ids, titles and abstracts it was built from, in order) all match; anything
+else is rebuilt. A caller that can prove what the papers hold (a review: the papers are
+the very text objects of its snapshot at a data version) passes a *stamp* naming that
+state; files saved under the same stamp skip the fingerprint (which reads every title
+and abstract).
 
     >>> import tempfile, pathlib, litreview
     >>> papers = litreview.read_listing(litreview.SAMPLE_LISTING)
@@ -25,31 +21,24 @@ under the same stamp skip the fingerprint (which reads every title and abstract)
 
 from __future__ import annotations
 
-import json
-import mmap
 import os
-import struct
-import tempfile
 import warnings
 import zlib
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from litreview._side_file import EarlyChecksum, SideFormat
 from litreview.query.index import SearchIndex
 from litreview.query.tokenize import texts_of
 
 MAGIC = b"LITREVIEW-INDEX\n"
 FORMAT = 1
-_PREFIX = struct.Struct("<QII")
-ALIGN = 64
 STRINGS = ("terms", "ids", "words")  # stored as NUL-separated UTF-8
 FINGERPRINT_BLOCK = 20_000  # rows joined at a time
-READ_BLOCK = 1 << 24  # bytes read at a time to check the data checksum
 
 
 class IndexFileError(ValueError):
@@ -84,141 +73,21 @@ def _strings_of(column: pd.Series) -> list[str]:
 
 # ---------------------------------------------------------------- the file format
 
+INDEX_FILE = SideFormat(MAGIC, FORMAT, IndexFileError, STRINGS)
+
 
 def write(path: Path, arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> int:
-    """Write ``arrays`` and ``meta`` to ``path`` (a temporary file, then a rename);
-    returns the data checksum (which a delta file names as its base). Raises
-    ValueError for a string holding NUL (the separator) and OSError when writing fails."""
-    blobs: dict[str, np.ndarray] = {}
-    for name, value in arrays.items():
-        if name in STRINGS:
-            text = "\x00".join(str(v) for v in value)
-            if text.count("\x00") != max(len(value) - 1, 0):
-                raise ValueError(f"a value of {name} holds NUL")
-            blobs[name] = np.frombuffer(text.encode("utf-8", "surrogatepass"), dtype=np.uint8)
-            meta = {**meta, f"n_{name}": len(value)}
-        else:
-            blobs[name] = np.ascontiguousarray(value)
-    layout, offset, crc = {}, 0, 0
-    for name, arr in blobs.items():
-        layout[name] = {"dtype": arr.dtype.str, "shape": list(arr.shape), "offset": offset}
-        offset += -(-arr.nbytes // ALIGN) * ALIGN
-        for piece in _pieces(arr):
-            crc = zlib.crc32(piece, crc)
-    fields = {**meta, "format": FORMAT, "arrays": layout, "data_crc": crc, "data_size": offset}
-    header = json.dumps(fields).encode()
-    start = _data_start(len(header))
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(MAGIC + _PREFIX.pack(len(header), zlib.crc32(header), 0) + header)
-            out.write(b"\x00" * (start - out.tell()))
-            for arr in blobs.values():
-                for piece in _pieces(arr):
-                    out.write(piece)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())  # as a file the user saves (mkstemp makes it 0600)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return crc
+    """Write an index file (see :meth:`SideFormat.write`); returns its data checksum
+    (which a delta file names as its base)."""
+    return INDEX_FILE.write(path, arrays, meta)
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def _data_start(header_length: int) -> int:
-    return -(-(len(MAGIC) + _PREFIX.size + header_length) // ALIGN) * ALIGN
-
-
-def _pieces(arr: np.ndarray) -> list[bytes | memoryview]:
-    """The bytes of an array, then the zeros that align the next one."""
-    out: list[bytes | memoryview] = [memoryview(arr.data).cast("B")] if arr.nbytes else []
-    pad = -arr.nbytes % ALIGN
-    return [*out, b"\x00" * pad] if pad else out
-
-
-def read(path: Path) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
-    """The arrays (read-only memory maps; string lists decoded) and header of an
-    index file; raises :class:`IndexFileError` saying what is wrong with it.
-
-    The data checksum is computed in a thread (reading and ``zlib.crc32`` release the
-    GIL) while the string lists are decoded; nothing is returned before it matched."""
-    try:
-        with path.open("rb", buffering=0) as handle, ThreadPoolExecutor(1) as pool:
-            size = os.fstat(handle.fileno()).st_size
-            if size < len(MAGIC) + _PREFIX.size:
-                raise IndexFileError(f"{path}: truncated ({size} bytes)")
-            mm = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
-            header, start = _header(mm, size, path)
-            crc = pool.submit(_data_crc, handle, start)  # the same file as mapped
-            try:
-                arrays = _arrays(mm, header, start, path)
-            finally:
-                matched = crc.result() == header["data_crc"]
-            if not matched:
-                raise IndexFileError(f"{path}: damaged (checksum mismatch)")
-    except OSError as exc:
-        raise IndexFileError(f"{path}: {exc.strerror or exc}") from None
-    return arrays, header
-
-
-def _arrays(mm: mmap.mmap, header: dict[str, Any], start: int, path: Path) -> dict[str, np.ndarray]:
-    arrays: dict[str, np.ndarray] = {}
-    for name, spec in header["arrays"].items():
-        dtype = np.dtype(spec["dtype"])
-        count = int(np.prod(spec["shape"]))
-        arr = np.frombuffer(mm, dtype=dtype, count=count, offset=start + spec["offset"])
-        arrays[name] = arr.reshape(spec["shape"])
-        if name in STRINGS:
-            arrays[name] = _strings(arr, header[f"n_{name}"], path)
-    return arrays
-
-
-def _header(mm: mmap.mmap, size: int, path: Path) -> tuple[dict[str, Any], int]:
-    """The checked header of a mapped index file, and where its data starts."""
-    if mm[: len(MAGIC)] != MAGIC:
-        raise IndexFileError(f"{path}: not a litreview index file")
-    length, header_crc, reserved = _PREFIX.unpack_from(mm, len(MAGIC))
-    begin = len(MAGIC) + _PREFIX.size
-    raw = mm[begin : begin + length]
-    if reserved or len(raw) != length or zlib.crc32(raw) != header_crc:
-        raise IndexFileError(f"{path}: damaged header")
-    header: dict[str, Any] = json.loads(raw)
-    if header.get("format") != FORMAT:
-        raise IndexFileError(f"{path}: index format {header.get('format')}, expected {FORMAT}")
-    start = _data_start(length)
-    if start + header["data_size"] != size:
-        expected = start + header["data_size"]
-        raise IndexFileError(f"{path}: {size} bytes, expected {expected} (truncated?)")
-    return header, start
-
-
-def _data_crc(handle: BinaryIO, start: int) -> int:
-    """CRC-32 of the file from ``start``, read in blocks (through the page cache, so
-    checking it does not count the whole file in this process's memory)."""
-    crc, buffer = 0, bytearray(READ_BLOCK)
-    handle.seek(start)
-    while got := handle.readinto(buffer):  # type: ignore[attr-defined]
-        crc = zlib.crc32(memoryview(buffer)[:got], crc)
-    return crc
-
-
-def _strings(blob: np.ndarray, n: int, path: Path) -> np.ndarray:
-    try:
-        values = blob.tobytes().decode("utf-8", "surrogatepass").split("\x00") if n else []
-    except UnicodeDecodeError as exc:  # damaged (the checksum, computed meanwhile, says so)
-        raise IndexFileError(f"{path}: damaged ({exc.reason})") from None
-    if len(values) != n:
-        raise IndexFileError(f"{path}: {len(values)} strings, expected {n}")
-    out = np.empty(n, dtype=object)
-    out[:] = values
-    return out
+def read(
+    path: Path, early: EarlyChecksum | None = None
+) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+    """The arrays (memory-mapped; string lists decoded) and header of an index file;
+    raises :class:`IndexFileError` saying what is wrong with it."""
+    return INDEX_FILE.read(path, early)
 
 
 # ---------------------------------------------------------------- the cache of one review
@@ -250,6 +119,14 @@ class IndexCache:
         self._fingerprints: dict[str, str] = {}
         self.fingerprinted = 0
         self._unstamped = False  # loaded by fingerprint: save a stamp once, if one is offered
+        self._early: EarlyChecksum | None = None
+
+    def check_ahead(self) -> None:
+        """Start checking the saved base file's checksum in a thread, when no index is
+        loaded yet: the next :meth:`index_for` takes it instead of reading the file
+        again (a caller starts it before reading the papers: the two overlap)."""
+        if self.index is None and self._early is None:
+            self._early = EarlyChecksum(INDEX_FILE, self.path)
 
     def index_for(
         self,
@@ -291,7 +168,8 @@ class IndexCache:
         if not self.path.exists():
             return None
         try:
-            base, header = read(self.path)
+            early, self._early = self._early, None
+            base, header = read(self.path, early)
             if header.get("kind") != "base":
                 raise IndexFileError(f"{self.path}: not a base index file")
             delta, delta_header = self._load_delta(header["data_crc"])

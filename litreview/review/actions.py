@@ -54,14 +54,11 @@ class ReviewActions:
         >>> len(review.search_index()), review.path.with_name("r.litreview.index").exists()
         (36, True)
         """
-        from litreview.query.index_file import IndexCache, index_path
         from litreview.review.index_stamp import proven_version, stamps_for
 
         state = queries.papers_state(self._store)
-        given, papers = papers is not None, self.papers if papers is None else papers
-        cache = self._index_cache
-        if cache is None or cache.path != index_path(self.path):
-            cache = self._index_cache = IndexCache(index_path(self.path))
+        given, papers = papers is not None, self._search_papers() if papers is None else papers
+        cache = self._saved_index()
         verify = self._index_stale or self._text_may_have_changed(state)
         stamp, restamp = None, None
         if cache.index is None or verify or len(cache.index) != len(papers):  # load or save
@@ -72,6 +69,26 @@ class ReviewActions:
             # an edit, the next call checks again)
             self._index_stale, self._index_synced = False, state
         return index
+
+    def prefetch_search_index(self) -> None:
+        """Start checking the saved search index in the background, before reading the
+        papers: a thread reads the index file for its checksum (nothing else), and the
+        next :meth:`search_index` takes the result instead of reading the file again.
+        ``search`` and the app call it; so may code that reads ``papers`` then searches."""
+        self._saved_index().check_ahead()
+
+    def _saved_index(self) -> IndexCache:
+        from litreview.query.index_file import IndexCache, index_path
+
+        cache = self._index_cache
+        if cache is None or cache.path != index_path(self.path):
+            cache = self._index_cache = IndexCache(index_path(self.path))
+        return cache
+
+    def _search_papers(self) -> pd.DataFrame:
+        """:attr:`papers`, the saved index checked meanwhile (:meth:`prefetch_search_index`)."""
+        self.prefetch_search_index()
+        return self.papers
 
     def _text_may_have_changed(self, state: tuple[int, int]) -> bool:
         """Whether titles or abstracts may differ from when the index was synced: the
@@ -98,7 +115,7 @@ class ReviewActions:
         from litreview.query.filters import search
         from litreview.query.language import parse, uses
 
-        papers = self.papers
+        papers = self._search_papers()
         if uses(parse(query)) & {"stage", "fulltext"}:
             papers = self.search_table(papers)  # type: ignore[attr-defined]
         return search(papers, query, index=self.search_index(papers), **filters)
@@ -107,7 +124,7 @@ class ReviewActions:
         """The ``n`` papers closest in content to ``paper_id``, with ``shared_terms``."""
         from litreview.query.filters import similar
 
-        papers = self.papers
+        papers = self._search_papers()
         return similar(papers, paper_id, n, index=self.search_index(papers))
 
     def prioritized(self, query: str = "", **options: Any) -> pd.DataFrame:
@@ -115,14 +132,14 @@ class ReviewActions:
         decisions so far; by relevance to ``query`` until there are enough)."""
         from litreview.query.filters import prioritize
 
-        papers = self.papers
+        papers = self._search_papers()
         return prioritize(papers, query=query, index=self.search_index(papers), **options)
 
     def explain_priority(self, **options: Any) -> PriorityExplanation:
         """How :meth:`prioritized` ranks: the method and the terms that weigh most."""
         from litreview.query.filters import explain_priority
 
-        papers = self.papers
+        papers = self._search_papers()
         return explain_priority(papers, index=self.search_index(papers), **options)
 
     def export(

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from litreview._gc import gc_paused
+from litreview.review.store import paper_file
 from litreview.review.store.base import TIME_FORMAT, Conn, ReviewStore
 from litreview.review.store.file import ReviewFileError
 from litreview.schema import DATETIME, DICT, INT, LIST, PAPER_COLUMNS, STRING
@@ -159,15 +160,32 @@ def paper_columns(store: ReviewStore) -> PaperSnapshot:
         ):
             store.cache["papers"] = extended
             return extended
-    (version, snapshot), (_, abstracts) = _read_snapshot(store)
-    if len(abstracts) != len(snapshot.columns["paper_id"]):
-        raise _damaged(store, "abstract", f"{len(abstracts)} values")
-    snapshot.columns["abstract"] = abstracts
+    snapshot = _from_file(store, version)
+    if snapshot is None:
+        (version, snapshot), (_, abstracts) = _read_snapshot(store)
+        if len(abstracts) != len(snapshot.columns["paper_id"]):
+            raise _damaged(store, "abstract", f"{len(abstracts)} values")
+        snapshot.columns["abstract"] = abstracts
+        snapshot.version = version
+        if len(abstracts) >= paper_file.MIN_PAPERS:
+            paper_file.save(store, snapshot)
     with gc_paused():
         snapshot.index = pd.Index(snapshot.columns["paper_id"])
-    snapshot.version = version
     store.cache["papers"] = snapshot
     return snapshot
+
+
+def _from_file(store: ReviewStore, version: int) -> PaperSnapshot | None:
+    """The snapshot at ``version`` from the paper file beside the review, if it holds it."""
+    with gc_paused():
+        loaded = paper_file.load(store, version)
+        if loaded is None:
+            return None
+        columns, lists_json = loaded
+        for name, values in columns.items():
+            if PAPER_COLUMNS[name] is STRING:
+                columns[name] = strings(values)
+    return PaperSnapshot(version, columns, lists_json, pd.Index([]))
 
 
 #: ``store.cache`` key of :func:`note_appended`'s note.

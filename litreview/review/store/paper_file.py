@@ -1,0 +1,182 @@
+"""The paper table saved beside a review (``<review>.papers``), so a fresh process reads
+its papers without SQL or JSON.
+
+A review of many papers spends most of its opening on the papers table: SQLite
+steps through every row and the values come back as text to decode (about 3-5 s at
+1M papers). Once a process has read the table, it saves the decoded columns in a
+side file (:mod:`litreview._side_file`): strings as the NUL-separated text of each
+column's distinct values plus a code per paper, numbers and dates as arrays, list
+columns as their JSON text. The next process reads that file instead, when it is
+vouched for by a *stamp*: ``"<papers version>:<schema version>:<random token>"``,
+saved in the review's ``meta`` when the file is written and carried in the file.
+Every change of the papers, by any process, increments the papers version; a file
+copied from elsewhere or a review copied back from a backup carries another token.
+So the file is used only for exactly the table it was saved from, and its checksums
+catch damage; anything else is read from the review again (and saved anew).
+
+Only reviews of at least :data:`MIN_PAPERS` papers get the file (below that the
+review reads its table in well under a second).
+
+    >>> import tempfile, pathlib, litreview
+    >>> from litreview.review.store import table
+    >>> review = litreview.Review.open(pathlib.Path(tempfile.mkdtemp()) / "r.litreview")
+    >>> _ = review.add(litreview.SAMPLE_LISTING)
+    >>> snapshot = table.paper_columns(review._store)
+    >>> save(review._store, snapshot) and load(review._store, snapshot.version) is not None
+    True
+"""
+
+from __future__ import annotations
+
+import secrets
+import warnings
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from litreview._side_file import OpenedFile, SideFormat
+from litreview.review.store.base import ReviewStore
+from litreview.schema import DATETIME, INT, PAPER_COLUMNS
+
+MIN_PAPERS = 20_000
+STAMP_KEY = "paper_file_stamp"
+
+
+class PaperFileError(ValueError):
+    """A paper file that cannot be used (damaged, truncated or another format)."""
+
+
+def paper_file_path(review: str | Path) -> Path:
+    """Where the paper table of the review at ``review`` is saved: ``<review>.papers``."""
+    review = Path(review)
+    return review.with_name(review.name + ".papers")
+
+
+def _names(column: str) -> tuple[str, str, str]:
+    """The arrays of one column: its values, and either a code per paper (a column of
+    few distinct strings stores those once) or which papers have none."""
+    return f"{column}.values", f"{column}.codes", f"{column}.na"
+
+
+def _string_arrays() -> tuple[str, ...]:
+    out = []
+    for column, dtype in PAPER_COLUMNS.items():
+        if dtype is not INT and dtype is not DATETIME:
+            out.append(_names(column)[0])
+    return tuple(out)
+
+
+#: Not flushed to the disk: a file a crash damaged fails its checksum and is written again.
+PAPER_FILE = SideFormat(b"LITREVIEW-PAPERS", 1, PaperFileError, _string_arrays(), durable=False)
+SAMPLE = 10_000  # values a text column's distinct share is judged on
+
+
+# ---------------------------------------------------------------- saving
+
+
+def save(store: ReviewStore, snapshot: Any) -> bool:
+    """Save ``snapshot`` (a :class:`~litreview.review.store.table.PaperSnapshot`, read at
+    its version) beside the review and stamp it; False when it could not be saved (a
+    read-only review or folder, a text holding NUL): the review is read as before."""
+    path = paper_file_path(store.path)
+    stamp = f"{snapshot.version}:{store.version}:{secrets.token_hex(8)}"
+    failed: tuple[type[Exception], ...] = (*store.database_errors, OSError, ValueError)
+    try:
+        # the file first: until the stamp names its token, any reader reads the review
+        n = len(snapshot.columns["paper_id"])
+        PAPER_FILE.write(path, _arrays(snapshot), {"stamp": stamp, "n": n})
+        with store.write() as conn:
+            conn.execute(
+                "INSERT INTO meta(key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (STAMP_KEY, stamp),
+            )
+    except failed as exc:
+        warnings.warn(f"the paper table was not saved beside the review ({exc})",
+                      RuntimeWarning, stacklevel=3)  # fmt: skip
+        return False
+    return True
+
+
+def _arrays(snapshot: Any) -> dict[str, np.ndarray]:
+    arrays: dict[str, np.ndarray] = {}
+    for column, dtype in PAPER_COLUMNS.items():
+        values, codes, na = _names(column)
+        if column in snapshot.lists_json:
+            arrays[values] = np.array([snapshot.lists_json[column]], dtype=object)
+            continue
+        arr = snapshot.columns[column]
+        if dtype is INT:
+            arrays[values] = arr.to_numpy(dtype=np.int64, na_value=0)
+            arrays[na] = np.asarray(arr.isna(), dtype=np.bool_)
+        elif dtype is DATETIME:
+            arrays[values] = np.asarray(arr).view(np.int64)
+        elif _repetitive(arr):
+            found, uniques = pd.factorize(pd.Series(arr, copy=False))
+            arrays[values] = np.asarray(uniques, dtype=object)
+            arrays[codes] = found.astype(np.int32)
+        else:
+            arrays[values] = arr.to_numpy(dtype=object, na_value="")
+            arrays[na] = np.asarray(arr.isna(), dtype=np.bool_)
+    return arrays
+
+
+def _repetitive(arr: Any) -> bool:
+    """Whether a text column holds each value many times (judged on a sample)."""
+    sample = pd.Series(arr[:SAMPLE], copy=False).dropna()
+    return sample.nunique() * 2 < len(sample)
+
+
+# ---------------------------------------------------------------- loading
+
+
+def load(store: ReviewStore, version: int) -> tuple[dict[str, Any], dict[str, str]] | None:
+    """``(scalar columns, list columns' JSON)`` of the papers at ``version`` from the
+    saved file (text columns as object arrays of str and None), or None when none is
+    vouched for that version (or it is damaged)."""
+    path = paper_file_path(store.path)
+    stamp = store.read(_stamp)
+    if stamp is None or not stamp.startswith(f"{version}:{store.version}:") or not path.exists():
+        return None
+    try:
+        with PAPER_FILE.opened(path) as file:
+            if file.header.get("stamp") != stamp:
+                return None
+            return _decoded(file)
+    except (PaperFileError, KeyError, TypeError, ValueError, IndexError):
+        return None
+
+
+def _decoded(file: OpenedFile) -> tuple[dict[str, Any], dict[str, str]]:
+    n = int(file.header["n"])
+    columns: dict[str, Any] = {}
+    lists_json: dict[str, str] = {}
+    arrays = file.header["arrays"]
+    for column, dtype in PAPER_COLUMNS.items():
+        values, codes, na = _names(column)
+        if dtype is INT:
+            mask = np.array(file.array(na), dtype=np.bool_)
+            columns[column] = pd.arrays.IntegerArray(np.array(file.array(values)), mask)
+        elif dtype is DATETIME:
+            columns[column] = np.array(file.array(values)).view(DATETIME)
+        elif codes in arrays:
+            distinct = file.strings(values)
+            uniques = np.empty(len(distinct) + 1, dtype=object)  # code -1 picks the None
+            uniques[:-1] = distinct
+            columns[column] = uniques.take(np.asarray(file.array(codes), np.intp))
+        elif na in arrays:
+            text = file.strings(values)
+            text[np.asarray(file.array(na), dtype=np.bool_)] = None
+            columns[column] = text
+        else:
+            (lists_json[column],) = file.strings(values)
+        if column in columns and len(columns[column]) != n:
+            raise PaperFileError(f"{file.path}: {column} holds other than {n} values")
+    return columns, lists_json
+
+
+def _stamp(conn: Any) -> str | None:
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (STAMP_KEY,)).fetchone()
+    return None if row is None else str(row[0])

@@ -1,0 +1,229 @@
+"""The paper table saved beside a review: read back exactly as the review holds it, used
+only for the very state it was saved from (on both backends), and never for another."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import litreview
+from litreview import Review
+from litreview.review.store import paper_file, table
+from litreview.review.store.paper_file import paper_file_path
+from litreview.schema import papers_from_columns
+
+ODD = papers_from_columns(
+    {
+        "paper_id": ["odd-1", "odd-2", "odd-3"],
+        "title": ["Ünïcödé 🦘 title", "", "Zero\u200bwidth e\u0301"],
+        "abstract": [pd.NA, "Line one\nline two\ttab", "x" * 5000],
+        "authors": [["Ada Lovelace", "Émile Borel"], [], ["李四"]],
+        "keywords": [["a"], ["b", "c"], []],
+        "upvotes": [pd.NA, 0, 2**40],
+        "published": [pd.Timestamp("1650-01-02"), pd.NaT, pd.Timestamp("2024-02-29 13:14")],
+        "venue": ["NeurIPS", "NeurIPS", pd.NA],
+        "doi": [pd.NA, "10.1234/untitled", pd.NA],
+        "extra": [{"k": "v", "ü": "ß"}, {}, {"n": "1"}],
+    }
+)
+
+
+@pytest.fixture(autouse=True)
+def every_review_saves(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(paper_file, "MIN_PAPERS", 0)
+
+
+@pytest.fixture
+def review(locate: Callable[[str], str | Path]) -> Iterator[Review]:
+    with Review.open(locate("r"), reviewer="ada") as opened:
+        opened.add(litreview.SAMPLE_LISTING)
+        opened.add(ODD)
+        yield opened
+
+
+def from_the_review(review: Review, monkeypatch: pytest.MonkeyPatch) -> pd.DataFrame:
+    """The paper table read from the review itself (no side file), in a fresh cache."""
+    with monkeypatch.context() as patched:
+        patched.setattr(paper_file, "load", lambda store, version: None)
+        patched.setattr(paper_file, "save", lambda store, snapshot: False)
+        review._store.cache.clear()
+        return table.paper_frame(review._store)
+
+
+def from_the_file(review: Review, monkeypatch: pytest.MonkeyPatch) -> pd.DataFrame:
+    """The paper table a fresh cache reads, which must come from the side file."""
+
+    def no_sql(store: object) -> None:
+        raise AssertionError("the papers were read from the review, not from its side file")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(table, "_read_snapshot", no_sql)
+        review._store.cache.clear()
+        return table.paper_frame(review._store)
+
+
+def test_the_saved_table_is_exactly_the_reviews(
+    review: Review, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected = from_the_review(review, monkeypatch)
+    review._store.cache.clear()
+    table.paper_frame(review._store)  # reads the review, saves the file
+    assert paper_file_path(review.path).exists()
+    got = from_the_file(review, monkeypatch)
+    pd.testing.assert_frame_equal(got, expected)
+    odd = got.set_index("paper_id").loc["odd-3"]
+    assert odd["title"] == "Zero\u200bwidth e\u0301" and odd["authors"] == ["李四"]
+    assert got.set_index("paper_id").loc["odd-1", "extra"] == {"k": "v", "ü": "ß"}
+    assert pd.isna(got.set_index("paper_id").loc["odd-1", "abstract"])
+    assert got.set_index("paper_id").loc["odd-2", "title"] == ""
+
+
+def test_lists_handed_out_are_fresh_copies(review: Review, monkeypatch: pytest.MonkeyPatch) -> None:
+    table.paper_frame(review._store)
+    first = from_the_file(review, monkeypatch)
+    first.loc[first["paper_id"] == "odd-1", "authors"].iloc[0].append("Mutated")
+    again = table.paper_frame(review._store)
+    assert again.set_index("paper_id").loc["odd-1", "authors"] == ["Ada Lovelace", "Émile Borel"]
+
+
+def test_a_change_of_the_papers_is_never_read_from_an_older_file(
+    review: Review, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    table.paper_frame(review._store)
+    stamp = review._store.read(paper_file._stamp)
+    edited = review.papers.iloc[[0]][["paper_id", "title", "abstract", "published"]].copy()
+    edited["abstract"] = edited["abstract"] + " A sentence only here."
+    review.add(edited)
+    review._store.cache.clear()
+    got = table.paper_frame(review._store)  # the file is stale: the review is read
+    assert got.loc[0, "abstract"].endswith(" A sentence only here.")
+    assert review._store.read(paper_file._stamp) != stamp  # and saved anew
+    pd.testing.assert_frame_equal(from_the_file(review, monkeypatch), got)
+
+
+def test_a_review_copied_back_from_a_backup_does_not_trust_a_newer_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "r.litreview"
+    with Review.open(path, reviewer="ada") as review:
+        review.add(litreview.SAMPLE_LISTING)
+        table.paper_frame(review._store)
+    shutil.copy(path, tmp_path / "backup")
+    with Review.open(path, reviewer="ada") as review:  # one change, the file saved for it
+        review.add(papers_from_columns({"paper_id": ["later"], "title": ["Added later"]}))
+        review._store.cache.clear()
+        table.paper_frame(review._store)
+    shutil.copy(tmp_path / "backup", path)
+    with Review.open(path, reviewer="ada") as review:  # the backup, changed once: same version
+        review.add(papers_from_columns({"paper_id": ["other"], "title": ["Another paper"]}))
+        review._store.cache.clear()
+        ids = table.paper_frame(review._store)["paper_id"].tolist()
+        assert "other" in ids and "later" not in ids
+        pd.testing.assert_frame_equal(
+            from_the_file(review, monkeypatch), from_the_review(review, monkeypatch)
+        )
+
+
+def test_another_reviews_file_copied_beside_is_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name, listing in (("a", litreview.SAMPLE_LISTING), ("b", None)):
+        with Review.open(tmp_path / f"{name}.litreview", reviewer="ada") as review:
+            review.add(listing if listing is not None else ODD)
+            table.paper_frame(review._store)
+    shutil.copy(
+        paper_file_path(tmp_path / "a.litreview"), paper_file_path(tmp_path / "b.litreview")
+    )
+    with Review.open(tmp_path / "b.litreview", reviewer="ada") as review:
+        assert review.papers["paper_id"].tolist() == ["odd-1", "odd-2", "odd-3"]
+
+
+@pytest.mark.parametrize("where", [-1, -5000, 200])
+def test_a_damaged_file_is_read_from_the_review_and_saved_again(
+    review: Review, monkeypatch: pytest.MonkeyPatch, where: int
+) -> None:
+    expected = from_the_review(review, monkeypatch)
+    review._store.cache.clear()
+    table.paper_frame(review._store)
+    path = paper_file_path(review.path)
+    data = bytearray(path.read_bytes())
+    data[where] ^= 0x20
+    path.write_bytes(bytes(data))
+    review._store.cache.clear()
+    pd.testing.assert_frame_equal(table.paper_frame(review._store), expected)
+    pd.testing.assert_frame_equal(from_the_file(review, monkeypatch), expected)  # saved again
+
+
+def test_a_truncated_or_missing_file_is_not_trusted(
+    review: Review, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected = from_the_review(review, monkeypatch)
+    review._store.cache.clear()
+    table.paper_frame(review._store)
+    path = paper_file_path(review.path)
+    path.write_bytes(path.read_bytes()[:-100])
+    review._store.cache.clear()
+    pd.testing.assert_frame_equal(table.paper_frame(review._store), expected)
+    path.unlink()
+    review._store.cache.clear()
+    pd.testing.assert_frame_equal(table.paper_frame(review._store), expected)
+
+
+def test_a_file_that_cannot_be_written_warns_and_the_review_reads_as_before(
+    review: Review, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def full_disk(*args: object) -> int:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(paper_file.PAPER_FILE.__class__, "write", full_disk)
+    review._store.cache.clear()
+    with pytest.warns(RuntimeWarning, match="not saved beside the review.*No space"):
+        papers = table.paper_frame(review._store)
+    assert len(papers) == 39 and not paper_file_path(review.path).exists()
+
+
+def test_a_text_holding_nul_keeps_the_table_in_the_review(tmp_path: Path) -> None:
+    # (a server cannot store NUL at all)
+    with Review.open(tmp_path / "r.litreview", reviewer="ada") as review:
+        review.add(papers_from_columns({"paper_id": ["nul"], "title": ["Bad\x00title"]}))
+        review._store.cache.clear()
+        with pytest.warns(RuntimeWarning, match="holds NUL"):
+            papers = table.paper_frame(review._store)
+        assert papers["title"].iloc[-1] == "Bad\x00title"
+
+
+def test_small_reviews_get_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(paper_file, "MIN_PAPERS", 37)
+    with Review.open(tmp_path / "r.litreview", reviewer="ada") as review:
+        review.add(litreview.SAMPLE_LISTING)
+        assert len(review.papers) == 36 and not paper_file_path(review.path).exists()
+        review.add(papers_from_columns({"paper_id": ["one-more"], "title": ["The 37th"]}))
+        review._store.cache.clear()
+        assert len(review.papers) == 37 and paper_file_path(review.path).exists()
+
+
+def test_a_fresh_process_reads_the_file_and_searches_the_same(tmp_path: Path) -> None:
+    path = tmp_path / "r.litreview"
+    with Review.open(path, reviewer="ada") as review:
+        review.add(litreview.SAMPLE_LISTING)
+        review.add(ODD)
+        expected = review.search("vision transformer")["paper_id"].tolist()
+    code = (
+        "import sys, litreview\n"
+        "from litreview.review.store import table\n"
+        "def no_sql(store): raise SystemExit('read the papers with SQL')\n"
+        "table._read_snapshot = no_sql\n"
+        "review = litreview.Review.open(sys.argv[1], reviewer='ada')\n"
+        "print(','.join(review.search('vision transformer')['paper_id']))\n"
+    )
+    assert paper_file_path(path).exists()  # saved by the search above
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip().split(",") == expected
