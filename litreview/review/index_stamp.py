@@ -33,7 +33,8 @@ import pandas as pd
 
 from litreview.query.index_rows import addresses
 from litreview.review.store.base import Conn, ReviewStore
-from litreview.review.store.table import PAPERS_COUNTER, PaperSnapshot
+from litreview.review.store.snapshot import PaperSnapshot
+from litreview.review.store.table import PAPERS_COUNTER
 
 STAMP_KEY = "search_index_stamp"
 TEXT_COLUMNS = ("paper_id", "title", "abstract")

@@ -23,7 +23,8 @@ from litreview.review.store.annotations import (
     shown_field,
 )
 from litreview.review.store.base import Conn, ReviewStore
-from litreview.review.store.table import decode_column, decode_lists, strings
+from litreview.review.store.snapshot import strings
+from litreview.review.store.table import decode_column, decode_lists
 from litreview.schema import DATETIME, DECISION_DTYPE, DECISIONS, STRING
 
 _UNDOABLE_SQL = ", ".join(f"'{a}'" for a in UNDOABLE)

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import secrets
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -38,10 +39,16 @@ import pandas as pd
 
 from litreview._side_file import OpenedFile, SideFormat
 from litreview.review.store.base import ReviewStore
+from litreview.review.store.snapshot import PaperSnapshot, appended, strings
 from litreview.schema import DATETIME, INT, PAPER_COLUMNS
 
 MIN_PAPERS = 20_000
 STAMP_KEY = "paper_file_stamp"
+#: A delta of a quarter of the base or more is saved as a new base.
+DELTA_SHARE = 4
+#: ``store.cache`` key: ``(data CRC, papers, the papers appended since | None)`` of the
+#: base file this process saved or read (None: none known).
+BASE = "paper file"
 
 
 class PaperFileError(ValueError):
@@ -52,6 +59,12 @@ def paper_file_path(review: str | Path) -> Path:
     """Where the paper table of the review at ``review`` is saved: ``<review>.papers``."""
     review = Path(review)
     return review.with_name(review.name + ".papers")
+
+
+def delta_path(review: str | Path) -> Path:
+    """Where the papers added since the saved table are: ``<review>.papers-delta``."""
+    review = Path(review)
+    return review.with_name(review.name + ".papers-delta")
 
 
 def _names(column: str) -> tuple[str, str, str]:
@@ -76,17 +89,61 @@ SAMPLE = 10_000  # values a text column's distinct share is judged on
 # ---------------------------------------------------------------- saving
 
 
-def save(store: ReviewStore, snapshot: Any) -> bool:
-    """Save ``snapshot`` (a :class:`~litreview.review.store.table.PaperSnapshot`, read at
-    its version) beside the review and stamp it; False when it could not be saved (a
-    read-only review or folder, a text holding NUL): the review is read as before."""
-    path = paper_file_path(store.path)
-    stamp = f"{snapshot.version}:{store.version}:{secrets.token_hex(8)}"
+def save(store: ReviewStore, snapshot: PaperSnapshot) -> bool:
+    """Save ``snapshot`` (read at its version) beside the review and stamp it; False when
+    it could not be saved (a read-only review or folder, a text holding NUL): the review
+    is read as before."""
+    n = len(snapshot.columns["paper_id"])
+    stamp = _new_stamp(store, snapshot)
+
+    def write() -> int:
+        delta_path(store.path).unlink(missing_ok=True)
+        meta = {"stamp": stamp, "n": n}
+        return PAPER_FILE.write(paper_file_path(store.path), _arrays(snapshot), meta)
+
+    crc = _saved(store, stamp, write)
+    store.cache[BASE] = None if crc is None else (crc, n, None)
+    return crc is not None
+
+
+def save_appended(store: ReviewStore, snapshot: PaperSnapshot, new: PaperSnapshot) -> bool:
+    """After this process appended ``new`` papers to its snapshot (now ``snapshot``): save
+    the papers added since the saved base in the small delta file, when this process
+    saved or read that base (else nothing: the next full read saves a base); a new base
+    when they reach a quarter of it."""
+    base = store.cache.get(BASE)
+    if base is None:
+        return False
+    base_crc, n_base, pending = base
+    rows = new if pending is None else appended(pending, new)
+    n, n_rows = len(snapshot.columns["paper_id"]), len(rows.columns["paper_id"])
+    if n_base + n_rows != n:
+        store.cache[BASE] = None  # not the papers this process knows of: no delta
+        return False
+    if n_rows * DELTA_SHARE >= n_base:
+        return save(store, snapshot)
+    stamp = _new_stamp(store, snapshot)
+
+    def write() -> int:
+        meta = {"stamp": stamp, "n": n_rows, "base_crc": base_crc}
+        return PAPER_FILE.write(delta_path(store.path), _arrays(rows), meta)
+
+    ok = _saved(store, stamp, write) is not None
+    store.cache[BASE] = (base_crc, n_base, rows) if ok else None
+    return ok
+
+
+def _new_stamp(store: ReviewStore, snapshot: PaperSnapshot) -> str:
+    return f"{snapshot.version}:{store.version}:{secrets.token_hex(8)}"
+
+
+def _saved(store: ReviewStore, stamp: str, write: Callable[[], int]) -> int | None:
+    """Run ``write`` (the file first: until the stamp names its token, every reader
+    reads the review), then save ``stamp``; the file's data checksum, or None (and a
+    warning) when either failed."""
     failed: tuple[type[Exception], ...] = (*store.database_errors, OSError, ValueError)
     try:
-        # the file first: until the stamp names its token, any reader reads the review
-        n = len(snapshot.columns["paper_id"])
-        PAPER_FILE.write(path, _arrays(snapshot), {"stamp": stamp, "n": n})
+        crc = write()
         with store.write() as conn:
             conn.execute(
                 "INSERT INTO meta(key, value) VALUES (?, ?) "
@@ -95,12 +152,12 @@ def save(store: ReviewStore, snapshot: Any) -> bool:
             )
     except failed as exc:
         warnings.warn(f"the paper table was not saved beside the review ({exc})",
-                      RuntimeWarning, stacklevel=3)  # fmt: skip
-        return False
-    return True
+                      RuntimeWarning, stacklevel=4)  # fmt: skip
+        return None
+    return crc
 
 
-def _arrays(snapshot: Any) -> dict[str, np.ndarray]:
+def _arrays(snapshot: PaperSnapshot) -> dict[str, np.ndarray]:
     arrays: dict[str, np.ndarray] = {}
     for column, dtype in PAPER_COLUMNS.items():
         values, codes, na = _names(column)
@@ -132,24 +189,48 @@ def _repetitive(arr: Any) -> bool:
 # ---------------------------------------------------------------- loading
 
 
-def load(store: ReviewStore, version: int) -> tuple[dict[str, Any], dict[str, str]] | None:
-    """``(scalar columns, list columns' JSON)`` of the papers at ``version`` from the
-    saved file (text columns as object arrays of str and None), or None when none is
-    vouched for that version (or it is damaged)."""
+def load(store: ReviewStore, version: int) -> PaperSnapshot | None:
+    """The papers at ``version`` from the saved files (the base, then the delta when it
+    is the one stamped), or None when none is vouched for that version (or one is
+    damaged); no index yet."""
     path = paper_file_path(store.path)
     stamp = store.read(_stamp)
     if stamp is None or not stamp.startswith(f"{version}:{store.version}:") or not path.exists():
         return None
     try:
         with PAPER_FILE.opened(path) as file:
-            if file.header.get("stamp") != stamp:
+            header = file.header
+            delta = _delta_header(store, stamp)
+            if header.get("stamp") != stamp and (
+                delta is None or delta["base_crc"] != header["data_crc"]
+            ):
                 return None
-            return _decoded(file)
+            snapshot = _decoded(file, version)
+        n_base = len(snapshot.columns["paper_id"])
+        rows = None
+        if header.get("stamp") != stamp:
+            with PAPER_FILE.opened(delta_path(store.path)) as file:
+                if file.header != delta:
+                    return None  # replaced meanwhile
+                rows = _decoded(file, version)
+            snapshot = appended(snapshot, rows)
     except (PaperFileError, KeyError, TypeError, ValueError, IndexError):
         return None
+    store.cache[BASE] = (header["data_crc"], n_base, rows)
+    return snapshot
 
 
-def _decoded(file: OpenedFile) -> tuple[dict[str, Any], dict[str, str]]:
+def _delta_header(store: ReviewStore, stamp: str) -> dict[str, Any] | None:
+    """The header of the delta file when it carries ``stamp``."""
+    try:
+        with PAPER_FILE.opened(delta_path(store.path)) as file:
+            pass
+    except PaperFileError:
+        return None
+    return file.header if file.header.get("stamp") == stamp else None
+
+
+def _decoded(file: OpenedFile, version: int) -> PaperSnapshot:
     n = int(file.header["n"])
     columns: dict[str, Any] = {}
     lists_json: dict[str, str] = {}
@@ -165,16 +246,16 @@ def _decoded(file: OpenedFile) -> tuple[dict[str, Any], dict[str, str]]:
             distinct = file.strings(values)
             uniques = np.empty(len(distinct) + 1, dtype=object)  # code -1 picks the None
             uniques[:-1] = distinct
-            columns[column] = uniques.take(np.asarray(file.array(codes), np.intp))
+            columns[column] = strings(uniques.take(np.asarray(file.array(codes), np.intp)))
         elif na in arrays:
             text = file.strings(values)
             text[np.asarray(file.array(na), dtype=np.bool_)] = None
-            columns[column] = text
+            columns[column] = strings(text)
         else:
             (lists_json[column],) = file.strings(values)
         if column in columns and len(columns[column]) != n:
             raise PaperFileError(f"{file.path}: {column} holds other than {n} values")
-    return columns, lists_json
+    return PaperSnapshot(version, columns, lists_json, pd.Index([]))
 
 
 def _stamp(conn: Any) -> str | None:

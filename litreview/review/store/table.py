@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -20,28 +19,11 @@ from litreview._gc import gc_paused
 from litreview.review.store import paper_file
 from litreview.review.store.base import TIME_FORMAT, Conn, ReviewStore
 from litreview.review.store.file import ReviewFileError
-from litreview.schema import DATETIME, DICT, INT, LIST, PAPER_COLUMNS, STRING
+from litreview.review.store.snapshot import PaperSnapshot, appended, strings
+from litreview.schema import DATETIME, DICT, INT, LIST, PAPER_COLUMNS
 
 COLUMNS: tuple[str, ...] = tuple(PAPER_COLUMNS)
 PAPERS_COUNTER = "papers_version"
-
-
-@dataclass
-class PaperSnapshot:
-    """The decoded paper table at one version of the file (cached until it changes).
-
-    ``columns`` holds the scalar columns (pandas arrays); list columns are kept as
-    their JSON text in ``lists_json`` (``json.loads`` builds fresh lists for each
-    copy), and ``fresh`` holds the lists decoded by the read that made the
-    snapshot, handed out once by :func:`paper_frame`. ``index`` is the paper_ids
-    as an Index (for aligning annotations).
-    """
-
-    version: int
-    columns: dict[str, Any]
-    lists_json: dict[str, str]
-    index: pd.Index
-    fresh: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 # -- encoding: DataFrame columns <-> SQLite values --------------------------------------------
@@ -126,19 +108,6 @@ def decode_column(values: Sequence[Any], dtype: Any) -> Any:
     return strings(values)
 
 
-def strings(values: Sequence[Any] | np.ndarray) -> Any:
-    """A string array from str/None values: StringArray only checks each value (~2x faster
-    than ``pd.array``, which still takes anything else, e.g. numbers). An object ndarray
-    is used in place."""
-    cells = values if isinstance(values, np.ndarray) and values.dtype == object else None
-    try:
-        if cells is None:
-            cells = np.fromiter(values, dtype=object, count=len(values))
-        return pd.arrays.StringArray(cells)
-    except ValueError:
-        return pd.array(values, dtype=STRING)
-
-
 def paper_columns(store: ReviewStore) -> PaperSnapshot:
     """The decoded paper table (cached until any process changes the papers).
 
@@ -149,18 +118,17 @@ def paper_columns(store: ReviewStore) -> PaperSnapshot:
     cached = store.cache.get("papers")
     if isinstance(cached, PaperSnapshot) and cached.version == version:
         return cached
-    appended = store.cache.pop(APPENDED, None)
-    if isinstance(cached, PaperSnapshot) and appended is not None:
-        (before, last), count = appended
-        extended = _extended(store, cached, last) if before == cached.version else None
-        if (
-            extended is not None
-            and extended.version == before + 1
-            and len(extended.index) == len(cached.index) + count
-        ):
-            store.cache["papers"] = extended
-            return extended
-    snapshot = _from_file(store, version)
+    note = store.cache.pop(APPENDED, None)
+    if isinstance(cached, PaperSnapshot) and note is not None:
+        (before, last), count = note
+        if before == cached.version:
+            extended, new = _extended(store, cached, last)
+            if extended.version == before + 1 and len(extended.index) == len(cached.index) + count:
+                store.cache["papers"] = extended
+                paper_file.save_appended(store, extended, new)
+                return extended
+    with gc_paused():
+        snapshot = paper_file.load(store, version)
     if snapshot is None:
         (version, snapshot), (_, abstracts) = _read_snapshot(store)
         if len(abstracts) != len(snapshot.columns["paper_id"]):
@@ -173,19 +141,6 @@ def paper_columns(store: ReviewStore) -> PaperSnapshot:
         snapshot.index = pd.Index(snapshot.columns["paper_id"])
     store.cache["papers"] = snapshot
     return snapshot
-
-
-def _from_file(store: ReviewStore, version: int) -> PaperSnapshot | None:
-    """The snapshot at ``version`` from the paper file beside the review, if it holds it."""
-    with gc_paused():
-        loaded = paper_file.load(store, version)
-        if loaded is None:
-            return None
-        columns, lists_json = loaded
-        for name, values in columns.items():
-            if PAPER_COLUMNS[name] is STRING:
-                columns[name] = strings(values)
-    return PaperSnapshot(version, columns, lists_json, pd.Index([]))
 
 
 #: ``store.cache`` key of :func:`note_appended`'s note.
@@ -208,9 +163,11 @@ def note_appended(store: ReviewStore, before: tuple[int, int | None], count: int
     store.cache[APPENDED] = (before, count)
 
 
-def _extended(store: ReviewStore, cached: PaperSnapshot, last: int | None) -> PaperSnapshot:
+def _extended(
+    store: ReviewStore, cached: PaperSnapshot, last: int | None
+) -> tuple[PaperSnapshot, PaperSnapshot]:
     """``cached`` with the papers after order ``last`` appended, at the version read
-    with them (the caller checks it is the one the note names)."""
+    with them (the caller checks it is the one the note names), and those papers."""
     after = (last if last is not None else -(2**62),)
 
     def read(conn: Conn) -> tuple[int, PaperSnapshot, list[Any]]:
@@ -224,27 +181,10 @@ def _extended(store: ReviewStore, cached: PaperSnapshot, last: int | None) -> Pa
         if len(abstracts) != len(new.columns["paper_id"]):
             raise _damaged(store, "abstract", f"{len(abstracts)} values")
         new.columns["abstract"] = strings(abstracts)
-        columns = {k: _concatenated(v, new.columns[k]) for k, v in cached.columns.items()}
-        lists = {k: _joined(v, new.lists_json[k]) for k, v in cached.lists_json.items()}
-        index = cached.index.append(pd.Index(new.columns["paper_id"]))
-    return PaperSnapshot(version, columns, lists, index)
-
-
-def _concatenated(first: Any, second: Any) -> Any:
-    """Two arrays of one column, one after the other (the same kind of array)."""
-    if isinstance(first, np.ndarray):
-        return np.concatenate([first, second])
-    return pd.concat([pd.Series(first), pd.Series(second)], ignore_index=True).array
-
-
-def _joined(first: str, second: str) -> str:
-    """One JSON array of the items of two.
-
-    >>> _joined("[1,2]", "[]"), _joined("[]", "[3]"), _joined("[[1]]", "[[2],[]]")
-    ('[1,2]', '[3]', '[[1],[2],[]]')
-    """
-    inner = [body for text in (first, second) if (body := text.strip()[1:-1].strip())]
-    return "[" + ",".join(inner) + "]"
+        new.version = version
+        extended = appended(cached, new)
+        extended.index = cached.index.append(pd.Index(new.columns["paper_id"]))
+    return extended, new
 
 
 def _damaged(store: ReviewStore, column: str, found: object) -> ReviewFileError:

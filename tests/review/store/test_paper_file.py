@@ -227,3 +227,74 @@ def test_a_fresh_process_reads_the_file_and_searches_the_same(tmp_path: Path) ->
         [sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True
     )
     assert done.stdout.strip().split(",") == expected
+
+
+def added(review: Review, n: int, start: int = 0) -> None:
+    review.add(
+        papers_from_columns(
+            {
+                "paper_id": [f"added-{start + i}" for i in range(n)],
+                "title": [f"Added paper {start + i}" for i in range(n)],
+                "authors": [["New Author"]] * n,
+            }
+        )
+    )
+
+
+def test_papers_added_here_go_to_the_delta_file(
+    review: Review, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    table.paper_frame(review._store)  # reads the review, saves the base
+    base = paper_file_path(review.path).read_bytes()
+    added(review, 3)
+    table.paper_frame(review._store)  # extends the cached table, saves the delta
+    added(review, 2, start=3)
+    table.paper_frame(review._store)
+    assert paper_file_path(review.path).read_bytes() == base  # the base is not rewritten
+    assert paper_file.delta_path(review.path).exists()
+    got = from_the_file(review, monkeypatch)
+    assert got["paper_id"].tolist()[-5:] == [f"added-{i}" for i in range(5)]
+    added(review, 1, start=5)  # after a read of base + delta, adds still go to the delta
+    table.paper_frame(review._store)
+    assert paper_file_path(review.path).read_bytes() == base
+    got = from_the_file(review, monkeypatch)
+    assert got["paper_id"].tolist()[-6:] == [f"added-{i}" for i in range(6)]
+    pd.testing.assert_frame_equal(got, from_the_review(review, monkeypatch))
+
+
+def test_a_delta_of_a_quarter_of_the_base_becomes_a_new_base(
+    review: Review, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    table.paper_frame(review._store)
+    base = paper_file_path(review.path).read_bytes()
+    added(review, 10)  # 10 of 39: a new base, no delta
+    table.paper_frame(review._store)
+    assert paper_file_path(review.path).read_bytes() != base
+    assert not paper_file.delta_path(review.path).exists()
+    pd.testing.assert_frame_equal(
+        from_the_file(review, monkeypatch), from_the_review(review, monkeypatch)
+    )
+
+
+def test_a_damaged_or_foreign_delta_is_not_used(
+    review: Review, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    table.paper_frame(review._store)
+    added(review, 2)
+    table.paper_frame(review._store)
+    delta = paper_file.delta_path(review.path)
+    data = bytearray(delta.read_bytes())
+    data[-3] ^= 1
+    delta.write_bytes(bytes(data))
+    expected = from_the_review(review, monkeypatch)  # (a read that saves nothing)
+    review._store.cache.clear()
+    pd.testing.assert_frame_equal(table.paper_frame(review._store), expected)  # saves a base
+
+    added(review, 2, start=2)
+    table.paper_frame(review._store)  # a delta of the new base
+    good_delta = delta.read_bytes()
+    paper_file.save(review._store, review._store.cache["papers"])  # another base, no delta
+    delta.write_bytes(good_delta)  # a delta of the older base, stamped with an older token
+    expected = from_the_review(review, monkeypatch)
+    review._store.cache.clear()
+    pd.testing.assert_frame_equal(from_the_file(review, monkeypatch), expected)
