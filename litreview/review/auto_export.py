@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from litreview._files import file_exists_error, write_atomic
+from litreview.review.store import stamps
 from litreview.review.store.base import ReviewStore, now
 from litreview.schema import STRING
 
@@ -187,9 +188,10 @@ def refresh(store: ReviewStore, *, only: str | None = None, strict: bool = False
 
 
 def _state(store: ReviewStore) -> tuple[tuple[str, str], ...]:
-    """Every change counter of the file: any change to papers, annotations or settings."""
+    """Every change counter of the file: any change to papers, annotations or settings
+    (not the stamps of the files kept beside it, which change nothing an export shows)."""
     rows = store.read(lambda c: c.execute("SELECT key, value FROM meta ORDER BY key").fetchall())
-    return tuple((str(k), str(v)) for k, v in rows)
+    return tuple((str(k), str(v)) for k, v in rows if k not in stamps.KEYS)
 
 
 def _write(store: ReviewStore, entry: dict[str, Any]) -> None:

@@ -25,18 +25,18 @@ different token (or none), so its index is checked by fingerprint again.
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
 
 from litreview.query.index_rows import addresses
-from litreview.review.store.base import Conn, ReviewStore
+from litreview.review.store.base import ReviewStore
 from litreview.review.store.snapshot import PaperSnapshot
+from litreview.review.store.stamps import INDEX_STAMP as STAMP_KEY
+from litreview.review.store.stamps import names, new_stamp, read_stamp, save_stamp
 from litreview.review.store.table import PAPERS_COUNTER
 
-STAMP_KEY = "search_index_stamp"
 TEXT_COLUMNS = ("paper_id", "title", "abstract")
 
 
@@ -66,21 +66,14 @@ def stamps_for(
     version = proven_version(store, papers)
     if version is None:
         return None, None
-    schema, saved = store.version, saved_stamp(store)
-    prefix = f"{version}:{schema}:"
-    stamp = saved if saved is not None and saved.startswith(prefix) else None
-
+    saved = saved_stamp(store)
+    stamp = saved if names(saved, store, version) else None
     failed: tuple[type[Exception], ...] = (*store.database_errors, OSError)
 
     def restamp() -> str | None:
-        new = prefix + secrets.token_hex(8)
+        new = new_stamp(store, version)
         try:
-            with store.write() as conn:
-                conn.execute(
-                    "INSERT INTO meta(key, value) VALUES (?, ?) "
-                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                    (STAMP_KEY, new),
-                )
+            save_stamp(store, STAMP_KEY, new)
         except failed:
             return None  # the files are saved unstamped: their fingerprint vouches
         return new
@@ -90,14 +83,9 @@ def stamps_for(
 
 def saved_stamp(store: ReviewStore) -> str | None:
     """The stamp in the review file's ``meta`` (None before an index was saved)."""
-    return store.read(_stamp)  # type: ignore[no-any-return]
+    return read_stamp(store, STAMP_KEY)
 
 
 def papers_version(store: ReviewStore) -> int:
     """The review file's papers version (incremented by every change of the papers)."""
     return int(store.read(lambda conn: store.counter(conn, PAPERS_COUNTER)))
-
-
-def _stamp(conn: Conn) -> str | None:
-    row = conn.execute("SELECT value FROM meta WHERE key = ?", (STAMP_KEY,)).fetchone()
-    return None if row is None else str(row[0])

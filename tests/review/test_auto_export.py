@@ -121,3 +121,23 @@ def test_the_app_honours_it(review: Review, tmp_path: Path) -> None:
     keys = review.citation_keys(ids).tolist()
     assert all("{" + k + "," in written.read_text() for k in keys)
     assert all("{" + k + "," in out.read_text() for k in keys)
+
+
+def test_saving_the_files_beside_the_review_rebuilds_no_export(
+    review: Review, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from litreview.review import auto_export
+    from litreview.review.store import paper_file, table
+
+    review.auto_export(tmp_path / "all.bib")
+    built: list[str] = []
+    real = auto_export._write
+    monkeypatch.setattr(auto_export, "_write", lambda store, entry: built.append(entry["path"]))
+    monkeypatch.setattr(paper_file, "MIN_PAPERS", 0)
+    review.search("vision")  # saves the index and its stamp
+    review._store.cache.clear()
+    table.paper_frame(review._store)  # saves the paper table and its stamp
+    assert built == []
+    monkeypatch.setattr(auto_export, "_write", real)
+    review.annotate(review.papers["paper_id"][0], note="a change: the export is checked")
+    assert _entries(tmp_path / "all.bib") == 36

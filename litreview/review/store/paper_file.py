@@ -28,7 +28,6 @@ review reads its table in well under a second).
 
 from __future__ import annotations
 
-import secrets
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -40,10 +39,11 @@ import pandas as pd
 from litreview._side_file import OpenedFile, SideFormat
 from litreview.review.store.base import ReviewStore
 from litreview.review.store.snapshot import PaperSnapshot, appended, strings
+from litreview.review.store.stamps import PAPER_FILE_STAMP as STAMP_KEY
+from litreview.review.store.stamps import names, new_stamp, read_stamp, save_stamp
 from litreview.schema import DATETIME, INT, PAPER_COLUMNS
 
 MIN_PAPERS = 20_000
-STAMP_KEY = "paper_file_stamp"
 #: A delta of a quarter of the base or more is saved as a new base.
 DELTA_SHARE = 4
 #: ``store.cache`` key: ``(data CRC, papers, the papers appended since | None)`` of the
@@ -94,7 +94,7 @@ def save(store: ReviewStore, snapshot: PaperSnapshot) -> bool:
     it could not be saved (a read-only review or folder, a text holding NUL): the review
     is read as before."""
     n = len(snapshot.columns["paper_id"])
-    stamp = _new_stamp(store, snapshot)
+    stamp = new_stamp(store, snapshot.version)
 
     def write() -> int:
         delta_path(store.path).unlink(missing_ok=True)
@@ -122,7 +122,7 @@ def save_appended(store: ReviewStore, snapshot: PaperSnapshot, new: PaperSnapsho
         return False
     if n_rows * DELTA_SHARE >= n_base:
         return save(store, snapshot)
-    stamp = _new_stamp(store, snapshot)
+    stamp = new_stamp(store, snapshot.version)
 
     def write() -> int:
         meta = {"stamp": stamp, "n": n_rows, "base_crc": base_crc}
@@ -133,10 +133,6 @@ def save_appended(store: ReviewStore, snapshot: PaperSnapshot, new: PaperSnapsho
     return ok
 
 
-def _new_stamp(store: ReviewStore, snapshot: PaperSnapshot) -> str:
-    return f"{snapshot.version}:{store.version}:{secrets.token_hex(8)}"
-
-
 def _saved(store: ReviewStore, stamp: str, write: Callable[[], int]) -> int | None:
     """Run ``write`` (the file first: until the stamp names its token, every reader
     reads the review), then save ``stamp``; the file's data checksum, or None (and a
@@ -144,12 +140,7 @@ def _saved(store: ReviewStore, stamp: str, write: Callable[[], int]) -> int | No
     failed: tuple[type[Exception], ...] = (*store.database_errors, OSError, ValueError)
     try:
         crc = write()
-        with store.write() as conn:
-            conn.execute(
-                "INSERT INTO meta(key, value) VALUES (?, ?) "
-                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                (STAMP_KEY, stamp),
-            )
+        save_stamp(store, STAMP_KEY, stamp)
     except failed as exc:
         warnings.warn(f"the paper table was not saved beside the review ({exc})",
                       RuntimeWarning, stacklevel=4)  # fmt: skip
@@ -194,8 +185,8 @@ def load(store: ReviewStore, version: int) -> PaperSnapshot | None:
     is the one stamped), or None when none is vouched for that version (or one is
     damaged); no index yet."""
     path = paper_file_path(store.path)
-    stamp = store.read(_stamp)
-    if stamp is None or not stamp.startswith(f"{version}:{store.version}:") or not path.exists():
+    stamp = read_stamp(store, STAMP_KEY)
+    if stamp is None or not names(stamp, store, version) or not path.exists():
         return None
     try:
         with PAPER_FILE.opened(path) as file:
@@ -256,8 +247,3 @@ def _decoded(file: OpenedFile, version: int) -> PaperSnapshot:
         if column in columns and len(columns[column]) != n:
             raise PaperFileError(f"{file.path}: {column} holds other than {n} values")
     return PaperSnapshot(version, columns, lists_json, pd.Index([]))
-
-
-def _stamp(conn: Any) -> str | None:
-    row = conn.execute("SELECT value FROM meta WHERE key = ?", (STAMP_KEY,)).fetchone()
-    return None if row is None else str(row[0])

@@ -16,6 +16,7 @@ import litreview
 from litreview import Review
 from litreview.review.store import paper_file, table
 from litreview.review.store.paper_file import paper_file_path
+from litreview.review.store.stamps import PAPER_FILE_STAMP, read_stamp
 from litreview.schema import papers_from_columns
 
 ODD = papers_from_columns(
@@ -96,14 +97,14 @@ def test_a_change_of_the_papers_is_never_read_from_an_older_file(
     review: Review, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     table.paper_frame(review._store)
-    stamp = review._store.read(paper_file._stamp)
+    stamp = read_stamp(review._store, PAPER_FILE_STAMP)
     edited = review.papers.iloc[[0]][["paper_id", "title", "abstract", "published"]].copy()
     edited["abstract"] = edited["abstract"] + " A sentence only here."
     review.add(edited)
     review._store.cache.clear()
     got = table.paper_frame(review._store)  # the file is stale: the review is read
     assert got.loc[0, "abstract"].endswith(" A sentence only here.")
-    assert review._store.read(paper_file._stamp) != stamp  # and saved anew
+    assert read_stamp(review._store, PAPER_FILE_STAMP) != stamp  # and saved anew
     pd.testing.assert_frame_equal(from_the_file(review, monkeypatch), got)
 
 
