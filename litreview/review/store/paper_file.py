@@ -38,7 +38,7 @@ import pandas as pd
 
 from litreview._side_file import OpenedFile, SideFormat
 from litreview.review.store.base import ReviewStore
-from litreview.review.store.snapshot import PaperSnapshot, appended, strings
+from litreview.review.store.snapshot import PaperSnapshot, appended, checked_strings
 from litreview.review.store.stamps import PAPER_FILE_STAMP as STAMP_KEY
 from litreview.review.store.stamps import names, new_stamp, read_stamp, save_stamp
 from litreview.schema import DATETIME, INT, PAPER_COLUMNS
@@ -235,13 +235,13 @@ def _decoded(file: OpenedFile, version: int) -> PaperSnapshot:
             columns[column] = np.array(file.array(values)).view(DATETIME)
         elif codes in arrays:
             distinct = file.strings(values)
-            uniques = np.empty(len(distinct) + 1, dtype=object)  # code -1 picks the None
-            uniques[:-1] = distinct
-            columns[column] = strings(uniques.take(np.asarray(file.array(codes), np.intp)))
+            uniques = np.empty(len(distinct) + 1, dtype=object)
+            uniques[:-1], uniques[-1] = distinct, pd.NA  # code -1 picks the NA
+            columns[column] = checked_strings(uniques.take(np.asarray(file.array(codes), np.intp)))
         elif na in arrays:
             text = file.strings(values)
-            text[np.asarray(file.array(na), dtype=np.bool_)] = None
-            columns[column] = strings(text)
+            text[np.asarray(file.array(na), dtype=np.bool_)] = pd.NA
+            columns[column] = checked_strings(text)
         else:
             (lists_json[column],) = file.strings(values)
         if column in columns and len(columns[column]) != n:

@@ -77,3 +77,16 @@ def appended(first: PaperSnapshot, then: PaperSnapshot) -> PaperSnapshot:
     columns = {k: _concatenated(v, then.columns[k]) for k, v in first.columns.items()}
     lists = {k: _joined(v, then.lists_json[k]) for k, v in first.lists_json.items()}
     return PaperSnapshot(then.version, columns, lists, pd.Index([]))
+
+
+_PYTHON_STRINGS = pd.arrays.StringArray(np.array([], dtype=object)).dtype
+
+
+def checked_strings(cells: np.ndarray) -> Any:
+    """A string array of an object array that holds only ``str`` and ``pd.NA`` (text a
+    side file decoded), without :class:`~pandas.arrays.StringArray` checking each value
+    again (0.2 s per million); :func:`strings` when this pandas builds them otherwise."""
+    try:
+        return pd.arrays.StringArray._simple_new(cells, _PYTHON_STRINGS)  # type: ignore[attr-defined]
+    except (AttributeError, TypeError):  # pragma: no cover (another pandas)
+        return strings(cells)
