@@ -293,8 +293,8 @@ def _identity(stat: os.stat_result) -> tuple[int, ...]:
 def data_crc(handle: BinaryIO, start: int) -> int:
     """CRC-32 of the file from ``start``, read in blocks (through the page cache, so
     checking it does not count the whole file in this process's memory)."""
-    crc = 0
-    for block in blocks(handle, start, None, CRC_BLOCK):
+    crc, stop = 0, os.fstat(handle.fileno()).st_size
+    for block in blocks(handle, start, stop, CRC_BLOCK):
         crc = zlib.crc32(block, crc)
     return crc
 
@@ -306,6 +306,8 @@ def blocks(
     time in one buffer (each valid until the next is read: no block is allocated anew).
     Positional reads: threads may share the handle."""
     size = size or STRING_BLOCK
+    if stop is not None:
+        size = max(1, min(size, stop - start))  # a small file needs no big buffer
     buffer = bytearray(size)
     at, fd = start, handle.fileno()
     while stop is None or at < stop:
