@@ -137,6 +137,7 @@ def test_saving_the_files_beside_the_review_rebuilds_no_export(
     review.search("vision")  # saves the index and its stamp
     review._store.cache.clear()
     table.paper_frame(review._store)  # saves the paper table and its stamp
+    paper_file.wait_for_saves(review._store)
     assert built == []
     monkeypatch.setattr(auto_export, "_write", real)
     review.annotate(review.papers["paper_id"][0], note="a change: the export is checked")

@@ -22,7 +22,8 @@ review reads its table in well under a second).
     >>> review = litreview.Review.open(pathlib.Path(tempfile.mkdtemp()) / "r.litreview")
     >>> _ = review.add(litreview.SAMPLE_LISTING)
     >>> snapshot = table.paper_columns(review._store)
-    >>> save(review._store, snapshot) and load(review._store, snapshot.version) is not None
+    >>> save(review._store, snapshot)
+    >>> load(review._store, snapshot.version).columns["title"][0] == snapshot.columns["title"][0]
     True
 """
 
@@ -30,6 +31,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +51,8 @@ DELTA_SHARE = 4
 #: ``store.cache`` key: ``(data CRC, papers, the papers appended since | None)`` of the
 #: base file this process saved or read (None: none known).
 BASE = "paper file"
+#: ``store.cache`` key: the thread that writes this review's paper files (one at a time).
+SAVER = "paper file saver"
 
 
 class PaperFileError(ValueError):
@@ -89,63 +93,100 @@ SAMPLE = 10_000  # values a text column's distinct share is judged on
 # ---------------------------------------------------------------- saving
 
 
-def save(store: ReviewStore, snapshot: PaperSnapshot) -> bool:
-    """Save ``snapshot`` (read at its version) beside the review and stamp it; False when
-    it could not be saved (a read-only review or folder, a text holding NUL): the review
-    is read as before."""
+def save(store: ReviewStore, snapshot: PaperSnapshot, *, wait: bool = True) -> None:
+    """Save ``snapshot`` (read at its version) beside the review and stamp it. With
+    ``wait=False`` the file is written by the review's saving thread (one file at a time,
+    in order: :func:`wait_for_saves`), so the read that made the snapshot returns at once.
+    The stamp is saved first: until the file carries it, every reader reads the review.
+    A file that cannot be saved (a read-only review or folder, a text holding NUL) warns;
+    the review is read as before."""
+    store.cache[BASE] = None  # no delta until this base is on disk
+    stamp = _stamp_now(store, snapshot)
+    if stamp is None:
+        return
     n = len(snapshot.columns["paper_id"])
-    stamp = new_stamp(store, snapshot.version)
 
-    def write() -> int:
+    def write() -> None:
         delta_path(store.path).unlink(missing_ok=True)
         meta = {"stamp": stamp, "n": n}
-        return PAPER_FILE.write(paper_file_path(store.path), _arrays(snapshot), meta)
+        crc = _written(
+            lambda: PAPER_FILE.write(paper_file_path(store.path), _arrays(snapshot), meta)
+        )
+        if crc is not None:
+            store.cache[BASE] = (crc, n, None)
 
-    crc = _saved(store, stamp, write)
-    store.cache[BASE] = None if crc is None else (crc, n, None)
-    return crc is not None
+    if wait:
+        wait_for_saves(store)
+        write()
+    else:
+        _saver(store).submit(write)
 
 
-def save_appended(store: ReviewStore, snapshot: PaperSnapshot, new: PaperSnapshot) -> bool:
+def save_appended(store: ReviewStore, snapshot: PaperSnapshot, new: PaperSnapshot) -> None:
     """After this process appended ``new`` papers to its snapshot (now ``snapshot``): save
     the papers added since the saved base in the small delta file, when this process
     saved or read that base (else nothing: the next full read saves a base); a new base
     when they reach a quarter of it."""
     base = store.cache.get(BASE)
     if base is None:
-        return False
+        return
     base_crc, n_base, pending = base
     rows = new if pending is None else appended(pending, new)
     n, n_rows = len(snapshot.columns["paper_id"]), len(rows.columns["paper_id"])
     if n_base + n_rows != n:
         store.cache[BASE] = None  # not the papers this process knows of: no delta
-        return False
+        return
     if n_rows * DELTA_SHARE >= n_base:
-        return save(store, snapshot)
+        save(store, snapshot)
+        return
+    store.cache[BASE] = None
+    stamp = _stamp_now(store, snapshot)
+    if stamp is None:
+        return
+    meta = {"stamp": stamp, "n": n_rows, "base_crc": base_crc}
+    if _written(lambda: PAPER_FILE.write(delta_path(store.path), _arrays(rows), meta)) is not None:
+        store.cache[BASE] = (base_crc, n_base, rows)
+
+
+def wait_for_saves(store: ReviewStore) -> None:
+    """Return once every file this process began saving for the review is written."""
+    saver = store.cache.get(SAVER)
+    if isinstance(saver, ThreadPoolExecutor):
+        saver.submit(lambda: None).result()
+
+
+def _saver(store: ReviewStore) -> ThreadPoolExecutor:
+    saver = store.cache.get(SAVER)
+    if not isinstance(saver, ThreadPoolExecutor):
+        saver = store.cache[SAVER] = ThreadPoolExecutor(1, thread_name_prefix="litreview-papers")
+    return saver
+
+
+def _stamp_now(store: ReviewStore, snapshot: PaperSnapshot) -> str | None:
+    """A new stamp for ``snapshot``'s version, saved in the review (None, with a warning,
+    when the review cannot be written)."""
     stamp = new_stamp(store, snapshot.version)
-
-    def write() -> int:
-        meta = {"stamp": stamp, "n": n_rows, "base_crc": base_crc}
-        return PAPER_FILE.write(delta_path(store.path), _arrays(rows), meta)
-
-    ok = _saved(store, stamp, write) is not None
-    store.cache[BASE] = (base_crc, n_base, rows) if ok else None
-    return ok
-
-
-def _saved(store: ReviewStore, stamp: str, write: Callable[[], int]) -> int | None:
-    """Run ``write`` (the file first: until the stamp names its token, every reader
-    reads the review), then save ``stamp``; the file's data checksum, or None (and a
-    warning) when either failed."""
-    failed: tuple[type[Exception], ...] = (*store.database_errors, OSError, ValueError)
+    failed: tuple[type[Exception], ...] = (*store.database_errors, OSError)
     try:
-        crc = write()
         save_stamp(store, STAMP_KEY, stamp)
     except failed as exc:
-        warnings.warn(f"the paper table was not saved beside the review ({exc})",
-                      RuntimeWarning, stacklevel=4)  # fmt: skip
+        _warn(exc)
         return None
-    return crc
+    return stamp
+
+
+def _written(write: Callable[[], int]) -> int | None:
+    """The data checksum of the file ``write`` writes, or None (with a warning)."""
+    try:
+        return write()
+    except (OSError, ValueError) as exc:
+        _warn(exc)
+        return None
+
+
+def _warn(exc: Exception) -> None:
+    warnings.warn(f"the paper table was not saved beside the review ({exc})", RuntimeWarning,
+                  stacklevel=2)  # fmt: skip
 
 
 def _arrays(snapshot: PaperSnapshot) -> dict[str, np.ndarray]:
@@ -191,10 +232,8 @@ def load(store: ReviewStore, version: int) -> PaperSnapshot | None:
     try:
         with PAPER_FILE.opened(path) as file:
             header = file.header
-            delta = _delta_header(store, stamp)
-            if header.get("stamp") != stamp and (
-                delta is None or delta["base_crc"] != header["data_crc"]
-            ):
+            delta = None if header.get("stamp") == stamp else _delta_header(store, stamp)
+            if header.get("stamp") != stamp and (delta or {}).get("base_crc") != header["data_crc"]:
                 return None
             snapshot = _decoded(file, version)
         n_base = len(snapshot.columns["paper_id"])

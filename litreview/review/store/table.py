@@ -136,7 +136,7 @@ def paper_columns(store: ReviewStore) -> PaperSnapshot:
         snapshot.columns["abstract"] = abstracts
         snapshot.version = version
         if len(abstracts) >= paper_file.MIN_PAPERS:
-            paper_file.save(store, snapshot)
+            paper_file.save(store, snapshot, wait=False)
     with gc_paused():
         snapshot.index = pd.Index(snapshot.columns["paper_id"])
     store.cache["papers"] = snapshot

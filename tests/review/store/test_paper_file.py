@@ -48,11 +48,19 @@ def review(locate: Callable[[str], str | Path]) -> Iterator[Review]:
         yield opened
 
 
+def read(review: Review) -> pd.DataFrame:
+    """``review``'s paper table, once every file the read began saving is written."""
+    papers = table.paper_frame(review._store)
+    paper_file.wait_for_saves(review._store)
+    return papers
+
+
 def from_the_review(review: Review, monkeypatch: pytest.MonkeyPatch) -> pd.DataFrame:
     """The paper table read from the review itself (no side file), in a fresh cache."""
+    paper_file.wait_for_saves(review._store)
     with monkeypatch.context() as patched:
         patched.setattr(paper_file, "load", lambda store, version: None)
-        patched.setattr(paper_file, "save", lambda store, snapshot: False)
+        patched.setattr(paper_file, "save", lambda store, snapshot, wait=True: None)
         review._store.cache.clear()
         return table.paper_frame(review._store)
 
@@ -63,6 +71,7 @@ def from_the_file(review: Review, monkeypatch: pytest.MonkeyPatch) -> pd.DataFra
     def no_sql(store: object) -> None:
         raise AssertionError("the papers were read from the review, not from its side file")
 
+    paper_file.wait_for_saves(review._store)
     with monkeypatch.context() as patched:
         patched.setattr(table, "_read_snapshot", no_sql)
         review._store.cache.clear()
@@ -74,7 +83,7 @@ def test_the_saved_table_is_exactly_the_reviews(
 ) -> None:
     expected = from_the_review(review, monkeypatch)
     review._store.cache.clear()
-    table.paper_frame(review._store)  # reads the review, saves the file
+    read(review)  # reads the review, saves the file
     assert paper_file_path(review.path).exists()
     got = from_the_file(review, monkeypatch)
     pd.testing.assert_frame_equal(got, expected)
@@ -86,23 +95,23 @@ def test_the_saved_table_is_exactly_the_reviews(
 
 
 def test_lists_handed_out_are_fresh_copies(review: Review, monkeypatch: pytest.MonkeyPatch) -> None:
-    table.paper_frame(review._store)
+    read(review)
     first = from_the_file(review, monkeypatch)
     first.loc[first["paper_id"] == "odd-1", "authors"].iloc[0].append("Mutated")
-    again = table.paper_frame(review._store)
+    again = read(review)
     assert again.set_index("paper_id").loc["odd-1", "authors"] == ["Ada Lovelace", "Émile Borel"]
 
 
 def test_a_change_of_the_papers_is_never_read_from_an_older_file(
     review: Review, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    table.paper_frame(review._store)
+    read(review)
     stamp = read_stamp(review._store, PAPER_FILE_STAMP)
     edited = review.papers.iloc[[0]][["paper_id", "title", "abstract", "published"]].copy()
     edited["abstract"] = edited["abstract"] + " A sentence only here."
     review.add(edited)
     review._store.cache.clear()
-    got = table.paper_frame(review._store)  # the file is stale: the review is read
+    got = read(review)  # the file is stale: the review is read
     assert got.loc[0, "abstract"].endswith(" A sentence only here.")
     assert read_stamp(review._store, PAPER_FILE_STAMP) != stamp  # and saved anew
     pd.testing.assert_frame_equal(from_the_file(review, monkeypatch), got)
@@ -114,17 +123,17 @@ def test_a_review_copied_back_from_a_backup_does_not_trust_a_newer_file(
     path = tmp_path / "r.litreview"
     with Review.open(path, reviewer="ada") as review:
         review.add(litreview.SAMPLE_LISTING)
-        table.paper_frame(review._store)
+        read(review)
     shutil.copy(path, tmp_path / "backup")
     with Review.open(path, reviewer="ada") as review:  # one change, the file saved for it
         review.add(papers_from_columns({"paper_id": ["later"], "title": ["Added later"]}))
         review._store.cache.clear()
-        table.paper_frame(review._store)
+        read(review)
     shutil.copy(tmp_path / "backup", path)
     with Review.open(path, reviewer="ada") as review:  # the backup, changed once: same version
         review.add(papers_from_columns({"paper_id": ["other"], "title": ["Another paper"]}))
         review._store.cache.clear()
-        ids = table.paper_frame(review._store)["paper_id"].tolist()
+        ids = read(review)["paper_id"].tolist()
         assert "other" in ids and "later" not in ids
         pd.testing.assert_frame_equal(
             from_the_file(review, monkeypatch), from_the_review(review, monkeypatch)
@@ -137,7 +146,7 @@ def test_another_reviews_file_copied_beside_is_not_used(
     for name, listing in (("a", litreview.SAMPLE_LISTING), ("b", None)):
         with Review.open(tmp_path / f"{name}.litreview", reviewer="ada") as review:
             review.add(listing if listing is not None else ODD)
-            table.paper_frame(review._store)
+            read(review)
     shutil.copy(
         paper_file_path(tmp_path / "a.litreview"), paper_file_path(tmp_path / "b.litreview")
     )
@@ -151,13 +160,13 @@ def test_a_damaged_file_is_read_from_the_review_and_saved_again(
 ) -> None:
     expected = from_the_review(review, monkeypatch)
     review._store.cache.clear()
-    table.paper_frame(review._store)
+    read(review)
     path = paper_file_path(review.path)
     data = bytearray(path.read_bytes())
     data[where] ^= 0x20
     path.write_bytes(bytes(data))
     review._store.cache.clear()
-    pd.testing.assert_frame_equal(table.paper_frame(review._store), expected)
+    pd.testing.assert_frame_equal(read(review), expected)
     pd.testing.assert_frame_equal(from_the_file(review, monkeypatch), expected)  # saved again
 
 
@@ -166,14 +175,14 @@ def test_a_truncated_or_missing_file_is_not_trusted(
 ) -> None:
     expected = from_the_review(review, monkeypatch)
     review._store.cache.clear()
-    table.paper_frame(review._store)
+    read(review)
     path = paper_file_path(review.path)
     path.write_bytes(path.read_bytes()[:-100])
     review._store.cache.clear()
-    pd.testing.assert_frame_equal(table.paper_frame(review._store), expected)
+    pd.testing.assert_frame_equal(read(review), expected)
     path.unlink()
     review._store.cache.clear()
-    pd.testing.assert_frame_equal(table.paper_frame(review._store), expected)
+    pd.testing.assert_frame_equal(read(review), expected)
 
 
 def test_a_file_that_cannot_be_written_warns_and_the_review_reads_as_before(
@@ -185,7 +194,7 @@ def test_a_file_that_cannot_be_written_warns_and_the_review_reads_as_before(
     monkeypatch.setattr(paper_file.PAPER_FILE.__class__, "write", full_disk)
     review._store.cache.clear()
     with pytest.warns(RuntimeWarning, match="not saved beside the review.*No space"):
-        papers = table.paper_frame(review._store)
+        papers = read(review)
     assert len(papers) == 39 and not paper_file_path(review.path).exists()
 
 
@@ -195,7 +204,7 @@ def test_a_text_holding_nul_keeps_the_table_in_the_review(tmp_path: Path) -> Non
         review.add(papers_from_columns({"paper_id": ["nul"], "title": ["Bad\x00title"]}))
         review._store.cache.clear()
         with pytest.warns(RuntimeWarning, match="holds NUL"):
-            papers = table.paper_frame(review._store)
+            papers = read(review)
         assert papers["title"].iloc[-1] == "Bad\x00title"
 
 
@@ -206,7 +215,9 @@ def test_small_reviews_get_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPat
         assert len(review.papers) == 36 and not paper_file_path(review.path).exists()
         review.add(papers_from_columns({"paper_id": ["one-more"], "title": ["The 37th"]}))
         review._store.cache.clear()
-        assert len(review.papers) == 37 and paper_file_path(review.path).exists()
+        assert len(review.papers) == 37
+        paper_file.wait_for_saves(review._store)
+        assert paper_file_path(review.path).exists()
 
 
 def test_a_fresh_process_reads_the_file_and_searches_the_same(tmp_path: Path) -> None:
@@ -245,18 +256,18 @@ def added(review: Review, n: int, start: int = 0) -> None:
 def test_papers_added_here_go_to_the_delta_file(
     review: Review, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    table.paper_frame(review._store)  # reads the review, saves the base
+    read(review)  # reads the review, saves the base
     base = paper_file_path(review.path).read_bytes()
     added(review, 3)
-    table.paper_frame(review._store)  # extends the cached table, saves the delta
+    read(review)  # extends the cached table, saves the delta
     added(review, 2, start=3)
-    table.paper_frame(review._store)
+    read(review)
     assert paper_file_path(review.path).read_bytes() == base  # the base is not rewritten
     assert paper_file.delta_path(review.path).exists()
     got = from_the_file(review, monkeypatch)
     assert got["paper_id"].tolist()[-5:] == [f"added-{i}" for i in range(5)]
     added(review, 1, start=5)  # after a read of base + delta, adds still go to the delta
-    table.paper_frame(review._store)
+    read(review)
     assert paper_file_path(review.path).read_bytes() == base
     got = from_the_file(review, monkeypatch)
     assert got["paper_id"].tolist()[-6:] == [f"added-{i}" for i in range(6)]
@@ -266,10 +277,10 @@ def test_papers_added_here_go_to_the_delta_file(
 def test_a_delta_of_a_quarter_of_the_base_becomes_a_new_base(
     review: Review, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    table.paper_frame(review._store)
+    read(review)
     base = paper_file_path(review.path).read_bytes()
     added(review, 10)  # 10 of 39: a new base, no delta
-    table.paper_frame(review._store)
+    read(review)
     assert paper_file_path(review.path).read_bytes() != base
     assert not paper_file.delta_path(review.path).exists()
     pd.testing.assert_frame_equal(
@@ -280,22 +291,48 @@ def test_a_delta_of_a_quarter_of_the_base_becomes_a_new_base(
 def test_a_damaged_or_foreign_delta_is_not_used(
     review: Review, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    table.paper_frame(review._store)
+    read(review)
     added(review, 2)
-    table.paper_frame(review._store)
+    read(review)
     delta = paper_file.delta_path(review.path)
     data = bytearray(delta.read_bytes())
     data[-3] ^= 1
     delta.write_bytes(bytes(data))
     expected = from_the_review(review, monkeypatch)  # (a read that saves nothing)
     review._store.cache.clear()
-    pd.testing.assert_frame_equal(table.paper_frame(review._store), expected)  # saves a base
+    pd.testing.assert_frame_equal(read(review), expected)  # saves a base
 
     added(review, 2, start=2)
-    table.paper_frame(review._store)  # a delta of the new base
+    read(review)  # a delta of the new base
     good_delta = delta.read_bytes()
     paper_file.save(review._store, review._store.cache["papers"])  # another base, no delta
     delta.write_bytes(good_delta)  # a delta of the older base, stamped with an older token
     expected = from_the_review(review, monkeypatch)
     review._store.cache.clear()
     pd.testing.assert_frame_equal(from_the_file(review, monkeypatch), expected)
+
+
+def test_the_file_is_written_after_the_read_returns_and_never_stands_for_a_later_change(
+    review: Review, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    release, writing = threading.Event(), threading.Event()
+    kind = type(paper_file.PAPER_FILE)
+    real = kind.write
+
+    def slow_write(fmt: object, path: Path, arrays: dict, meta: dict) -> int:
+        writing.set()
+        assert release.wait(30)
+        return real(fmt, path, arrays, meta)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(kind, "write", slow_write)
+    review._store.cache.clear()
+    papers = table.paper_frame(review._store)  # returns while its file is being written
+    assert writing.wait(30) and len(papers) == 39
+    added(review, 2)  # a change while the file of the version before is written
+    release.set()
+    paper_file.wait_for_saves(review._store)
+    monkeypatch.setattr(kind, "write", real)
+    pd.testing.assert_frame_equal(read(review), from_the_review(review, monkeypatch))
+    assert len(read(review)) == 41
