@@ -133,7 +133,15 @@ class SearchIndex(IndexRows):
             self._extend_delta(stream, lengths, new["paper_id"].to_numpy(dtype=object))
         return len(new)
 
-    def _extend_delta(self, stream: np.ndarray, lengths: np.ndarray, ids: np.ndarray) -> None:
+    def _extend_delta(
+        self,
+        stream: np.ndarray,
+        lengths: np.ndarray,
+        ids: np.ndarray,
+        norms: np.ndarray | None = None,
+    ) -> None:
+        """Append papers' word streams to the delta; ``norms``: every paper's row norm
+        after the append, saved with a delta file (else re-derived in a thread)."""
         self._join_stats()
         self._delta_words = np.concatenate([self._delta_words, stream])
         self._delta_lengths = np.concatenate([self._delta_lengths, lengths])
@@ -141,6 +149,8 @@ class SearchIndex(IndexRows):
         self._derive_delta()
         if len(self.ids) - self.n_base > compact_at(self.n_base):
             self.compact()
+        elif norms is not None and len(norms) == len(self.ids):
+            self._stats = (self._idf(), norms)  # derived from exactly these papers when saved
         else:  # the idf and norms, ready by the next query (numpy work, mostly without the GIL)
             self._stats_thread = threading.Thread(
                 target=self._derive_stats_for,
@@ -204,6 +214,8 @@ class SearchIndex(IndexRows):
             "lengths": self._delta_lengths,
             "ids": self.ids[self.n_base :],
         }
+        if self._stats is not None:  # a fresh process need not re-derive every paper's norm
+            delta["norms"] = self._stats[1]
         return base, delta
 
     @classmethod
@@ -222,7 +234,8 @@ class SearchIndex(IndexRows):
             index._stats = (index._idf(), base["norms"])
         if delta is not None and len(delta["ids"]):
             index._delta_vocab = Vocabulary(list(delta["words"]))
-            index._extend_delta(delta["stream"], delta["lengths"], delta["ids"])
+            norms = delta.get("norms")
+            index._extend_delta(delta["stream"], delta["lengths"], delta["ids"], norms)
         return index
 
     # ------------------------------------------------------------ weights

@@ -120,6 +120,8 @@ def test_adds_are_incremental_and_persisted(review: litreview.Review) -> None:
     assert cache is not None and cache.built == 1
     assert index_path(review.path).stat().st_mtime_ns == base_mtime  # the base is kept
     assert cache.delta_path.exists()
+    loaded = IndexCache(index_path(review.path)).index_for(review.papers)
+    assert loaded._stats is not None and loaded._stats_thread is None  # norms read, not derived
     other = reopened(review)
     assert other.built == 0 and other.index is not None
     assert len(other.index) - other.index.n_base == 5 + 6 + 7
