@@ -58,6 +58,8 @@ def _concatenated(first: Any, second: Any) -> Any:
     """Two arrays of one column, one after the other (the same kind of array)."""
     if isinstance(first, np.ndarray):
         return np.concatenate([first, second])
+    if type(first) is type(second):  # the extension-array interface's own concatenation
+        return type(first)._concat_same_type([first, second])
     return pd.concat([pd.Series(first), pd.Series(second)], ignore_index=True).array
 
 
