@@ -189,6 +189,8 @@ class OpenedFile:
         try:
             matched = self._crc.result() == self.header["data_crc"]
         except OSError as exc:
+            if kind is not None:
+                return  # the error raised in the block says more
             raise self.fmt.error(f"{self.path}: {exc.strerror or exc}") from None
         finally:
             self._close()
@@ -211,21 +213,21 @@ class OpenedFile:
         spec, n = self.header["arrays"][name], self.header[f"n_{name}"]
         begin = self._start + spec["offset"]
         out = np.empty(n, dtype=object)
-        done, carry = 0, b""
+        done, carry = 0, []  # the pieces of a string that goes on in the next block
         try:
             for block in blocks(self._handle, begin, begin + int(np.prod(spec["shape"]))):
                 first, last = block.find(0), block.rfind(0)
                 if first < 0:  # inside one long string
-                    carry += block
+                    carry.append(bytes(block))
                     continue
                 values = str(memoryview(block)[first + 1 : last], "utf-8", "surrogatepass")
                 pieces = values.split("\x00") if last > first else []
-                out[done] = _decode(carry + block[:first])
+                out[done] = _decode(b"".join([*carry, block[:first]]))
                 out[done + 1 : done + 1 + len(pieces)] = pieces
                 done += 1 + len(pieces)
-                carry = bytes(block[last + 1 :])
+                carry = [bytes(block[last + 1 :])]
             if n:
-                out[done] = _decode(carry)
+                out[done] = _decode(b"".join(carry))
                 done += 1
         except UnicodeDecodeError as exc:  # damaged (the checksum, computed meanwhile, says so)
             raise self.fmt.error(f"{self.path}: damaged ({exc.reason})") from None

@@ -52,6 +52,7 @@ from litreview.review.store.history import (
     undo,
     undo_target,
 )
+from litreview.review.store.paper_file import wait_for_saves
 from litreview.review.store.papers import (
     AddSummary,
     add_papers,
@@ -141,7 +142,10 @@ class Review(
         return self._store.path if isinstance(self._store, Store) else self._store.location
 
     def close(self) -> None:
-        """Close the file (every change is already saved)."""
+        """Close the file (every change is already saved; a copy of the paper table
+        still being written beside it is finished first)."""
+        if not self._store.closed:
+            wait_for_saves(self._store)
         self._store.close()
 
     def __enter__(self) -> Review:

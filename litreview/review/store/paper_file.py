@@ -53,6 +53,9 @@ DELTA_SHARE = 4
 BASE = "paper file"
 #: ``store.cache`` key: the thread that writes this review's paper files (one at a time).
 SAVER = "paper file saver"
+#: ``store.cache`` key: a token of the latest save or load; a save whose token is no
+#: longer the latest neither writes its file nor names it the base.
+LATEST = "paper file latest"
 
 
 class PaperFileError(ValueError):
@@ -105,14 +108,19 @@ def save(store: ReviewStore, snapshot: PaperSnapshot, *, wait: bool = True) -> N
     if stamp is None:
         return
     n = len(snapshot.columns["paper_id"])
+    mine = store.cache[LATEST] = object()  # this save, until another save or a load
 
     def write() -> None:
-        delta_path(store.path).unlink(missing_ok=True)
-        meta = {"stamp": stamp, "n": n}
-        crc = _written(
-            lambda: PAPER_FILE.write(paper_file_path(store.path), _arrays(snapshot), meta)
-        )
-        if crc is not None:
+        if store.cache.get(LATEST, mine) is not mine:  # (absent: the review was closed)
+            return  # a later save or load of this review: this file would stand for nothing
+
+        def written() -> int:
+            delta_path(store.path).unlink(missing_ok=True)
+            path, meta = paper_file_path(store.path), {"stamp": stamp, "n": n}
+            return PAPER_FILE.write(path, _arrays(snapshot), meta)
+
+        crc = _written(written)
+        if crc is not None and store.cache.get(LATEST) is mine:
             store.cache[BASE] = (crc, n, None)
 
     if wait:
@@ -246,6 +254,7 @@ def load(store: ReviewStore, version: int) -> PaperSnapshot | None:
             snapshot = appended(snapshot, rows)
     except (PaperFileError, KeyError, TypeError, ValueError, IndexError):
         return None
+    store.cache[LATEST] = object()  # a save still pending describes an older table
     store.cache[BASE] = (header["data_crc"], n_base, rows)
     return snapshot
 

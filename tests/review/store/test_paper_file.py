@@ -226,6 +226,7 @@ def test_a_fresh_process_reads_the_file_and_searches_the_same(tmp_path: Path) ->
         review.add(litreview.SAMPLE_LISTING)
         review.add(ODD)
         expected = review.search("vision transformer")["paper_id"].tolist()
+        paper_file.wait_for_saves(review._store)
     code = (
         "import sys, litreview\n"
         "from litreview.review.store import table\n"
@@ -323,7 +324,7 @@ def test_the_file_is_written_after_the_read_returns_and_never_stands_for_a_later
 
     def slow_write(fmt: object, path: Path, arrays: dict, meta: dict) -> int:
         writing.set()
-        assert release.wait(30)
+        release.wait(30)
         return real(fmt, path, arrays, meta)  # type: ignore[arg-type]
 
     monkeypatch.setattr(kind, "write", slow_write)
@@ -334,5 +335,77 @@ def test_the_file_is_written_after_the_read_returns_and_never_stands_for_a_later
     release.set()
     paper_file.wait_for_saves(review._store)
     monkeypatch.setattr(kind, "write", real)
-    pd.testing.assert_frame_equal(read(review), from_the_review(review, monkeypatch))
-    assert len(read(review)) == 41
+    version = review._store.read(lambda conn: review._store.counter(conn, "papers_version"))
+    assert paper_file.load(review._store, version) is None  # that file is not for this version
+    expected = from_the_review(review, monkeypatch)
+    assert len(expected) == 41
+    review._store.cache.clear()
+    pd.testing.assert_frame_equal(read(review), expected)  # from the review, saved anew
+    pd.testing.assert_frame_equal(from_the_file(review, monkeypatch), expected)
+
+
+def test_a_save_overtaken_by_another_never_becomes_the_base_of_a_delta(
+    review: Review, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Save 1 finishing while save 2 (of an edited table, as many papers) still waits:
+    papers appended then must not go to a delta of save 1's table."""
+    import threading
+
+    first, second, reached = threading.Event(), threading.Event(), threading.Event()
+
+    def hold() -> None:
+        reached.set()
+        second.wait(30)
+
+    store = review._store
+    store.cache.clear()
+    paper_file._saver(store).submit(first.wait, 30)
+    table.paper_columns(store)  # save 1 queued
+    paper_file._saver(store).submit(hold)
+    edited = review.papers.iloc[[0]][["paper_id", "title", "abstract", "published"]].copy()
+    edited["title"] = "An edited title, the same number of papers"
+    review.add(edited)
+    table.paper_columns(store)  # save 2 queued
+    first.set()
+    assert reached.wait(30)  # save 1 is done (or dropped), save 2 waits
+    added(review, 1)
+    table.paper_columns(store)  # an append
+    version = store.read(lambda conn: store.counter(conn, "papers_version"))
+    loaded = paper_file.load(store, version)  # what a fresh process would read now
+    assert loaded is None or loaded.columns["title"][0] == edited["title"].iloc[0]
+    second.set()
+    paper_file.wait_for_saves(store)
+    loaded = paper_file.load(store, version)
+    assert loaded is None or loaded.columns["title"][0] == edited["title"].iloc[0]
+    assert len(read(review)) == 40
+
+
+def test_a_delta_stamped_for_a_base_that_was_replaced_is_not_used(
+    review: Review, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from litreview.review.store.stamps import save_stamp
+
+    read(review)
+    added(review, 2)
+    read(review)  # base A, a delta of A (stamped S)
+    delta = paper_file.delta_path(review.path)
+    good_delta, stamp = delta.read_bytes(), read_stamp(review._store, PAPER_FILE_STAMP)
+    paper_file.save(review._store, review._store.cache["papers"])  # base B, the delta removed
+    delta.write_bytes(good_delta)  # the delta of A back, and its stamp
+    save_stamp(review._store, PAPER_FILE_STAMP, stamp)  # type: ignore[arg-type]
+    version = review._store.read(lambda conn: review._store.counter(conn, "papers_version"))
+    assert paper_file.load(review._store, version) is None  # B is not the base it names
+
+
+def test_a_delta_that_cannot_be_removed_warns_and_the_review_reads_as_before(
+    review: Review, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refused(self: Path, missing_ok: bool = False) -> None:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    read(review)
+    monkeypatch.setattr(Path, "unlink", refused)
+    added(review, 12)  # a quarter of the base: saved as a new base, the delta removed first
+    with pytest.warns(RuntimeWarning, match="not saved beside the review.*Permission denied"):
+        papers = read(review)
+    assert len(papers) == 51
