@@ -32,6 +32,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -48,8 +49,9 @@ from litreview.schema import DATETIME, INT, PAPER_COLUMNS
 MIN_PAPERS = 20_000
 #: A delta of a quarter of the base or more is saved as a new base.
 DELTA_SHARE = 4
-#: ``store.cache`` key: ``(data CRC, papers, the papers appended since | None)`` of the
-#: base file this process saved or read (None: none known).
+#: ``store.cache`` key: ``(token, data CRC, papers, the papers appended since | None)`` of
+#: the base file this process saved or read (None: none known); used only while its token
+#: is the latest (:data:`LATEST`).
 BASE = "paper file"
 #: ``store.cache`` key: the thread that writes this review's paper files (one at a time).
 SAVER = "paper file saver"
@@ -103,12 +105,11 @@ def save(store: ReviewStore, snapshot: PaperSnapshot, *, wait: bool = True) -> N
     The stamp is saved first: until the file carries it, every reader reads the review.
     A file that cannot be saved (a read-only review or folder, a text holding NUL) warns;
     the review is read as before."""
-    store.cache[BASE] = None  # no delta until this base is on disk
+    mine = forget(store)  # this save, until another save or a load; no delta meanwhile
     stamp = _stamp_now(store, snapshot)
     if stamp is None:
         return
     n = len(snapshot.columns["paper_id"])
-    mine = store.cache[LATEST] = object()  # this save, until another save or a load
 
     def write() -> None:
         if store.cache.get(LATEST, mine) is not mine:  # (absent: the review was closed)
@@ -120,8 +121,8 @@ def save(store: ReviewStore, snapshot: PaperSnapshot, *, wait: bool = True) -> N
             return PAPER_FILE.write(path, _arrays(snapshot), meta)
 
         crc = _written(written)
-        if crc is not None and store.cache.get(LATEST) is mine:
-            store.cache[BASE] = (crc, n, None)
+        if crc is not None:  # the base of later deltas while ``mine`` is the latest
+            store.cache[BASE] = (mine, crc, n, None)
 
     if wait:
         wait_for_saves(store)
@@ -136,13 +137,13 @@ def save_appended(store: ReviewStore, snapshot: PaperSnapshot, new: PaperSnapsho
     saved or read that base (else nothing: the next full read saves a base); a new base
     when they reach a quarter of it."""
     base = store.cache.get(BASE)
-    if base is None:
-        return
-    base_crc, n_base, pending = base
+    if base is None or base[0] is not store.cache.get(LATEST):
+        return  # no base, or one a later save or load overtook
+    token, base_crc, n_base, pending = base
     rows = new if pending is None else appended(pending, new)
     n, n_rows = len(snapshot.columns["paper_id"]), len(rows.columns["paper_id"])
     if n_base + n_rows != n:
-        store.cache[BASE] = None  # not the papers this process knows of: no delta
+        forget(store)  # not the papers this process knows of: no delta
         return
     if n_rows * DELTA_SHARE >= n_base:
         save(store, snapshot)
@@ -153,14 +154,23 @@ def save_appended(store: ReviewStore, snapshot: PaperSnapshot, new: PaperSnapsho
         return
     meta = {"stamp": stamp, "n": n_rows, "base_crc": base_crc}
     if _written(lambda: PAPER_FILE.write(delta_path(store.path), _arrays(rows), meta)) is not None:
-        store.cache[BASE] = (base_crc, n_base, rows)
+        store.cache[BASE] = (token, base_crc, n_base, rows)
+
+
+def forget(store: ReviewStore) -> object:
+    """Forget the saved base (no delta extends it) and make any save still pending stand
+    for nothing; returns the new token of the latest save or read."""
+    token = store.cache[LATEST] = object()
+    store.cache[BASE] = None
+    return token
 
 
 def wait_for_saves(store: ReviewStore) -> None:
     """Return once every file this process began saving for the review is written."""
     saver = store.cache.get(SAVER)
     if isinstance(saver, ThreadPoolExecutor):
-        saver.submit(lambda: None).result()
+        with suppress(RuntimeError):  # shut down (the interpreter exits): it ends its queue
+            saver.submit(lambda: None).result()
 
 
 def _saver(store: ReviewStore) -> ThreadPoolExecutor:
@@ -254,8 +264,8 @@ def load(store: ReviewStore, version: int) -> PaperSnapshot | None:
             snapshot = appended(snapshot, rows)
     except (PaperFileError, KeyError, TypeError, ValueError, IndexError):
         return None
-    store.cache[LATEST] = object()  # a save still pending describes an older table
-    store.cache[BASE] = (header["data_crc"], n_base, rows)
+    token = forget(store)  # a save still pending describes an older table
+    store.cache[BASE] = (token, header["data_crc"], n_base, rows)
     return snapshot
 
 

@@ -137,6 +137,8 @@ def paper_columns(store: ReviewStore) -> PaperSnapshot:
         snapshot.version = version
         if len(abstracts) >= paper_file.MIN_PAPERS:
             paper_file.save(store, snapshot, wait=False)
+        else:
+            paper_file.forget(store)  # no delta extends a base of another table
     with gc_paused():
         snapshot.index = pd.Index(snapshot.columns["paper_id"])
     store.cache["papers"] = snapshot

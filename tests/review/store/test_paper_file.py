@@ -409,3 +409,40 @@ def test_a_delta_that_cannot_be_removed_warns_and_the_review_reads_as_before(
     with pytest.warns(RuntimeWarning, match="not saved beside the review.*Permission denied"):
         papers = read(review)
     assert len(papers) == 51
+
+
+def test_a_save_whose_stamp_fails_leaves_no_older_save_to_become_a_base(
+    review: Review, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    store, gate = review._store, threading.Event()
+    store.cache.clear()
+    paper_file._saver(store).submit(gate.wait, 30)
+    table.paper_columns(store)  # save 1 queued
+    edited = review.papers.iloc[[0]][["paper_id", "title", "abstract", "published"]].copy()
+    edited["title"] = "Edited while save 1 waits"
+    review.add(edited)
+
+    def locked(*args: object) -> None:
+        raise store.database_errors[0]("database is locked")  # this backend's own error
+
+    with monkeypatch.context() as patched, pytest.warns(RuntimeWarning, match="locked"):
+        patched.setattr(paper_file, "save_stamp", locked)
+        table.paper_columns(store)  # save 2 cannot stamp
+    gate.set()
+    paper_file.wait_for_saves(store)
+    added(review, 1)
+    table.paper_columns(store)  # an append: no delta of save 1's table
+    version = store.read(lambda conn: store.counter(conn, "papers_version"))
+    loaded = paper_file.load(store, version)
+    assert loaded is None or loaded.columns["title"][0] == "Edited while save 1 waits"
+
+
+def test_a_base_overtaken_by_a_later_save_or_read_gets_no_delta(review: Review) -> None:
+    read(review)  # a base saved, this process knows it
+    # a later save took over (its file still pending) after this base's thread named it:
+    review._store.cache[paper_file.LATEST] = object()
+    added(review, 2)
+    read(review)
+    assert not paper_file.delta_path(review.path).exists()
