@@ -14,13 +14,17 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from litreview._open_files import is_open
 
 
-def write_atomic(path: str | os.PathLike[str], text: str, *, overwrite: bool = True) -> Path:
-    """Write ``text`` as UTF-8 to ``path`` through a temporary file and a rename.
+def write_atomic(
+    path: str | os.PathLike[str], text: str | Iterable[str], *, overwrite: bool = True
+) -> Path:
+    """Write ``text`` (or its pieces, one after the other) as UTF-8 to ``path`` through a
+    temporary file and a rename.
 
     With ``overwrite=False`` an existing file is left alone and
     :class:`FileExistsError` is raised (checked atomically where the file
@@ -37,7 +41,8 @@ def write_atomic(path: str | os.PathLike[str], text: str, *, overwrite: bool = T
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
+            for piece in [text] if isinstance(text, str) else text:
+                out.write(piece)
             out.flush()
             os.fsync(out.fileno())
         os.chmod(tmp, 0o666 & ~_umask())

@@ -59,7 +59,7 @@ def export(
     chosen = format_for(target, format)
     if not overwrite and target.exists():  # before the text is built
         raise file_exists_error(target)
-    chosen.write(df, target, overwrite=overwrite, **options)
+    chosen.write_file(df, target, overwrite=overwrite, **options)
     return target
 
 

@@ -16,7 +16,7 @@ import hashlib
 import os
 import re
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from itertools import count
 from typing import Literal
 
@@ -117,6 +117,43 @@ def to_bibtex(
     if path is not None:
         write_atomic(path, text, overwrite=overwrite)
     return text
+
+
+def bibtex_pieces(
+    df: pd.DataFrame,
+    rows: int,
+    *,
+    with_notes: bool = False,
+    dialect: Dialect = "bibtex",
+    key_formula: str | None = None,
+    keys: Mapping[str, str] | None = None,
+) -> Iterator[str]:
+    """:func:`to_bibtex`'s text for ``df`` in pieces of ``rows`` entries (joined, the same
+    text; the keys are chosen over every paper first): what a file of many papers is
+    written from, holding the entries of one piece at a time.
+
+    >>> import litreview
+    >>> df = litreview.read_listing(litreview.SAMPLE_LISTING)
+    >>> "".join(bibtex_pieces(df, 7)) == to_bibtex(df)
+    True
+    """
+    if dialect not in DIALECTS:
+        raise ValueError(f"dialect must be one of {', '.join(DIALECTS)}, got {dialect!r}")
+    with gc_paused():
+        every = paper_rows(df, BIBTEX_COLUMNS)
+        chosen = citation_keys(every, KeyFormula.parse(key_formula), keys)
+    for start in range(0, len(every), rows):
+        with gc_paused():
+            entries: list[Block] = [
+                bibtex_entry(r, k, with_notes, enclosed=True, dialect=dialect)
+                for r, k in zip(
+                    every[start : start + rows], chosen[start : start + rows], strict=True
+                )
+            ]
+            text = bibtexparser.write_string(Library(entries), unparse_stack=[])
+        yield ("\n\n" if start else "") + text  # write_string's separator between entries
+    if every:
+        yield "\n"
 
 
 def bibtex_entry(

@@ -13,17 +13,21 @@ how a format is shown::
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from litreview.writers.bibtex import to_bibtex
-from litreview.writers.csv import to_csv
+from litreview._files import write_atomic
+from litreview.writers.bibtex import bibtex_pieces, to_bibtex
+from litreview.writers.csv import csv_pieces, to_csv
 from litreview.writers.markdown import to_markdown
 from litreview.writers.ris import to_ris
+
+#: Papers per piece when a large table is written a piece at a time.
+PIECE_ROWS = 20_000
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,8 @@ class Format:
     media_type: str  # the app's download link
     excel: bool = False  # the writer is called with excel=True
     dialect: str | None = None  # the BibTeX writer's dialect (bibtex, biblatex)
+    #: The writer's text in pieces of so many papers (None: written whole).
+    pieces: Callable[..., Iterator[str]] | None = None
 
     @property
     def suffix(self) -> str:
@@ -52,22 +58,44 @@ class Format:
         >>> get_format("ris").write(litreview.empty_papers())
         ''
         """
+        return self.writer(df, path, **self._options(options))
+
+    def write_file(
+        self, df: pd.DataFrame, path: str | os.PathLike[str], *, overwrite: bool, **options: Any
+    ) -> None:
+        """Write ``df`` to ``path``; a table of many papers a piece at a time (the same
+        bytes, bounded memory) when the format can."""
+        if self.pieces is None or len(df) <= PIECE_ROWS:
+            self.writer(df, path, overwrite=overwrite, **self._options(options))
+            return
+        pieces = self.pieces(df, PIECE_ROWS, **self._options(options))
+        write_atomic(path, pieces, overwrite=overwrite)
+
+    def _options(self, options: dict[str, Any]) -> dict[str, Any]:
         if self.excel:
             options = {"excel": True, **options}
         if self.dialect:
             options = {"dialect": self.dialect, **options}
-        return self.writer(df, path, **options)
+        return options
 
 
 _EXCEL = "CSV for Excel / spreadsheets (formulas made inert)"
 #: Every export format, in the order the app's dropdown shows them.
 FORMATS: tuple[Format, ...] = (
-    Format("bibtex", (".bib", ".bibtex"), to_bibtex, "BibTeX", "text/x-bibtex"),
     Format(
-        "biblatex", (".bib",), to_bibtex, "biblatex (biber)", "text/x-bibtex", dialect="biblatex"
+        "bibtex", (".bib", ".bibtex"), to_bibtex, "BibTeX", "text/x-bibtex", pieces=bibtex_pieces
     ),
-    Format("csv", (".csv",), to_csv, "CSV", "text/csv"),
-    Format("excel", (".csv",), to_csv, _EXCEL, "text/csv", excel=True),
+    Format(
+        "biblatex",
+        (".bib",),
+        to_bibtex,
+        "biblatex (biber)",
+        "text/x-bibtex",
+        dialect="biblatex",
+        pieces=bibtex_pieces,
+    ),
+    Format("csv", (".csv",), to_csv, "CSV", "text/csv", pieces=csv_pieces),
+    Format("excel", (".csv",), to_csv, _EXCEL, "text/csv", excel=True, pieces=csv_pieces),
     Format("ris", (".ris",), to_ris, "RIS", "application/x-research-info-systems"),
     Format("markdown", (".md", ".markdown"), to_markdown, "Markdown", "text/markdown"),
 )
