@@ -37,6 +37,8 @@ from typing import Any, BinaryIO
 
 import numpy as np
 
+from litreview._files import _umask
+
 _PREFIX = struct.Struct("<QII")
 ALIGN = 64
 #: Bytes read at a time: the checksum thread reads big blocks (it takes the GIL back
@@ -340,7 +342,11 @@ def string_pieces(values: Any, name: str) -> tuple[list[bytes | memoryview], int
     return pieces, size
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+def beside(review: str | os.PathLike[str], suffix: str) -> Path:
+    """The side file ``suffix`` of the review at ``review``: its name with ``suffix`` added.
+
+    >>> beside("/data/r.litreview", ".index").as_posix()
+    '/data/r.litreview.index'
+    """
+    review = Path(review)
+    return review.with_name(review.name + suffix)

@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from litreview._side_file import EarlyChecksum, SideFormat
+from litreview._side_file import EarlyChecksum, SideFormat, beside
 from litreview.query.index import SearchIndex
 from litreview.query.tokenize import texts_of
 
@@ -95,8 +95,7 @@ def read(
 
 def index_path(review: str | os.PathLike[str]) -> Path:
     """Where the index of the review at ``review`` lives: ``<review>.index``."""
-    review = Path(review)
-    return review.with_name(review.name + ".index")
+    return beside(review, ".index")
 
 
 class IndexCache:
@@ -110,7 +109,7 @@ class IndexCache:
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
-        self.delta_path = self.path.with_name(self.path.name + "-delta")
+        self.delta_path = beside(self.path, "-delta")
         self.index: SearchIndex | None = None
         self.built = 0
         self.problem: str | None = None

@@ -39,7 +39,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from litreview._side_file import OpenedFile, SideFormat
+from litreview._side_file import OpenedFile, SideFormat, beside
 from litreview.review.store.base import ReviewStore
 from litreview.review.store.snapshot import PaperSnapshot, appended, checked_strings
 from litreview.review.store.stamps import PAPER_FILE_STAMP as STAMP_KEY
@@ -66,14 +66,12 @@ class PaperFileError(ValueError):
 
 def paper_file_path(review: str | Path) -> Path:
     """Where the paper table of the review at ``review`` is saved: ``<review>.papers``."""
-    review = Path(review)
-    return review.with_name(review.name + ".papers")
+    return beside(review, ".papers")
 
 
 def delta_path(review: str | Path) -> Path:
     """Where the papers added since the saved table are: ``<review>.papers-delta``."""
-    review = Path(review)
-    return review.with_name(review.name + ".papers-delta")
+    return beside(review, ".papers-delta")
 
 
 def _names(column: str) -> tuple[str, str, str]:
@@ -250,33 +248,30 @@ def load(store: ReviewStore, version: int) -> PaperSnapshot | None:
     try:
         with PAPER_FILE.opened(path) as file:
             header = file.header
-            delta = None if header.get("stamp") == stamp else _delta_header(store, stamp)
-            if header.get("stamp") != stamp and (delta or {}).get("base_crc") != header["data_crc"]:
+            delta = None if header.get("stamp") == stamp else _delta(store, stamp, version)
+            if delta is None and header.get("stamp") != stamp:
                 return None
+            if delta is not None and delta[0] != header["data_crc"]:
+                return None  # the delta of another base
             snapshot = _decoded(file, version)
-        n_base = len(snapshot.columns["paper_id"])
-        rows = None
-        if header.get("stamp") != stamp:
-            with PAPER_FILE.opened(delta_path(store.path)) as file:
-                if file.header != delta:
-                    return None  # replaced meanwhile
-                rows = _decoded(file, version)
-            snapshot = appended(snapshot, rows)
     except (PaperFileError, KeyError, TypeError, ValueError, IndexError):
         return None
+    n_base, rows = len(snapshot.columns["paper_id"]), None if delta is None else delta[1]
     token = forget(store)  # a save still pending describes an older table
     store.cache[BASE] = (token, header["data_crc"], n_base, rows)
-    return snapshot
+    return snapshot if rows is None else appended(snapshot, rows)
 
 
-def _delta_header(store: ReviewStore, stamp: str) -> dict[str, Any] | None:
-    """The header of the delta file when it carries ``stamp``."""
+def _delta(store: ReviewStore, stamp: str, version: int) -> tuple[int, PaperSnapshot] | None:
+    """``(its base's data checksum, its papers)`` of the delta file when it carries
+    ``stamp`` (None when it does not, or cannot be read)."""
     try:
         with PAPER_FILE.opened(delta_path(store.path)) as file:
-            pass
-    except PaperFileError:
+            if file.header.get("stamp") != stamp:
+                return None
+            return int(file.header["base_crc"]), _decoded(file, version)
+    except (PaperFileError, KeyError, TypeError, ValueError, IndexError):
         return None
-    return file.header if file.header.get("stamp") == stamp else None
 
 
 def _decoded(file: OpenedFile, version: int) -> PaperSnapshot:
