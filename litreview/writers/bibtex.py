@@ -100,20 +100,9 @@ def to_bibtex(
     >>> "@misc{" in to_bibtex(df), "date = {2025-01-25}" in to_bibtex(df, dialect="biblatex")
     (True, True)
     """
-    if dialect not in DIALECTS:
-        raise ValueError(f"dialect must be one of {', '.join(DIALECTS)}, got {dialect!r}")
-    formula = KeyFormula.parse(key_formula)
-    with gc_paused():
-        rows = paper_rows(df, BIBTEX_COLUMNS)
-        chosen = citation_keys(rows, formula, keys)
-        entries: list[Block] = [
-            bibtex_entry(r, k, with_notes, enclosed=True, dialect=dialect)
-            for r, k in zip(rows, chosen, strict=True)
-        ]
-        # the values carry their braces, so the writer needs no unparse middleware
-        text = bibtexparser.write_string(Library(entries), unparse_stack=[])
-    if text:
-        text += "\n"
+    pieces = bibtex_pieces(df, max(len(df), 1), with_notes=with_notes, dialect=dialect,
+                           key_formula=key_formula, keys=keys)  # fmt: skip
+    text = "".join(pieces)  # one piece
     if path is not None:
         write_atomic(path, text, overwrite=overwrite)
     return text
@@ -150,6 +139,7 @@ def bibtex_pieces(
                     every[start : start + rows], chosen[start : start + rows], strict=True
                 )
             ]
+            # the values carry their braces, so the writer needs no unparse middleware
             text = bibtexparser.write_string(Library(entries), unparse_stack=[])
         yield ("\n\n" if start else "") + text  # write_string's separator between entries
     if every:
